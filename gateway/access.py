@@ -1,0 +1,136 @@
+"""Who orders for whom, from where: customer and site of an order, and the grant check.
+
+A partner may order only for the customer × site pairs it was granted (in
+``gateway.toml`` or imported). When a file names no customer or site, the partner's
+default applies; a partner holding a single grant needs neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gateway.config import PartnerConfig
+from gateway.reasons import ReasonCode
+from gateway.store.models import Customer, Grant, Site
+from parsers.document import OrderDocument, PartyRole
+
+
+@dataclass(slots=True)
+class Who:
+    customer: Customer | None = None
+    site: Site | None = None
+    reason: ReasonCode | None = None
+    value: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+def partner_grants(session: Session, partner_id: str, partner: PartnerConfig) -> set[tuple[str, str]]:
+    """(customer code, site code) pairs, from the TOML and from imported grants."""
+    pairs = {(g.customer, g.site) for g in partner.grants}
+    rows = session.execute(
+        select(Customer.code, Site.code)
+        .join(Grant, Grant.customer_id == Customer.id)
+        .join(Site, Site.id == Grant.site_id)
+        .where(Grant.partner == partner_id)
+    )
+    pairs.update((c, s) for c, s in rows)
+    return pairs
+
+
+def _find(session: Session, model: type[Customer] | type[Site], text: str) -> Customer | Site | None:
+    text = text.strip()
+    if not text:
+        return None
+    hit = session.scalar(select(model).where(func.upper(model.code) == text.upper()))
+    if hit is None and text.isdigit():
+        hit = session.scalar(select(model).where(model.gln == text))
+    if hit is None:
+        hit = session.scalar(select(model).where(func.lower(model.name) == text.lower()))
+    return hit
+
+
+def _by_gln(session: Session, model: type[Customer] | type[Site], gln: str) -> Customer | Site | None:
+    return session.scalar(select(model).where(model.gln == gln.strip()))
+
+
+def identify(
+    session: Session,
+    doc: OrderDocument,
+    partner_id: str,
+    partner: PartnerConfig,
+    *,
+    gln_overrides: dict[str, str] | None = None,
+) -> Who:
+    """Find the order's customer and site, then check the partner's grant for them."""
+    grants = partner_grants(session, partner_id, partner)
+    overrides = gln_overrides or {}
+
+    customer: Customer | None = None
+    named = doc.customer
+    if named:
+        customer = _find(session, Customer, overrides.get(named, named))  # type: ignore[assignment]
+        if customer is None:
+            return Who(reason=ReasonCode.UNKNOWN_CUSTOMER, value=named)
+    else:
+        for role in (PartyRole.BUYER, PartyRole.DELIVERY, PartyRole.INVOICEE):
+            party = doc.party(role)
+            if party and party.id:
+                named = party.id
+                code = overrides.get(party.id)
+                customer = (
+                    _find(session, Customer, code) if code else _by_gln(session, Customer, party.id)
+                )  # type: ignore[assignment]
+                if customer is None and party.qualifier not in ("9", "UL", "14"):
+                    customer = _find(session, Customer, party.id)  # type: ignore[assignment]
+                if customer is not None:
+                    break
+        if customer is None and named:
+            return Who(reason=ReasonCode.UNKNOWN_CUSTOMER, value=named)
+    if customer is None:
+        default = partner.default_customer
+        if default is None and len({c for c, _ in grants}) == 1:
+            default = next(iter(grants))[0]
+        if default is None:
+            return Who(reason=ReasonCode.NO_CUSTOMER)
+        customer = _find(session, Customer, default)  # type: ignore[assignment]
+        if customer is None:
+            return Who(reason=ReasonCode.UNKNOWN_CUSTOMER, value=default)
+
+    if not any(c == customer.code for c, _ in grants):
+        return Who(customer=customer, reason=ReasonCode.NOT_GRANTED)
+
+    site: Site | None = None
+    site_named = doc.site
+    if site_named:
+        site = _find(session, Site, overrides.get(site_named, site_named))  # type: ignore[assignment]
+        if site is None:
+            return Who(customer=customer, reason=ReasonCode.UNKNOWN_SITE, value=site_named)
+    else:
+        for role in (PartyRole.SUPPLIER, PartyRole.SHIP_FROM):
+            party = doc.party(role)
+            if party and party.id:
+                code = overrides.get(party.id)
+                site = _find(session, Site, code) if code else _by_gln(session, Site, party.id)  # type: ignore[assignment]
+                if site is not None:
+                    break
+    if site is None:
+        default = partner.default_site
+        if default is None:
+            sites = {s for c, s in grants if c == customer.code}
+            if len(sites) == 1:
+                default = next(iter(sites))
+        if default is None:
+            return Who(customer=customer, reason=ReasonCode.NO_SITE)
+        site = _find(session, Site, default)  # type: ignore[assignment]
+        if site is None:
+            return Who(customer=customer, reason=ReasonCode.UNKNOWN_SITE, value=default)
+
+    if (customer.code, site.code) not in grants:
+        return Who(customer=customer, site=site, reason=ReasonCode.NOT_GRANTED)
+    return Who(customer=customer, site=site)

@@ -1,0 +1,199 @@
+"""Read access to the catalog for resolution: batched look-ups, no per-line queries.
+
+A :class:`CatalogLookup` is built for one order: it fetches, in a few ``IN (...)``
+queries, every product the order's barcodes, references and names can point to, so a
+100,000-line order costs a few hundred queries, not 400,000.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.store.models import (
+    AssortmentItem,
+    Barcode,
+    ControlNumber,
+    Customer,
+    CustomerRef,
+    Product,
+)
+
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    id: int
+    sku: str
+    name: str
+    unit: str
+    sell_multiple: Decimal
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+def name_key(text: str) -> str:
+    """Accent-, case- and spacing-insensitive form of a product name."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(c if c.isalnum() else " " for c in plain.casefold()).split())
+
+
+def sku_key(text: str) -> str:
+    return text.strip().upper()
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+def _info(p: Product) -> ProductInfo:
+    return ProductInfo(p.id, p.sku, p.name, p.unit, Decimal(p.sell_multiple), p.active)
+
+
+def catalog_version(session: Session) -> int:
+    row = session.get(ControlNumber, ("_catalog", "version"))
+    return row.last if row else 0
+
+
+def bump_catalog_version(session: Session) -> None:
+    row = session.get(ControlNumber, ("_catalog", "version"))
+    if row is None:
+        session.add(ControlNumber(partner="_catalog", kind="version", last=1))
+    else:
+        row.last += 1
+
+
+class NameIndex:
+    """Every product name, for fuzzy matching; built once per catalog version."""
+
+    def __init__(self, products: list[ProductInfo]) -> None:
+        self.products = products
+        self.keys = [name_key(p.name) for p in products]
+
+
+_NAME_INDEXES: dict[tuple[str, int, int | None], NameIndex] = {}
+
+
+class CatalogLookup:
+    def __init__(self, session: Session, customer_id: int | None) -> None:
+        self.session = session
+        self.customer_id = customer_id
+        self._by_gtin: dict[str, tuple[ProductInfo, Decimal]] = {}
+        self._by_sku: dict[str, ProductInfo] = {}
+        self._by_cref: dict[str, ProductInfo] = {}
+        self._by_name: dict[str, list[ProductInfo]] = {}
+        self._assortment: set[int] | None = None
+        self._applies: bool | None = None
+
+    # --- prefetch ------------------------------------------------------------------
+    def prefetch(
+        self,
+        *,
+        gtin14s: Iterable[str] = (),
+        skus: Iterable[str] = (),
+        customer_refs: Iterable[str] = (),
+        name_keys: Iterable[str] = (),
+    ) -> None:
+        s = self.session
+        for chunk in _chunks(sorted(set(gtin14s))):
+            rows = s.execute(
+                select(Barcode.gtin14, Barcode.pack_qty, Product)
+                .join(Product, Product.id == Barcode.product_id)
+                .where(Barcode.gtin14.in_(chunk))
+            )
+            for g, pack, p in rows:
+                self._by_gtin[g] = (_info(p), Decimal(pack))
+        for chunk in _chunks(sorted({sku_key(k) for k in skus})):
+            for p in s.scalars(select(Product).where(Product.sku.in_(chunk))):
+                self._by_sku[sku_key(p.sku)] = _info(p)
+        if self.customer_id is not None:
+            for chunk in _chunks(sorted({k.strip() for k in customer_refs})):
+                rows = s.execute(
+                    select(CustomerRef.customer_ref, Product)
+                    .join(Product, Product.id == CustomerRef.product_id)
+                    .where(
+                        CustomerRef.customer_id == self.customer_id,
+                        CustomerRef.customer_ref.in_(chunk),
+                    )
+                )
+                for ref, p in rows:
+                    self._by_cref[ref] = _info(p)
+        for chunk in _chunks(sorted(set(name_keys))):
+            for p in s.scalars(select(Product).where(Product.name_key.in_(chunk))):
+                self._by_name.setdefault(p.name_key, []).append(_info(p))
+
+    # --- look-ups ------------------------------------------------------------------
+    def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None:
+        return self._by_gtin.get(gtin14)
+
+    def by_sku(self, sku: str) -> ProductInfo | None:
+        return self._by_sku.get(sku_key(sku))
+
+    def by_customer_ref(self, ref: str) -> ProductInfo | None:
+        return self._by_cref.get(ref.strip())
+
+    def by_name_key(self, key: str) -> list[ProductInfo]:
+        return self._by_name.get(key, [])
+
+    def in_assortment(self, product_id: int) -> bool:
+        """True when the customer has no assortment, or the product is in it."""
+        if self.customer_id is None or not self._assortment_applies():
+            return True
+        if self._assortment is None:
+            ids = self.session.scalars(
+                select(AssortmentItem.product_id).where(
+                    AssortmentItem.customer_id == self.customer_id
+                )
+            )
+            self._assortment = set(ids)
+        return product_id in self._assortment
+
+    def _assortment_applies(self) -> bool:
+        if self._applies is None:
+            c = self.session.get(Customer, self.customer_id)
+            self._applies = bool(c and c.has_assortment)
+        return self._applies
+
+    def name_candidates(self) -> NameIndex:
+        """Products a fuzzy name may point to: the customer's assortment, else all active.
+
+        Cached per catalog version: building it for a million products takes seconds,
+        and every order of the same customer needs the same one.
+        """
+        scoped = self.customer_id is not None and self._assortment_applies()
+        bind = self.session.get_bind()
+        key = (str(bind.url), catalog_version(self.session), self.customer_id if scoped else None)
+        cached = _NAME_INDEXES.get(key)
+        if cached is not None:
+            return cached
+        cols = (
+            Product.id,
+            Product.sku,
+            Product.name,
+            Product.unit,
+            Product.sell_multiple,
+            Product.active,
+        )
+        q = select(*cols).where(Product.active.is_(True))
+        if scoped:
+            q = q.join(AssortmentItem, AssortmentItem.product_id == Product.id).where(
+                AssortmentItem.customer_id == self.customer_id
+            )
+        index = NameIndex(
+            [ProductInfo(i, s, n, u, Decimal(m), a) for i, s, n, u, m, a in self.session.execute(q)]
+        )
+        if len(_NAME_INDEXES) > 32:
+            _NAME_INDEXES.clear()
+        _NAME_INDEXES[key] = index
+        return index

@@ -1,0 +1,1 @@
+"""Channels: where partner files come from and where replies go (folders, SFTP)."""

@@ -1,0 +1,93 @@
+"""The outbox dispatcher: writes committed outgoing messages, each exactly once.
+
+A message is committed with the orders it answers (transactional outbox). Writing it
+is: temporary name beside the target, fsync, rename, then mark it sent. A crash after
+the rename but before the mark leaves a file whose bytes equal the message: the next
+run sees that and only marks it, so a reply is never written twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.store.models import OutgoingMessage
+
+log = logging.getLogger("gateway.dispatch")
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that readers see nothing or everything."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    fsync_dir(target.parent)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (POSIX: the directory entry itself)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def deliver(message: OutgoingMessage) -> Path:
+    """Write one message to its destination folder; idempotent."""
+    target = Path(message.destination) / message.filename
+    if target.exists() and target.read_bytes() != message.content:
+        # Same name, other bytes: never overwrite a reply a partner may have read.
+        target = target.with_name(f"{target.stem}.{message.id}{target.suffix}")
+    if target.exists() and target.read_bytes() == message.content:
+        return target  # written before a crash, not yet marked: do not write again
+    write_atomically(target, message.content)
+    return target
+
+
+def dispatch_pending(
+    sessions: sessionmaker[Session],
+    *,
+    partner: str | None = None,
+    ids: Iterable[int] | None = None,
+) -> list[Path]:
+    """Write every unsent message (optionally of one partner or these ids); mark each sent."""
+    written: list[Path] = []
+    with sessions() as s:
+        q = select(OutgoingMessage.id).where(OutgoingMessage.sent_at.is_(None))
+        if partner is not None:
+            q = q.where(OutgoingMessage.partner == partner)
+        if ids is not None:
+            q = q.where(OutgoingMessage.id.in_(list(ids)))
+        pending = list(s.scalars(q.order_by(OutgoingMessage.id)))
+    for mid in pending:
+        with sessions.begin() as s:
+            msg = s.get(OutgoingMessage, mid)
+            if msg is None or msg.sent_at is not None:
+                continue  # another worker got there first
+            path = deliver(msg)
+            msg.sent_at = datetime.now(UTC)
+            log.info(
+                "reply written partner=%s file=%s kind=%s to=%s",
+                msg.partner,
+                msg.filename,
+                msg.kind,
+                path,
+            )
+            written.append(path)
+    return written

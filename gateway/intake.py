@@ -1,0 +1,294 @@
+"""The path of one claimed file: record → detect → parse → resolve → check → store → reply → archive.
+
+:func:`process_file` takes a file already claimed into the partner's ``.processing/``
+folder and always ends with the file archived (processed) or quarantined in
+``failed/`` with a reason file — whatever the bytes are. One database transaction
+stores the inbound-file record, the orders, their lines and events, and the outgoing
+messages; replies are written after the commit by the dispatcher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from gateway.dispatch import dispatch_pending, fsync_dir
+from gateway.evaluate import evaluate_document
+from gateway.formats import ReadOutcome, SenderRefused, queue_format_replies, read_file
+from gateway.mapping import load_mapping
+from gateway.record import store_order
+from gateway.replies import ReplyContext, queue_rejection_report
+from gateway.store.models import InboundFile, Order, OutgoingMessage
+from gateway.workspace import Workspace
+from parsers.errors import ParseError
+
+log = logging.getLogger("gateway.intake")
+
+
+@dataclass
+class OrderSummary:
+    id: int
+    order_number: str | None
+    customer: str | None
+    site: str | None
+    status: str
+    accepted: int
+    rejected: int
+
+
+@dataclass
+class FileOutcome:
+    partner: str
+    name: str
+    #: processed | failed | duplicate | recovered
+    outcome: str
+    inbound_id: int | None = None
+    reason: str | None = None
+    format: str | None = None
+    orders: list[OrderSummary] = field(default_factory=list)
+    replies: list[Path] = field(default_factory=list)
+    moved_to: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def lines_accepted(self) -> int:
+        return sum(o.accepted for o in self.orders)
+
+    @property
+    def lines_rejected(self) -> int:
+        return sum(o.rejected for o in self.orders)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    n = 1
+    while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+        stem, dot, ext = name.partition(".")
+        target = folder / f"{stem}~{n}{dot}{ext}"
+        n += 1
+    return target
+
+
+def move_durably(src: Path, dest_dir: Path, name: str | None = None) -> Path:
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_name(dest_dir, name or src.name)
+    shutil.move(str(src), str(target))
+    fsync_dir(dest_dir)
+    return target
+
+
+def quarantine(ws: Workspace, partner_id: str, path: Path, reason: str) -> Path:
+    """Move ``path`` to failed/<partner>/ with a ``.reason.txt`` beside it."""
+    folder = ws.failed_dir(partner_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder, path.name)
+    note = target.with_name(target.name + ".reason.txt")
+    note.write_text(
+        f"file: {path.name}\npartner: {partner_id}\nat: {_now().isoformat()}\nreason: {reason}\n",
+        encoding="utf-8",
+    )
+    if path.is_symlink() or path.is_file():
+        os.replace(path, target) if path.is_symlink() else shutil.move(str(path), str(target))
+    elif path.is_dir():
+        shutil.move(str(path), str(target))
+    fsync_dir(folder)
+    return target
+
+
+def archive(ws: Workspace, partner_id: str, path: Path, when: datetime) -> Path:
+    return move_durably(path, ws.archive_dir(partner_id, when))
+
+
+def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
+    started = time.perf_counter()
+    out = _process(ws, partner_id, path)
+    out.seconds = time.perf_counter() - started
+    log.info(
+        "file done partner=%s file=%s outcome=%s format=%s orders=%d accepted=%d "
+        "rejected=%d duration=%.3fs%s",
+        partner_id,
+        out.name,
+        out.outcome,
+        out.format or "-",
+        len(out.orders),
+        out.lines_accepted,
+        out.lines_rejected,
+        out.seconds,
+        f" reason={out.reason!r}" if out.reason else "",
+    )
+    return out
+
+
+def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
+    partner = ws.partner(partner_id)
+    name = path.name
+    if path.is_symlink() or not path.is_file():
+        kind = "a symbolic link" if path.is_symlink() else "not a regular file"
+        reason = f"{name} is {kind}; only regular files are read"
+        return FileOutcome(partner_id, name, "failed", reason=reason,
+                           moved_to=quarantine(ws, partner_id, path, reason))
+    size = path.stat().st_size
+    if size > partner.max_file_size:
+        reason = (
+            f"{name} is {size:,} bytes, over the partner's limit of "
+            f"{partner.max_file_size:,} bytes (max_file_size); it was not read"
+        )
+        return FileOutcome(partner_id, name, "failed", reason=reason,
+                           moved_to=quarantine(ws, partner_id, path, reason))
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+
+    for attempt in range(2):
+        known = _known(ws, partner_id, sha)
+        if known is not None:
+            return _already_known(ws, partner_id, path, known)
+        try:
+            return _first_time(ws, partner_id, path, data, sha)
+        except IntegrityError:
+            # Another worker recorded the same file or order number in between: look again.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _known(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
+    with ws.sessions() as s:
+        return s.scalar(
+            select(InboundFile).where(InboundFile.partner == partner_id, InboundFile.sha256 == sha)
+        )
+
+
+def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFile) -> FileOutcome:
+    if known.name == path.name and known.archived_to is None:
+        # Committed before a crash but not finished: send what is unsent, then archive.
+        replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, known.id))
+        moved = _finish(ws, partner_id, path, known)
+        return FileOutcome(partner_id, path.name, "recovered", inbound_id=known.id,
+                           format=known.format, replies=replies, moved_to=moved)
+    reason = (
+        f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
+        f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
+    )
+    return FileOutcome(partner_id, path.name, "duplicate", inbound_id=known.id, reason=reason,
+                       moved_to=quarantine(ws, partner_id, path, reason))
+
+
+def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
+    with ws.sessions() as s:
+        return list(
+            s.scalars(select(OutgoingMessage.id).where(OutgoingMessage.inbound_file_id == inbound_id))
+        )
+
+
+def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) -> Path:
+    now = _now()
+    if inbound.outcome == "failed":
+        moved = quarantine(ws, partner_id, path, inbound.reason or "failed")
+    else:
+        moved = archive(ws, partner_id, path, now)
+    with ws.sessions.begin() as s:
+        row = s.get(InboundFile, inbound.id)
+        assert row is not None
+        row.archived_to = str(moved)
+    return moved
+
+
+def _first_time(
+    ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str
+) -> FileOutcome:
+    partner = ws.partner(partner_id)
+    now = _now()
+    inbound = InboundFile(partner=partner_id, name=path.name, sha256=sha, size=len(data),
+                          outcome="processed", received_at=now)
+    try:
+        profile = load_mapping(ws.mappings_dir, partner.mapping)
+        read = read_file(data, path.name, partner_id, ws.config, profile)
+    except (ParseError, SenderRefused) as exc:
+        return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None))
+    except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
+        log.error("reader crashed partner=%s file=%s\n%s", partner_id, path.name,
+                  traceback.format_exc())
+        reason = f"the file could not be read ({type(exc).__name__}: {exc})"
+        return _failed(ws, partner_id, path, inbound, reason, None)
+    inbound.format = read.format.value
+
+    summaries: list[OrderSummary] = []
+    with ws.sessions.begin() as s:
+        s.add(inbound)
+        s.flush()
+        ctx = ReplyContext(ws=ws, session=s, partner_id=partner_id, partner=partner,
+                           inbound=inbound, source=read.format, now=now,
+                           read_result=read.result)
+        orders: list[Order] = []
+        for doc in read.documents:
+            ev = evaluate_document(s, doc, partner_id, partner, profile)
+            order = store_order(s, ev, partner_id=partner_id, partner=partner,
+                                inbound_file_id=inbound.id, now=now)
+            orders.append(order)
+        s.flush()
+        for order in orders:
+            s.refresh(order, ["lines"])
+            acc = sum(ln.outcome != "rejected" for ln in order.lines)
+            summaries.append(OrderSummary(order.id, order.order_number, order.customer_code,
+                                          order.site_code, order.status, acc,
+                                          len(order.lines) - acc))
+        inbound.orders_count = len(orders)
+        inbound.lines_accepted = sum(o.accepted for o in summaries)
+        inbound.lines_rejected = sum(o.rejected for o in summaries)
+        queue_format_replies(ctx, orders, read)
+        if partner.rejection_report:
+            queue_rejection_report(ctx, orders)
+        if not read.documents and read.reason:
+            inbound.reason = read.reason
+    replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, inbound.id))
+    moved = _finish(ws, partner_id, path, inbound)
+    return FileOutcome(partner_id, path.name, "processed", inbound_id=inbound.id,
+                       format=read.format.value, orders=summaries, replies=replies,
+                       moved_to=moved, reason=read.reason)
+
+
+def _failed(
+    ws: Workspace, partner_id: str, path: Path, inbound: InboundFile, reason: str,
+    fmt: str | None,
+) -> FileOutcome:
+    inbound.outcome, inbound.reason, inbound.format = "failed", reason, fmt
+    with ws.sessions.begin() as s:
+        s.add(inbound)
+        s.flush()
+        ReplyContext(ws=ws, session=s, partner_id=partner_id, partner=ws.partner(partner_id),
+                     inbound=inbound, source=None, now=inbound.received_at).queue(  # type: ignore[arg-type]
+            "file_error",
+            f"ERROR_{Path(path.name).stem}_{inbound.id}.txt",
+            _error_text(path.name, reason, ws.partner(partner_id).language),
+        )
+    replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, inbound.id))
+    moved = _finish(ws, partner_id, path, inbound)
+    return FileOutcome(partner_id, path.name, "failed", inbound_id=inbound.id, reason=reason,
+                       format=fmt, replies=replies, moved_to=moved)
+
+
+def _error_text(name: str, reason: str, language: str) -> bytes:
+    if language == "fr":
+        text = (f"Le fichier {name} n'a pas pu être traité.\nMotif : {reason}\n"
+                "Corrigez le fichier et déposez-le à nouveau.\n")
+    else:
+        text = (f"The file {name} could not be processed.\nReason: {reason}\n"
+                "Correct the file and drop it again.\n")
+    return text.encode("utf-8")
+
+
+__all__ = ["FileOutcome", "OrderSummary", "ReadOutcome", "archive", "process_file", "quarantine"]

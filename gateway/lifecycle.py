@@ -1,0 +1,79 @@
+"""Order statuses and the transitions allowed between them. Plain rules, no I/O.
+
+``received → pending_validation → validated → in_preparation → shipped → delivered``,
+with ``rejected`` (nothing usable) and ``cancelled`` as ends.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    RECEIVED = "received"
+    PENDING_VALIDATION = "pending_validation"
+    VALIDATED = "validated"
+    IN_PREPARATION = "in_preparation"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+S = OrderStatus
+ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.RECEIVED: frozenset({S.PENDING_VALIDATION, S.VALIDATED, S.REJECTED, S.CANCELLED}),
+    S.PENDING_VALIDATION: frozenset({S.VALIDATED, S.REJECTED, S.CANCELLED}),
+    S.VALIDATED: frozenset({S.IN_PREPARATION, S.CANCELLED}),
+    S.IN_PREPARATION: frozenset({S.SHIPPED, S.CANCELLED}),
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+#: Statuses in which an order still holds its customer + order number
+LIVE = frozenset(s for s in S if s not in (S.REJECTED, S.CANCELLED))
+OPEN = frozenset({S.RECEIVED, S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREPARATION, S.SHIPPED})
+
+
+class TransitionRefused(ValueError):
+    def __init__(self, order_id: int | None, current: OrderStatus, wanted: OrderStatus) -> None:
+        self.order_id = order_id
+        self.current = current
+        self.wanted = wanted
+        allowed = ", ".join(sorted(ALLOWED[current])) or "none (final status)"
+        who = f"order #{order_id}" if order_id is not None else "the order"
+        super().__init__(
+            f"{who} is {current.value}: it cannot become {wanted.value} "
+            f"(allowed from {current.value}: {allowed})"
+        )
+
+
+def check_transition(order_id: int | None, current: str, wanted: str) -> None:
+    cur, want = OrderStatus(current), OrderStatus(wanted)
+    if want not in ALLOWED[cur]:
+        raise TransitionRefused(order_id, cur, want)
+
+
+class ActorKind(StrEnum):
+    """Who moved an order; an event's ``actor`` is ``kind`` or ``kind:name``."""
+
+    PARTNER = "partner"
+    ADMIN = "admin"
+    ERP = "erp"
+    SYSTEM = "system"
+
+
+def actor(kind: ActorKind, name: str | None = None) -> str:
+    return f"{kind.value}:{name}" if name else kind.value
+
+
+#: The supplier's verbs (``order-gateway orders validate …``) and the status each aims at
+VERBS: dict[str, OrderStatus] = {
+    "validate": S.VALIDATED,
+    "reject": S.REJECTED,
+    "cancel": S.CANCELLED,
+    "prepare": S.IN_PREPARATION,
+    "ship": S.SHIPPED,
+    "deliver": S.DELIVERED,
+}

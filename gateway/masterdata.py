@@ -1,0 +1,504 @@
+"""Master-data import: products, barcodes, customers, sites, grants, assortments, customer refs.
+
+Idempotent: a re-import updates what changed and reports created / updated /
+unchanged; rows absent from a file are left as they are. Bulk by design — rows go to a
+staging table in one ``executemany``, and two set-based statements (insert the new,
+update the changed) apply them, so a million products take seconds, not hours.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from gateway.catalog import bump_catalog_version, name_key
+from gateway.store.models import (
+    AssortmentItem,
+    Barcode,
+    Customer,
+    CustomerRef,
+    Grant,
+    Product,
+    Site,
+)
+from parsers import gtin
+
+MAX_ERRORS_SHOWN = 50
+
+
+class Kind(StrEnum):
+    PRODUCTS = "products"
+    BARCODES = "barcodes"
+    CUSTOMERS = "customers"
+    SITES = "sites"
+    GRANTS = "grants"
+    ASSORTMENTS = "assortments"
+    CUSTOMER_REFS = "customer-refs"
+
+
+def _key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in plain if c.isalnum())
+
+
+#: canonical column → accepted headers (compared accent/case/punctuation-insensitively)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "sku": ("sku", "reference", "ref", "référence", "reference fournisseur", "article", "code article"),
+    "name": ("name", "nom", "designation", "désignation", "libelle", "libellé", "description", "raison sociale"),
+    "unit": ("unit", "unité", "unite", "uom"),
+    "sell_multiple": ("sell_multiple", "sell multiple", "multiple", "multiple de vente", "colisage", "pcb"),
+    "active": ("active", "actif", "enabled", "statut"),
+    "barcode": ("barcode", "code-barre", "code barre", "ean", "gtin", "upc", "ean13"),
+    "pack_qty": ("pack_qty", "pack qty", "pack", "qte par colis", "quantité par colis", "uvc par colis"),
+    "code": ("code", "code client", "code site", "customer code", "site code", "id"),
+    "gln": ("gln", "ean lieu", "code gln", "iln"),
+    "partner": ("partner", "partenaire"),
+    "customer": ("customer", "client", "code client", "customer code"),
+    "site": ("site", "code site", "dépôt", "depot", "site code"),
+    "customer_ref": ("customer_ref", "customer ref", "réf client", "ref client", "référence client", "reference client", "votre référence"),
+}
+
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    Kind.PRODUCTS: ("sku", "name"),
+    Kind.BARCODES: ("barcode", "sku"),
+    Kind.CUSTOMERS: ("code", "name"),
+    Kind.SITES: ("code", "name"),
+    Kind.GRANTS: ("partner", "customer", "site"),
+    Kind.ASSORTMENTS: ("customer", "sku"),
+    Kind.CUSTOMER_REFS: ("customer", "customer_ref", "sku"),
+}
+OPTIONAL: dict[Kind, tuple[str, ...]] = {
+    Kind.PRODUCTS: ("unit", "sell_multiple", "active", "barcode", "pack_qty"),
+    Kind.BARCODES: ("pack_qty",),
+    Kind.CUSTOMERS: ("gln",),
+    Kind.SITES: ("gln",),
+    Kind.GRANTS: (),
+    Kind.ASSORTMENTS: (),
+    Kind.CUSTOMER_REFS: (),
+}
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported at all (unreadable, required column missing)."""
+
+
+@dataclass
+class TableChange:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    kind: Kind
+    rows: int = 0
+    changes: dict[str, TableChange] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, line: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_SHOWN:
+            self.errors.append(f"line {line}, column {column!r}: {message}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "rows": self.rows,
+            "changes": {k: vars(v) for k, v in self.changes.items()},
+            "errors": self.errors,
+            "error_count": self.error_count,
+        }
+
+
+# --- reading ---------------------------------------------------------------------------
+@dataclass
+class Rows:
+    """Column-oriented rows; ``line0`` is the file line of the first data row."""
+
+    columns: dict[str, list[str]]
+    headers: dict[str, str]  # canonical → header as written
+    count: int
+    line0: int
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_rows(path: Path, kind: Kind) -> Rows:
+    import pandas as pd
+
+    data = path.read_bytes()
+    if not data.strip():
+        raise ImportFailed(f"{path.name}: the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            sheet = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except Exception as exc:  # calamine raises its own error types for broken zips
+            raise ImportFailed(f"{path.name}: not a readable XLSX file ({exc})") from None
+        if not sheet:
+            raise ImportFailed(f"{path.name}: the first sheet is empty")
+        header = [str(h) for h in sheet[0]]
+        body = [[_cell(v) for v in row] for row in sheet[1:]]
+        frame = pd.DataFrame(body, columns=header, dtype=str)
+    else:
+        text = _decode(data)
+        first = text.split("\n", 1)[0]
+        sep = max(";,\t|", key=first.count)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True
+        )
+    return _canonical(frame, kind, path.name)
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v)
+
+
+def _canonical(frame: Any, kind: Kind, name: str) -> Rows:
+    wanted = REQUIRED[kind] + OPTIONAL[kind]
+    by_key = {_key(h): h for h in frame.columns}
+    headers: dict[str, str] = {}
+    for canon in wanted:
+        for alias in (canon, *ALIASES.get(canon, ())):
+            if _key(alias) in by_key:
+                headers[canon] = by_key[_key(alias)]
+                break
+    missing = [c for c in REQUIRED[kind] if c not in headers]
+    if missing:
+        raise ImportFailed(
+            f"{name}: missing column(s) {', '.join(missing)} for {kind.value} "
+            f"(expected headers {', '.join(REQUIRED[kind] + OPTIONAL[kind])}; "
+            f"found {', '.join(map(str, frame.columns))})"
+        )
+    columns = {
+        c: [str(v).strip() for v in frame[h].fillna("").tolist()] for c, h in headers.items()
+    }
+    return Rows(columns=columns, headers=headers, count=len(frame), line0=2)
+
+
+# --- staging and applying ------------------------------------------------------------------
+def upsert(
+    conn: Connection, target: Table, keys: Sequence[str], values: Sequence[str], rows: list[tuple]
+) -> TableChange:
+    """Insert new rows and update changed ones of ``target``, keyed on ``keys``."""
+    change = TableChange()
+    if not rows:
+        return change
+    md = MetaData()
+    cols = [*keys, *values]
+    stage = Table(
+        f"stage_{target.name}",
+        md,
+        *(Column(c, target.c[c].type) for c in cols),
+        prefixes=["TEMPORARY"],
+    )
+    stage.drop(conn, checkfirst=True)
+    stage.create(conn)
+    conn.execute(insert(stage), [dict(zip(cols, r, strict=True)) for r in rows])
+
+    match = and_(*(target.c[k] == stage.c[k] for k in keys))
+    differs = or_(*(target.c[v].is_distinct_from(stage.c[v]) for v in values)) if values else None
+    change.created = conn.scalar(
+        select(func.count()).select_from(stage).where(~exists().where(match))
+    ) or 0
+    if differs is not None:
+        change.updated = conn.scalar(
+            select(func.count()).select_from(stage.join(target, match)).where(differs)
+        ) or 0
+    change.unchanged = len(rows) - change.created - change.updated
+
+    conn.execute(
+        insert(target).from_select(
+            cols, select(*(stage.c[c] for c in cols)).where(~exists().where(match))
+        )
+    )
+    if differs is not None and change.updated:
+        conn.execute(
+            update(target).values({v: stage.c[v] for v in values}).where(match, differs)
+        )
+    stage.drop(conn)
+    return change
+
+
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text.replace(",", ".").replace(" ", "").replace("\u00a0", ""))
+    if not value.is_finite():
+        raise InvalidOperation
+    return value
+
+
+_TRUE = {"1", "true", "yes", "y", "oui", "o", "actif", "active", "vrai", "x"}
+_FALSE = {"0", "false", "no", "n", "non", "inactif", "inactive", "faux", ""}
+
+
+def _bool(text: str) -> bool | None:
+    t = text.strip().casefold()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    return None
+
+
+def _code_map(session: Session, model: Any, field_name: str = "code") -> dict[str, int]:
+    col = getattr(model, field_name)
+    return {str(k).upper(): i for k, i in session.execute(select(col, model.id))}
+
+
+def import_file(
+    session: Session,
+    kind: Kind,
+    path: Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Read ``path`` and apply it in one transaction of ``session`` (the caller commits)."""
+    rows = read_rows(path, kind)
+    report = ImportReport(kind=kind, rows=rows.count)
+    say = progress or (lambda _msg: None)
+    say(f"read {rows.count:,} rows")
+    conn = session.connection()
+    handler = _HANDLERS[kind]
+    handler(session, conn, rows, report, say)
+    if kind in (Kind.PRODUCTS, Kind.BARCODES, Kind.ASSORTMENTS, Kind.CUSTOMER_REFS):
+        bump_catalog_version(session)
+    return report
+
+
+def _products(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+    c, h, n = rows.columns, rows.headers, rows.count
+    units = c.get("unit")
+    mults = c.get("sell_multiple")
+    actives = c.get("active")
+    products: dict[str, tuple] = {}
+    barcodes: list[tuple[int, str, str, str]] = []  # (line, barcode, sku, pack)
+    for i in range(n):
+        line = rows.line0 + i
+        sku = c["sku"][i]
+        if not sku:
+            report.error(line, h["sku"], "empty reference (sku)")
+            continue
+        name = c["name"][i]
+        mult = Decimal(1)
+        if mults and mults[i]:
+            try:
+                mult = _decimal(mults[i])
+                if mult <= 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                report.error(line, h["sell_multiple"], f"{mults[i]!r} is not a positive number")
+                continue
+        active = True
+        if actives:
+            parsed = _bool(actives[i]) if actives[i] else True
+            if parsed is None:
+                report.error(line, h["active"], f"{actives[i]!r} is not yes/no (1/0, oui/non)")
+                continue
+            active = parsed
+        if sku in products and not name:
+            pass  # a barcode-only continuation row for the same product
+        else:
+            unit = (units[i] if units and units[i] else "EA").upper()
+            products[sku] = (sku, name, name_key(name), unit, mult, active)
+        if "barcode" in c and c["barcode"][i]:
+            pack = c["pack_qty"][i] if "pack_qty" in c else ""
+            barcodes.append((line, c["barcode"][i], sku, pack))
+    say(f"applying {len(products):,} products")
+    report.changes["products"] = upsert(
+        conn,
+        Product.__table__,
+        ["sku"],
+        ["name", "name_key", "unit", "sell_multiple", "active"],
+        list(products.values()),
+    )
+    if barcodes:
+        say(f"applying {len(barcodes):,} barcodes")
+        sku_ids = _code_map(session, Product, "sku")
+        report.changes["barcodes"] = _apply_barcodes(conn, barcodes, sku_ids, h, report)
+
+
+def _barcodes(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+    c, h = rows.columns, rows.headers
+    packs = c.get("pack_qty")
+    items = [
+        (rows.line0 + i, c["barcode"][i], c["sku"][i], packs[i] if packs else "")
+        for i in range(rows.count)
+    ]
+    sku_ids = _code_map(session, Product, "sku")
+    say(f"applying {len(items):,} barcodes")
+    report.changes["barcodes"] = _apply_barcodes(conn, items, sku_ids, h, report)
+
+
+def _apply_barcodes(
+    conn: Connection,
+    items: list[tuple[int, str, str, str]],
+    sku_ids: dict[str, int],
+    h: dict[str, str],
+    report: ImportReport,
+) -> TableChange:
+    out: dict[str, tuple] = {}
+    for line, code, sku, pack in items:
+        try:
+            valid = gtin.validate(code)
+        except gtin.GtinError as exc:
+            report.error(line, h["barcode"], f"{code!r}: {exc}")
+            continue
+        pid = sku_ids.get(sku.upper())
+        if pid is None:
+            report.error(line, h["sku"], f"unknown product {sku!r} for barcode {code}")
+            continue
+        qty = Decimal(1)
+        if pack:
+            try:
+                qty = _decimal(pack)
+                if qty <= 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                report.error(line, h.get("pack_qty", "pack_qty"), f"{pack!r} is not a positive number")
+                continue
+        key = gtin.to_gtin14(valid)
+        out[key] = (key, valid, pid, qty)
+    return upsert(conn, Barcode.__table__, ["gtin14"], ["barcode", "product_id", "pack_qty"], list(out.values()))
+
+
+def _parties(model: Any, table_key: str):  # noqa: ANN202
+    def handler(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+        c, h = rows.columns, rows.headers
+        out: dict[str, tuple] = {}
+        glns = c.get("gln")
+        for i in range(rows.count):
+            line = rows.line0 + i
+            code = c["code"][i]
+            if not code:
+                report.error(line, h["code"], "empty code")
+                continue
+            gln = glns[i] if glns and glns[i] else None
+            if gln is not None:
+                try:
+                    gln = gtin.validate(gln)
+                    if len(gln) != 13:
+                        raise gtin.InvalidLength("a GLN has 13 digits")
+                except gtin.GtinError as exc:
+                    report.error(line, h["gln"], f"{glns[i]!r} is not a valid GLN: {exc}")
+                    continue
+            out[code] = (code, c["name"][i] or code, gln)
+        report.changes[table_key] = upsert(
+            conn, model.__table__, ["code"], ["name", "gln"], list(out.values())
+        )
+
+    return handler
+
+
+def _grants(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+    c, h = rows.columns, rows.headers
+    customers, sites = _code_map(session, Customer), _code_map(session, Site)
+    out: set[tuple[str, int, int]] = set()
+    for i in range(rows.count):
+        line = rows.line0 + i
+        cid = customers.get(c["customer"][i].upper())
+        sid = sites.get(c["site"][i].upper())
+        if not c["partner"][i]:
+            report.error(line, h["partner"], "empty partner id")
+        elif cid is None:
+            report.error(line, h["customer"], f"unknown customer {c['customer'][i]!r}")
+        elif sid is None:
+            report.error(line, h["site"], f"unknown site {c['site'][i]!r}")
+        else:
+            out.add((c["partner"][i], cid, sid))
+    report.changes["grants"] = upsert(
+        conn, Grant.__table__, ["partner", "customer_id", "site_id"], [], sorted(out)
+    )
+
+
+def _assortments(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+    c, h = rows.columns, rows.headers
+    customers, skus = _code_map(session, Customer), _code_map(session, Product, "sku")
+    out: set[tuple[int, int]] = set()
+    for i in range(rows.count):
+        line = rows.line0 + i
+        cid = customers.get(c["customer"][i].upper())
+        pid = skus.get(c["sku"][i].upper())
+        if cid is None:
+            report.error(line, h["customer"], f"unknown customer {c['customer'][i]!r}")
+        elif pid is None:
+            report.error(line, h["sku"], f"unknown product {c['sku'][i]!r}")
+        else:
+            out.add((cid, pid))
+    report.changes["assortments"] = upsert(
+        conn, AssortmentItem.__table__, ["customer_id", "product_id"], [], sorted(out)
+    )
+    with_assortment = {cid for cid, _ in out}
+    if with_assortment:
+        conn.execute(
+            update(Customer.__table__)
+            .where(Customer.__table__.c.id.in_(with_assortment))
+            .values(has_assortment=True)
+        )
+
+
+def _customer_refs(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+    c, h = rows.columns, rows.headers
+    customers, skus = _code_map(session, Customer), _code_map(session, Product, "sku")
+    out: dict[tuple[int, str], tuple] = {}
+    for i in range(rows.count):
+        line = rows.line0 + i
+        cid = customers.get(c["customer"][i].upper())
+        pid = skus.get(c["sku"][i].upper())
+        ref = c["customer_ref"][i]
+        if cid is None:
+            report.error(line, h["customer"], f"unknown customer {c['customer'][i]!r}")
+        elif not ref:
+            report.error(line, h["customer_ref"], "empty customer reference")
+        elif pid is None:
+            report.error(line, h["sku"], f"unknown product {c['sku'][i]!r}")
+        else:
+            out[(cid, ref)] = (cid, ref, pid)
+    report.changes["customer_refs"] = upsert(
+        conn, CustomerRef.__table__, ["customer_id", "customer_ref"], ["product_id"], list(out.values())
+    )
+
+
+_HANDLERS = {
+    Kind.PRODUCTS: _products,
+    Kind.BARCODES: _barcodes,
+    Kind.CUSTOMERS: _parties(Customer, "customers"),
+    Kind.SITES: _parties(Site, "sites"),
+    Kind.GRANTS: _grants,
+    Kind.ASSORTMENTS: _assortments,
+    Kind.CUSTOMER_REFS: _customer_refs,
+}

@@ -1,0 +1,172 @@
+"""Reason codes: one enum, one message template per language.
+
+A code is stable (it is stored, sent to partners and filtered on); the message is for
+people and names the line, the column, the value and what was expected.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from parsers.document import IssueCode
+
+
+class ReasonCode(StrEnum):
+    # Found by the parser in the line itself (same values as parsers.document.IssueCode)
+    INVALID_QUANTITY = IssueCode.INVALID_QUANTITY.value
+    MISSING_QUANTITY = IssueCode.MISSING_QUANTITY.value
+    INVALID_DATE = IssueCode.INVALID_DATE.value
+    MISSING_PRODUCT_ID = IssueCode.MISSING_PRODUCT_ID.value
+    INVALID_VALUE = IssueCode.INVALID_VALUE.value
+    # Resolution
+    INVALID_BARCODE = "invalid_barcode"
+    UNKNOWN_BARCODE = "unknown_barcode"
+    UNKNOWN_SKU = "unknown_sku"
+    UNKNOWN_CUSTOMER_REF = "unknown_customer_ref"
+    UNKNOWN_PRODUCT = "unknown_product"
+    AMBIGUOUS_NAME = "ambiguous_name"
+    IDENTIFIER_CONFLICT = "identifier_conflict"
+    # Checks
+    PRODUCT_INACTIVE = "product_inactive"
+    NOT_IN_ASSORTMENT = "not_in_assortment"
+    NON_POSITIVE_QUANTITY = "non_positive_quantity"
+    FRACTIONAL_QUANTITY = "fractional_quantity"
+    NOT_A_MULTIPLE = "not_a_multiple"
+    ROUNDED_TO_MULTIPLE = "rounded_to_multiple"
+    # Whole order
+    UNKNOWN_CUSTOMER = "unknown_customer"
+    UNKNOWN_SITE = "unknown_site"
+    NO_CUSTOMER = "no_customer"
+    NO_SITE = "no_site"
+    NOT_GRANTED = "not_granted"
+    DUPLICATE_ORDER = "duplicate_order"
+    NO_USABLE_LINE = "no_usable_line"
+    NO_LINES = "no_lines"
+    SENDER_NOT_ALLOWED = "sender_not_allowed"
+
+
+_TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
+    # (english, french)
+    ReasonCode.INVALID_QUANTITY: (
+        "{where}: quantity {value!r} is not a number (expected e.g. 12 or 12,5)",
+        "{where} : la quantité {value!r} n'est pas un nombre (attendu p. ex. 12 ou 12,5)",
+    ),
+    ReasonCode.MISSING_QUANTITY: (
+        "{where}: no quantity given",
+        "{where} : aucune quantité indiquée",
+    ),
+    ReasonCode.INVALID_DATE: ("{where}: {detail}", "{where} : {detail}"),
+    ReasonCode.INVALID_VALUE: ("{where}: {detail}", "{where} : {detail}"),
+    ReasonCode.MISSING_PRODUCT_ID: (
+        "{where}: no barcode, reference or name to identify the product",
+        "{where} : ni code-barre, ni référence, ni désignation pour identifier le produit",
+    ),
+    ReasonCode.INVALID_BARCODE: (
+        "{where}: barcode {value!r} is not a valid GTIN ({detail})",
+        "{where} : le code-barre {value!r} n'est pas un GTIN valide ({detail})",
+    ),
+    ReasonCode.UNKNOWN_BARCODE: (
+        "{where}: barcode {value!r} is not in the catalog{nearest}",
+        "{where} : le code-barre {value!r} est inconnu du catalogue{nearest}",
+    ),
+    ReasonCode.UNKNOWN_SKU: (
+        "{where}: reference {value!r} is not in the catalog{nearest}",
+        "{where} : la référence {value!r} est inconnue du catalogue{nearest}",
+    ),
+    ReasonCode.UNKNOWN_CUSTOMER_REF: (
+        "{where}: your reference {value!r} is not mapped to a product{nearest}",
+        "{where} : votre référence {value!r} n'est associée à aucun produit{nearest}",
+    ),
+    ReasonCode.UNKNOWN_PRODUCT: (
+        "{where}: no product named {value!r}{nearest}",
+        "{where} : aucun produit ne correspond à {value!r}{nearest}",
+    ),
+    ReasonCode.AMBIGUOUS_NAME: (
+        "{where}: {value!r} matches several products; give a barcode or reference{nearest}",
+        "{where} : {value!r} correspond à plusieurs produits ; "
+        "indiquez un code-barre ou une référence{nearest}",
+    ),
+    ReasonCode.IDENTIFIER_CONFLICT: (
+        "{where}: {detail}",
+        "{where} : {detail}",
+    ),
+    ReasonCode.PRODUCT_INACTIVE: (
+        "{where}: product {sku} ({name}) is no longer sold",
+        "{where} : le produit {sku} ({name}) n'est plus commercialisé",
+    ),
+    ReasonCode.NOT_IN_ASSORTMENT: (
+        "{where}: product {sku} ({name}) is not in the assortment of customer {customer}",
+        "{where} : le produit {sku} ({name}) n'est pas dans l'assortiment du client {customer}",
+    ),
+    ReasonCode.NON_POSITIVE_QUANTITY: (
+        "{where}: quantity {value} must be greater than zero",
+        "{where} : la quantité {value} doit être supérieure à zéro",
+    ),
+    ReasonCode.FRACTIONAL_QUANTITY: (
+        "{where}: quantity {value} must be a whole number of {unit}",
+        "{where} : la quantité {value} doit être un nombre entier de {unit}",
+    ),
+    ReasonCode.NOT_A_MULTIPLE: (
+        "{where}: quantity {value} of {sku} is not a multiple of {multiple} (expected e.g. {next})",
+        "{where} : la quantité {value} de {sku} n'est pas un multiple de {multiple} "
+        "(attendu p. ex. {next})",
+    ),
+    ReasonCode.ROUNDED_TO_MULTIPLE: (
+        "{where}: quantity {value} of {sku} rounded up to {next} (sold by {multiple})",
+        "{where} : quantité {value} de {sku} arrondie à {next} (vendu par {multiple})",
+    ),
+    ReasonCode.UNKNOWN_CUSTOMER: (
+        "customer {value!r} is unknown (expected a customer code or GLN)",
+        "client {value!r} inconnu (attendu un code client ou un GLN)",
+    ),
+    ReasonCode.UNKNOWN_SITE: (
+        "site {value!r} is unknown (expected a site code or GLN)",
+        "site {value!r} inconnu (attendu un code site ou un GLN)",
+    ),
+    ReasonCode.NO_CUSTOMER: (
+        "the order names no customer and partner {partner} has no default customer",
+        "la commande n'indique aucun client et le partenaire {partner} n'a pas de client "
+        "par défaut",
+    ),
+    ReasonCode.NO_SITE: (
+        "the order names no site and partner {partner} has no default site for "
+        "customer {customer}",
+        "la commande n'indique aucun site et le partenaire {partner} n'a pas de site par "
+        "défaut pour le client {customer}",
+    ),
+    ReasonCode.NOT_GRANTED: (
+        "partner {partner} may not order for customer {customer}{at_site}",
+        "le partenaire {partner} n'est pas autorisé à commander pour le client {customer}"
+        "{sur_site}",
+    ),
+    ReasonCode.DUPLICATE_ORDER: (
+        "order {value!r} of customer {customer} was already received (order #{other})",
+        "la commande {value!r} du client {customer} a déjà été reçue (commande n°{other})",
+    ),
+    ReasonCode.NO_USABLE_LINE: (
+        "no line of the order could be accepted",
+        "aucune ligne de la commande n'a pu être acceptée",
+    ),
+    ReasonCode.NO_LINES: ("the order has no lines", "la commande ne contient aucune ligne"),
+    ReasonCode.SENDER_NOT_ALLOWED: ("{detail}", "{detail}"),
+}
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def reason_message(code: ReasonCode, language: str = "en", **fields: object) -> str:
+    """The human message for ``code`` in ``language`` ('en' or 'fr')."""
+    en, fr = _TEMPLATES[code]
+    template = fr if language == "fr" else en
+    text = template.format_map(_Blank(fields))
+    return text.removeprefix(": ").removeprefix(" : ")
+
+
+def nearest_text(names: list[str], language: str = "en") -> str:
+    if not names:
+        return ""
+    lead = " ; produits proches : " if language == "fr" else "; nearest products: "
+    return lead + ", ".join(names)

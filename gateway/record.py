@@ -1,0 +1,145 @@
+"""Store evaluated orders: the order, its lines with outcomes, its first status events.
+
+Called inside the file's one transaction (see ``gateway.intake``); it never commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from gateway.config import PartnerConfig
+from gateway.evaluate import EvaluatedOrder
+from gateway.lifecycle import LIVE, OrderStatus
+from gateway.reasons import ReasonCode, reason_message
+from gateway.store.models import Order, OrderEvent, OrderLine
+from parsers.document import LineStatus
+
+SYSTEM = "system"
+
+
+def find_live_order(session: Session, customer_code: str, order_number: str) -> Order | None:
+    return session.scalar(
+        select(Order).where(
+            Order.customer_code == customer_code,
+            Order.order_number == order_number,
+            Order.status.in_([s.value for s in LIVE]),
+        )
+    )
+
+
+def _mark_duplicate(ev: EvaluatedOrder, other: Order, language: str) -> None:
+    text = reason_message(
+        ReasonCode.DUPLICATE_ORDER,
+        language,
+        value=ev.doc.order_number,
+        customer=other.customer_code,
+        other=other.id,
+    )
+    ev.reason, ev.message = ReasonCode.DUPLICATE_ORDER, text
+    for r in ev.lines:
+        r.outcome, r.reason, r.message = LineStatus.REJECTED, ReasonCode.DUPLICATE_ORDER, text
+        r.confirmed = None
+
+
+def store_order(
+    session: Session,
+    ev: EvaluatedOrder,
+    *,
+    partner_id: str,
+    partner: PartnerConfig,
+    inbound_file_id: int | None,
+    now: datetime,
+    actor: str | None = None,
+) -> Order:
+    doc, who = ev.doc, ev.who
+    customer_code = who.customer.code if who.customer else None
+    if ev.reason is None and customer_code and doc.order_number:
+        other = find_live_order(session, customer_code, doc.order_number)
+        if other is not None:
+            _mark_duplicate(ev, other, partner.language)
+
+    if ev.usable:
+        final = OrderStatus.VALIDATED if partner.auto_validate else OrderStatus.PENDING_VALIDATION
+    else:
+        final = OrderStatus.REJECTED
+    env = doc.envelope
+    order = Order(
+        partner=partner_id,
+        inbound_file_id=inbound_file_id,
+        customer_id=who.customer.id if who.customer else None,
+        site_id=who.site.id if who.site else None,
+        customer_code=customer_code,
+        site_code=who.site.code if who.site else None,
+        order_number=doc.order_number,
+        status=final.value,
+        format=doc.format.value,
+        order_date=doc.order_date,
+        delivery_date=doc.delivery_date,
+        currency=doc.currency,
+        reason_code=ev.reason.value if ev.reason else None,
+        reason=ev.message,
+        envelope={k: getattr(env, k) for k in env.__slots__ if getattr(env, k) is not None}
+        | {"parties": [_party(p) for p in doc.parties]},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+
+    rows = [
+        {
+            "order_id": order.id,
+            "line_no": r.line.line_no,
+            "source_line": r.line.location.line,
+            "external_id": r.line.external_id,
+            "barcode": r.line.barcode,
+            "supplier_ref": r.line.supplier_ref,
+            "customer_ref": r.line.customer_ref,
+            "description": r.line.name or r.product_name,
+            "product_id": r.product_id,
+            "sku": r.sku,
+            "ordered_quantity": r.line.quantity,
+            "ordered_unit": r.line.unit or r.unit,
+            "quantity": r.quantity,
+            "confirmed_quantity": r.confirmed if r.outcome is not LineStatus.REJECTED else None,
+            "unit_price": r.line.unit_price,
+            "outcome": r.outcome.value,
+            "reason_code": r.reason.value if r.reason else None,
+            "message": r.message,
+            "matched_by": r.matched_by.value if r.matched_by else None,
+            "confidence": r.confidence,
+            "suggestions": r.suggestions,
+        }
+        for r in ev.lines
+    ]
+    if rows:
+        session.execute(insert(OrderLine), rows)
+
+    who_acted = actor or f"partner:{partner_id}"
+    events = [
+        {"order_id": order.id, "at": now, "from_status": None,
+         "to_status": OrderStatus.RECEIVED.value, "actor": who_acted, "reason": None,
+         "details": {"inbound_file_id": inbound_file_id}},
+        {"order_id": order.id, "at": now, "from_status": OrderStatus.RECEIVED.value,
+         "to_status": final.value, "actor": SYSTEM, "reason": ev.message or _summary(ev),
+         "details": {"accepted": ev.accepted, "rejected": ev.rejected}},
+    ]
+    session.execute(insert(OrderEvent), events)
+    return order
+
+
+def _summary(ev: EvaluatedOrder) -> str:
+    auto = ""
+    return f"{ev.accepted} line(s) accepted, {ev.rejected} rejected{auto}"
+
+
+def _party(p) -> dict[str, str | None]:  # noqa: ANN001
+    return {"role": p.role.value, "id": p.id, "qualifier": p.qualifier, "name": p.name}
+
+
+def decimal_or_none(v: object) -> Decimal | None:
+    return None if v is None else Decimal(str(v))

@@ -1,0 +1,232 @@
+"""What the gateway says back: responses built from stored orders, queued in the outbox.
+
+Replies are *queued* as :class:`OutgoingMessage` rows inside the file's transaction and
+written afterwards by :mod:`gateway.dispatch`, so a reply exists exactly when the orders
+it answers were committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from gateway.config import PartnerConfig, ReplyFormat
+from gateway.store.models import Customer, InboundFile, Order, OutgoingMessage, Site
+from gateway.workspace import Workspace
+from parsers import csv as csv_format
+from parsers import xlsx as xlsx_format
+from parsers.document import (
+    Envelope,
+    LineStatus,
+    OrderResponse,
+    ResponseKind,
+    ResponseLine,
+    SourceFormat,
+)
+
+PARTNER = "partner"
+ADMIN = "admin"
+
+
+def response_kind(order: Order) -> ResponseKind:
+    outcomes = {ln.outcome for ln in order.lines}
+    if order.status == "rejected" or not outcomes - {LineStatus.REJECTED.value}:
+        return ResponseKind.REJECTED
+    if outcomes == {LineStatus.ACCEPTED.value}:
+        return ResponseKind.ACCEPTED
+    return ResponseKind.CHANGED
+
+
+def order_response(
+    session: Session,
+    order: Order,
+    *,
+    response_number: str,
+    issued_at: datetime,
+    language: str,
+    kind: ResponseKind | None = None,
+) -> OrderResponse:
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    site = session.get(Site, order.site_id) if order.site_id else None
+    env = order.envelope or {}
+    envelope = Envelope(**{k: env[k] for k in Envelope.__slots__ if k in env})
+    lines = [
+        ResponseLine(
+            line_no=ln.line_no,
+            status=LineStatus(ln.outcome),
+            external_id=ln.external_id,
+            barcode=ln.barcode,
+            sku=ln.sku,
+            customer_ref=ln.customer_ref,
+            name=ln.description,
+            ordered_quantity=_dec(ln.ordered_quantity),
+            confirmed_quantity=_dec(ln.confirmed_quantity),
+            shipped_quantity=_dec(ln.shipped_quantity),
+            unit=ln.ordered_unit,
+            unit_price=_dec(ln.unit_price),
+            reason_code=ln.reason_code,
+            message=ln.message,
+            source_row=ln.source_line,
+            suggestions=list(ln.suggestions or []),
+        )
+        for ln in order.lines
+    ]
+    supplier_party = next(
+        (p for p in env.get("parties", []) if p.get("role") == "supplier"), None
+    )
+    return OrderResponse(
+        kind=kind or response_kind(order),
+        order_number=order.order_number,
+        order_status=order.status,
+        response_number=response_number,
+        issued_at=issued_at.date(),
+        order_id=order.id,
+        order_date=order.order_date,
+        customer=order.customer_code,
+        customer_gln=customer.gln if customer else None,
+        site=order.site_code,
+        site_gln=site.gln if site else None,
+        supplier_gln=supplier_party.get("id") if supplier_party else None,
+        currency=order.currency,
+        delivery_date=order.delivery_date,
+        reason=order.reason,
+        lines=lines,
+        envelope=envelope,
+        language=language,
+    )
+
+
+def _dec(v: object) -> Decimal | None:
+    """A stored quantity without the storage's trailing zeros: 2.5000 → 2.5, 20.0000 → 20."""
+    if v is None:
+        return None
+    d = Decimal(str(v))
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+@dataclass
+class ReplyContext:
+    """Everything a reply writer needs about the file being answered."""
+
+    ws: Workspace
+    session: Session
+    partner_id: str
+    partner: PartnerConfig
+    inbound: InboundFile
+    source: SourceFormat
+    now: datetime
+    #: The reader's result (CSV dialect, EDI interchange reports…)
+    read_result: object | None = None
+
+    @property
+    def stem(self) -> str:
+        return Path(self.inbound.name).stem
+
+    def queue(
+        self,
+        kind: str,
+        filename: str,
+        content: bytes,
+        *,
+        audience: str = PARTNER,
+        order_id: int | None = None,
+    ) -> OutgoingMessage:
+        dest = (
+            self.ws.outbox(self.partner_id)
+            if audience == PARTNER
+            else self.ws.reports_dir(self.partner_id)
+        )
+        msg = OutgoingMessage(
+            partner=self.partner_id,
+            order_id=order_id,
+            inbound_file_id=self.inbound.id,
+            kind=kind,
+            audience=audience,
+            destination=str(dest),
+            filename=filename,
+            content=content,
+            created_at=self.now,
+        )
+        self.session.add(msg)
+        return msg
+
+
+def reply_formats(partner: PartnerConfig, source: SourceFormat) -> list[SourceFormat]:
+    out: list[SourceFormat] = []
+    for f in partner.reply_formats:
+        fmt = source if f is ReplyFormat.AUTO else SourceFormat(f.value)
+        if fmt not in out:
+            out.append(fmt)
+    return out
+
+
+def queue_tabular_acks(
+    ctx: ReplyContext, responses: list[OrderResponse], formats: list[SourceFormat]
+) -> None:
+    """One line-level acknowledgement per file, in the sender's own spreadsheet format."""
+    if not responses:
+        return
+    lang = ctx.partner.language
+    for fmt in formats:
+        if fmt is SourceFormat.CSV:
+            dialect = getattr(ctx.read_result, "dialect", None) or csv_format.default_dialect(
+                lang
+            )
+            data = csv_format.write_ack(responses, dialect, language=lang)
+            ctx.queue("ack", f"ACK_{ctx.stem}_{ctx.inbound.id}.csv", data)
+        elif fmt is SourceFormat.XLSX:
+            data = xlsx_format.write_ack(responses, language=lang)
+            ctx.queue("ack", f"ACK_{ctx.stem}_{ctx.inbound.id}.xlsx", data)
+
+
+REPORT_HEADERS = {
+    "en": ["Order", "Line", "Row/segment", "Column", "Barcode", "Reference", "Customer ref",
+           "Description", "Quantity", "Reason code", "Message", "Suggestions"],
+    "fr": ["Commande", "Ligne", "Ligne fichier", "Colonne", "Code-barre", "Référence",
+           "Réf. client", "Désignation", "Quantité", "Code motif", "Message", "Suggestions"],
+}
+
+
+def queue_rejection_report(ctx: ReplyContext, orders: list[Order]) -> None:
+    """An XLSX for admins listing every rejected line with its reason and suggestions."""
+    rows: list[list[object]] = []
+    for order in orders:
+        for ln in order.lines:
+            if ln.outcome != LineStatus.REJECTED.value:
+                continue
+            rows.append(
+                [
+                    order.order_number or f"#{order.id}",
+                    ln.line_no,
+                    ln.source_line,
+                    None,
+                    ln.barcode,
+                    ln.supplier_ref,
+                    ln.customer_ref,
+                    ln.description,
+                    _dec(ln.ordered_quantity),
+                    ln.reason_code,
+                    ln.message,
+                    ", ".join(ln.suggestions or []),
+                ]
+            )
+    if not rows:
+        return
+    headers = REPORT_HEADERS["en"]
+    sheet = xlsx_format.Sheet(
+        title="Rejected lines",
+        headers=headers,
+        rows=rows,
+        styles=["rejected"] * len(rows),
+    )
+    data = xlsx_format.write_table([sheet])
+    ctx.queue(
+        "rejection_report",
+        f"REJECTED_{ctx.stem}_{ctx.inbound.id}.xlsx",
+        data,
+        audience=ADMIN,
+    )

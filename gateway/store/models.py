@@ -1,0 +1,232 @@
+"""Tables. One declarative model per table, SQLAlchemy 2 typed mappings.
+
+Identifiers that people type (SKU, customer code, barcode) are stored as given and,
+where matching must ignore form, beside a normalised key (``gtin14``, ``name_key``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+QTY = Numeric(18, 4)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    unit: Mapped[str] = mapped_column(String(16), default="EA")
+    sell_multiple: Mapped[Decimal] = mapped_column(QTY, default=Decimal(1))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Barcode(Base):
+    __tablename__ = "barcodes"
+    # Stored as GTIN-14 so that the 12-, 13- and 14-digit writings of one code match.
+    gtin14: Mapped[str] = mapped_column(String(14), primary_key=True)
+    barcode: Mapped[str] = mapped_column(String(14))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    pack_qty: Mapped[Decimal] = mapped_column(QTY, default=Decimal(1))
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    gln: Mapped[str | None] = mapped_column(String(13), index=True)
+    has_assortment: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    gln: Mapped[str | None] = mapped_column(String(13), index=True)
+
+
+class Grant(Base):
+    """A partner may order for this customer at this site (imported grants)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("partner", "customer_id", "site_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+
+
+class AssortmentItem(Base):
+    __tablename__ = "assortments"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+
+
+class CustomerRef(Base):
+    __tablename__ = "customer_refs"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    customer_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+
+
+class InboundFile(Base):
+    """Every file that arrived. Same partner + same sha256 = the same file."""
+
+    __tablename__ = "inbound_files"
+    __table_args__ = (UniqueConstraint("partner", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str | None] = mapped_column(String(16))
+    #: processed | failed
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    orders_count: Mapped[int] = mapped_column(Integer, default=0)
+    lines_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    lines_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    archived_to: Mapped[str | None] = mapped_column(String(1000))
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        # One live order per customer + order number; a rejected or cancelled one may be
+        # sent again. Partial unique index: enforced by the database for every worker.
+        Index(
+            "uq_orders_live_number",
+            "customer_code",
+            "order_number",
+            unique=True,
+            sqlite_where=text("status NOT IN ('rejected', 'cancelled')"),
+            postgresql_where=text("status NOT IN ('rejected', 'cancelled')"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    customer_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    site_code: Mapped[str | None] = mapped_column(String(64))
+    order_number: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    format: Mapped[str] = mapped_column(String(16))
+    order_date: Mapped[date | None] = mapped_column(Date)
+    delivery_date: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reason_code: Mapped[str | None] = mapped_column(String(48))
+    reason: Mapped[str | None] = mapped_column(Text)
+    #: The sender's envelope (EDI ids and references), echoed in responses
+    envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    barcode: Mapped[str | None] = mapped_column(String(64))
+    supplier_ref: Mapped[str | None] = mapped_column(String(64))
+    customer_ref: Mapped[str | None] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(String(300))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str | None] = mapped_column(String(64))
+    ordered_quantity: Mapped[Decimal | None] = mapped_column(QTY)
+    ordered_unit: Mapped[str | None] = mapped_column(String(16))
+    #: In the product's unit, after case barcodes and pack multiples
+    quantity: Mapped[Decimal | None] = mapped_column(QTY)
+    confirmed_quantity: Mapped[Decimal | None] = mapped_column(QTY)
+    shipped_quantity: Mapped[Decimal | None] = mapped_column(QTY)
+    unit_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason_code: Mapped[str | None] = mapped_column(String(48))
+    message: Mapped[str | None] = mapped_column(Text)
+    matched_by: Mapped[str | None] = mapped_column(String(16))
+    confidence: Mapped[float | None] = mapped_column()
+    suggestions: Mapped[list[Any]] = mapped_column(default=list)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class OrderEvent(Base):
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class OutgoingMessage(Base):
+    """The transactional outbox: committed with the orders, written out afterwards."""
+
+    __tablename__ = "outgoing_messages"
+    __table_args__ = (UniqueConstraint("destination", "filename"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    #: ack | rejection_report | contrl | ordrsp | 997 | 855 | status
+    kind: Mapped[str] = mapped_column(String(32))
+    #: partner (their outbox) | admin (the workspace's reports folder)
+    audience: Mapped[str] = mapped_column(String(16))
+    destination: Mapped[str] = mapped_column(String(1000))
+    filename: Mapped[str] = mapped_column(String(500))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ControlNumber(Base):
+    """Per partner and kind (interchange, group, message): the last number issued."""
+
+    __tablename__ = "control_numbers"
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,109 @@
+"""A workspace: gateway.toml, partner inboxes and outboxes, archive, failed, the database.
+
+Everything the gateway touches on disk is reached through a :class:`Workspace`, so
+paths are decided in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.config import CONFIG_NAME, GatewayConfig, PartnerConfig, load_config
+from gateway.store.database import create_schema, make_engine, session_factory, sqlite_url
+
+ENV_HOME = "ORDER_GATEWAY_HOME"
+DB_NAME = "gateway.sqlite"
+#: Inbox folder of the ERP status feed (issue: lifecycle); not a partner
+ERP_FEED = "_erp"
+PROCESSING = ".processing"
+
+
+def resolve_root(workspace: Path | None) -> Path:
+    if workspace is not None:
+        return workspace.resolve()
+    env = os.environ.get(ENV_HOME)
+    return Path(env).resolve() if env else Path.cwd().resolve()
+
+
+@dataclass
+class Workspace:
+    root: Path
+    config: GatewayConfig
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        return cls(root=root, config=load_config(root / CONFIG_NAME))
+
+    # --- folders -------------------------------------------------------------------
+    def _rel(self, value: str) -> Path:
+        p = Path(value)
+        return p if p.is_absolute() else self.root / p
+
+    def inbox(self, partner_id: str) -> Path:
+        p = self.config.partner(partner_id)
+        return self._rel(p.inbox or f"inbox/{partner_id}")
+
+    def outbox(self, partner_id: str) -> Path:
+        p = self.config.partner(partner_id)
+        return self._rel(p.outbox or f"outbox/{partner_id}")
+
+    def processing(self, partner_id: str) -> Path:
+        return self.inbox(partner_id) / PROCESSING
+
+    def archive_dir(self, partner_id: str, when: datetime) -> Path:
+        base = self._rel(self.config.gateway.archive_dir)
+        return base / partner_id / f"{when:%Y}" / f"{when:%m}" / f"{when:%d}"
+
+    def failed_dir(self, partner_id: str) -> Path:
+        return self._rel(self.config.gateway.failed_dir) / partner_id
+
+    def reports_dir(self, partner_id: str) -> Path:
+        return self._rel(self.config.gateway.reports_dir) / partner_id
+
+    @property
+    def mappings_dir(self) -> Path:
+        return self._rel(self.config.gateway.mappings_dir)
+
+    @property
+    def known_hosts(self) -> Path:
+        return self._rel(self.config.gateway.known_hosts)
+
+    def partner(self, partner_id: str) -> PartnerConfig:
+        return self.config.partner(partner_id)
+
+    def ensure_folders(self) -> None:
+        for pid in self.config.partners:
+            for d in (self.inbox(pid), self.processing(pid), self.outbox(pid)):
+                d.mkdir(parents=True, exist_ok=True)
+        for name in ("archive_dir", "failed_dir", "reports_dir"):
+            self._rel(getattr(self.config.gateway, name)).mkdir(parents=True, exist_ok=True)
+
+    # --- database --------------------------------------------------------------------
+    @property
+    def database_url(self) -> str:
+        url = self.config.gateway.database or os.environ.get("ORDER_GATEWAY_DATABASE")
+        return url or sqlite_url(self.root / DB_NAME)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+            create_schema(self._engine)
+        return self._engine
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return session_factory(self.engine)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

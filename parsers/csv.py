@@ -1,0 +1,352 @@
+"""Delimited text orders (what Excel calls CSV, and its "Unicode text"), and CSV replies.
+
+Reading works out the file's *dialect* before anything else, and keeps it so replies
+go back in the sender's own dialect:
+
+* encoding: a BOM decides (UTF-8, UTF-16 LE/BE — Excel's "Unicode text" is UTF-16LE
+  with a BOM, tab-separated); otherwise strict UTF-8, then cp1252 (the Windows code page
+  French Excel writes; it reads latin-1 French text identically and adds ``€`` and
+  typographic quotes), then charset-normalizer's guess as a last resort.  A profile's
+  ``encoding`` is used as declared, and a byte it cannot decode is reported by line.
+* delimiter: among ``;`` ``,`` tab and ``|``, the one that splits the most sample rows
+  into the same number of fields (quotes respected, so a ``;`` inside ``"…"`` does not
+  count); ``csv.Sniffer`` guesses wrong on decimal commas.
+* decimal mark: voted by the quantity and price values (see :mod:`parsers.tabular`),
+  ``,`` when undecided and the delimiter is ``;``.
+
+The rows themselves go through the stdlib ``csv`` module: quoted fields may hold
+delimiters and line breaks; each row keeps the physical line it starts on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from parsers.document import OrderResponse, ReadResult, SourceFormat
+from parsers.errors import EmptyFile, InvalidEncoding, InvalidStructure, UnrecognisedFormat
+from parsers.tabular import (
+    Cell,
+    Sheet,
+    TabularProfile,
+    ack_lines_sheet,
+    neutralise,
+    paused_gc,
+    read_table,
+)
+
+DELIMITERS = (";", "\t", ",", "|")
+_SAMPLE_CHARS = 64 * 1024
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_EDI_PREFIXES = ("UNA", "UNB", "ISA")
+#: Magic numbers of binary formats people mistake for spreadsheets exports.
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b", b"\x89PNG")
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class CsvDialect:
+    """How a CSV file is written; the defaults are what French Excel opens cleanly."""
+
+    encoding: str = "utf-8"
+    delimiter: str = ";"
+    decimal: str = ","
+    bom: bool = True
+    line_terminator: str = "\r\n"
+
+
+@dataclass(slots=True, kw_only=True)
+class CsvReadResult(ReadResult):
+    dialect: CsvDialect
+    header_line: int | None = None
+    #: field → the header it was read from
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def recognise(data: bytes) -> bool:
+    """Whether ``data`` looks like delimited text (and not EDI or a binary file)."""
+    if not data.strip() or data.startswith(_BINARY_MAGIC):
+        return False
+    try:
+        text, _, _ = decode(data[: _SAMPLE_CHARS * 2], declared=None, partial=True)
+    except (UnrecognisedFormat, InvalidEncoding):
+        return False
+    stripped = text.lstrip()
+    if stripped.startswith(_EDI_PREFIXES):
+        return False
+    return sniff_delimiter(text) is not None
+
+
+def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult:
+    """The orders in a CSV file; raises a :class:`ParseError` when none can be read."""
+    profile = profile or TabularProfile()
+    if not data.strip(b" \t\r\n\x00"):
+        raise EmptyFile("the file is empty")
+    if data.startswith(_BINARY_MAGIC):
+        raise UnrecognisedFormat(
+            "this is a binary file (zip, Excel 97, PDF, image…), not delimited text",
+            expected="a CSV or text export",
+        )
+    text, encoding, bom = decode(data, declared=profile.encoding)
+    if not text.strip():
+        raise EmptyFile("the file holds only blank lines")
+    delimiter = profile.delimiter or sniff_delimiter(text[:_SAMPLE_CHARS]) or ";"
+    with paused_gc():
+        rows = split_rows(text, delimiter)
+        table = read_table(
+            rows,
+            source_format=SourceFormat.CSV,
+            profile=profile,
+            decimal_hint="," if delimiter in ";\t" else None,
+        )
+    dialect = CsvDialect(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=table.decimal,
+        bom=bom,
+        line_terminator=_line_terminator(text),
+    )
+    return CsvReadResult(
+        documents=table.documents,
+        warnings=table.warnings,
+        dialect=dialect,
+        header_line=table.header.line,
+        columns={f.value: name for f, name in table.header.names.items()},
+    )
+
+
+def decode(data: bytes, declared: str | None, *, partial: bool = False) -> tuple[str, str, bool]:
+    """The text, the codec name and whether a BOM was present.
+
+    ``partial`` tolerates a multi-byte character cut at the end (for sniffing a head).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return (
+                _decode_strict(data[len(bom) :], encoding, partial, offset=len(bom)),
+                encoding,
+                True,
+            )
+    if declared:
+        try:
+            name = codecs.lookup(declared).name
+        except LookupError as error:
+            raise InvalidEncoding(
+                f"the profile declares an unknown encoding {declared!r}",
+                expected="a codec name such as utf-8 or cp1252",
+            ) from error
+        return _decode_strict(data, name, partial), name, False
+    head = data[:4096]
+    if b"\x00" in head:
+        encoding = _bomless_utf16(head)
+        if encoding is None:
+            raise UnrecognisedFormat(
+                "this is binary data, not text", line=1, expected="a CSV or text export"
+            )
+        return _decode_strict(data, encoding, partial), encoding, False
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            if partial and encoding == "utf-8" and error.start >= len(data) - 3:
+                text = data[: error.start].decode(encoding)
+            else:
+                continue
+        _refuse_binary(text)
+        return text, encoding, False
+    return _charset_normalizer_guess(data)
+
+
+def _decode_strict(data: bytes, encoding: str, partial: bool, offset: int = 0) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        if partial and error.start >= len(data) - 4:
+            return data[: error.start].decode(encoding, errors="ignore")
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InvalidEncoding(
+            f"byte 0x{data[error.start]:02x} at offset {error.start + offset} cannot be "
+            f"read as {encoding}",
+            line=line,
+            expected=f"text in {encoding}",
+        ) from error
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 without a BOM shows NUL in every other byte of ASCII text."""
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2 or 1
+    if odd / half > 0.4 and even / half < 0.05:
+        return "utf-16-le"
+    if even / half > 0.4 and odd / half < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(text: str) -> None:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
+    if sample and controls / len(sample) > 0.01:
+        raise UnrecognisedFormat(
+            "this is binary data, not text", line=1, expected="a CSV or text export"
+        )
+
+
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str, bool]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InvalidEncoding(
+            "the text is in no character set we recognise",
+            expected="UTF-8, UTF-16 or Windows-1252 (ANSI) text",
+        )
+    text = str(best)
+    _refuse_binary(text)
+    return text, codecs.lookup(best.encoding).name, False
+
+
+def sniff_delimiter(sample: str) -> str | None:
+    """The delimiter that splits the most sample rows into one consistent width."""
+    cut = sample.rfind("\n")
+    if 0 < cut < len(sample) - 1:
+        sample = sample[: cut + 1]
+    best: tuple[int, int] = (0, 0)
+    found = None
+    for delimiter in DELIMITERS:
+        widths = [
+            len(row)
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            if len(row) > 1
+        ][:200]
+        if not widths:
+            continue
+        width, count = Counter(widths).most_common(1)[0]
+        if (count, width) > best:
+            best, found = (count, width), delimiter
+    return found
+
+
+def split_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Each row with the physical line it starts on (1-based)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise InvalidStructure(
+            f"the CSV cannot be split into fields: {error}",
+            line=reader.line_num,
+            expected="delimited text",
+        ) from error
+    if reader.line_num == len(rows):
+        # No quoted line breaks: row n is line n (the common case, and much faster).
+        return list(zip(range(1, len(rows) + 1), rows, strict=True))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered: list[tuple[int, list[str]]] = []
+    previous = 0
+    for row in reader:
+        numbered.append((previous + 1, row))
+        previous = reader.line_num
+    if numbered[-1][0] < reader.line_num:
+        _check_closing_quote(text, delimiter, numbered[-1][0])
+    return numbered
+
+
+def _check_closing_quote(text: str, delimiter: str, start_line: int) -> None:
+    """The last row spans several lines: legitimate, or a quote never closed?"""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise InvalidStructure(
+                "a quoted field opened on this line is never closed, so the rest of the "
+                "file would be read as one value",
+                line=start_line,
+                expected='a closing "',
+            ) from error
+
+
+def _line_terminator(text: str) -> str:
+    head = text[:_SAMPLE_CHARS]
+    if "\r\n" in head:
+        return "\r\n"
+    if "\n" in head:
+        return "\n"
+    return "\r\n" if "\r" not in head else "\r"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def format_cell(value: Cell, dialect: CsvDialect) -> str:
+    """A cell as CSV text: formula-like text neutralised, numbers in the dialect's decimal."""
+    value = neutralise(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal | float):
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        elif isinstance(value, Decimal):
+            text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+        else:
+            text = repr(value)
+        return text.replace(".", dialect.decimal)
+    if isinstance(value, datetime):
+        if value.time() != time():
+            french = dialect.decimal == ","
+            return value.strftime("%d/%m/%Y %H:%M" if french else "%Y-%m-%d %H:%M")
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y") if dialect.decimal == "," else value.isoformat()
+    return str(value)
+
+
+def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
+    """One table as CSV bytes in ``dialect`` (default: UTF-8 with BOM, ``;``, ``,``, CRLF).
+
+    Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first)
+    is prefixed with ``'``; characters the encoding lacks become ``?``.
+    """
+    dialect = dialect or CsvDialect()
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
+    writer.writerow([format_cell(h, dialect) for h in sheet.headers])
+    for row in sheet.rows:
+        writer.writerow([format_cell(v, dialect) for v in row])
+    return _encode(buffer.getvalue(), dialect)
+
+
+def _encode(text: str, dialect: CsvDialect) -> bytes:
+    codec = codecs.lookup(dialect.encoding).name
+    body = text.encode(codec, errors="replace")
+    if not dialect.bom or codec.endswith("-sig"):
+        return body
+    bom = {
+        "utf-8": codecs.BOM_UTF8,
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+    }
+    return bom.get(codec, b"") + body
+
+
+def write_ack(
+    responses: Sequence[OrderResponse], dialect: CsvDialect, *, language: str = "fr"
+) -> bytes:
+    """A line-by-line acknowledgement of ``responses``, in the sender's own dialect."""
+    return write_table(ack_lines_sheet(responses, language), dialect)

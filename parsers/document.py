@@ -1,0 +1,254 @@
+"""The neutral order document every format reads into, and the neutral response written back.
+
+A parser turns bytes into :class:`OrderDocument` objects and a writer turns an
+:class:`OrderResponse` into bytes.  Nothing here knows the supplier's catalog: a line
+carries the identifiers *as the sender wrote them* (barcode, supplier reference, the
+buyer's own reference, a name) and the gateway resolves them later.
+
+These are slotted dataclasses rather than pydantic models on purpose: a 100,000-line
+EDI interchange builds 100,000 lines, and validation belongs to the parser that read
+the bytes, which already knows where each value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class SourceFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    EDIFACT = "edifact"
+    X12 = "x12"
+
+
+class PartyRole(StrEnum):
+    """Who a party is to the order (EDIFACT NAD qualifier / X12 N101 equivalents)."""
+
+    BUYER = "buyer"  # NAD+BY, N1*BY
+    DELIVERY = "delivery"  # NAD+DP, N1*ST
+    SUPPLIER = "supplier"  # NAD+SU, N1*SE
+    INVOICEE = "invoicee"  # NAD+IV, N1*BT
+    ULTIMATE_CONSIGNEE = "ultimate_consignee"  # NAD+UC
+    SHIP_FROM = "ship_from"  # NAD+SF, N1*SF
+    OTHER = "other"
+
+
+class IssueCode(StrEnum):
+    """Problems a parser finds in one line; the line is kept and later rejected with it.
+
+    The gateway's reason codes reuse these values, so a code means the same thing
+    in a parser's output, in the database and in a reply.
+    """
+
+    INVALID_QUANTITY = "invalid_quantity"
+    MISSING_QUANTITY = "missing_quantity"
+    INVALID_DATE = "invalid_date"
+    MISSING_PRODUCT_ID = "missing_product_id"
+    INVALID_VALUE = "invalid_value"
+
+
+@dataclass(slots=True, kw_only=True)
+class Location:
+    """Where in the source a value sits, for messages a person can act on.
+
+    ``line`` is the physical line (CSV), row (XLSX) or segment position (EDI,
+    1-based within the file); ``column`` is a header name (CSV/XLSX) or an EDI
+    element reference such as ``QTY01-2``.
+    """
+
+    line: int | None = None
+    column: str | None = None
+    sheet: str | None = None
+    segment: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.line is not None:
+            parts.append(f"{'segment' if self.segment else 'line'} {self.line}")
+        if self.segment:
+            parts.append(self.segment)
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+
+@dataclass(slots=True, kw_only=True)
+class LineIssue:
+    code: IssueCode
+    message: str
+    column: str | None = None
+    value: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Party:
+    role: PartyRole
+    #: The identifier as sent (GLN for ``qualifier`` 9/UL, else a code)
+    id: str | None = None
+    #: EDIFACT 3055 code list agency (``9`` = GS1/GLN) or X12 N103 (``UL``, ``92``, ``91``…)
+    qualifier: str | None = None
+    name: str | None = None
+    raw_role: str | None = None  # the qualifier as written (BY, DP, ST…)
+
+
+@dataclass(slots=True, kw_only=True)
+class OrderLine:
+    """One ordered item as the sender wrote it."""
+
+    line_no: int  # 1-based position within the order
+    location: Location = field(default_factory=Location)
+    #: The sender's own line id (EDIFACT LIN 1082, X12 PO101); echoed in responses
+    external_id: str | None = None
+    barcode: str | None = None  # GTIN-8/12/13/14 as digits (UPC leading zeros restored)
+    barcode_type: str | None = None  # EN, UP, UK, SRV… where the format says
+    supplier_ref: str | None = None  # the supplier's article number (SKU)
+    customer_ref: str | None = None  # the buyer's own article number
+    manufacturer_ref: str | None = None
+    name: str | None = None
+    quantity: Decimal | None = None
+    quantity_text: str | None = None  # the raw text, for messages
+    unit: str | None = None
+    unit_price: Decimal | None = None
+    requested_delivery: date | None = None
+    comment: str | None = None
+    #: Where each identifier came from (field name → column / element), for messages
+    columns: dict[str, str] = field(default_factory=dict)
+    issues: list[LineIssue] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class Envelope:
+    """Interchange/message identification for EDI; empty for spreadsheets."""
+
+    sender_id: str | None = None
+    sender_qualifier: str | None = None
+    recipient_id: str | None = None
+    recipient_qualifier: str | None = None
+    interchange_ref: str | None = None  # UNB 0020 / ISA13
+    group_ref: str | None = None  # UNG 0048 / GS06
+    message_ref: str | None = None  # UNH 0062 / ST02
+    message_type: str | None = None  # ORDERS:D:96A:UN:EAN008 / 850
+    syntax: str | None = None  # UNOC:3 / 00401 (ISA12) and GS08
+    #: The service characters the sender used, to answer in kind: the UNA string
+    #: (EDIFACT) or element, component, segment and repetition characters (X12)
+    service_string: str | None = None
+    #: The message/group version as sent: UNH 0052:0054 (D:96A) / GS08 (004010VICS)
+    version: str | None = None
+    application_sender: str | None = None  # UNG 0040 / GS02
+    application_recipient: str | None = None  # UNG 0044 / GS03
+
+
+@dataclass(slots=True, kw_only=True)
+class OrderDocument:
+    """One order as read from a file. A file may hold many."""
+
+    format: SourceFormat
+    order_number: str | None = None
+    #: Purpose as sent: ``original``, ``replace``, ``cancel`` (BGM 1225 / BEG01)
+    function: str = "original"
+    #: The order type code as sent (X12 BEG02 SA/NE/DS…, EDIFACT BGM 1001 220/…)
+    order_type: str | None = None
+    order_date: date | None = None
+    delivery_date: date | None = None
+    currency: str | None = None
+    #: The customer and site *as written in the file* (a code, a GLN or a name);
+    #: the gateway matches them against its master data.
+    customer: str | None = None
+    site: str | None = None
+    parties: list[Party] = field(default_factory=list)
+    references: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    lines: list[OrderLine] = field(default_factory=list)
+    envelope: Envelope = field(default_factory=Envelope)
+    location: Location = field(default_factory=Location)
+
+    def party(self, *roles: PartyRole) -> Party | None:
+        """The first party holding one of ``roles``, in the order the roles are given."""
+        for role in roles:
+            for p in self.parties:
+                if p.role is role:
+                    return p
+        return None
+
+
+class LineStatus(StrEnum):
+    ACCEPTED = "accepted"
+    ADJUSTED = "adjusted"  # accepted with a changed quantity (pack multiple, shipped qty…)
+    REJECTED = "rejected"
+
+
+class ResponseKind(StrEnum):
+    """What an order response says about the whole order."""
+
+    ACCEPTED = "accepted"  # every line accepted as ordered
+    CHANGED = "changed"  # accepted with changes (some lines adjusted or refused)
+    REJECTED = "rejected"  # nothing usable
+    STATUS = "status"  # a later status report (validated, shipped…)
+
+
+@dataclass(slots=True, kw_only=True)
+class ResponseLine:
+    line_no: int
+    status: LineStatus
+    external_id: str | None = None
+    barcode: str | None = None
+    sku: str | None = None
+    customer_ref: str | None = None
+    name: str | None = None
+    ordered_quantity: Decimal | None = None
+    confirmed_quantity: Decimal | None = None
+    shipped_quantity: Decimal | None = None
+    unit: str | None = None
+    unit_price: Decimal | None = None
+    reason_code: str | None = None
+    message: str | None = None
+    source_row: int | None = None  # the row or segment it came from, for spreadsheet acks
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class OrderResponse:
+    """The gateway's answer about one order, for any writer to render.
+
+    ``order_status`` is the order's lifecycle status at the time of writing
+    (``pending_validation``, ``validated``, ``shipped``…); ``kind`` summarises the
+    lines for formats that have a single response code (BGM 4343 / BAK02).
+    """
+
+    kind: ResponseKind
+    order_number: str | None
+    order_status: str
+    response_number: str  # our id for this response document
+    issued_at: date
+    order_id: int | None = None
+    order_date: date | None = None
+    customer: str | None = None
+    customer_gln: str | None = None
+    site: str | None = None
+    site_gln: str | None = None
+    supplier_gln: str | None = None
+    currency: str | None = None
+    delivery_date: date | None = None
+    reason: str | None = None
+    lines: list[ResponseLine] = field(default_factory=list)
+    #: The envelope of the order being answered (for references and party echo)
+    envelope: Envelope = field(default_factory=Envelope)
+    language: str = "en"
+
+
+@dataclass(slots=True, kw_only=True)
+class ReadResult:
+    """What a reader returns: the orders, plus what it had to tolerate.
+
+    Format modules subclass this to add what their acknowledgements need
+    (the detected CSV dialect, EDI interchange reports…).
+    """
+
+    documents: list[OrderDocument] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

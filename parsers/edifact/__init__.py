@@ -1,0 +1,35 @@
+"""EDIFACT: read ORDERS interchanges, write CONTRL and EANCOM ORDRSP replies.
+
+result = read(data)                 # EdifactReadResult: .documents, .interchanges
+for report in result.interchanges:  # one per UNB…UNZ
+    contrl = write_contrl(report, sender_id=..., sender_qualifier=..., ...)
+"""
+
+from parsers.edifact.contrl import write_contrl
+from parsers.edifact.ordrsp import write_ordrsp
+from parsers.edifact.reader import read, recognise
+from parsers.edifact.reports import (
+    EdifactReadResult,
+    GroupReport,
+    InterchangeReport,
+    MessageReport,
+    SyntaxErrorCode,
+    SyntaxIssue,
+)
+from parsers.edifact.service_chars import DEFAULT, ServiceChars, parse_una
+
+__all__ = [
+    "DEFAULT",
+    "EdifactReadResult",
+    "GroupReport",
+    "InterchangeReport",
+    "MessageReport",
+    "ServiceChars",
+    "SyntaxErrorCode",
+    "SyntaxIssue",
+    "parse_una",
+    "read",
+    "recognise",
+    "write_contrl",
+    "write_ordrsp",
+]

@@ -1,0 +1,424 @@
+"""An ORDERS message (UNH…UNT) read into an :class:`OrderDocument`.
+
+Header: BGM (number, 1225 function), DTM 137 (order date) and 2/64/63 (delivery, in
+that order of preference; a 718 period gives its start), NAD (parties, 3055 = 9 is a
+GLN), RFF (references), CUX (currency), FTX (notes).  Detail: one line per LIN with its
+item number, PIA (SA supplier, IN/BP buyer, MF manufacturer), IMD (name), QTY 21 (or
+QTY 1 when no 21), PRI (AAA net, else AAB gross, per price basis), DTM 2/64/63, FTX.
+
+Bad values stay on their line as :class:`LineIssue` entries; only a missing BGM
+rejects the message.
+"""
+
+from __future__ import annotations
+
+from parsers.document import (
+    Envelope,
+    IssueCode,
+    LineIssue,
+    Location,
+    OrderDocument,
+    OrderLine,
+    Party,
+    PartyRole,
+    SourceFormat,
+)
+from parsers.edifact.reports import MessageReport, SyntaxErrorCode, SyntaxIssue
+from parsers.edifact.service_chars import ServiceChars
+from parsers.edifact.tokenizer import split_released
+from parsers.edifact.values import parse_dtm_date, parse_number
+
+#: BGM 1225 message function → OrderDocument.function
+FUNCTIONS = {
+    "9": "original",
+    "5": "replace",
+    "1": "cancel",
+    "3": "cancel",
+    "17": "cancel",
+    "4": "change",
+    "7": "duplicate",
+    "31": "copy",
+    "16": "proposal",
+    "46": "provisional",
+}
+
+ROLES = {
+    "BY": PartyRole.BUYER,
+    "DP": PartyRole.DELIVERY,
+    "ST": PartyRole.DELIVERY,
+    "SU": PartyRole.SUPPLIER,
+    "IV": PartyRole.INVOICEE,
+    "UC": PartyRole.ULTIMATE_CONSIGNEE,
+    "SF": PartyRole.SHIP_FROM,
+}
+
+#: DTM qualifiers meaning "deliver then"; lower rank wins
+_DELIVERY_RANK = {"2": 0, "64": 1, "63": 2}
+#: 7143 item number types that are GTINs (EN EAN, UP UPC, SRV/UK GS1 GTIN, IB ISBN)
+_BARCODE_TYPES = frozenset({"EN", "UP", "SRV", "UK", "IB", "EU"})
+_CUSTOMER_TYPES = frozenset({"IN", "BP"})
+_HOT_TAGS = frozenset({"LIN", "PIA", "IMD", "QTY", "PRI"})
+_PIA_COLUMNS = {k: f"PIA{k:02d}" for k in range(2, 7)}
+
+
+def _isbn10_to_gtin(isbn: str) -> str:
+    body = "978" + isbn[:9]
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def _barcode(code: str, kind: str) -> str:
+    code = code.strip()
+    if kind == "UP" and code.isdigit() and len(code) < 12:
+        return code.zfill(12)  # UPC-A loses its leading zeros in numeric fields
+    if kind == "IB" and len(code) == 10 and code[:9].isdigit():
+        return _isbn10_to_gtin(code)
+    return code
+
+
+def _is_gtin_like(code: str) -> bool:
+    return code.isdigit() and len(code) in (8, 12, 13, 14)
+
+
+class _LineState:
+    """Per-line facts that are not fields of OrderLine."""
+
+    __slots__ = ("qty21", "price_rank", "delivery_rank", "unknown_ids")
+
+    def __init__(self) -> None:
+        self.qty21 = False
+        self.price_rank = 9
+        self.delivery_rank = 9
+        self.unknown_ids: list[str] = []
+
+
+def build_order(
+    segments: list[str],
+    first_position: int,
+    chars: ServiceChars,
+    message: MessageReport,
+    envelope: Envelope,
+) -> OrderDocument:
+    """The order in ``segments`` (UNH first); problems go onto ``message`` and the lines."""
+    doc = OrderDocument(
+        format=SourceFormat.EDIFACT,
+        envelope=envelope,
+        location=Location(line=first_position, segment="UNH"),
+    )
+    elem, comp, rel = chars.element, chars.component, chars.release
+    lines = doc.lines
+    line: OrderLine | None = None
+    state = _LineState()
+    header_rank = 9
+    bgm_seen = False
+    cnt_lines: str | None = None
+
+    for index, seg in enumerate(segments):
+        tag = seg[:3]
+        if rel and rel in seg:
+            els = split_released(seg, elem, comp, rel)
+        elif tag in _HOT_TAGS:
+            # Fast path for the per-line segments: split only the elements we read.
+            parts = seg.split(elem)
+            n = len(parts)
+            if tag == "LIN":
+                if line is not None:
+                    _finish_line(line, state)
+                line, state = _new_line(doc, parts[1] if n > 1 else "", first_position + index)
+                if n > 3:
+                    _item_number(line, state, parts[3].split(comp), "LIN03")
+            elif line is None:
+                continue
+            elif tag == "QTY":
+                if n > 1:
+                    _qty(line, state, parts[1].split(comp))
+            elif tag == "PIA":
+                for k in range(2, min(n, 7)):
+                    _item_number(line, state, parts[k].split(comp), _PIA_COLUMNS[k])
+            elif tag == "IMD":
+                if n > 3 and line.name is None:
+                    _name(line, parts[3].split(comp))
+            elif n > 1:  # PRI
+                _price(line, state, parts[1].split(comp))
+            continue
+        else:
+            els = [e.split(comp) for e in seg.split(elem)]
+        n = len(els)
+
+        if tag == "LIN":
+            if line is not None:
+                _finish_line(line, state)
+            line, state = _new_line(doc, els[1][0] if n > 1 else "", first_position + index)
+            if n > 3:
+                _item_number(line, state, els[3], "LIN03")
+        elif tag == "UNH" or tag == "UNT" or line is None and tag in _HOT_TAGS:
+            continue
+        elif tag == "QTY":
+            if n > 1:
+                _qty(line, state, els[1])
+        elif tag == "PIA":
+            for k in range(2, min(n, 7)):
+                _item_number(line, state, els[k], _PIA_COLUMNS[k])
+        elif tag == "IMD":
+            if n > 3 and line.name is None:
+                _name(line, els[3])
+        elif tag == "PRI":
+            if n > 1:
+                _price(line, state, els[1])
+        elif tag == "DTM":
+            if n < 2:
+                continue
+            c507 = els[1]
+            qualifier = c507[0]
+            rank = _DELIVERY_RANK.get(qualifier, 9)
+            if line is None:
+                if qualifier == "137":
+                    doc.order_date = _header_date(c507, message, first_position + index)
+                elif rank < header_rank:
+                    found = _header_date(c507, message, first_position + index)
+                    if found is not None:
+                        doc.delivery_date, header_rank = found, rank
+            elif rank < state.delivery_rank:
+                _line_delivery(line, state, c507)
+        elif tag == "FTX":
+            text = _ftx_text(els)
+            if not text:
+                continue
+            if line is None:
+                doc.notes.append(text)
+            else:
+                line.comment = f"{line.comment}\n{text}" if line.comment else text
+        elif tag == "BGM":
+            bgm_seen = True
+            _bgm(doc, els, message)
+        elif tag == "NAD":
+            if line is None and n > 1:
+                _party(doc, els)
+        elif tag == "RFF":
+            if line is None and n > 1 and els[1][0]:
+                ref = els[1]
+                doc.references.setdefault(ref[0], ref[1] if len(ref) > 1 else "")
+        elif tag == "CUX":
+            if doc.currency is None and n > 1 and len(els[1]) > 1 and els[1][1]:
+                doc.currency = els[1][1]
+        elif tag == "UNS":
+            if line is not None:
+                _finish_line(line, state)
+                line = None
+        elif tag == "CNT":
+            if n > 1 and els[1][0] == "2" and len(els[1]) > 1:
+                cnt_lines = els[1][1]
+    if line is not None:
+        _finish_line(line, state)
+
+    if not bgm_seen:
+        message.errors.append(
+            SyntaxIssue(
+                code=SyntaxErrorCode.MISSING,
+                text="BGM (beginning of message) missing",
+                position=first_position + 1,
+                message_position=2,
+                segment_tag="BGM",
+                message_ref=message.ref,
+            )
+        )
+    if cnt_lines is not None and cnt_lines != str(len(lines)):
+        message.warnings.append(f"CNT+2 says {cnt_lines} line items, the message has {len(lines)}")
+    buyer = doc.party(PartyRole.BUYER)
+    delivery = doc.party(PartyRole.DELIVERY)
+    doc.customer = (buyer.id or buyer.name) if buyer else None
+    doc.site = (delivery.id or delivery.name) if delivery else None
+    return doc
+
+
+def _new_line(doc: OrderDocument, number: str, position: int) -> tuple[OrderLine, _LineState]:
+    line = OrderLine(
+        line_no=len(doc.lines) + 1,
+        location=Location(line=position, segment="LIN"),
+        external_id=number or None,
+    )
+    doc.lines.append(line)
+    return line, _LineState()
+
+
+def _qty(line: OrderLine, state: _LineState, c186: list[str]) -> None:
+    qualifier = c186[0]
+    if qualifier == "21":
+        state.qty21 = True
+        _quantity(line, c186)
+    elif qualifier == "1" and not state.qty21:
+        _quantity(line, c186)  # discrete quantity: some senders order with it
+
+
+def _name(line: OrderLine, c273: list[str]) -> None:
+    text = c273[3].strip() if len(c273) > 3 else ""
+    if len(c273) > 4 and c273[4].strip():
+        text = f"{text} {c273[4].strip()}".strip()
+    if text:
+        line.name = text
+        line.columns["name"] = "IMD03-4"
+
+
+def _bgm(doc: OrderDocument, els: list[list[str]], message: MessageReport) -> None:
+    if len(els) > 2:
+        doc.order_number = els[2][0] or None
+    code = els[3][0] if len(els) > 3 else ""
+    if code:
+        function = FUNCTIONS.get(code)
+        if function is None:
+            message.warnings.append(f"BGM message function {code!r} unknown; read as original")
+            function = "original"
+        doc.function = function
+
+
+def _party(doc: OrderDocument, els: list[list[str]]) -> None:
+    raw_role = els[1][0]
+    c082 = els[2] if len(els) > 2 else [""]
+    party_id = c082[0].strip() or None
+    agency = c082[2] if len(c082) > 2 and c082[2] else None
+    name = None
+    for k in (4, 3):  # C080 party name, else C058 name-and-address lines
+        if len(els) > k:
+            text = " ".join(t.strip() for t in els[k] if t.strip())
+            if text:
+                name = text
+                break
+    doc.parties.append(
+        Party(
+            role=ROLES.get(raw_role, PartyRole.OTHER),
+            id=party_id,
+            qualifier=agency,
+            name=name,
+            raw_role=raw_role,
+        )
+    )
+
+
+def _item_number(line: OrderLine, state: _LineState, c212: list[str], where: str) -> None:
+    code = c212[0].strip()
+    if not code:
+        return
+    kind = c212[1] if len(c212) > 1 else ""
+    if kind in _BARCODE_TYPES or (kind not in ("SA", "IN", "BP", "MF") and _is_gtin_like(code)):
+        if line.barcode is None:
+            line.barcode = _barcode(code, kind)
+            line.barcode_type = kind or None
+            line.columns["barcode"] = f"{where}-1"
+    elif kind == "SA":
+        if line.supplier_ref is None:
+            line.supplier_ref = code
+            line.columns["supplier_ref"] = f"{where}-1"
+    elif kind in _CUSTOMER_TYPES:
+        if line.customer_ref is None:
+            line.customer_ref = code
+            line.columns["customer_ref"] = f"{where}-1"
+    elif kind == "MF":
+        if line.manufacturer_ref is None:
+            line.manufacturer_ref = code
+            line.columns["manufacturer_ref"] = f"{where}-1"
+    else:
+        state.unknown_ids.append(f"{code}:{kind}" if kind else code)
+
+
+def _quantity(line: OrderLine, c186: list[str]) -> None:
+    text = c186[1] if len(c186) > 1 else ""
+    line.quantity_text = text
+    line.unit = c186[2] or None if len(c186) > 2 else None
+    line.columns["quantity"] = "QTY01-2"
+    number = parse_number(text)
+    line.quantity = number
+    # A later QTY+21 replaces a QTY+1 fallback, so forget the fallback's complaint.
+    if line.issues:
+        line.issues = [i for i in line.issues if i.code is not IssueCode.INVALID_QUANTITY]
+    if number is None:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.INVALID_QUANTITY if text else IssueCode.MISSING_QUANTITY,
+                message=f"quantity {text!r} is not a number" if text else "QTY has no quantity",
+                column="QTY01-2",
+                value=text,
+            )
+        )
+
+
+def _price(line: OrderLine, state: _LineState, c509: list[str]) -> None:
+    rank = {"AAA": 0, "AAB": 1}.get(c509[0], 2)
+    if rank >= state.price_rank or len(c509) < 2 or not c509[1]:
+        return
+    price = parse_number(c509[1])
+    if price is None:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.INVALID_VALUE,
+                message=f"price {c509[1]!r} is not a number",
+                column="PRI01-2",
+                value=c509[1],
+            )
+        )
+        return
+    basis = parse_number(c509[4]) if len(c509) > 4 and c509[4] else None
+    if basis:
+        price = price / basis
+    line.unit_price = price
+    line.columns["unit_price"] = "PRI01-2"
+    state.price_rank = rank
+
+
+def _line_delivery(line: OrderLine, state: _LineState, c507: list[str]) -> None:
+    text = c507[1] if len(c507) > 1 else ""
+    found = parse_dtm_date(text, c507[2] if len(c507) > 2 else "")
+    if found is None:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.INVALID_DATE,
+                message=f"delivery date {text!r} is not a date in format {c507[2:3]}",
+                column="DTM01-2",
+                value=text,
+            )
+        )
+        return
+    line.requested_delivery = found
+    line.columns["requested_delivery"] = "DTM01-2"
+    state.delivery_rank = _DELIVERY_RANK[c507[0]]
+
+
+def _header_date(c507: list[str], message: MessageReport, position: int):  # noqa: ANN202
+    text = c507[1] if len(c507) > 1 else ""
+    found = parse_dtm_date(text, c507[2] if len(c507) > 2 else "")
+    if found is None:
+        message.warnings.append(f"segment {position} DTM+{c507[0]}: {text!r} is not a date")
+    return found
+
+
+def _ftx_text(els: list[list[str]]) -> str:
+    if len(els) > 4:
+        text = " ".join(t.strip() for t in els[4] if t.strip())
+        if text:
+            return text
+    if len(els) > 3 and els[3][0]:
+        subject = els[1][0] if len(els) > 1 else ""
+        return f"{subject} code {els[3][0]}".strip()
+    return ""
+
+
+def _finish_line(line: OrderLine, state: _LineState) -> None:
+    if line.quantity_text is None:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.MISSING_QUANTITY,
+                message="no ordered quantity (QTY+21)",
+                column="QTY01-2",
+            )
+        )
+    if not (
+        line.barcode or line.supplier_ref or line.customer_ref or line.manufacturer_ref or line.name
+    ):
+        extra = f" (unrecognised item numbers: {', '.join(state.unknown_ids)})"
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.MISSING_PRODUCT_ID,
+                message="no barcode, article number or description"
+                + (extra if state.unknown_ids else ""),
+                column="LIN03-1",
+            )
+        )

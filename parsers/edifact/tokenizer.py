@@ -1,0 +1,208 @@
+"""Split interchange text into segments, and segments into elements and components.
+
+Fast path first: when the release character does not occur in the text, segments
+are ``str.split`` on the terminator and elements ``str.split`` on the separators.
+Only segments that contain the release character take the character-by-character
+path, and an escaped terminator (an odd run of release characters before it) glues
+two split pieces back together.
+
+A segment is kept as its raw text (tag included) until someone needs its elements,
+so segments nobody reads are never split.  The syntax-4 repetition separator is not
+split: no segment the gateway reads repeats an element.
+
+>>> from parsers.edifact.service_chars import DEFAULT
+>>> split_segments("UNH+1'FTX+AAI+++a?'b'\\nUNT+2+1'", DEFAULT)
+(["UNH+1", "FTX+AAI+++a?'b", 'UNT+2+1'], '')
+>>> split_elements("FTX+AAI+++a?'b?:c:d", DEFAULT)
+[['FTX'], ['AAI'], [''], [''], ["a'b:c", 'd']]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from parsers.edifact.service_chars import ServiceChars
+
+_LAYOUT = " \t\r\n"
+
+
+def _indented(text: str) -> bool:
+    """Whether some line starts with blanks (``in`` is a fast substring search)."""
+    return "\n " in text or "\n\t" in text or "\r " in text or "\r\t" in text
+
+
+def split_segments(text: str, chars: ServiceChars) -> tuple[list[str], str]:
+    """Raw segments (line breaks between them removed) and any unterminated tail."""
+    term, rel = chars.terminator, chars.release
+    layout = "".join(c for c in _LAYOUT if c not in (term, chars.element, chars.component))
+    indented = _indented(text)
+    if term not in "\r\n" and ("\n" in text or "\r" in text):
+        # Line breaks are layout, never data (no repertoire has control characters),
+        # so removing them all at once is cheaper than stripping every segment.
+        text = text.replace("\r", "").replace("\n", "")
+    parts = text.split(term)
+    tail = parts.pop()
+    if rel and rel in text:
+        parts, tail = _rejoin_escaped(parts, tail, term, rel)
+    if indented or (layout and parts and parts[-1][:1] in layout):
+        parts = [p.lstrip(layout) for p in parts]
+    if "" in parts:
+        parts = [p for p in parts if p]
+    return parts, tail.strip(layout)
+
+
+def _rejoin_escaped(parts: list[str], tail: str, term: str, rel: str) -> tuple[list[str], str]:
+    merged: list[str] = []
+    pending: str | None = None
+    for part in parts:
+        if pending is not None:
+            part = pending + term + part
+            pending = None
+        if part.endswith(rel) and (len(part) - len(part.rstrip(rel))) % 2:
+            pending = part  # the terminator after it was released: it is data
+            continue
+        merged.append(part)
+    if pending is not None:
+        tail = pending + term + tail
+    return merged, tail
+
+
+def split_elements(segment: str, chars: ServiceChars) -> list[list[str]]:
+    """``[[tag], [c1, c2…], …]``: each data element as its list of components, unescaped."""
+    rel = chars.release
+    if not rel or rel not in segment:
+        comp = chars.component
+        return [e.split(comp) for e in segment.split(chars.element)]
+    return split_released(segment, chars.element, chars.component, rel)
+
+
+def split_released(segment: str, elem: str, comp: str, rel: str) -> list[list[str]]:
+    elements: list[list[str]] = []
+    components: list[str] = []
+    buf: list[str] = []
+    i, n = 0, len(segment)
+    while i < n:
+        ch = segment[i]
+        if ch == rel and i + 1 < n:
+            buf.append(segment[i + 1])
+            i += 2
+            continue
+        if ch == elem:
+            components.append("".join(buf))
+            elements.append(components)
+            components, buf = [], []
+        elif ch == comp:
+            components.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+        i += 1
+    components.append("".join(buf))
+    elements.append(components)
+    return elements
+
+
+def value(elements: list[list[str]], element: int, component: int = 0) -> str:
+    """The component at 1-based ``element`` / 0-based ``component``, or ``""`` if absent."""
+    if element < len(elements):
+        comps = elements[element]
+        if component < len(comps):
+            return comps[component]
+    return ""
+
+
+_SERVICE_TAGS = "BGHTEZ"  # UNB UNG UNH UNT UNE UNZ
+_CHUNK = 1 << 16
+
+
+class Segments:
+    """One interchange's segments, indexed 0 = UNB.
+
+    Two shapes behind one interface.  The *fast* shape keeps the text and only the
+    service segments (UNB/UNG/UNH/UNT/UNE/UNZ) found by a regular expression; data
+    segments are split out chunk by chunk when a message is read, so a 100,000-line
+    message never exists as one list.  It is used when the text has no release
+    character, no indentation, no unterminated tail and every segment starts with a
+    well-formed tag.  Anything else takes the *listed* shape: every segment in a list.
+    """
+
+    __slots__ = ("text", "listed", "count", "tail", "term", "elem")
+
+    def __init__(self, text: str, chars: ServiceChars, *, force_listed: bool = False) -> None:
+        self.term, self.elem = chars.terminator, chars.element
+        self.text: str | None = None
+        self.listed: list[str] | None = None
+        body = None if force_listed else _fast_body(text, chars)
+        if body is not None:
+            self.text, self.tail = body, ""
+            self.count = body.count(self.term)
+        else:
+            self.listed, self.tail = split_segments(text, chars)
+            if self.tail:
+                self.listed.append(self.tail)
+            self.count = len(self.listed)
+
+    @property
+    def is_fast(self) -> bool:
+        return self.text is not None
+
+    def first(self) -> str:
+        if self.listed is not None:
+            return self.listed[0] if self.listed else ""
+        end = self.text.find(self.term)
+        return self.text[:end] if end >= 0 else self.text
+
+    def envelope(self) -> Iterator[tuple[int, str, int]]:
+        """``(index, segment, offset)`` from index 1 on: every segment (listed) or only
+        the service segments (fast; ``offset`` is where the segment starts)."""
+        if self.listed is not None:
+            for index in range(1, len(self.listed)):
+                yield index, self.listed[index], -1
+            return
+        text, term = self.text, self.term
+        pattern = re.compile(
+            f"{re.escape(term)}UN[{_SERVICE_TAGS}](?=[{re.escape(self.elem + term)}])"
+        )
+        index, counted_to = 0, 0
+        for match in pattern.finditer(text):
+            start = match.start() + 1
+            index += text.count(term, counted_to, start)
+            counted_to = start
+            yield index, text[start : text.find(term, start)], start
+
+    def iter_range(self, first: int, last: int, start: int, end: int) -> Iterator[str]:
+        """Segments ``first``…``last`` (listed) or those between offsets ``start``…``end``."""
+        if self.listed is not None:
+            yield from self.listed[first : last + 1]
+            return
+        text, term = self.text, self.term
+        pos = start
+        while pos < end:
+            stop = pos + _CHUNK
+            if stop < end:
+                cut = text.rfind(term, pos, stop)
+                if cut < 0:
+                    cut = text.find(term, stop, end)
+                    cut = end if cut < 0 else cut
+            else:
+                cut = end
+            yield from text[pos:cut].split(term)
+            pos = cut + 1
+
+
+def _fast_body(text: str, chars: ServiceChars) -> str | None:
+    """``text`` without line breaks when the fast shape can read it, else None."""
+    term, elem = chars.terminator, chars.element
+    # Indentation needs no check: a blank after a terminator fails the tag test below.
+    if term in "\r\n \t" or (chars.release and chars.release in text):
+        return None
+    if "\n" in text or "\r" in text:
+        text = text.replace("\r", "").replace("\n", "")
+    if not text[-16:].rstrip(" \t").endswith(term):
+        return None  # an unterminated last segment
+    t, e = re.escape(term), re.escape(elem)
+    tag = f"[A-Z0-9]{{3}}(?:{e}|{t})"
+    if not re.match(tag, text) or re.search(f"{t}(?!{tag}|[ \t]*$)", text):
+        return None  # a segment that does not start with a tag
+    return text

@@ -1,0 +1,151 @@
+"""GTIN (Global Trade Item Number): EAN-8, UPC-A (GTIN-12), EAN-13 and GTIN-14.
+
+A GTIN is 8, 12, 13 or 14 digits; the last one is a check digit computed over the
+others with weights 3 and 1 alternating from the right (the digit next to the check
+digit weighs 3), then ``(10 - sum % 10) % 10``.  Because zeros on the left add nothing
+to that sum, every GTIN can be left-padded with zeros to 14 digits without changing its
+check digit: ``036000291452`` (UPC-A), ``0036000291452`` (EAN-13) and ``00036000291452``
+(GTIN-14) name the same item.  :func:`to_gtin14` gives that common key.
+
+More information: https://www.gs1.org/services/how-calculate-check-digit-manually
+
+>>> validate('4006381333931')
+'4006381333931'
+>>> validate(' 4006 3813 3393 1 ')
+'4006381333931'
+>>> validate('4006381333932')
+Traceback (most recent call last):
+    ...
+parsers.gtin.InvalidChecksum: the check digit of 4006381333932 should be 1, not 2
+>>> validate('400638133393')
+Traceback (most recent call last):
+    ...
+parsers.gtin.InvalidChecksum: the check digit of 400638133393 should be 0, not 3
+>>> validate('12345')
+Traceback (most recent call last):
+    ...
+parsers.gtin.InvalidLength: a GTIN has 8, 12, 13 or 14 digits, not 5
+>>> calc_check_digit('400638133393')
+'1'
+>>> is_valid('96385074')
+True
+>>> to_gtin14('036000291452')
+'00036000291452'
+
+Spreadsheets lose leading zeros when a barcode is stored as a number; the check digit
+tells whether the digits left over pad back to a real GTIN length:
+
+>>> restore_leading_zeros('36000291452')
+'036000291452'
+>>> restore_leading_zeros('36000291453')
+'36000291453'
+"""
+
+from __future__ import annotations
+
+#: Lengths a GTIN can have, shortest first.
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+#: Characters people and spreadsheets put around the digits: spaces of every kind,
+#: hyphens, and the apostrophe Excel users type to force text.
+_NOISE = str.maketrans("", "", " \t\u00a0\u202f\u2009-'")
+
+
+class GtinError(ValueError):
+    """The text is not a valid GTIN."""
+
+
+class InvalidLength(GtinError):
+    """The number of digits is not 8, 12, 13 or 14."""
+
+
+class InvalidFormat(GtinError):
+    """Something other than digits."""
+
+
+class InvalidChecksum(GtinError):
+    """The digits are fine but the check digit does not match."""
+
+
+def compact(number: str) -> str:
+    """The digits without spaces, hyphens or a leading apostrophe.
+
+    >>> compact("'4006381 333931")
+    '4006381333931'
+    """
+    return number.translate(_NOISE).strip()
+
+
+def calc_check_digit(body: str) -> str:
+    """The check digit for ``body`` (a GTIN without its last digit).
+
+    >>> calc_check_digit('629104150021')
+    '3'
+    """
+    total = 0
+    for position, digit in enumerate(reversed(body)):
+        total += int(digit) * (3 if position % 2 == 0 else 1)
+    return str((10 - total % 10) % 10)
+
+
+def validate(number: str) -> str:
+    """The compact GTIN, or a :class:`GtinError` saying what is wrong with it."""
+    digits = compact(number)
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidFormat(f"a GTIN has only digits, not {number!r}")
+    if len(digits) not in GTIN_LENGTHS:
+        raise InvalidLength(f"a GTIN has 8, 12, 13 or 14 digits, not {len(digits)}")
+    expected = calc_check_digit(digits[:-1])
+    if digits[-1] != expected:
+        raise InvalidChecksum(f"the check digit of {digits} should be {expected}, not {digits[-1]}")
+    return digits
+
+
+def is_valid(number: str) -> bool:
+    """Whether ``number`` is a valid GTIN-8, -12, -13 or -14."""
+    try:
+        validate(number)
+    except GtinError:
+        return False
+    return True
+
+
+def to_gtin14(number: str) -> str:
+    """The 14-digit form, the one key under which every length of the same GTIN matches.
+
+    >>> to_gtin14('96385074')
+    '00000096385074'
+    """
+    return validate(number).zfill(14)
+
+
+def restore_leading_zeros(digits: str) -> str:
+    """Put back the zeros a spreadsheet dropped, where the check digit allows it.
+
+    Zeros on the left do not change the check digit, so the check digit can only prove
+    that the digits are *some* GTIN padded with zeros; what it cannot tell is how many
+    zeros there were.  The answer is the shortest real GTIN length that holds them:
+    7 digits pad to a GTIN-8, 9 to 11 digits to a UPC-A (GTIN-12).  Values that already
+    have a GTIN length are returned as they are (a 12-digit value is a UPC-A; its
+    EAN-13 spelling with one more zero is the same item, see :func:`to_gtin14`).
+    Anything else, including a failing check digit, comes back unchanged for the
+    caller to report.
+
+    >>> restore_leading_zeros('9638507')
+    '9638507'
+    >>> restore_leading_zeros('1234565')
+    '01234565'
+    >>> restore_leading_zeros('4006381333931')
+    '4006381333931'
+    """
+    if not (digits.isascii() and digits.isdigit()):
+        return digits
+    length = len(digits)
+    if length == 7:
+        target = 8
+    elif 9 <= length <= 11:
+        target = 12
+    else:
+        return digits
+    padded = digits.zfill(target)
+    return padded if is_valid(padded) else digits

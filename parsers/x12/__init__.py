@@ -1,0 +1,73 @@
+"""X12 codec: 850 purchase orders in; 997 functional acks and 855 PO acks out.
+
+The same small surface as every format in :mod:`parsers`:
+
+* :func:`recognise` – do these bytes look like X12?
+* :func:`read` – bytes → :class:`X12ReadResult` (orders + a report per interchange,
+  group and set, with the real 997 error codes and segment positions);
+* :func:`write_997` – one functional acknowledgment for one received group;
+* :func:`write_855` – a purchase order acknowledgment for one :class:`OrderResponse`.
+
+Errors: :class:`NotX12` (not X12 at all), :class:`parsers.errors.EmptyFile` and
+:class:`parsers.errors.InvalidStructure` (an unreadable first ISA) – all ParseErrors.
+"""
+
+from parsers.x12.ack_997 import write_997
+from parsers.x12.codes import (
+    AcknowledgmentType,
+    ElementErrorCode,
+    GroupAckCode,
+    GroupErrorCode,
+    InterchangeErrorCode,
+    LineItemStatus,
+    SegmentErrorCode,
+    SetAckCode,
+    SetErrorCode,
+    TransactionPurpose,
+)
+from parsers.x12.delimiters import Delimiters, NotX12
+from parsers.x12.order_850 import ID_QUALIFIERS
+from parsers.x12.reader import Segment, read, recognise, segments
+from parsers.x12.report import (
+    ElementError,
+    GroupError,
+    GroupReport,
+    InterchangeError,
+    InterchangeReport,
+    SegmentError,
+    SetError,
+    TransactionSetReport,
+    X12ReadResult,
+)
+from parsers.x12.response_855 import write_855
+
+__all__ = [
+    "ID_QUALIFIERS",
+    "AcknowledgmentType",
+    "Delimiters",
+    "ElementError",
+    "ElementErrorCode",
+    "GroupAckCode",
+    "GroupError",
+    "GroupErrorCode",
+    "GroupReport",
+    "InterchangeError",
+    "InterchangeErrorCode",
+    "InterchangeReport",
+    "LineItemStatus",
+    "NotX12",
+    "Segment",
+    "SegmentError",
+    "SegmentErrorCode",
+    "SetAckCode",
+    "SetError",
+    "SetErrorCode",
+    "TransactionPurpose",
+    "TransactionSetReport",
+    "X12ReadResult",
+    "read",
+    "recognise",
+    "segments",
+    "write_855",
+    "write_997",
+]

@@ -1,0 +1,447 @@
+"""One 850 Purchase Order transaction set → one :class:`OrderDocument`.
+
+Mapping (X12 004010, which 003040…005010 files follow closely):
+
+========  ===================================================================
+BEG       01 purpose (00 original, 01 cancel, 04 change, 05 replace…) → ``function``;
+          02 order type → ``order_type``; 03 PO number → ``order_number``;
+          04 release → ``references["release"]``; 05 date → ``order_date``
+CUR       02 → ``currency`` (header CUR only)
+REF       header REF01/REF02 (or REF03) → ``references`` by qualifier
+DTM       002 (delivery requested) → ``delivery_date`` / line ``requested_delivery``;
+          other header qualifiers → ``references["DTM<qualifier>"]`` as ISO dates
+N1        header N1 loops → ``parties``: BY buyer, ST delivery, SE/VN supplier,
+          BT invoicee, SF ship-from, anything else OTHER; N103 qualifier (UL GLN,
+          1 DUNS, 9 DUNS+4, 91 seller-assigned, 92 buyer-assigned) and N104 id kept
+PO1       01 → ``external_id``; 02 quantity; 03 unit; 04 unit price; 06/07… id pairs
+PID       05 description → ``name`` (several are joined)
+NTE/MSG   → ``notes`` (header) or line ``comment``
+CTT       01 line count and 02 quantity hash total are checked → warnings
+========  ===================================================================
+
+PO1 product-id qualifiers go to line fields by :data:`ID_QUALIFIERS`, in priority
+order.  ``SK`` (stock keeping unit) says nothing about *whose* SKU it is: it fills
+``supplier_ref`` only when no vendor number (VN/VP/VC) is present.  Retailers that
+send their own SKU there can be mapped differently by passing another table.
+
+A value that cannot be read (a quantity that is not a number, a bad date) becomes a
+:class:`LineIssue` on the line and an AK3/AK4 entry on the set report – the set is
+then "accepted with errors" and the line is kept for the gateway to reject.
+A missing BEG, PO number or PO1 makes the set rejected and yields no order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from parsers.document import (
+    Envelope,
+    IssueCode,
+    LineIssue,
+    Location,
+    OrderDocument,
+    OrderLine,
+    Party,
+    PartyRole,
+    SourceFormat,
+)
+from parsers.x12.codes import (
+    PURPOSE_FUNCTION,
+    ElementErrorCode,
+    SegmentErrorCode,
+    TransactionPurpose,
+)
+from parsers.x12.report import ElementError, SegmentError, TransactionSetReport
+
+#: Line field → PO1 product-id qualifiers (element 235) that fill it, best first.
+ID_QUALIFIERS: Mapping[str, tuple[str, ...]] = {
+    # UP: U.P.C. consumer package (12), EN: EAN (13), UK: GTIN-14 shipping container,
+    # UA: U.P.C./EAN case code
+    "barcode": ("UP", "EN", "UK", "UA"),
+    # VN vendor's item number, VP vendor's part number, VC vendor's catalog number
+    "supplier_ref": ("VN", "VP", "VC", "SK"),
+    # BP buyer's part number, IN buyer's item number, CB buyer's catalog number
+    "customer_ref": ("BP", "IN", "CB"),
+    "manufacturer_ref": ("MG",),  # manufacturer's part number
+}
+
+PARTY_ROLES: Mapping[str, PartyRole] = {
+    "BY": PartyRole.BUYER,
+    "ST": PartyRole.DELIVERY,
+    "SE": PartyRole.SUPPLIER,
+    "VN": PartyRole.SUPPLIER,
+    "BT": PartyRole.INVOICEE,
+    "SF": PartyRole.SHIP_FROM,
+}
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)\Z")
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
+_DELIVERY_REQUESTED = "002"
+#: "PO101".."PO140", shared so 100,000 lines do not each build the same strings
+_PO1_COLUMNS = [f"PO1{position:02d}" for position in range(41)]
+
+
+def parse_date(text: str) -> date | None:
+    """CCYYMMDD (004010+) or YYMMDD (003xxx); None when it is not a real date."""
+    if not text.isdigit():
+        return None
+    try:
+        if len(text) == 8:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if len(text) == 6:
+            year = int(text[:2])
+            return date(2000 + year if year < 50 else 1900 + year, int(text[2:4]), int(text[4:]))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """An X12 ``R`` value (optional sign, optional decimal point, no exponent)."""
+    if text.isascii() and text.isdigit():  # the common case, without the regex
+        return Decimal(text)
+    return Decimal(text) if _NUMBER.match(text) else None
+
+
+class _SetReader:
+    """The state of reading one set: the current line, loop context, totals."""
+
+    def __init__(
+        self,
+        report: TransactionSetReport,
+        st_index: int,
+        base: int,
+        warnings: list[str],
+        id_qualifiers: Mapping[str, tuple[str, ...]],
+    ) -> None:
+        self.report = report
+        self.st_index = st_index
+        self.base = base
+        self.warnings = warnings
+        self.id_qualifiers = id_qualifiers
+
+    def error(
+        self,
+        index: int,
+        segment_id: str,
+        code: SegmentErrorCode,
+        message: str,
+        *elements: ElementError,
+        column: str | None = None,
+    ) -> None:
+        self.report.segment_errors.append(
+            SegmentError(
+                segment_id=segment_id,
+                position_in_set=index - self.st_index + 1,
+                code=code,
+                message=message,
+                location=Location(line=self.base + index + 1, segment=segment_id, column=column),
+                elements=list(elements),
+            )
+        )
+
+    def element_error(
+        self,
+        index: int,
+        segment_id: str,
+        position: int,
+        reference: str,
+        code: ElementErrorCode,
+        value: str | None,
+        message: str,
+    ) -> None:
+        column = f"{segment_id}{position:02d}"
+        self.error(
+            index,
+            segment_id,
+            SegmentErrorCode.SEGMENT_HAS_ELEMENT_ERRORS,
+            f"{column}: {message}",
+            ElementError(position=position, code=code, reference=reference, value=value),
+            column=column,
+        )
+
+
+def read_850(
+    segments: list[str],
+    start: int,
+    end: int,
+    base: int,
+    separator: str,
+    envelope: Envelope,
+    report: TransactionSetReport,
+    warnings: list[str],
+    id_qualifiers: Mapping[str, tuple[str, ...]] = ID_QUALIFIERS,
+) -> OrderDocument | None:
+    """Read the 850 whose ST is ``segments[start]`` and body ends before ``segments[end]``.
+
+    Errors are added to ``report``; returns None when the set is rejected.
+    """
+    ctx = _SetReader(report, start, base, warnings, id_qualifiers)
+    doc = OrderDocument(
+        format=SourceFormat.X12,
+        envelope=envelope,
+        location=Location(line=base + start + 1, segment="ST"),
+    )
+    lines = doc.lines
+    line: OrderLine | None = None
+    in_party_loop = False
+    seen_beg = False
+    quantity_hash = Decimal(0)
+    ctt: tuple[int, list[str]] | None = None
+    ranking = _ranking(id_qualifiers)
+    units: dict[str, str] = {}
+
+    for index in range(start + 1, end):
+        el = segments[index].split(separator)
+        tag = el[0]
+        size = len(el)
+        if tag == "PO1":
+            line = OrderLine(
+                line_no=len(lines) + 1,
+                location=Location(line=base + index + 1, segment="PO1"),
+                external_id=(el[1].strip() or None) if size > 1 else None,
+            )
+            lines.append(line)
+            in_party_loop = False
+            quantity_text = el[2].strip() if size > 2 else ""
+            if quantity_text:
+                line.quantity_text = quantity_text
+                quantity = parse_number(quantity_text)
+                if quantity is None:
+                    line.issues.append(
+                        LineIssue(
+                            code=IssueCode.INVALID_QUANTITY,
+                            message=f"quantity {quantity_text!r} is not a number",
+                            column="PO102",
+                            value=quantity_text,
+                        )
+                    )
+                    ctx.element_error(
+                        index, "PO1", 2, "330", ElementErrorCode.INVALID_CHARACTER,
+                        quantity_text, f"quantity {quantity_text!r} is not a number",
+                    )  # fmt: skip
+                else:
+                    line.quantity = quantity
+                    quantity_hash += quantity
+            else:
+                line.issues.append(
+                    LineIssue(
+                        code=IssueCode.MISSING_QUANTITY,
+                        message="no quantity ordered",
+                        column="PO102",
+                    )
+                )
+            if size > 3 and el[3]:
+                unit = el[3].strip()
+                line.unit = units.setdefault(unit, unit)  # one string per unit code
+            if size > 4 and el[4]:
+                price_text = el[4].strip()
+                price = parse_number(price_text)
+                if price is None:
+                    line.issues.append(
+                        LineIssue(
+                            code=IssueCode.INVALID_VALUE,
+                            message=f"unit price {price_text!r} is not a number",
+                            column="PO104",
+                            value=price_text,
+                        )
+                    )
+                    ctx.element_error(
+                        index, "PO1", 4, "212", ElementErrorCode.INVALID_CHARACTER,
+                        price_text, f"unit price {price_text!r} is not a number",
+                    )  # fmt: skip
+                else:
+                    line.unit_price = price
+            if size > 7:
+                _product_ids(line, el, ranking)
+            continue
+        if tag == "PID":
+            description = el[5].strip() if size > 5 else ""
+            if line is not None and description:
+                line.name = f"{line.name} {description}" if line.name else description
+            continue
+        if tag == "DTM":
+            qualifier = el[1].strip() if size > 1 else ""
+            text = el[2].strip() if size > 2 else ""
+            when = parse_date(text)
+            if when is None:
+                ctx.element_error(
+                    index, "DTM", 2, "373", ElementErrorCode.INVALID_DATE, text,
+                    f"date {text!r} is not CCYYMMDD",
+                )  # fmt: skip
+                if line is not None:
+                    line.issues.append(
+                        LineIssue(
+                            code=IssueCode.INVALID_DATE,
+                            message=f"date {text!r} is not CCYYMMDD",
+                            column="DTM02",
+                            value=text,
+                        )
+                    )
+            elif line is not None:
+                if qualifier == _DELIVERY_REQUESTED:
+                    line.requested_delivery = when
+            elif qualifier == _DELIVERY_REQUESTED:
+                doc.delivery_date = when
+            else:
+                doc.references.setdefault(f"DTM{qualifier}", when.isoformat())
+            continue
+        if tag == "BEG":
+            seen_beg = True
+            _read_beg(ctx, index, el, doc)
+            continue
+        if tag == "N1":
+            if line is not None:
+                continue  # line-level parties (ship-to per line) are not modelled
+            in_party_loop = True
+            raw_role = el[1].strip() if size > 1 else ""
+            doc.parties.append(
+                Party(
+                    role=PARTY_ROLES.get(raw_role, PartyRole.OTHER),
+                    name=(el[2].strip() or None) if size > 2 else None,
+                    qualifier=(el[3].strip() or None) if size > 3 else None,
+                    id=(el[4].strip() or None) if size > 4 else None,
+                    raw_role=raw_role or None,
+                )
+            )
+            continue
+        if tag == "REF":
+            if line is None and not in_party_loop and size > 2:
+                value = el[2].strip() or (el[3].strip() if size > 3 else "")
+                if value:
+                    doc.references.setdefault(el[1].strip(), value)
+            continue
+        if tag == "CUR":
+            if line is None and size > 2 and el[2].strip():
+                doc.currency = el[2].strip()
+            continue
+        if tag in ("NTE", "MSG"):
+            text = (el[2] if tag == "NTE" and size > 2 else el[1] if tag == "MSG" else "").strip()
+            if text:
+                if line is None:
+                    doc.notes.append(text)
+                else:
+                    line.comment = f"{line.comment} {text}" if line.comment else text
+            continue
+        if tag == "CTT":
+            ctt = (index, el)
+            continue
+        if not _SEGMENT_ID.match(tag):
+            ctx.error(
+                index,
+                tag or "?",
+                SegmentErrorCode.UNRECOGNIZED_SEGMENT_ID,
+                f"{tag!r} is not a segment id",
+            )
+
+    if not seen_beg:
+        ctx.error(start + 1, "BEG", SegmentErrorCode.MANDATORY_SEGMENT_MISSING, "no BEG segment")
+        report.rejected = True
+    if not lines:
+        ctx.error(end, "PO1", SegmentErrorCode.MANDATORY_SEGMENT_MISSING, "no PO1 line item")
+        report.rejected = True
+    if ctt is not None:
+        _check_totals(ctx, ctt, len(lines), quantity_hash)
+    buyer = doc.party(PartyRole.BUYER)
+    if buyer is not None:
+        doc.customer = buyer.id or buyer.name
+    delivery = doc.party(PartyRole.DELIVERY)
+    if delivery is not None:
+        doc.site = delivery.id or delivery.name
+    return None if report.rejected else doc
+
+
+def _read_beg(ctx: _SetReader, index: int, el: list[str], doc: OrderDocument) -> None:
+    size = len(el)
+    purpose = el[1].strip() if size > 1 else ""
+    try:
+        doc.function = PURPOSE_FUNCTION[TransactionPurpose(purpose)]
+    except ValueError:
+        ctx.element_error(
+            index, "BEG", 1, "353", ElementErrorCode.INVALID_CODE_VALUE, purpose,
+            f"purpose code {purpose!r} is not one an order uses; read as original",
+        )  # fmt: skip
+    doc.order_type = (el[2].strip() or None) if size > 2 else None
+    number = el[3].strip() if size > 3 else ""
+    if number:
+        doc.order_number = number
+    else:
+        ctx.element_error(
+            index, "BEG", 3, "324", ElementErrorCode.MANDATORY_MISSING, None,
+            "no purchase order number",
+        )  # fmt: skip
+        ctx.report.rejected = True
+    if size > 4 and el[4].strip():
+        doc.references["release"] = el[4].strip()
+    text = el[5].strip() if size > 5 else ""
+    doc.order_date = parse_date(text)
+    if doc.order_date is None:
+        code = ElementErrorCode.INVALID_DATE if text else ElementErrorCode.MANDATORY_MISSING
+        ctx.element_error(
+            index, "BEG", 5, "373", code, text or None, f"order date {text!r} is not CCYYMMDD"
+        )
+
+
+def _ranking(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, int, str]]:
+    """Qualifier → (line field, priority, qualifier), so each PO1 pair is looked up once."""
+    return {
+        qualifier: (field_name, rank, qualifier)
+        for field_name, qualifiers in table.items()
+        for rank, qualifier in enumerate(qualifiers)
+    }
+
+
+def _product_ids(line: OrderLine, el: list[str], ranking: dict[str, tuple[str, int, str]]) -> None:
+    best: dict[str, tuple[int, str, str, int]] = {}
+    for position in range(6, len(el) - 1, 2):
+        hit = ranking.get(el[position])
+        if hit is None:
+            continue
+        field_name, rank, qualifier = hit
+        current = best.get(field_name)
+        if current is None or rank < current[0]:
+            value = el[position + 1].strip()
+            if value:
+                best[field_name] = (rank, qualifier, value, position + 1)
+    for field_name, (_, qualifier, value, position) in best.items():
+        column = _PO1_COLUMNS[position] if position < 41 else f"PO1{position}"
+        if field_name == "barcode":
+            digits = value if value.isdigit() else value.replace("-", "").replace(" ", "")
+            if not (digits.isascii() and digits.isdigit()):
+                line.issues.append(
+                    LineIssue(
+                        code=IssueCode.INVALID_VALUE,
+                        message=f"{qualifier} barcode {value!r} is not digits",
+                        column=column,
+                        value=value,
+                    )
+                )
+                continue
+            line.barcode = digits
+            line.barcode_type = qualifier
+        else:
+            setattr(line, field_name, value)
+        line.columns[field_name] = column
+
+
+def _check_totals(
+    ctx: _SetReader, ctt: tuple[int, list[str]], line_count: int, quantity_hash: Decimal
+) -> None:
+    index, el = ctt
+    where = f"segment {ctx.base + index + 1} CTT"
+    declared = el[1].strip() if len(el) > 1 else ""
+    if declared != str(line_count) and parse_number(declared) != line_count:
+        ctx.warnings.append(
+            f"{where}, column 'CTT01': says {declared!r} line items, the order has {line_count}"
+        )
+    hash_text = el[2].strip() if len(el) > 2 else ""
+    if hash_text:
+        declared_hash = parse_number(hash_text)
+        if declared_hash is None or declared_hash != quantity_hash:
+            ctx.warnings.append(
+                f"{where}, column 'CTT02': hash total {hash_text!r} differs from the "
+                f"sum of PO102 quantities ({quantity_hash})"
+            )

@@ -1,0 +1,142 @@
+"""Shared by the X12 writers: the ISA/GS/ST envelope, counts, dates and clean values.
+
+X12 has no escape character, so a delimiter inside a value cannot be written.
+:func:`clean` replaces every delimiter character (and CR/LF) found in data by a
+space – or ``_`` when a space is itself a delimiter – so the output always
+tokenises; writers say so in their docstrings.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from parsers.x12.delimiters import Delimiters
+
+_ID_WIDTH = 15
+_MAX_CONTROL = 999_999_999
+
+
+def versions(version: str) -> tuple[str, str]:
+    """ISA12 and GS08 from either form: ``"00401"`` or ``"004010"`` (or ``004010VICS``)."""
+    if len(version) == 5 and version.isdigit():
+        return version, version + "0"
+    if len(version) >= 6 and version[:6].isdigit():
+        return version[:5], version
+    raise ValueError(f"X12 version must look like 00401 or 004010, not {version!r}")
+
+
+def x12_date(when: date, version: str) -> str:
+    """CCYYMMDD from 004010 on, YYMMDD before (003xxx)."""
+    return when.strftime("%y%m%d" if version < "004" else "%Y%m%d")
+
+
+def clean(value: object, d: Delimiters) -> str:
+    text = "" if value is None else str(value)
+    replacement = "_" if " " in d.characters() else " "
+    for char in d.characters() | {"\r", "\n"}:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text.strip()
+
+
+class EnvelopeWriter:
+    """Collects the segments of one transaction set and wraps them in ISA/GS/ST."""
+
+    def __init__(self, delimiters: Delimiters) -> None:
+        self.d = delimiters
+        self.body: list[str] = []
+
+    def add(self, *elements: object) -> None:
+        """Append a segment; trailing empty elements are dropped, as X12 requires."""
+        values = [clean(e, self.d) for e in elements]
+        while len(values) > 1 and values[-1] == "":
+            values.pop()
+        self.body.append(self.d.element.join(values))
+
+    def add_raw(self, *elements: str) -> None:
+        """Append a segment whose elements are already composites built with the delimiters."""
+        values = list(elements)
+        while len(values) > 1 and values[-1] == "":
+            values.pop()
+        self.body.append(self.d.element.join(values))
+
+    def interchange(
+        self,
+        *,
+        set_id: str,
+        functional_id: str,
+        sender_qualifier: str,
+        sender_id: str,
+        receiver_qualifier: str,
+        receiver_id: str,
+        application_sender: str,
+        application_receiver: str,
+        interchange_control: int,
+        group_control: int,
+        set_control: int,
+        when: datetime,
+        version: str,
+        interchange_version: str | None = None,
+        usage: str = "P",
+    ) -> bytes:
+        isa12, gs08 = versions(version)
+        if interchange_version and len(interchange_version) == 5:
+            isa12 = interchange_version  # echo the partner's envelope version
+        for name, number in (
+            ("interchange_control", interchange_control),
+            ("group_control", group_control),
+            ("set_control", set_control),
+        ):
+            if not 0 < number <= _MAX_CONTROL:
+                raise ValueError(f"{name} must be 1..{_MAX_CONTROL}, not {number}")
+        for name, value in (("sender_id", sender_id), ("receiver_id", receiver_id)):
+            if len(value) > _ID_WIDTH:
+                raise ValueError(f"{name} {value!r} is longer than {_ID_WIDTH} characters")
+        d = self.d
+        if d.repetition:
+            isa11 = d.repetition
+        else:
+            isa11 = "U" if isa12 < "00402" else "^"
+        st02 = f"{set_control:04d}"
+        isa = [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            clean(sender_qualifier, d).ljust(2)[:2],
+            clean(sender_id, d).ljust(_ID_WIDTH),
+            clean(receiver_qualifier, d).ljust(2)[:2],
+            clean(receiver_id, d).ljust(_ID_WIDTH),
+            when.strftime("%y%m%d"),
+            when.strftime("%H%M"),
+            isa11,
+            isa12,
+            f"{interchange_control:09d}",
+            "0",
+            usage if usage in ("P", "T") else "P",
+            d.component,
+        ]
+        segments = [
+            d.element.join(isa),
+            d.element.join(
+                [
+                    "GS",
+                    clean(functional_id, d),
+                    clean(application_sender, d),
+                    clean(application_receiver, d),
+                    x12_date(when, gs08),
+                    when.strftime("%H%M"),
+                    str(group_control),
+                    "X",
+                    gs08,
+                ]
+            ),
+            d.element.join(["ST", set_id, st02]),
+            *self.body,
+            d.element.join(["SE", str(len(self.body) + 2), st02]),
+            d.element.join(["GE", "1", str(group_control)]),
+            d.element.join(["IEA", "1", f"{interchange_control:09d}"]),
+        ]
+        end = d.segment + d.line_ending
+        return (end.join(segments) + end).encode("utf-8")

@@ -1,0 +1,321 @@
+"""Excel workbook orders (.xlsx), and Excel replies and reports.
+
+Reading goes through python-calamine (Rust, fast, no formulas evaluated): the first
+visible worksheet whose first 20 rows hold an order header is read (or the profile's
+``sheet``), with the rules of :mod:`parsers.tabular`.  What is specific to Excel:
+
+* A barcode typed into a number cell is a float (``4006381333931.0``), even when Excel
+  shows ``4,00638E+12``: the stored value is exact, so it comes back as its digits; the
+  leading zeros of a UPC-A that Excel dropped are restored when the check digit agrees.
+* Dates are cells with a date format (read as dates) or bare serial numbers.
+* An XLSX is a zip archive: before calamine sees it, the archive must open, hold
+  ``xl/workbook.xml``, and its worksheets must not unpack to more than
+  :data:`MAX_UNPACKED_BYTES` (a zip bomb is refused by its declared sizes, cheaply).
+
+Writing goes through XlsxWriter: a bold, frozen, filtered header row, column widths
+fitted to the content, rejected rows in red and adjusted rows in amber.  Text a
+spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``…) is written as an
+explicit string cell with Excel's "quote prefix" style — exactly what Excel stores
+when a person types ``'=…`` — so it shows as typed, never runs, and stays text when the
+cell is edited; the value itself is not altered.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import xlsxwriter
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+from parsers.document import OrderResponse, ReadResult, SourceFormat
+from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
+from parsers.tabular import (
+    Cell,
+    RowStyle,
+    Sheet,
+    TabularProfile,
+    ack_lines_sheet,
+    ack_summary_sheet,
+    find_header,
+    needs_neutralising,
+    paused_gc,
+    read_table,
+)
+
+#: Refuse workbooks whose worksheets and shared strings unpack to more than this.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: An encrypted (password-protected) .xlsx is an OLE2 container holding this stream.
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(slots=True, kw_only=True)
+class XlsxReadResult(ReadResult):
+    sheet: str
+    header_row: int | None = None
+    #: field → the header it was read from
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def recognise(data: bytes) -> bool:
+    """Whether ``data`` is a zip archive holding an Excel workbook."""
+    if not data.startswith(_ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
+    """The orders in a workbook; raises a :class:`ParseError` when none can be read."""
+    profile = profile or TabularProfile()
+    check_archive(data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as error:
+        raise UnrecognisedFormat(
+            "the workbook is password-protected", expected="a workbook without a password"
+        ) from error
+    except CalamineError as error:
+        raise UnrecognisedFormat(
+            f"the workbook is damaged and cannot be read ({error})",
+            expected="an .xlsx file saved by Excel or LibreOffice",
+        ) from error
+    with paused_gc():
+        try:
+            name, rows = _order_sheet(workbook, profile)
+        except CalamineError as error:
+            raise UnrecognisedFormat(
+                f"a worksheet is damaged and cannot be read ({error})",
+                expected="an .xlsx file saved by Excel or LibreOffice",
+            ) from error
+        finally:
+            workbook.close()
+        table = read_table(
+            rows,
+            source_format=SourceFormat.XLSX,
+            profile=profile,
+            sheet=name,
+            excel_serial_dates=True,
+        )
+    return XlsxReadResult(
+        documents=table.documents,
+        warnings=table.warnings,
+        sheet=name,
+        header_row=table.header.line,
+        columns={f.value: header for f, header in table.header.names.items()},
+    )
+
+
+def check_archive(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
+    """Refuse, with a reason a person can act on, what is not a sound .xlsx archive."""
+    if not data:
+        raise EmptyFile("the file is empty")
+    if data.startswith(_OLE2_MAGIC):
+        if _ENCRYPTION_STREAM in data:
+            raise UnrecognisedFormat(
+                "the workbook is password-protected",
+                expected="a workbook without a password, saved as .xlsx",
+            )
+        raise UnrecognisedFormat(
+            "this is an old Excel 97-2003 (.xls) workbook; open it in Excel and save it "
+            "as .xlsx (Excel Workbook)",
+            expected="an .xlsx workbook",
+        )
+    if not data.startswith(_ZIP_MAGIC):
+        raise UnrecognisedFormat("this is not an .xlsx workbook", expected="an .xlsx workbook")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise UnrecognisedFormat(
+            "the .xlsx file is truncated or damaged (its zip archive cannot be opened); "
+            "send the complete file again",
+            expected="a complete .xlsx workbook",
+        ) from error
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        raise UnrecognisedFormat(
+            "this zip archive is not an Excel workbook (it has no xl/workbook.xml)",
+            expected="an .xlsx workbook",
+        )
+    unpacked = sum(
+        entry.file_size
+        for entry in entries
+        if entry.filename.startswith("xl/worksheets/") or entry.filename == "xl/sharedStrings.xml"
+    )
+    if unpacked > max_unpacked:
+        raise UnrecognisedFormat(
+            f"refused: the worksheets unpack to {unpacked // 2**20} MB, more than the "
+            f"{max_unpacked // 2**20} MB allowed",
+            expected=f"a workbook whose sheets unpack to at most {max_unpacked // 2**20} MB",
+        )
+
+
+def _order_sheet(workbook: CalamineWorkbook, profile: TabularProfile):
+    """The name and rows of the sheet to read: the profile's, or the first with a header."""
+    if profile.sheet is not None:
+        name = _profile_sheet(workbook.sheet_names, profile.sheet)
+        return name, _rows(workbook, name)
+    worksheets = [
+        meta.name
+        for meta in workbook.sheets_metadata
+        if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
+    ]
+    all_empty = True
+    for name in worksheets:
+        rows = _rows(workbook, name)
+        header = find_header(rows, profile)
+        if header is not None and header.usable:
+            return name, rows
+        all_empty = all_empty and not any(any(c is not None for c in cells) for _, cells in rows)
+    if all_empty:
+        raise EmptyFile("the workbook holds no data", expected="an order table")
+    raise HeaderNotFound(
+        "no worksheet has an order header in its first 20 rows",
+        expected="a header with a quantity column and a barcode, reference or name column",
+        found=", ".join(worksheets),
+    )
+
+
+def _profile_sheet(names: Sequence[str], wanted: str | int) -> str:
+    if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit()):
+        index = int(wanted)
+        if 1 <= index <= len(names):
+            return names[index - 1]
+    elif wanted in names:
+        return wanted
+    raise HeaderNotFound(
+        f"the profile asks for sheet {wanted!r}, which the workbook does not have",
+        expected=f"one of {', '.join(names)}",
+    )
+
+
+def _rows(workbook: CalamineWorkbook, name: str) -> list[tuple[int, list[Cell]]]:
+    """Every row of a sheet from A1, each with its Excel row number; empty cells as None."""
+    values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return [
+        (number, [None if value == "" else value for value in row])
+        for number, row in enumerate(values, start=1)
+    ]
+
+
+# --------------------------------------------------------------------------- writing
+
+_FILLS = {RowStyle.REJECTED: "#F8CBAD", RowStyle.ADJUSTED: "#FFE699"}
+_INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def write_table(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one worksheet per :class:`Sheet`, ready for a person to read."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    header_format = workbook.add_format(
+        {"bold": True, "bg_color": "#D9E1F2", "bottom": 1, "text_wrap": True, "valign": "top"}
+    )
+    formats = _Formats(workbook)
+    used_titles: set[str] = set()
+    for sheet in sheets:
+        title = _sheet_title(sheet.title, used_titles)
+        worksheet = workbook.add_worksheet(title)
+        widths = [len(str(h)) for h in sheet.headers]
+        for col, header in enumerate(sheet.headers):
+            worksheet.write_string(0, col, str(header), header_format)
+        for r, row in enumerate(sheet.rows, start=1):
+            style = sheet.style(r - 1)
+            for col, value in enumerate(row):
+                width = formats.write(worksheet, r, col, value, style)
+                if col < len(widths):
+                    widths[col] = max(widths[col], width)
+                else:
+                    widths.append(width)
+        for col, width in enumerate(widths):
+            worksheet.set_column(col, col, min(max(width, 6), 60) + 2)
+        worksheet.freeze_panes(1, 0)
+        if sheet.headers:
+            worksheet.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.headers) - 1)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = _INVALID_TITLE.sub(" ", title).strip("'").strip()[:31] or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+class _Formats:
+    """Cell formats by (kind, row style), created once per workbook."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.cache: dict[tuple[str, RowStyle | None], object] = {}
+
+    def get(self, kind: str, style: RowStyle | None):
+        key = (kind, style)
+        if key not in self.cache:
+            props: dict[str, object] = {}
+            if style is not None:
+                props["bg_color"] = _FILLS[style]
+            if kind == "date":
+                props["num_format"] = "dd/mm/yyyy"
+            elif kind == "datetime":
+                props["num_format"] = "dd/mm/yyyy hh:mm"
+            elif kind == "quoted":
+                props["quote_prefix"] = True
+            self.cache[key] = self.workbook.add_format(props)
+        return self.cache[key]
+
+    def write(self, worksheet, row: int, col: int, value: Cell, style: RowStyle | None) -> int:
+        """Write one cell as its own type; returns the width it needs."""
+        if value is None:
+            worksheet.write_blank(row, col, None, self.get("text", style))
+            return 0
+        if isinstance(value, bool):
+            worksheet.write_boolean(row, col, value, self.get("text", style))
+            return 5
+        if isinstance(value, int | float | Decimal):
+            worksheet.write_number(row, col, float(value), self.get("text", style))
+            return len(str(value))
+        if isinstance(value, datetime):
+            worksheet.write_datetime(row, col, value, self.get("datetime", style))
+            return 16
+        if isinstance(value, date):
+            worksheet.write_datetime(row, col, value, self.get("date", style))
+            return 10
+        if isinstance(value, time | timedelta):
+            value = str(value)
+        text = str(value)
+        kind = "quoted" if needs_neutralising(text) else "text"
+        worksheet.write_string(row, col, text, self.get(kind, style))
+        return max((len(part) for part in text.splitlines()), default=0)
+
+
+def write_ack(responses: Sequence[OrderResponse], *, language: str = "fr") -> bytes:
+    """An acknowledgement workbook: a summary sheet (one row per order) and every line."""
+    return write_table(
+        [ack_summary_sheet(responses, language), ack_lines_sheet(responses, language)]
+    )

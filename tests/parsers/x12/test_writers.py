@@ -1,0 +1,232 @@
+"""Our 997 and 855: read back by our own reader, shaped like the corpus samples."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from parsers.document import LineStatus, OrderResponse, ResponseKind, ResponseLine
+from parsers.x12 import Delimiters, SetErrorCode, read, segments, write_855, write_997
+
+from .builders import group, interchange, order_set
+
+WHEN = datetime(2024, 1, 3, 9, 15)
+
+
+def _shape(data: bytes) -> list[str]:
+    """Segment ids in order, with runs of the same id collapsed (loops of any length)."""
+    ids: list[str] = []
+    for segment in segments(data):
+        if not ids or ids[-1] != segment.id:
+            ids.append(segment.id)
+    return ids
+
+
+def _997_for(text: str, group_index: int = 0) -> bytes:
+    result = read(text.encode("latin-1"))
+    report = result.interchanges[0]
+    return write_997(
+        report,
+        report.groups[group_index],
+        sender_id="SUPPLIERCO",
+        sender_qualifier="ZZ",
+        interchange_control=42,
+        group_control=43,
+        set_control=44,
+        when=WHEN,
+    )
+
+
+def test_997_for_a_clean_group_has_the_shape_of_the_corpus_sample(corpus: Path) -> None:
+    ours = _997_for(interchange([group([order_set()])]))
+    sample = (corpus / "x12-997" / "bots-997_1.x12").read_bytes()
+    assert _shape(ours) == _shape(sample)
+    tokens = segments(ours)
+    by_id = {t.id: t.elements for t in tokens}
+    assert by_id["AK1"] == ["AK1", "PO", "1"]
+    assert by_id["AK2"] == ["AK2", "850", "0001"]
+    assert by_id["AK5"] == ["AK5", "A"]
+    assert by_id["AK9"] == ["AK9", "A", "1", "1", "1"]
+    assert by_id["SE"] == ["SE", str(len(tokens) - 4), "0044"]
+    assert by_id["ISA"][8].strip() == "BUYERCO"  # addressed to the partner's ISA sender
+
+
+def test_997_with_errors_has_the_shape_of_the_edifabric_sample(corpus: Path) -> None:
+    sets = [order_set("0001"), order_set("0002", lines=(("1", "X", "EA"),))]
+    ours = _997_for(interchange([group(sets)]))
+    sample = (corpus / "x12-997" / "edifabric-997.txt").read_bytes()
+    assert _shape(ours) == _shape(sample)
+    by_id = {t.id: t.elements for t in segments(ours)}
+    assert by_id["AK3"] == ["AK3", "PO1", "3", "", "8"]
+    assert by_id["AK4"] == ["AK4", "2", "330", "6", "X"]
+    assert by_id["AK5"] == ["AK5", "E", "5"]
+    assert by_id["AK9"] == ["AK9", "E", "2", "2", "2"]
+
+
+def test_997_rejects_a_broken_set_and_reports_the_group_partially_accepted() -> None:
+    sets = [order_set("0001"), order_set("0002", se_count=9), order_set("0003")]
+    ours = _997_for(interchange([group(sets, ge_count=4)]))
+    tokens = [t.elements for t in segments(ours)]
+    assert ["AK5", "R", "4"] in tokens
+    assert ["AK9", "P", "4", "3", "2", "5"] in tokens
+
+
+def test_997_is_read_back_by_our_reader_in_the_partners_delimiters() -> None:
+    text = interchange([group([order_set()])], element="\x7f", terminator="\x15", line_ending="")
+    ours = _997_for(text)
+    result = read(ours)
+    assert result.interchanges[0].delimiters == Delimiters("\x7f", ">", "\x15", None, "")
+    assert result.problems() == [
+        "segment 3, ST: transaction set '997' is not an 850 purchase order (AK5 1)"
+    ]
+    assert result.interchanges[0].groups[0].functional_id == "FA"
+
+
+def test_997_for_5010_carries_the_version_in_ak103() -> None:
+    text = interchange([group([order_set()], version="005010")], repetition="^", version="00501")
+    by_id = {t.id: t.elements for t in segments(_997_for(text))}
+    assert by_id["AK1"] == ["AK1", "PO", "1", "005010"]
+    assert by_id["ISA"][11:13] == ["^", "00501"]
+
+
+def _response(**overrides: object) -> OrderResponse:
+    lines = [
+        ResponseLine(
+            line_no=1,
+            status=LineStatus.ACCEPTED,
+            external_id="item-1",
+            barcode="012345678905",
+            sku="SKU-1",
+            name="400 pound anvil",
+            ordered_quantity=Decimal(8),
+            unit="EA",
+            unit_price=Decimal("400.00"),
+        ),
+        ResponseLine(
+            line_no=2,
+            status=LineStatus.ADJUSTED,
+            external_id="item-2",
+            barcode="5412345000020",
+            ordered_quantity=Decimal(5),
+            confirmed_quantity=Decimal(6),
+            unit="EA",
+        ),
+        ResponseLine(
+            line_no=3,
+            status=LineStatus.REJECTED,
+            external_id="item-3",
+            customer_ref="B*9",
+            ordered_quantity=Decimal("1.5"),
+            unit="KG",
+        ),
+    ]
+    values: dict[str, object] = {
+        "kind": ResponseKind.CHANGED,
+        "order_number": "365465413",
+        "order_status": "validated",
+        "response_number": "R-77",
+        "issued_at": date(2024, 1, 3),
+        "order_date": date(2022, 8, 30),
+        "lines": lines,
+    }
+    values.update(overrides)
+    return OrderResponse(**values)  # type: ignore[arg-type]
+
+
+def _855(response: OrderResponse, **kwargs: object) -> bytes:
+    args: dict[str, object] = {
+        "sender_id": "SUPPLIERCO",
+        "sender_qualifier": "ZZ",
+        "receiver_id": "BUYERCO",
+        "receiver_qualifier": "ZZ",
+        "interchange_control": 5,
+        "group_control": 6,
+        "set_control": 7,
+        "when": WHEN,
+    }
+    args.update(kwargs)
+    return write_855(response, **args)  # type: ignore[arg-type]
+
+
+def test_855_has_the_shape_of_the_stedi_sample(corpus: Path) -> None:
+    first = _response().lines[0]
+    second = ResponseLine(line_no=2, status=LineStatus.ACCEPTED, name="Detonator", external_id="2")
+    response = _response(kind=ResponseKind.ACCEPTED, lines=[first, second])
+    ours = _855(response, version="00501")  # two PO1/PID/ACK loops, like the sample
+    sample = (corpus / "x12-855" / "stedi-inbound.edi").read_bytes()
+    sample_shape = [s for s in _shape(sample) if s not in ("REF", "N1", "N3", "N4")]
+    assert _shape(ours) == sample_shape
+
+
+def test_855_bak_echoes_the_order_and_says_what_changed() -> None:
+    by_id = {t.id: t.elements for t in segments(_855(_response()))}
+    assert by_id["BAK"] == [
+        "BAK",
+        "00",
+        "AC",
+        "365465413",
+        "20220830",
+        "",
+        "",
+        "",
+        "R-77",
+        "20240103",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "lines", "code"),
+    [
+        (ResponseKind.ACCEPTED, 1, "AD"),
+        (ResponseKind.CHANGED, 3, "AC"),
+        (ResponseKind.REJECTED, 3, "RD"),
+        (ResponseKind.REJECTED, 0, "RJ"),
+    ],
+)
+def test_855_bak02_follows_the_response_kind(kind: ResponseKind, lines: int, code: str) -> None:
+    response = _response(kind=kind, lines=_response().lines[:lines])
+    bak = next(t for t in segments(_855(response)) if t.id == "BAK")
+    assert bak.elements[2] == code
+
+
+def test_855_lines_echo_po1_and_acknowledge_each_line() -> None:
+    tokens = [t.elements for t in segments(_855(_response()))]
+    assert ["PO1", "item-1", "8", "EA", "400", "", "UP", "012345678905", "VN", "SKU-1"] in tokens
+    assert ["PID", "F", "", "", "", "400 pound anvil"] in tokens
+    acks = [t for t in tokens if t[0] == "ACK"]
+    assert acks == [["ACK", "IA", "8", "EA"], ["ACK", "IQ", "6", "EA"], ["ACK", "IR", "0", "KG"]]
+    assert ["CTT", "3", "14.5"] in tokens
+
+
+def test_855_envelope_counts_and_fixed_width_isa() -> None:
+    data = _855(_response())
+    text = data.decode()
+    assert text.index("~") == 105  # ISA is 106 characters with its terminator
+    result = read(data)
+    assert [e for i in result.interchanges for e in i.errors] == []
+    [g] = result.interchanges[0].groups
+    assert (g.functional_id, g.version, g.errors) == ("PR", "004010", [])
+    assert [e.code for e in g.sets[0].errors] == [SetErrorCode.NOT_SUPPORTED]  # an 855
+
+
+def test_855_uses_the_partners_delimiters_and_replaces_them_in_data() -> None:
+    partner = Delimiters(element="~", component=">", segment="|", line_ending="\r\n")
+    response = _response(order_number="PO~1|2")
+    data = _855(response, delimiters=partner)
+    assert b"PO 1 2" in data and b"B 9" not in data  # '*' is data here, not a delimiter
+    assert b"BP~B*9" in data
+    assert read(data).interchanges[0].delimiters == partner
+
+
+def test_855_is_valid_for_pyx12() -> None:
+    pyx12 = pytest.importorskip("pyx12.x12file")
+    import io
+
+    reader = pyx12.X12Reader(io.StringIO(_855(_response()).decode()))
+    ids = [segment.get_seg_id() for segment in reader]
+    reader.cleanup()
+    assert ids[0] == "ISA" and ids[-1] == "IEA"
+    assert reader.pop_errors() == []
