@@ -30,7 +30,9 @@ class Who:
         return self.reason is None
 
 
-def partner_grants(session: Session, partner_id: str, partner: PartnerConfig) -> set[tuple[str, str]]:
+def partner_grants(
+    session: Session, partner_id: str, partner: PartnerConfig
+) -> set[tuple[str, str]]:
     """(customer code, site code) pairs, from the TOML and from imported grants."""
     pairs = {(g.customer, g.site) for g in partner.grants}
     rows = session.execute(
@@ -43,7 +45,9 @@ def partner_grants(session: Session, partner_id: str, partner: PartnerConfig) ->
     return pairs
 
 
-def _find(session: Session, model: type[Customer] | type[Site], text: str) -> Customer | Site | None:
+def _find(
+    session: Session, model: type[Customer] | type[Site], text: str
+) -> Customer | Site | None:
     text = text.strip()
     if not text:
         return None
@@ -55,7 +59,9 @@ def _find(session: Session, model: type[Customer] | type[Site], text: str) -> Cu
     return hit
 
 
-def _by_gln(session: Session, model: type[Customer] | type[Site], gln: str) -> Customer | Site | None:
+def _by_gln(
+    session: Session, model: type[Customer] | type[Site], gln: str
+) -> Customer | Site | None:
     return session.scalar(select(model).where(model.gln == gln.strip()))
 
 

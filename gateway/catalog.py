@@ -57,8 +57,9 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[i : i + CHUNK]
 
 
-def _info(p: Product) -> ProductInfo:
-    return ProductInfo(p.id, p.sku, p.name, p.unit, Decimal(p.sell_multiple), p.active)
+def _row(r: Sequence[object]) -> ProductInfo:
+    pid, sku, name, unit, mult, active = r
+    return ProductInfo(pid, sku, name, unit, Decimal(str(mult)), bool(active))
 
 
 def catalog_version(session: Session) -> int:
@@ -106,32 +107,32 @@ class CatalogLookup:
         name_keys: Iterable[str] = (),
     ) -> None:
         s = self.session
+        p = Product.__table__.c
+        cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
+        b, cr = Barcode.__table__.c, CustomerRef.__table__.c
         for chunk in _chunks(sorted(set(gtin14s))):
             rows = s.execute(
-                select(Barcode.gtin14, Barcode.pack_qty, Product)
-                .join(Product, Product.id == Barcode.product_id)
-                .where(Barcode.gtin14.in_(chunk))
+                select(b.gtin14, b.pack_qty, *cols)
+                .join(Product.__table__, p.id == b.product_id)
+                .where(b.gtin14.in_(chunk))
             )
-            for g, pack, p in rows:
-                self._by_gtin[g] = (_info(p), Decimal(pack))
+            for g, pack, *info in rows:
+                self._by_gtin[g] = (_row(info), Decimal(str(pack)))
         for chunk in _chunks(sorted({sku_key(k) for k in skus})):
-            for p in s.scalars(select(Product).where(Product.sku.in_(chunk))):
-                self._by_sku[sku_key(p.sku)] = _info(p)
+            for info in s.execute(select(*cols).where(p.sku.in_(chunk))):
+                self._by_sku[sku_key(info[1])] = _row(info)
         if self.customer_id is not None:
             for chunk in _chunks(sorted({k.strip() for k in customer_refs})):
                 rows = s.execute(
-                    select(CustomerRef.customer_ref, Product)
-                    .join(Product, Product.id == CustomerRef.product_id)
-                    .where(
-                        CustomerRef.customer_id == self.customer_id,
-                        CustomerRef.customer_ref.in_(chunk),
-                    )
+                    select(cr.customer_ref, *cols)
+                    .join(Product.__table__, p.id == cr.product_id)
+                    .where(cr.customer_id == self.customer_id, cr.customer_ref.in_(chunk))
                 )
-                for ref, p in rows:
-                    self._by_cref[ref] = _info(p)
+                for ref, *info in rows:
+                    self._by_cref[ref] = _row(info)
         for chunk in _chunks(sorted(set(name_keys))):
-            for p in s.scalars(select(Product).where(Product.name_key.in_(chunk))):
-                self._by_name.setdefault(p.name_key, []).append(_info(p))
+            for info in s.execute(select(p.name_key, *cols).where(p.name_key.in_(chunk))):
+                self._by_name.setdefault(info[0], []).append(_row(info[1:]))
 
     # --- look-ups ------------------------------------------------------------------
     def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None:

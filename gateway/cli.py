@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import sys
 from datetime import date, datetime
@@ -91,7 +90,9 @@ def print_json(data: Any) -> None:
 # --- workspace -------------------------------------------------------------------------
 @app.command()
 def init(
-    demo: Annotated[bool, typer.Option("--demo", help="Add a sample catalog, partners and order files.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Add a sample catalog, partners and order files.")
+    ] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing gateway.toml.")] = False,
 ) -> None:
     """Create a workspace: gateway.toml, inbox/, outbox/, archive/, failed/ and the database."""
@@ -105,13 +106,20 @@ def init(
         raise typer.Exit(1) from None
     console.print(f"workspace ready in [bold]{ws.root}[/bold]")
     if demo:
-        console.print("sample order files are in the partners' inboxes; run `order-gateway run --once`")
+        console.print(
+            "sample order files are in the partners' inboxes; run `order-gateway run --once`"
+        )
 
 
 # --- master data -------------------------------------------------------------------------
 @app.command("import")
 def import_(
-    kind: Annotated[str, typer.Argument(help="products, barcodes, customers, sites, grants, assortments or customer-refs.")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="products, barcodes, customers, sites, grants, assortments or customer-refs."
+        ),
+    ],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file.")],
     as_json: JsonOpt = False,
 ) -> None:
@@ -121,11 +129,19 @@ def import_(
     try:
         k = Kind(kind)
     except ValueError:
-        err.print(f"[red]unknown kind {kind!r}[/red]; expected one of: {', '.join(k.value for k in Kind)}")
+        err.print(
+            f"[red]unknown kind {kind!r}[/red]; expected one of: {', '.join(k.value for k in Kind)}"
+        )
         raise typer.Exit(2) from None
     ws = open_workspace()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True, disable=as_json) as progress:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json,
+    ) as progress:
         task = progress.add_task(f"importing {k.value} from {file.name}")
         try:
             with ws.sessions.begin() as s:
@@ -173,16 +189,27 @@ def _print_outcomes(outcomes: list[Any]) -> None:
     for col in ("partner", "file", "outcome", "orders", "accepted", "rejected", "note"):
         table.add_column(col)
     for o in outcomes:
-        colour = {"processed": "green", "recovered": "green", "failed": "red"}.get(o.outcome, "yellow")
-        table.add_row(o.partner, o.name, f"[{colour}]{o.outcome}[/{colour}]", str(len(o.orders)),
-                      str(o.lines_accepted), str(o.lines_rejected), o.reason or "")
+        colour = {"processed": "green", "recovered": "green", "failed": "red"}.get(
+            o.outcome, "yellow"
+        )
+        table.add_row(
+            o.partner,
+            o.name,
+            f"[{colour}]{o.outcome}[/{colour}]",
+            str(len(o.orders)),
+            str(o.lines_accepted),
+            str(o.lines_rejected),
+            o.reason or "",
+        )
     console.print(table)
 
 
 @app.command()
 def process(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The order file.")],
-    partner: Annotated[str, typer.Option("--partner", "-p", help="Partner id the file comes from.")],
+    partner: Annotated[
+        str, typer.Option("--partner", "-p", help="Partner id the file comes from.")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Process one file now (a copy goes through the pipeline; the original stays)."""
@@ -203,29 +230,51 @@ def process(
 
 def _print_orders_of(ws: Workspace, outcome: Any) -> None:
     for s in outcome.orders:
-        console.print(f"order #{s.id} {s.order_number or ''} → {s.status} "
-                      f"({s.accepted} accepted, {s.rejected} rejected)")
+        console.print(
+            f"order #{s.id} {s.order_number or ''} → {s.status} "
+            f"({s.accepted} accepted, {s.rejected} rejected)"
+        )
     for p in outcome.replies:
         console.print(f"  reply: {p}")
 
 
 @app.command()
 def run(
-    once: Annotated[bool, typer.Option("--once", help="Process every ready file, then exit.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help="Process every ready file, then exit.")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option(min=0.05, help="Seconds between full scans of every inbox.")
+    ] = 5.0,
+    settle: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds a file's size and mtime must stay still before "
+            "it is read (a partner's settle_seconds wins).",
+        ),
+    ] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Process the files in every partner inbox (with --once: then exit)."""
+    """Process the files in every partner inbox until SIGTERM (with --once: then exit)."""
     from gateway.runner import run_once
 
     ws = open_workspace()
     if not once:
         from gateway.service import serve
 
-        raise typer.Exit(serve(ws))
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
-                  transient=True, disable=as_json) as progress:
+        raise typer.Exit(serve(ws, interval=interval, settle=settle))
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=as_json,
+    ) as progress:
         task = progress.add_task("scanning inboxes")
-        outcomes = run_once(ws, on_file=lambda p, f: progress.update(task, description=f"{p}: {f}"))
+        outcomes = run_once(
+            ws, settle=settle, on_file=lambda p, f: progress.update(task, description=f"{p}: {f}")
+        )
     if as_json:
         print_json([_outcome_dict(o) for o in outcomes])
     elif outcomes:
@@ -237,7 +286,9 @@ def run(
 @app.command()
 def inspect(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The order file.")],
-    partner: Annotated[str | None, typer.Option("--partner", "-p", help="Partner id (default: the only one).")] = None,
+    partner: Annotated[
+        str | None, typer.Option("--partner", "-p", help="Partner id (default: the only one).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Dry run: parse, resolve and check a file; print what would happen to every line."""
@@ -255,12 +306,16 @@ def inspect(
     if as_json:
         print_json(report)
         return
-    console.print(f"{file.name}: {report['format']}, partner {report['partner']}, "
-                  f"{len(report['orders'])} order(s)")
+    console.print(
+        f"{file.name}: {report['format']}, partner {report['partner']}, "
+        f"{len(report['orders'])} order(s)"
+    )
     for o in report["orders"]:
-        console.print(f"\n[bold]order {o['order_number'] or '(no number)'}[/bold] customer "
-                      f"{o['customer']} site {o['site']} → would be [bold]{o['status']}[/bold]"
-                      + (f": {o['reason']}" if o["reason"] else ""))
+        console.print(
+            f"\n[bold]order {o['order_number'] or '(no number)'}[/bold] customer "
+            f"{o['customer']} site {o['site']} → would be [bold]{o['status']}[/bold]"
+            + (f": {o['reason']}" if o["reason"] else "")
+        )
         _lines_table(o["lines"])
 
 
@@ -269,11 +324,23 @@ def _lines_table(lines: list[dict[str, Any]]) -> None:
     for col in ("line", "barcode / ref / name", "sku", "qty", "matched by", "outcome", "message"):
         table.add_column(col)
     for ln in lines:
-        ident = ln.get("barcode") or ln.get("supplier_ref") or ln.get("customer_ref") or ln.get("name") or ""
+        ident = (
+            ln.get("barcode")
+            or ln.get("supplier_ref")
+            or ln.get("customer_ref")
+            or ln.get("name")
+            or ""
+        )
         colour = {"accepted": "green", "adjusted": "yellow", "rejected": "red"}[ln["outcome"]]
-        table.add_row(str(ln["line_no"]), str(ident), ln.get("sku") or "",
-                      _fmt_qty(ln.get("quantity")), ln.get("matched_by") or "",
-                      f"[{colour}]{ln['outcome']}[/{colour}]", ln.get("message") or "")
+        table.add_row(
+            str(ln["line_no"]),
+            str(ident),
+            ln.get("sku") or "",
+            _fmt_qty(ln.get("quantity")),
+            ln.get("matched_by") or "",
+            f"[{colour}]{ln['outcome']}[/{colour}]",
+            ln.get("message") or "",
+        )
     console.print(table)
 
 
@@ -289,8 +356,12 @@ def _fmt_qty(v: Any) -> str:
 def orders_list(
     status: Annotated[str | None, typer.Option(help="Only orders in this status.")] = None,
     partner: Annotated[str | None, typer.Option(help="Only this partner's orders.")] = None,
-    customer: Annotated[str | None, typer.Option(help="Only this customer's orders (code).")] = None,
-    since: Annotated[datetime | None, typer.Option(help="Received at or after (YYYY-MM-DD).")] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Only this customer's orders (code).")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="Received at or after (YYYY-MM-DD).")
+    ] = None,
     until: Annotated[datetime | None, typer.Option(help="Received before (YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 200,
     as_json: JsonOpt = False,
@@ -299,19 +370,38 @@ def orders_list(
     from gateway.queries import list_orders
 
     ws = open_workspace()
-    orders = list_orders(ws, status=status, partner=partner, customer=customer,
-                         since=since, until=until, limit=limit)
+    orders = list_orders(
+        ws, status=status, partner=partner, customer=customer, since=since, until=until, limit=limit
+    )
     if as_json:
         print_json(orders)
         return
     table = Table(title=f"{len(orders)} order(s)")
-    for col in ("id", "partner", "customer", "site", "number", "status", "lines", "rejected", "received"):
+    for col in (
+        "id",
+        "partner",
+        "customer",
+        "site",
+        "number",
+        "status",
+        "lines",
+        "rejected",
+        "received",
+    ):
         table.add_column(col)
     for o in orders:
         rej = sum(ln["outcome"] == "rejected" for ln in o["lines"])
-        table.add_row(str(o["id"]), o["partner"], o["customer"] or "", o["site"] or "",
-                      o["order_number"] or "", o["status"], str(len(o["lines"])), str(rej),
-                      o["created_at"][:19].replace("T", " "))
+        table.add_row(
+            str(o["id"]),
+            o["partner"],
+            o["customer"] or "",
+            o["site"] or "",
+            o["order_number"] or "",
+            o["status"],
+            str(len(o["lines"])),
+            str(rej),
+            o["created_at"][:19].replace("T", " "),
+        )
     console.print(table)
 
 
@@ -331,9 +421,11 @@ def orders_show(
     if as_json:
         print_json(order)
         return
-    console.print(f"[bold]order #{order['id']}[/bold] {order['order_number'] or ''} — "
-                  f"partner {order['partner']}, customer {order['customer']}, site {order['site']}, "
-                  f"status [bold]{order['status']}[/bold]")
+    console.print(
+        f"[bold]order #{order['id']}[/bold] {order['order_number'] or ''} — "
+        f"partner {order['partner']}, customer {order['customer']}, site {order['site']}, "
+        f"status [bold]{order['status']}[/bold]"
+    )
     if order["reason"]:
         console.print(f"reason: {order['reason']}")
     _lines_table(order["lines"])
@@ -341,14 +433,21 @@ def orders_show(
     for col in ("at", "from", "to", "actor", "reason"):
         hist.add_column(col)
     for e in order["events"]:
-        hist.add_row(e["at"][:19].replace("T", " "), e["from_status"] or "", e["to_status"],
-                     e["actor"], e["reason"] or "")
+        hist.add_row(
+            e["at"][:19].replace("T", " "),
+            e["from_status"] or "",
+            e["to_status"],
+            e["actor"],
+            e["reason"] or "",
+        )
     console.print(hist)
 
 
 @app.command()
 def demo(
-    directory: Annotated[Path, typer.Argument(help="Where to create the demo workspace.")] = Path("demo-workspace"),
+    directory: Annotated[Path, typer.Argument(help="Where to create the demo workspace.")] = Path(
+        "demo-workspace"
+    ),
 ) -> None:
     """Create a demo workspace, drop the sample files, process them and show the orders."""
     from gateway.demo import create_workspace
@@ -363,20 +462,42 @@ def demo(
     _print_outcomes(outcomes)
     orders = list_orders(ws, limit=100)
     table = Table(title="orders")
-    for col in ("id", "partner", "customer", "site", "number", "status", "lines", "accepted", "rejected"):
+    for col in (
+        "id",
+        "partner",
+        "customer",
+        "site",
+        "number",
+        "status",
+        "lines",
+        "accepted",
+        "rejected",
+    ):
         table.add_column(col)
     for o in reversed(orders):
         rej = sum(ln["outcome"] == "rejected" for ln in o["lines"])
-        table.add_row(str(o["id"]), o["partner"], o["customer"] or "", o["site"] or "",
-                      o["order_number"] or "", o["status"], str(len(o["lines"])),
-                      str(len(o["lines"]) - rej), str(rej))
+        table.add_row(
+            str(o["id"]),
+            o["partner"],
+            o["customer"] or "",
+            o["site"] or "",
+            o["order_number"] or "",
+            o["status"],
+            str(len(o["lines"])),
+            str(len(o["lines"]) - rej),
+            str(rej),
+        )
     console.print(table)
     console.print("replies:")
     for o in outcomes:
         for p in o.replies:
             console.print(f"  {p.relative_to(ws.root)}")
-    console.print(f"\nnext: order-gateway -w {directory} orders show {orders[-1]['id'] if orders else 1}")
+    console.print(
+        f"\nnext: order-gateway -w {directory} orders show {orders[-1]['id'] if orders else 1}"
+    )
 
+
+from gateway import cli_lifecycle  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 CONFIG_NAME = "gateway.toml"
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Names that writers use while a file is not complete yet (fnmatch patterns)
+DEFAULT_TEMP_PATTERNS = (".*", "*.tmp", "*.part", "*.partial", "~$*", "*.crdownload", "*.swp")
 
 
 class ConfigError(Exception):
@@ -79,6 +81,16 @@ class PartnerConfig(Strict):
     rejection_report: bool = True
     #: Channel settings when ``channel = "sftp"`` (validated by the SFTP channel)
     sftp: dict[str, Any] | None = None
+    #: A file is ready only once ``NAME.done`` or ``NAME.ok`` exists beside it
+    done_marker: bool = False
+    #: Names never read because their writer has not finished (fnmatch patterns)
+    temp_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_TEMP_PATTERNS))
+    #: Seconds a file's size and mtime must stay still before it is read (default: ``run``'s)
+    settle_seconds: Annotated[float, Field(ge=0)] | None = None
+    #: Queue a status report to the partner on every change of an order's status
+    status_reports: bool = True
+    #: Local time ("HH:MM") of the daily digest of open orders; none when unset
+    digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @field_validator("edi_ids")
     @classmethod

@@ -139,8 +139,12 @@ def write_masterdata(folder: Path) -> dict[Kind, Path]:
             "assortments.csv",
         ),
         Kind.CUSTOMER_REFS: (
-            [["customer", "customer_ref", "sku"], ["C001", "EPI-0042", "MIEL-ACA"],
-             ["C003", "HR-77001", "CAF-250"], ["C003", "HR-77002", "THE-VERT"]],
+            [
+                ["customer", "customer_ref", "sku"],
+                ["C001", "EPI-0042", "MIEL-ACA"],
+                ["C003", "HR-77001", "CAF-250"],
+                ["C003", "HR-77002", "THE-VERT"],
+            ],
             "customer-refs.csv",
         ),
     }
@@ -158,7 +162,14 @@ def sample_csv_order() -> bytes:
     rows = [
         ["N° commande", "Code-barre", "Référence", "Désignation", "Qté cdée", "Commentaire"],
         ["EPI-2026-118", b["CAF-250"], "", "Café moulu pur arabica 250 g", "12", ""],
-        ["EPI-2026-118", gtin14("1" + "301234500105"), "", "Chocolat noir (carton)", "2", "2 cartons"],
+        [
+            "EPI-2026-118",
+            gtin14("1" + "301234500105"),
+            "",
+            "Chocolat noir (carton)",
+            "2",
+            "2 cartons",
+        ],
         ["EPI-2026-118", "", "SUC-1K", "Sucre", "15", "arrondi au multiple"],
         ["EPI-2026-118", "", "", "Confiture fraise 370g", "4", ""],
         ["EPI-2026-118", "", "EPI-0042", "", "3", ""],
@@ -181,8 +192,9 @@ def sample_xlsx_order() -> bytes:
     ws.append(["Hôtel Bellevue — bon de commande"])
     ws.append(["Client", "C002"])
     ws.append([])
-    ws.append(["N° commande", "Site", "EAN", "Désignation", "Quantité commandée",
-               "Date de livraison"])
+    ws.append(
+        ["N° commande", "Site", "EAN", "Désignation", "Quantité commandée", "Date de livraison"]
+    )
     ws.append(["HB-5531", "LYON", b["CAF-1K"], "Café en grains 1 kg", 6, "05/12/2026"])
     ws.append(["HB-5531", "LYON", float(b["HUI-OLI"]), "Huile d'olive", 12, "05/12/2026"])
     ws.append(["HB-5531", "LYON", b["VIN-BDX"], "Vin rouge Bordeaux", 6, "05/12/2026"])

@@ -48,13 +48,19 @@ def owner_of(config: GatewayConfig, qualifier: str | None, sender: str) -> str |
 
 
 def check_sender(
-    config: GatewayConfig, partner_id: str, fmt: SourceFormat, qualifier: str | None, sender: str | None
+    config: GatewayConfig,
+    partner_id: str,
+    fmt: SourceFormat,
+    qualifier: str | None,
+    sender: str | None,
 ) -> None:
     partner = config.partner(partner_id)
     shown = f"{qualifier}:{sender}" if qualifier else f"{sender}"
     head = "UNB" if fmt is SourceFormat.EDIFACT else "ISA"
     if not sender or not sender.strip():
-        raise SenderRefused(f"the interchange names no sender ({head} sender id is empty)", fmt.value)
+        raise SenderRefused(
+            f"the interchange names no sender ({head} sender id is empty)", fmt.value
+        )
     if _ids_match(partner.edi_ids, qualifier, sender):
         return
     owner = owner_of(config, qualifier, sender)
@@ -101,8 +107,9 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
     if not result.documents:
         detail = "; ".join(problems[:5]) if problems else "it holds no order message"
         reason = f"no order could be read from the file: {detail}"
-    return ReadOutcome(fmt, result.documents, result, reason=reason,
-                       warnings=list(result.warnings) + problems)
+    return ReadOutcome(
+        fmt, result.documents, result, reason=reason, warnings=list(result.warnings) + problems
+    )
 
 
 # --- control numbers -------------------------------------------------------------------------
@@ -142,13 +149,18 @@ def _service_chars(response: OrderResponse) -> ServiceChars | None:
 def _x12_delimiters(response: OrderResponse) -> Delimiters:
     s = response.envelope.service_string
     if response.envelope.message_type == "850" and s and len(s) >= 3:
-        return Delimiters(element=s[0], component=s[1], segment=s[2],
-                          repetition=s[3] if len(s) > 3 else None)
+        return Delimiters(
+            element=s[0], component=s[1], segment=s[2], repetition=s[3] if len(s) > 3 else None
+        )
     return Delimiters()
 
 
 def ordrsp_bytes(
-    session: Session, config: GatewayConfig, partner_id: str, response: OrderResponse, when: datetime
+    session: Session,
+    config: GatewayConfig,
+    partner_id: str,
+    response: OrderResponse,
+    when: datetime,
 ) -> tuple[str, bytes]:
     partner = config.partner(partner_id)
     icr = next_control(session, partner_id, "edifact_interchange")
@@ -175,7 +187,11 @@ def ordrsp_bytes(
 
 
 def x855_bytes(
-    session: Session, config: GatewayConfig, partner_id: str, response: OrderResponse, when: datetime
+    session: Session,
+    config: GatewayConfig,
+    partner_id: str,
+    response: OrderResponse,
+    when: datetime,
 ) -> tuple[str, bytes]:
     partner = config.partner(partner_id)
     isa = next_control(session, partner_id, "x12_interchange")

@@ -36,8 +36,15 @@ def sample_edifact_order(when: datetime) -> bytes:
         "UNS+S'",
         "CNT+2:4'",
     ]
-    body = [s.format(d=when.strftime("%y%m%d"), t=when.strftime("%H%M"),
-                     D=when.strftime("%Y%m%d"), D2=when.strftime("%Y%m%d")) for s in segs]
+    body = [
+        s.format(
+            d=when.strftime("%y%m%d"),
+            t=when.strftime("%H%M"),
+            D=when.strftime("%Y%m%d"),
+            D2=when.strftime("%Y%m%d"),
+        )
+        for s in segs
+    ]
     count = len(body) - 1 + 1  # UNH … UNT inclusive
     body.append(f"UNT+{count}+1'")
     body.append("UNZ+1+HR000451'")
@@ -63,8 +70,13 @@ def sample_x12_order(when: datetime) -> bytes:
         "CTT*3*23",
     ]
     st.append(f"SE*{len(st) + 1}*0001")
-    segs = [isa.rstrip("~"), f"GS*PO*NORTHWIND*3012345000000*{when:%Y%m%d}*{when:%H%M}*917*X*004010",
-            *st, "GE*1*917", "IEA*1*000000917"]
+    segs = [
+        isa.rstrip("~"),
+        f"GS*PO*NORTHWIND*3012345000000*{when:%Y%m%d}*{when:%H%M}*917*X*004010",
+        *st,
+        "GE*1*917",
+        "IEA*1*000000917",
+    ]
     return ("~\n".join(segs) + "~\n").encode("ascii")
 
 

@@ -47,9 +47,7 @@ class EvaluatedOrder:
 
     @property
     def usable(self) -> bool:
-        return self.reason is None and any(
-            r.outcome is not LineStatus.REJECTED for r in self.lines
-        )
+        return self.reason is None and any(r.outcome is not LineStatus.REJECTED for r in self.lines)
 
     @property
     def accepted(self) -> int:
@@ -77,9 +75,7 @@ def where(line: OrderLine, language: str = "en") -> str:
     return ", ".join(parts)
 
 
-def _rejected_all(
-    doc: OrderDocument, who: Who, code: ReasonCode, text: str
-) -> EvaluatedOrder:
+def _rejected_all(doc: OrderDocument, who: Who, code: ReasonCode, text: str) -> EvaluatedOrder:
     lines = [
         LineResult(line=ln, outcome=LineStatus.REJECTED, reason=code, message=text)
         for ln in doc.lines
@@ -112,7 +108,10 @@ def evaluate_document(
     assert who.customer is not None
     if not doc.lines:
         return EvaluatedOrder(
-            doc=doc, who=who, lines=[], reason=ReasonCode.NO_LINES,
+            doc=doc,
+            who=who,
+            lines=[],
+            reason=ReasonCode.NO_LINES,
             message=reason_message(ReasonCode.NO_LINES, lang),
         )
 
@@ -121,17 +120,26 @@ def evaluate_document(
         gtin14s=[g for ln in doc.lines if ln.barcode and (g := gtin14_of(ln.barcode))],
         skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r],
         customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r],
-        name_keys=[name_key(ln.name) for ln in doc.lines if ln.name],
+    )
+    # Names are looked up only for lines no identifier resolves: most lines of a big
+    # order carry a barcode and a description, and normalising every name costs.
+    catalog.prefetch(
+        name_keys=[name_key(ln.name) for ln in doc.lines if ln.name and not _by_id(ln, catalog)]
     )
     names = NameMatcher(catalog)
-    results = [
-        _evaluate_line(ln, catalog, names, who.customer.code, partner) for ln in doc.lines
-    ]
+    results = [_evaluate_line(ln, catalog, names, who.customer.code, partner) for ln in doc.lines]
     ev = EvaluatedOrder(doc=doc, who=who, lines=results)
     if not ev.usable:
         ev.reason = ReasonCode.NO_USABLE_LINE
         ev.message = reason_message(ReasonCode.NO_USABLE_LINE, lang)
     return ev
+
+
+def _by_id(line: OrderLine, catalog: CatalogLookup) -> bool:
+    if line.barcode and (g := gtin14_of(line.barcode)) and catalog.by_gtin14(g):
+        return True
+    refs = (line.supplier_ref, line.customer_ref)
+    return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
 
 
 def _evaluate_line(

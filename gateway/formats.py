@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from gateway.config import GatewayConfig
 from gateway.mapping import MappingProfile
+from gateway.record import StoredOrder
 from gateway.replies import (
     ReplyContext,
     order_response,
     queue_tabular_acks,
     reply_formats,
 )
-from gateway.store.models import Order
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.detect import detect_format
@@ -61,17 +61,19 @@ def read_file(
     return ReadOutcome(fmt, result.documents, result, warnings=list(result.warnings))
 
 
-def queue_format_replies(ctx: ReplyContext, orders: list[Order], read: ReadOutcome) -> None:
+def queue_format_replies(ctx: ReplyContext, stored: list[StoredOrder], read: ReadOutcome) -> None:
     formats = reply_formats(ctx.partner, read.format)
+    orders = [so.order for so in stored]
     responses: list[OrderResponse] = [
         order_response(
             ctx.session,
-            o,
-            response_number=f"{o.id}",
+            so.order,
+            response_number=f"{so.order.id}",
             issued_at=ctx.now,
             language=ctx.partner.language,
+            lines=so.lines,
         )
-        for o in orders
+        for so in stored
     ]
     tabular = [f for f in formats if f in (SourceFormat.CSV, SourceFormat.XLSX)]
     queue_tabular_acks(ctx, responses, tabular)

@@ -38,38 +38,49 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
         for doc in read.documents:
             ev = evaluate_document(s, doc, partner_id, partner, profile)
             if ev.usable:
-                status = OrderStatus.VALIDATED if partner.auto_validate else OrderStatus.PENDING_VALIDATION
+                status = (
+                    OrderStatus.VALIDATED
+                    if partner.auto_validate
+                    else OrderStatus.PENDING_VALIDATION
+                )
             else:
                 status = OrderStatus.REJECTED
-            orders.append({
-                "order_number": doc.order_number,
-                "customer": ev.who.customer.code if ev.who.customer else None,
-                "site": ev.who.site.code if ev.who.site else None,
-                "status": status.value,
-                "reason_code": ev.reason.value if ev.reason else None,
-                "reason": ev.message,
-                "lines": [
-                    {
-                        "line_no": r.line.line_no,
-                        "source_line": r.line.location.line,
-                        "barcode": r.line.barcode,
-                        "supplier_ref": r.line.supplier_ref,
-                        "customer_ref": r.line.customer_ref,
-                        "name": r.line.name,
-                        "sku": r.sku,
-                        "ordered_quantity": _num(r.line.quantity),
-                        "quantity": _num(r.quantity),
-                        "confirmed_quantity": _num(r.confirmed),
-                        "outcome": r.outcome.value,
-                        "reason_code": r.reason.value if r.reason else None,
-                        "message": r.message,
-                        "matched_by": r.matched_by.value if r.matched_by else None,
-                        "confidence": r.confidence,
-                        "suggestions": r.suggestions,
-                    }
-                    for r in ev.lines
-                ],
-            })
+            orders.append(
+                {
+                    "order_number": doc.order_number,
+                    "customer": ev.who.customer.code if ev.who.customer else None,
+                    "site": ev.who.site.code if ev.who.site else None,
+                    "status": status.value,
+                    "reason_code": ev.reason.value if ev.reason else None,
+                    "reason": ev.message,
+                    "lines": [
+                        {
+                            "line_no": r.line.line_no,
+                            "source_line": r.line.location.line,
+                            "barcode": r.line.barcode,
+                            "supplier_ref": r.line.supplier_ref,
+                            "customer_ref": r.line.customer_ref,
+                            "name": r.line.name,
+                            "sku": r.sku,
+                            "ordered_quantity": _num(r.line.quantity),
+                            "quantity": _num(r.quantity),
+                            "confirmed_quantity": _num(r.confirmed),
+                            "outcome": r.outcome.value,
+                            "reason_code": r.reason.value if r.reason else None,
+                            "message": r.message,
+                            "matched_by": r.matched_by.value if r.matched_by else None,
+                            "confidence": r.confidence,
+                            "suggestions": r.suggestions,
+                        }
+                        for r in ev.lines
+                    ],
+                }
+            )
         s.rollback()
-    return {"file": file.name, "partner": partner_id, "format": read.format.value,
-            "warnings": read.warnings, "orders": orders}
+    return {
+        "file": file.name,
+        "partner": partner_id,
+        "format": read.format.value,
+        "warnings": read.warnings,
+        "orders": orders,
+    }

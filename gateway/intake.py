@@ -28,7 +28,7 @@ from gateway.formats import ReadOutcome, SenderRefused, queue_format_replies, re
 from gateway.mapping import load_mapping
 from gateway.record import store_order
 from gateway.replies import ReplyContext, queue_rejection_report
-from gateway.store.models import InboundFile, Order, OutgoingMessage
+from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 from parsers.errors import ParseError
 
@@ -139,16 +139,26 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     if path.is_symlink() or not path.is_file():
         kind = "a symbolic link" if path.is_symlink() else "not a regular file"
         reason = f"{name} is {kind}; only regular files are read"
-        return FileOutcome(partner_id, name, "failed", reason=reason,
-                           moved_to=quarantine(ws, partner_id, path, reason))
+        return FileOutcome(
+            partner_id,
+            name,
+            "failed",
+            reason=reason,
+            moved_to=quarantine(ws, partner_id, path, reason),
+        )
     size = path.stat().st_size
     if size > partner.max_file_size:
         reason = (
             f"{name} is {size:,} bytes, over the partner's limit of "
             f"{partner.max_file_size:,} bytes (max_file_size); it was not read"
         )
-        return FileOutcome(partner_id, name, "failed", reason=reason,
-                           moved_to=quarantine(ws, partner_id, path, reason))
+        return FileOutcome(
+            partner_id,
+            name,
+            "failed",
+            reason=reason,
+            moved_to=quarantine(ws, partner_id, path, reason),
+        )
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
 
@@ -177,20 +187,35 @@ def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFil
         # Committed before a crash but not finished: send what is unsent, then archive.
         replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, known.id))
         moved = _finish(ws, partner_id, path, known)
-        return FileOutcome(partner_id, path.name, "recovered", inbound_id=known.id,
-                           format=known.format, replies=replies, moved_to=moved)
+        return FileOutcome(
+            partner_id,
+            path.name,
+            "recovered",
+            inbound_id=known.id,
+            format=known.format,
+            replies=replies,
+            moved_to=moved,
+        )
     reason = (
         f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
         f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
     )
-    return FileOutcome(partner_id, path.name, "duplicate", inbound_id=known.id, reason=reason,
-                       moved_to=quarantine(ws, partner_id, path, reason))
+    return FileOutcome(
+        partner_id,
+        path.name,
+        "duplicate",
+        inbound_id=known.id,
+        reason=reason,
+        moved_to=quarantine(ws, partner_id, path, reason),
+    )
 
 
 def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
     with ws.sessions() as s:
         return list(
-            s.scalars(select(OutgoingMessage.id).where(OutgoingMessage.inbound_file_id == inbound_id))
+            s.scalars(
+                select(OutgoingMessage.id).where(OutgoingMessage.inbound_file_id == inbound_id)
+            )
         )
 
 
@@ -207,21 +232,26 @@ def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) ->
     return moved
 
 
-def _first_time(
-    ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str
-) -> FileOutcome:
+def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str) -> FileOutcome:
     partner = ws.partner(partner_id)
     now = _now()
-    inbound = InboundFile(partner=partner_id, name=path.name, sha256=sha, size=len(data),
-                          outcome="processed", received_at=now)
+    inbound = InboundFile(
+        partner=partner_id,
+        name=path.name,
+        sha256=sha,
+        size=len(data),
+        outcome="processed",
+        received_at=now,
+    )
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         read = read_file(data, path.name, partner_id, ws.config, profile)
     except (ParseError, SenderRefused) as exc:
         return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None))
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
-        log.error("reader crashed partner=%s file=%s\n%s", partner_id, path.name,
-                  traceback.format_exc())
+        log.error(
+            "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
+        )
         reason = f"the file could not be read ({type(exc).__name__}: {exc})"
         return _failed(ws, partner_id, path, inbound, reason, None)
     inbound.format = read.format.value
@@ -230,64 +260,108 @@ def _first_time(
     with ws.sessions.begin() as s:
         s.add(inbound)
         s.flush()
-        ctx = ReplyContext(ws=ws, session=s, partner_id=partner_id, partner=partner,
-                           inbound=inbound, source=read.format, now=now,
-                           read_result=read.result)
-        orders: list[Order] = []
+        ctx = ReplyContext(
+            ws=ws,
+            session=s,
+            partner_id=partner_id,
+            partner=partner,
+            inbound=inbound,
+            source=read.format,
+            now=now,
+            read_result=read.result,
+        )
+        stored = []
         for doc in read.documents:
             ev = evaluate_document(s, doc, partner_id, partner, profile)
-            order = store_order(s, ev, partner_id=partner_id, partner=partner,
-                                inbound_file_id=inbound.id, now=now)
-            orders.append(order)
-        s.flush()
-        for order in orders:
-            s.refresh(order, ["lines"])
-            acc = sum(ln.outcome != "rejected" for ln in order.lines)
-            summaries.append(OrderSummary(order.id, order.order_number, order.customer_code,
-                                          order.site_code, order.status, acc,
-                                          len(order.lines) - acc))
-        inbound.orders_count = len(orders)
+            so = store_order(
+                s, ev, partner_id=partner_id, partner=partner, inbound_file_id=inbound.id, now=now
+            )
+            stored.append(so)
+            o = so.order
+            summaries.append(
+                OrderSummary(
+                    o.id,
+                    o.order_number,
+                    o.customer_code,
+                    o.site_code,
+                    o.status,
+                    so.accepted,
+                    so.rejected,
+                )
+            )
+        inbound.orders_count = len(stored)
         inbound.lines_accepted = sum(o.accepted for o in summaries)
         inbound.lines_rejected = sum(o.rejected for o in summaries)
-        queue_format_replies(ctx, orders, read)
+        queue_format_replies(ctx, stored, read)
         if partner.rejection_report:
-            queue_rejection_report(ctx, orders)
+            queue_rejection_report(ctx, stored)
         if not read.documents and read.reason:
             inbound.reason = read.reason
     replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, inbound.id))
     moved = _finish(ws, partner_id, path, inbound)
-    return FileOutcome(partner_id, path.name, "processed", inbound_id=inbound.id,
-                       format=read.format.value, orders=summaries, replies=replies,
-                       moved_to=moved, reason=read.reason)
+    return FileOutcome(
+        partner_id,
+        path.name,
+        "processed",
+        inbound_id=inbound.id,
+        format=read.format.value,
+        orders=summaries,
+        replies=replies,
+        moved_to=moved,
+        reason=read.reason,
+    )
 
 
 def _failed(
-    ws: Workspace, partner_id: str, path: Path, inbound: InboundFile, reason: str,
+    ws: Workspace,
+    partner_id: str,
+    path: Path,
+    inbound: InboundFile,
+    reason: str,
     fmt: str | None,
 ) -> FileOutcome:
     inbound.outcome, inbound.reason, inbound.format = "failed", reason, fmt
     with ws.sessions.begin() as s:
         s.add(inbound)
         s.flush()
-        ReplyContext(ws=ws, session=s, partner_id=partner_id, partner=ws.partner(partner_id),
-                     inbound=inbound, source=None, now=inbound.received_at).queue(  # type: ignore[arg-type]
+        ReplyContext(
+            ws=ws,
+            session=s,
+            partner_id=partner_id,
+            partner=ws.partner(partner_id),
+            inbound=inbound,
+            source=None,
+            now=inbound.received_at,
+        ).queue(  # type: ignore[arg-type]
             "file_error",
             f"ERROR_{Path(path.name).stem}_{inbound.id}.txt",
             _error_text(path.name, reason, ws.partner(partner_id).language),
         )
     replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, inbound.id))
     moved = _finish(ws, partner_id, path, inbound)
-    return FileOutcome(partner_id, path.name, "failed", inbound_id=inbound.id, reason=reason,
-                       format=fmt, replies=replies, moved_to=moved)
+    return FileOutcome(
+        partner_id,
+        path.name,
+        "failed",
+        inbound_id=inbound.id,
+        reason=reason,
+        format=fmt,
+        replies=replies,
+        moved_to=moved,
+    )
 
 
 def _error_text(name: str, reason: str, language: str) -> bytes:
     if language == "fr":
-        text = (f"Le fichier {name} n'a pas pu être traité.\nMotif : {reason}\n"
-                "Corrigez le fichier et déposez-le à nouveau.\n")
+        text = (
+            f"Le fichier {name} n'a pas pu être traité.\nMotif : {reason}\n"
+            "Corrigez le fichier et déposez-le à nouveau.\n"
+        )
     else:
-        text = (f"The file {name} could not be processed.\nReason: {reason}\n"
-                "Correct the file and drop it again.\n")
+        text = (
+            f"The file {name} could not be processed.\nReason: {reason}\n"
+            "Correct the file and drop it again.\n"
+        )
     return text.encode("utf-8")
 
 

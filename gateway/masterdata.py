@@ -65,19 +65,58 @@ def _key(text: str) -> str:
 
 #: canonical column → accepted headers (compared accent/case/punctuation-insensitively)
 ALIASES: dict[str, tuple[str, ...]] = {
-    "sku": ("sku", "reference", "ref", "référence", "reference fournisseur", "article", "code article"),
-    "name": ("name", "nom", "designation", "désignation", "libelle", "libellé", "description", "raison sociale"),
+    "sku": (
+        "sku",
+        "reference",
+        "ref",
+        "référence",
+        "reference fournisseur",
+        "article",
+        "code article",
+    ),
+    "name": (
+        "name",
+        "nom",
+        "designation",
+        "désignation",
+        "libelle",
+        "libellé",
+        "description",
+        "raison sociale",
+    ),
     "unit": ("unit", "unité", "unite", "uom"),
-    "sell_multiple": ("sell_multiple", "sell multiple", "multiple", "multiple de vente", "colisage", "pcb"),
+    "sell_multiple": (
+        "sell_multiple",
+        "sell multiple",
+        "multiple",
+        "multiple de vente",
+        "colisage",
+        "pcb",
+    ),
     "active": ("active", "actif", "enabled", "statut"),
     "barcode": ("barcode", "code-barre", "code barre", "ean", "gtin", "upc", "ean13"),
-    "pack_qty": ("pack_qty", "pack qty", "pack", "qte par colis", "quantité par colis", "uvc par colis"),
+    "pack_qty": (
+        "pack_qty",
+        "pack qty",
+        "pack",
+        "qte par colis",
+        "quantité par colis",
+        "uvc par colis",
+    ),
     "code": ("code", "code client", "code site", "customer code", "site code", "id"),
     "gln": ("gln", "ean lieu", "code gln", "iln"),
     "partner": ("partner", "partenaire"),
     "customer": ("customer", "client", "code client", "customer code"),
     "site": ("site", "code site", "dépôt", "depot", "site code"),
-    "customer_ref": ("customer_ref", "customer ref", "réf client", "ref client", "référence client", "reference client", "votre référence"),
+    "customer_ref": (
+        "customer_ref",
+        "customer ref",
+        "réf client",
+        "ref client",
+        "référence client",
+        "reference client",
+        "votre référence",
+    ),
 }
 
 REQUIRED: dict[Kind, tuple[str, ...]] = {
@@ -213,9 +252,19 @@ def _canonical(frame: Any, kind: Kind, name: str) -> Rows:
 
 # --- staging and applying ------------------------------------------------------------------
 def upsert(
-    conn: Connection, target: Table, keys: Sequence[str], values: Sequence[str], rows: list[tuple]
+    conn: Connection,
+    target: Table,
+    keys: Sequence[str],
+    values: Sequence[str],
+    rows: list[tuple],
+    *,
+    update_only: Sequence[str] | None = None,
 ) -> TableChange:
-    """Insert new rows and update changed ones of ``target``, keyed on ``keys``."""
+    """Insert new rows and update changed ones of ``target``, keyed on ``keys``.
+
+    ``update_only`` limits what an update may change to the columns the file really
+    has: a column absent from the file keeps its stored value (new rows get defaults).
+    """
     change = TableChange()
     if not rows:
         return change
@@ -232,14 +281,18 @@ def upsert(
     conn.execute(insert(stage), [dict(zip(cols, r, strict=True)) for r in rows])
 
     match = and_(*(target.c[k] == stage.c[k] for k in keys))
-    differs = or_(*(target.c[v].is_distinct_from(stage.c[v]) for v in values)) if values else None
-    change.created = conn.scalar(
-        select(func.count()).select_from(stage).where(~exists().where(match))
-    ) or 0
+    changing = list(values if update_only is None else update_only)
+    differs = (
+        or_(*(target.c[v].is_distinct_from(stage.c[v]) for v in changing)) if changing else None
+    )
+    change.created = (
+        conn.scalar(select(func.count()).select_from(stage).where(~exists().where(match))) or 0
+    )
     if differs is not None:
-        change.updated = conn.scalar(
-            select(func.count()).select_from(stage.join(target, match)).where(differs)
-        ) or 0
+        change.updated = (
+            conn.scalar(select(func.count()).select_from(stage.join(target, match)).where(differs))
+            or 0
+        )
     change.unchanged = len(rows) - change.created - change.updated
 
     conn.execute(
@@ -248,9 +301,7 @@ def upsert(
         )
     )
     if differs is not None and change.updated:
-        conn.execute(
-            update(target).values({v: stage.c[v] for v in values}).where(match, differs)
-        )
+        conn.execute(update(target).values({v: stage.c[v] for v in changing}).where(match, differs))
     stage.drop(conn)
     return change
 
@@ -339,12 +390,18 @@ def _products(session: Session, conn: Connection, rows: Rows, report: ImportRepo
             pack = c["pack_qty"][i] if "pack_qty" in c else ""
             barcodes.append((line, c["barcode"][i], sku, pack))
     say(f"applying {len(products):,} products")
+    present = ["name", "name_key"] + [
+        col
+        for col, key in (("unit", "unit"), ("sell_multiple", "sell_multiple"), ("active", "active"))
+        if key in c
+    ]
     report.changes["products"] = upsert(
         conn,
         Product.__table__,
         ["sku"],
         ["name", "name_key", "unit", "sell_multiple", "active"],
         list(products.values()),
+        update_only=present,
     )
     if barcodes:
         say(f"applying {len(barcodes):,} barcodes")
@@ -389,11 +446,19 @@ def _apply_barcodes(
                 if qty <= 0:
                     raise InvalidOperation
             except InvalidOperation:
-                report.error(line, h.get("pack_qty", "pack_qty"), f"{pack!r} is not a positive number")
+                report.error(
+                    line, h.get("pack_qty", "pack_qty"), f"{pack!r} is not a positive number"
+                )
                 continue
         key = gtin.to_gtin14(valid)
         out[key] = (key, valid, pid, qty)
-    return upsert(conn, Barcode.__table__, ["gtin14"], ["barcode", "product_id", "pack_qty"], list(out.values()))
+    return upsert(
+        conn,
+        Barcode.__table__,
+        ["gtin14"],
+        ["barcode", "product_id", "pack_qty"],
+        list(out.values()),
+    )
 
 
 def _parties(model: Any, table_key: str):  # noqa: ANN202
@@ -418,7 +483,12 @@ def _parties(model: Any, table_key: str):  # noqa: ANN202
                     continue
             out[code] = (code, c["name"][i] or code, gln)
         report.changes[table_key] = upsert(
-            conn, model.__table__, ["code"], ["name", "gln"], list(out.values())
+            conn,
+            model.__table__,
+            ["code"],
+            ["name", "gln"],
+            list(out.values()),
+            update_only=["name", "gln"] if glns is not None else ["name"],
         )
 
     return handler
@@ -471,7 +541,9 @@ def _assortments(session: Session, conn: Connection, rows: Rows, report: ImportR
         )
 
 
-def _customer_refs(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+def _customer_refs(
+    session: Session, conn: Connection, rows: Rows, report: ImportReport, say
+) -> None:  # noqa: ANN001
     c, h = rows.columns, rows.headers
     customers, skus = _code_map(session, Customer), _code_map(session, Product, "sku")
     out: dict[tuple[int, str], tuple] = {}
@@ -489,7 +561,11 @@ def _customer_refs(session: Session, conn: Connection, rows: Rows, report: Impor
         else:
             out[(cid, ref)] = (cid, ref, pid)
     report.changes["customer_refs"] = upsert(
-        conn, CustomerRef.__table__, ["customer_id", "customer_ref"], ["product_id"], list(out.values())
+        conn,
+        CustomerRef.__table__,
+        ["customer_id", "customer_ref"],
+        ["product_id"],
+        list(out.values()),
     )
 
 

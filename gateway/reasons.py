@@ -129,8 +129,7 @@ _TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
         "par défaut",
     ),
     ReasonCode.NO_SITE: (
-        "the order names no site and partner {partner} has no default site for "
-        "customer {customer}",
+        "the order names no site and partner {partner} has no default site for customer {customer}",
         "la commande n'indique aucun site et le partenaire {partner} n'a pas de site par "
         "défaut pour le client {customer}",
     ),

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.config import PartnerConfig, ReplyFormat
-from gateway.store.models import Customer, InboundFile, Order, OutgoingMessage, Site
+from gateway.store.models import Customer, InboundFile, Order, OrderLine, OutgoingMessage, Site
 from gateway.workspace import Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
@@ -28,17 +30,26 @@ from parsers.document import (
     SourceFormat,
 )
 
+if TYPE_CHECKING:
+    from gateway.record import StoredOrder
+
 PARTNER = "partner"
 ADMIN = "admin"
 
 
-def response_kind(order: Order) -> ResponseKind:
-    outcomes = {ln.outcome for ln in order.lines}
-    if order.status == "rejected" or not outcomes - {LineStatus.REJECTED.value}:
+def response_kind(status: str, outcomes: set[str]) -> ResponseKind:
+    if status == "rejected" or not outcomes - {LineStatus.REJECTED.value}:
         return ResponseKind.REJECTED
     if outcomes == {LineStatus.ACCEPTED.value}:
         return ResponseKind.ACCEPTED
     return ResponseKind.CHANGED
+
+
+def line_rows(session: Session, order_id: int) -> list[dict[str, Any]]:
+    """An order's lines as plain rows (no ORM objects: orders may have 100,000 lines)."""
+    t = OrderLine.__table__
+    result = session.execute(select(t).where(t.c.order_id == order_id).order_by(t.c.line_no))
+    return [dict(r._mapping) for r in result]
 
 
 def order_response(
@@ -49,37 +60,38 @@ def order_response(
     issued_at: datetime,
     language: str,
     kind: ResponseKind | None = None,
+    lines: list[dict[str, Any]] | None = None,
 ) -> OrderResponse:
+    """The response about ``order`` (lines as stored, or as just inserted)."""
+    rows = lines if lines is not None else line_rows(session, order.id)
     customer = session.get(Customer, order.customer_id) if order.customer_id else None
     site = session.get(Site, order.site_id) if order.site_id else None
     env = order.envelope or {}
     envelope = Envelope(**{k: env[k] for k in Envelope.__slots__ if k in env})
-    lines = [
+    response_lines = [
         ResponseLine(
-            line_no=ln.line_no,
-            status=LineStatus(ln.outcome),
-            external_id=ln.external_id,
-            barcode=ln.barcode,
-            sku=ln.sku,
-            customer_ref=ln.customer_ref,
-            name=ln.description,
-            ordered_quantity=_dec(ln.ordered_quantity),
-            confirmed_quantity=_dec(ln.confirmed_quantity),
-            shipped_quantity=_dec(ln.shipped_quantity),
-            unit=ln.ordered_unit,
-            unit_price=_dec(ln.unit_price),
-            reason_code=ln.reason_code,
-            message=ln.message,
-            source_row=ln.source_line,
-            suggestions=list(ln.suggestions or []),
+            line_no=r["line_no"],
+            status=LineStatus(r["outcome"]),
+            external_id=r["external_id"],
+            barcode=r["barcode"],
+            sku=r["sku"],
+            customer_ref=r["customer_ref"],
+            name=r["description"],
+            ordered_quantity=_dec(r["ordered_quantity"]),
+            confirmed_quantity=_dec(r["confirmed_quantity"]),
+            shipped_quantity=_dec(r.get("shipped_quantity")),
+            unit=r["ordered_unit"],
+            unit_price=_dec(r["unit_price"]),
+            reason_code=r["reason_code"],
+            message=r["message"],
+            source_row=r["source_line"],
+            suggestions=list(r["suggestions"] or []),
         )
-        for ln in order.lines
+        for r in rows
     ]
-    supplier_party = next(
-        (p for p in env.get("parties", []) if p.get("role") == "supplier"), None
-    )
+    supplier_party = next((p for p in env.get("parties", []) if p.get("role") == "supplier"), None)
     return OrderResponse(
-        kind=kind or response_kind(order),
+        kind=kind or response_kind(order.status, {r["outcome"] for r in rows}),
         order_number=order.order_number,
         order_status=order.status,
         response_number=response_number,
@@ -94,7 +106,7 @@ def order_response(
         currency=order.currency,
         delivery_date=order.delivery_date,
         reason=order.reason,
-        lines=lines,
+        lines=response_lines,
         envelope=envelope,
         language=language,
     )
@@ -173,9 +185,7 @@ def queue_tabular_acks(
     lang = ctx.partner.language
     for fmt in formats:
         if fmt is SourceFormat.CSV:
-            dialect = getattr(ctx.read_result, "dialect", None) or csv_format.default_dialect(
-                lang
-            )
+            dialect = getattr(ctx.read_result, "dialect", None) or csv_format.default_dialect(lang)
             data = csv_format.write_ack(responses, dialect, language=lang)
             ctx.queue("ack", f"ACK_{ctx.stem}_{ctx.inbound.id}.csv", data)
         elif fmt is SourceFormat.XLSX:
@@ -184,39 +194,61 @@ def queue_tabular_acks(
 
 
 REPORT_HEADERS = {
-    "en": ["Order", "Line", "Row/segment", "Column", "Barcode", "Reference", "Customer ref",
-           "Description", "Quantity", "Reason code", "Message", "Suggestions"],
-    "fr": ["Commande", "Ligne", "Ligne fichier", "Colonne", "Code-barre", "Référence",
-           "Réf. client", "Désignation", "Quantité", "Code motif", "Message", "Suggestions"],
+    "en": [
+        "Order",
+        "Line",
+        "Row/segment",
+        "Barcode",
+        "Reference",
+        "Customer ref",
+        "Description",
+        "Quantity",
+        "Reason code",
+        "Message",
+        "Suggestions",
+    ],
+    "fr": [
+        "Commande",
+        "Ligne",
+        "Ligne fichier",
+        "Code-barre",
+        "Référence",
+        "Réf. client",
+        "Désignation",
+        "Quantité",
+        "Code motif",
+        "Message",
+        "Suggestions",
+    ],
 }
 
 
-def queue_rejection_report(ctx: ReplyContext, orders: list[Order]) -> None:
+def queue_rejection_report(ctx: ReplyContext, stored: list[StoredOrder]) -> None:
     """An XLSX for admins listing every rejected line with its reason and suggestions."""
     rows: list[list[object]] = []
-    for order in orders:
-        for ln in order.lines:
-            if ln.outcome != LineStatus.REJECTED.value:
+    for so in stored:
+        order = so.order
+        for ln in so.lines:
+            if ln["outcome"] != LineStatus.REJECTED.value:
                 continue
             rows.append(
                 [
                     order.order_number or f"#{order.id}",
-                    ln.line_no,
-                    ln.source_line,
-                    None,
-                    ln.barcode,
-                    ln.supplier_ref,
-                    ln.customer_ref,
-                    ln.description,
-                    _dec(ln.ordered_quantity),
-                    ln.reason_code,
-                    ln.message,
-                    ", ".join(ln.suggestions or []),
+                    ln["line_no"],
+                    ln["source_line"],
+                    ln["barcode"],
+                    ln["supplier_ref"],
+                    ln["customer_ref"],
+                    ln["description"],
+                    _dec(ln["ordered_quantity"]),
+                    ln["reason_code"],
+                    ln["message"],
+                    ", ".join(ln["suggestions"] or []),
                 ]
             )
     if not rows:
         return
-    headers = REPORT_HEADERS["en"]
+    headers = REPORT_HEADERS[ctx.partner.language]
     sheet = xlsx_format.Sheet(
         title="Rejected lines",
         headers=headers,

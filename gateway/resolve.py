@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -65,6 +66,7 @@ class Resolution:
         return self.product is not None
 
 
+@lru_cache(maxsize=65536)
 def gtin14_of(barcode: str) -> str | None:
     """The GTIN-14 key of a valid barcode, or None when it is not a valid GTIN."""
     try:
@@ -90,9 +92,7 @@ class NameMatcher:
         idx = self.index
         if not idx.keys:
             return []
-        hits = process.extract(
-            name_key(text), idx.keys, scorer=fuzz.WRatio, limit=limit
-        )
+        hits = process.extract(name_key(text), idx.keys, scorer=fuzz.WRatio, limit=limit)
         return [(idx.products[i], score) for _, score, i in hits]
 
 
@@ -109,9 +109,13 @@ def resolve_line(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Resol
 
     if line.barcode:
         col = line.columns.get("barcode", "barcode")
-        try:
-            key = gtin.to_gtin14(gtin.validate(line.barcode))
-        except gtin.GtinError as exc:
+        key = gtin14_of(line.barcode)
+        if key is None:
+            try:
+                gtin.validate(line.barcode)
+                exc: Exception = ValueError("not a GTIN")
+            except gtin.GtinError as error:
+                exc = error
             failures.append(
                 Resolution(
                     reason=ReasonCode.INVALID_BARCODE,

@@ -1,41 +1,200 @@
 """Driving the pipeline over inboxes: recovery, one pass over every partner, one external file.
 
 The long-running service (``gateway.service``) calls the same functions on a timer
-and on filesystem events.
+and on filesystem events. Every claimed file goes through :func:`process_claimed`, which
+never lets one file stop the gateway: a file that makes the pipeline raise is quarantined
+with the error, and a store that cannot be reached leaves the file claimed for later
+(outcome ``deferred``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from gateway.dispatch import dispatch_pending
-from gateway.inbox import claim, release_leftover_link, settled_files
+from gateway.inbox import (
+    DEFAULT_SETTLE,
+    InboxTracker,
+    Readiness,
+    claim_held,
+    hold,
+    in_processing,
+    release_leftover_link,
+    remove_markers,
+)
 from gateway.intake import FileOutcome, process_file, quarantine
+from gateway.store.models import InboundFile
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.runner")
 
-DEFAULT_SETTLE = 1.0
+__all__ = [
+    "DEFAULT_SETTLE",
+    "DEFERRED",
+    "dispatch_unsent",
+    "process_claimed",
+    "process_external",
+    "quarantine_odd",
+    "readiness",
+    "recover",
+    "run_once",
+    "scan_partner",
+]
+
+#: Errors of the store itself (server down, database locked past the timeout, schema not
+#: reachable): not the file's fault, so the file is kept to be retried, not quarantined.
+STORE_ERRORS = (OperationalError, InterfaceError)
+
+
+#: Outcome of a file left claimed because the store could not be used
+DEFERRED = "deferred"
+
+
+def readiness(
+    ws: Workspace, partner_id: str, *, settle: float = DEFAULT_SETTLE, grace: float | None = None
+) -> Readiness:
+    """The partner's readiness rules; its own ``settle_seconds`` wins over ``settle``."""
+    p = ws.partner(partner_id)
+    rules = Readiness(
+        settle=p.settle_seconds if p.settle_seconds is not None else settle,
+        patterns=tuple(p.temp_patterns),
+        done_marker=p.done_marker,
+    )
+    if grace is not None:
+        rules = Readiness(rules.settle, grace, rules.patterns, rules.done_marker)
+    return rules
+
+
+def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
+    """:func:`process_file`, except that it never raises.
+
+    When the database cannot be used the file stays claimed (outcome ``deferred``) and
+    the next recovery sweep tries it again.
+    """
+    try:
+        return process_file(ws, partner_id, path)
+    except STORE_ERRORS as exc:
+        log.error(
+            "store unavailable partner=%s file=%s outcome=deferred error=%s; "
+            "file kept in .processing",
+            partner_id,
+            path.name,
+            exc,
+        )
+        return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
+    except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
+        log.exception("pipeline failed partner=%s file=%s", partner_id, path.name)
+        return _quarantine_crashed(ws, partner_id, path, exc)
+
+
+def _quarantine_crashed(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+    if not path.exists() and not path.is_symlink():
+        # It was archived or quarantined before the error (e.g. a peer finished it).
+        return FileOutcome(partner_id, path.name, "failed", reason=f"{type(exc).__name__}: {exc}")
+    stored = _recorded_as(ws, partner_id, path)
+    where = (
+        f"it was recorded as inbound file #{stored} (its replies are retried)"
+        if stored
+        else "nothing was stored"
+    )
+    reason = (
+        f"the gateway failed while processing {path.name} ({type(exc).__name__}: {exc}); {where}"
+    )
+    try:
+        moved = quarantine(ws, partner_id, path, reason)
+    except FileNotFoundError:
+        moved = None
+    log.error("quarantined partner=%s file=%s reason=%r", partner_id, path.name, reason)
+    return FileOutcome(
+        partner_id, path.name, "failed", inbound_id=stored, reason=reason, moved_to=moved
+    )
+
+
+def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> int | None:
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with ws.sessions() as s:
+            return s.scalar(
+                select(InboundFile.id).where(
+                    InboundFile.partner == partner_id, InboundFile.sha256 == sha
+                )
+            )
+    except Exception:  # noqa: BLE001 — only decides the wording of the reason
+        return None
+
+
+def dispatch_unsent(ws: Workspace) -> int:
+    """Send every unsent message; a failing destination is logged and retried later."""
+    try:
+        return len(dispatch_pending(ws.sessions))
+    except Exception:  # noqa: BLE001 — e.g. an outbox that cannot be written
+        log.exception("sending unsent messages failed; retried on the next pass")
+        return 0
+
+
+def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:
+    """Finish or redo the files in the partner's ``.processing/`` that no live worker holds."""
+    outcomes: list[FileOutcome] = []
+    inbox = ws.inbox(partner_id)
+    for path in in_processing(inbox):
+        held = hold(path)
+        if held is None:
+            continue  # another live worker has it in hand
+        with held:
+            release_leftover_link(path)
+            if ws.partner(partner_id).done_marker:
+                remove_markers(inbox / path.name)
+            log.info("recovering partner=%s file=%s", partner_id, path.name)
+            outcomes.append(process_claimed(ws, partner_id, path))
+        if outcomes[-1].outcome == DEFERRED:
+            break
+    return outcomes
 
 
 def recover(ws: Workspace) -> list[FileOutcome]:
     """Finish what a crash interrupted: claimed files, then unsent messages."""
     outcomes: list[FileOutcome] = []
     for pid in ws.config.partners:
-        folder = ws.processing(pid)
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith("."):
-                continue
-            release_leftover_link(path)
-            log.info("recovering partner=%s file=%s", pid, path.name)
-            outcomes.append(process_file(ws, pid, path))
-    dispatch_pending(ws.sessions)
+        outcomes += recover_partner(ws, pid)
+    dispatch_unsent(ws)
     return outcomes
+
+
+def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome | None:
+    """Quarantine a symlink, folder or other non-regular inbox entry, with the reason."""
+    kind = (
+        "a symbolic link"
+        if entry.is_symlink()
+        else ("a folder" if entry.is_dir() else "not a regular file")
+    )
+    reason = f"{entry.name} is {kind}; only regular files are read"
+    try:
+        moved = quarantine(ws, partner_id, entry, reason)
+    except FileNotFoundError:
+        return None  # taken away meanwhile (or by a peer)
+    log.warning(
+        "quarantined partner=%s file=%s outcome=failed reason=%r", partner_id, entry.name, reason
+    )
+    return FileOutcome(partner_id, entry.name, "failed", reason=reason, moved_to=moved)
+
+
+def process_inbox_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome | None:
+    """Claim inbox file ``path`` and process it; None if another worker claimed it."""
+    held = claim_held(path)
+    if held is None:
+        return None
+    with held:
+        if ws.partner(partner_id).done_marker:
+            remove_markers(path)
+        return process_claimed(ws, partner_id, held.path)
 
 
 def scan_partner(
@@ -45,24 +204,24 @@ def scan_partner(
     settle: float = DEFAULT_SETTLE,
     on_file: Callable[[str, str], None] | None = None,
 ) -> list[FileOutcome]:
-    ready, odd = settled_files(ws.inbox(partner_id), settle)
+    """Process the partner's ready files, waiting at most the settle time for young ones."""
+    tracker = InboxTracker(ws.inbox(partner_id), readiness(ws, partner_id, settle=settle))
+    poll = tracker.poll()
+    if poll.next_check is not None and poll.next_check - time.monotonic() <= settle:
+        time.sleep(max(0.0, poll.next_check - time.monotonic()))
+        poll = tracker.poll()
     outcomes: list[FileOutcome] = []
-    for entry in odd:
-        kind = "a symbolic link" if entry.is_symlink() else "not a regular file"
-        reason = f"{entry.name} is {kind}; only regular files are read"
-        try:
-            moved = quarantine(ws, partner_id, entry, reason)
-        except FileNotFoundError:
-            continue
-        log.warning("quarantined partner=%s file=%s reason=%r", partner_id, entry.name, reason)
-        outcomes.append(FileOutcome(partner_id, entry.name, "failed", reason=reason, moved_to=moved))
-    for path in ready:
-        claimed = claim(path)
-        if claimed is None:
-            continue
+    for entry in poll.odd:
+        if (out := quarantine_odd(ws, partner_id, entry)) is not None:
+            outcomes.append(out)
+    for path in poll.ready:
         if on_file:
             on_file(partner_id, path.name)
-        outcomes.append(process_file(ws, partner_id, claimed))
+        out = process_inbox_file(ws, partner_id, path)
+        if out is not None:
+            outcomes.append(out)
+            if out.outcome == DEFERRED:
+                break
     return outcomes
 
 
@@ -93,5 +252,12 @@ def process_external(ws: Workspace, partner_id: str, file: Path) -> FileOutcome:
         n += 1
     tmp = folder / f".{target.name}.copy"
     shutil.copyfile(file, tmp)
+    # Locked before it gets its visible name, so a running service's recovery sweep
+    # leaves it to us.
+    held = hold(tmp)
     tmp.rename(target)
-    return process_file(ws, partner_id, target)
+    try:
+        return process_file(ws, partner_id, target)
+    finally:
+        if held is not None:
+            held.release()

@@ -49,6 +49,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _EDI_PREFIXES = ("UNA", "UNB", "ISA")
+_WESTERN_CODE_PAGES = ("cp850", "mac_roman", "cp437", "iso8859_15", "latin_1")
 #: Magic numbers of binary formats people mistake for spreadsheets exports.
 _BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b", b"\x89PNG")
 
@@ -166,7 +167,19 @@ def decode(data: bytes, declared: str | None, *, partial: bool = False) -> tuple
                 continue
         _refuse_binary(text)
         return text, encoding, False
+    if _mostly_latin1_letters(data):
+        # cp1252 failed on one of its five unassigned bytes (0x81, 0x8D…), yet the
+        # accented letters sit where latin-1 puts them: French latin-1 with a stray byte.
+        text = data.decode("latin-1")
+        _refuse_binary(text)
+        return text, "iso8859-1", False
     return _charset_normalizer_guess(data)
+
+
+def _mostly_latin1_letters(data: bytes) -> bool:
+    high = data.translate(None, bytes(range(0x80)))
+    letters = high.translate(None, bytes(range(0x80, 0xC0)))
+    return bool(high) and len(letters) >= 0.8 * len(high)
 
 
 def _decode_strict(data: bytes, encoding: str, partial: bool, offset: int = 0) -> str:
@@ -208,7 +221,9 @@ def _refuse_binary(text: str) -> None:
 def _charset_normalizer_guess(data: bytes) -> tuple[str, str, bool]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    # Western code pages only: a French or English order is in one of these, and an
+    # unrestricted guess picks Arabic or Cyrillic pages for short texts.
+    best = from_bytes(data, cp_isolation=list(_WESTERN_CODE_PAGES)).best()
     if best is None:
         raise InvalidEncoding(
             "the text is in no character set we recognise",

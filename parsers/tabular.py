@@ -778,7 +778,7 @@ class _TableReader:
         if not texts:
             if not any(_text(c) for c in cells):
                 return None
-        elif texts.get("quantity") == self.repeated_header:
+        elif self.repeated_header is not None and texts.get("quantity") == self.repeated_header:
             return None  # the header repeated (multi-page exports)
         scientific = False
         barcode = None
@@ -787,7 +787,12 @@ class _TableReader:
         supplier_ref = texts.get("supplier_ref")
         customer_ref = texts.get("customer_ref")
         name = texts.get("name")
-        if not (barcode or supplier_ref or customer_ref):
+        first_id = barcode or supplier_ref or customer_ref
+        if (
+            not first_id
+            or ("otal" in first_id or "OTAL" in first_id)
+            and self._labels_total(barcode, supplier_ref, customer_ref)
+        ):
             if any(isinstance(c, str) and is_total_label(c) for c in cells if c):
                 self.warnings.append(f"{self.where} {line_no}: total row skipped")
                 return None
@@ -852,6 +857,15 @@ class _TableReader:
             found = dates.get(texts["order_date"]) if self.all_text else None
             order_date = found or self._date("order_date", cells, texts, issues)
         return line, texts, order_date
+
+    @staticmethod
+    def _labels_total(*identifiers: str | None) -> bool:
+        """Whether every identifier present is really a total label (``Sous-total`` in EAN)."""
+        present = [i for i in identifiers if i]
+        # "otal" first: a cheap test that spares the full check on ordinary rows.
+        return all("otal" in i or "OTAL" in i for i in present) and all(
+            is_total_label(i) for i in present
+        )
 
     def _texts(self, cells: Sequence[Cell]) -> dict[str, str]:
         width = len(cells)

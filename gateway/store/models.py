@@ -230,3 +230,29 @@ class ControlNumber(Base):
     partner: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     last: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FeedFile(Base):
+    """An ERP status-feed file that was applied; the same bytes are never applied twice."""
+
+    __tablename__ = "feed_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: rows read, instructions applied, instructions refused
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    archived_to: Mapped[str | None] = mapped_column(String(1000))
+
+
+class DigestSent(Base):
+    """One daily digest per partner and day: a restart does not send it again."""
+
+    __tablename__ = "digests_sent"
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outgoing_messages.id"))

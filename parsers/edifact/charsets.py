@@ -70,7 +70,8 @@ def decode(data: bytes, syntax_identifier: str) -> Decoded:
             utf8 = None
         if utf8 is not None:
             warnings.append(
-                f"{syntax_identifier} ({declared}) declared but the bytes are UTF-8; decoded as UTF-8"
+                f"{syntax_identifier} ({declared}) declared but the bytes are UTF-8; "
+                "decoded as UTF-8"
             )
             return Decoded(_note_replacements(utf8, warnings), "utf-8", warnings)
     try:

@@ -7,6 +7,7 @@ by passing ``accept_trailer_errors``: they are then recorded as warnings.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from parsers.edifact.reports import (
@@ -17,7 +18,7 @@ from parsers.edifact.reports import (
     SyntaxIssue,
 )
 from parsers.edifact.service_chars import ServiceChars
-from parsers.edifact.tokenizer import split_elements, split_segments, value
+from parsers.edifact.tokenizer import Segments, split_elements, value
 
 E = SyntaxErrorCode
 _SUPPORTED_VERSIONS = frozenset("1234")
@@ -26,11 +27,30 @@ _TRAILER_CODES = frozenset({E.CONTROL_COUNT_DOES_NOT_MATCH, E.REFERENCES_DO_NOT_
 
 @dataclass(slots=True)
 class MessageSpan:
-    """A message's report and its raw segments (UNH…UNT) with the file position of UNH."""
+    """A message's report and where its segments (UNH…UNT) are in the interchange."""
 
     report: MessageReport
-    segments: list[str]
-    first_position: int
+    source: Segments
+    first_index: int
+    last_index: int
+    start_offset: int  # text offsets, fast shape only (-1 otherwise)
+    end_offset: int
+    first_position: int  # file position of the UNH
+
+    def chunks(self) -> Iterator[list[str]]:
+        """The message's segments, UNH first, as consecutive lists."""
+        return self.source.chunks(
+            self.first_index, self.last_index, self.start_offset, self.end_offset
+        )
+
+    @property
+    def has_release(self) -> bool:
+        """Whether any segment may hold a release character (never in the fast shape)."""
+        return not self.source.is_fast
+
+
+class _NeedsListing(Exception):
+    """The fast shape met data segments outside any message: walk every segment instead."""
 
 
 @dataclass(slots=True)
@@ -53,10 +73,11 @@ class _Walker:
         self.chars = chars
         self.lenient = accept_trailer_errors
         self.spans: list[MessageSpan] = []
-        self.segments: list[str] = []
+        self.source: Segments | None = None
         self.first_position = 0
         self.message: MessageReport | None = None
         self.message_start = 0
+        self.message_offset = -1
         self.group: GroupReport | None = None
         self.group_messages = 0
         self.messages_outside_groups = 0
@@ -84,7 +105,7 @@ class _Walker:
         self._record(group.errors, self.report.warnings, issue)
 
     # -- structure -------------------------------------------------------------------------
-    def open_message(self, index: int, position: int, els: list[list[str]]) -> None:
+    def open_message(self, index: int, offset: int, position: int, els: list[list[str]]) -> None:
         ref = value(els, 1)
         msg = MessageReport(
             ref=ref,
@@ -97,7 +118,7 @@ class _Walker:
             position=position,
         )
         self.report.messages.append(msg)
-        self.message, self.message_start = msg, index
+        self.message, self.message_start, self.message_offset = msg, index, offset
         if not ref:
             self.message_issue(msg, _missing("UNH", position, 1, "message reference (0062)", 1))
         elif ref in self.refs:
@@ -125,14 +146,18 @@ class _Walker:
             if self.report.groups:
                 self.interchange_issue(_mixed(position))
 
-    def close_message(self, end_index: int, unt_position: int | None) -> None:
+    def close_message(self, end_index: int, end_offset: int, unt_position: int | None) -> None:
         msg = self.message
-        assert msg is not None
+        assert msg is not None and self.source is not None
         msg.segment_count = end_index - self.message_start + 1
         self.spans.append(
             MessageSpan(
                 msg,
-                self.segments[self.message_start : end_index + 1],
+                self.source,
+                self.message_start,
+                end_index,
+                self.message_offset,
+                end_offset,
                 self.first_position + self.message_start,
             )
         )
@@ -175,23 +200,28 @@ class _Walker:
         self.group = None
         self.group_messages = 0
 
-    def walk(self, segments: list[str], first_position: int) -> None:
-        self.segments, self.first_position = segments, first_position
+    def walk(self, source: Segments, first_position: int) -> None:
+        self.source, self.first_position = source, first_position
         chars, report = self.chars, self.report
         elem = chars.element
+        fast = source.is_fast
         data_tags: set[str] = set()  # tags already seen to be well-formed data segments
-        for index in range(1, len(segments)):
-            seg = segments[index]
+        previous = 0
+        for index, seg, offset in source.envelope():
             tag = seg[:3]
+            if fast and self.message is None and index != previous + 1:
+                raise _NeedsListing
+            previous = index
             if tag in data_tags and self.message is not None and (len(seg) == 3 or seg[3] == elem):
-                continue  # the common case: a data segment inside a message
+                continue  # the common case of the listed shape: a data segment in a message
             position = first_position + index
+            before = offset - 1  # where a message cut short by this segment ends (fast shape)
             if tag == "UNH" and seg[3:4] == elem:
                 if self.message is not None:
-                    self.close_message(index - 1, None)
-                self.open_message(index, position, split_elements(seg, chars))
+                    self.close_message(index - 1, before, None)
+                self.open_message(index, offset, position, split_elements(seg, chars))
             elif tag == "UNT" and seg[3:4] in (elem, ""):
-                self._unt(index, position, split_elements(seg, chars))
+                self._unt(index, offset + len(seg), position, split_elements(seg, chars))
             elif self.message is not None and _is_tag(seg, elem) and tag not in _ENVELOPE_TAGS:
                 data_tags.add(tag)
             elif not _is_tag(seg, elem):
@@ -206,21 +236,24 @@ class _Walker:
                 else:
                     self.interchange_issue(issue)
             elif tag == "UNG":
-                self._ung(index, position, split_elements(seg, chars))
+                self._ung(index, before, position, split_elements(seg, chars))
             elif tag == "UNE":
                 if self.message is not None:
-                    self.close_message(index - 1, None)
+                    self.close_message(index - 1, before, None)
                 if self.group is None:
                     self.interchange_issue(_outside("UNE", position, "a functional group"))
                 else:
                     self.close_group(position, split_elements(seg, chars))
             elif tag == "UNZ":
-                self._unz(index, position, split_elements(seg, chars))
+                self._unz(index, before, position, split_elements(seg, chars))
             else:
                 self.interchange_issue(_outside(tag, position, "a message"))
-        last_position = first_position + len(segments) - 1
+        last_index = source.count - 1
+        if fast and self.message is None and previous != last_index:
+            raise _NeedsListing
+        last_position = first_position + last_index
         if self.message is not None:
-            self.close_message(len(segments) - 1, None)
+            self.close_message(last_index, source.end_offset(), None)
         if self.group is not None:
             self.close_group(last_position, None)
         if not self.unz_seen:
@@ -242,12 +275,12 @@ class _Walker:
                 )
             )
 
-    def _unt(self, index: int, position: int, els: list[list[str]]) -> None:
+    def _unt(self, index: int, end: int, position: int, els: list[list[str]]) -> None:
         msg = self.message
         if msg is None:
             self.interchange_issue(_outside("UNT", position, "a message"))
             return
-        self.close_message(index, position)
+        self.close_message(index, end, position)
         _check_count(
             self.message_issue, msg, els, position, "UNT", msg.segment_count, "segments", msg
         )
@@ -256,9 +289,9 @@ class _Walker:
             issue.message_position = msg.segment_count
             self.message_issue(msg, issue)
 
-    def _ung(self, index: int, position: int, els: list[list[str]]) -> None:
+    def _ung(self, index: int, before: int, position: int, els: list[list[str]]) -> None:
         if self.message is not None:
-            self.close_message(index - 1, None)
+            self.close_message(index - 1, before, None)
         if self.group is not None:
             self.close_group(position - 1, None)
         if self.messages_outside_groups:
@@ -277,9 +310,9 @@ class _Walker:
         self.report.groups.append(group)
         self.group, self.group_messages = group, 0
 
-    def _unz(self, index: int, position: int, els: list[list[str]]) -> None:
+    def _unz(self, index: int, before: int, position: int, els: list[list[str]]) -> None:
         if self.message is not None:
-            self.close_message(index - 1, None)
+            self.close_message(index - 1, before, None)
         if self.group is not None:
             self.close_group(position - 1, None)
         report = self.report
@@ -380,15 +413,33 @@ def walk_interchange(
     report = InterchangeReport(
         position=first_position, service_chars=chars, una_present=una_present
     )
-    segments, tail = split_segments(text, chars)
-    if tail:
-        report.warnings.append(
-            f"last segment has no terminator {chars.terminator!r}: {tail[:20]!r}"
+    try:
+        return _walk(text, chars, report, first_position, una_present, accept_trailer_errors)
+    except _NeedsListing:
+        report = InterchangeReport(
+            position=first_position, service_chars=chars, una_present=una_present
         )
-        segments.append(tail)
+        return _walk(text, chars, report, first_position, una_present, accept_trailer_errors, True)
+
+
+def _walk(
+    text: str,
+    chars: ServiceChars,
+    report: InterchangeReport,
+    first_position: int,
+    una_present: bool,
+    accept_trailer_errors: bool,
+    listed: bool = False,
+) -> WalkedInterchange:
+    source = Segments(text, chars, force_listed=listed)
+    if source.tail:
+        report.warnings.append(
+            f"last segment has no terminator {chars.terminator!r}: {source.tail[:20]!r}"
+        )
     start = first_position + (1 if una_present else 0)
-    walked = WalkedInterchange(report, segment_count=len(segments) + (1 if una_present else 0))
-    if not segments or segments[0][:3] != "UNB":
+    walked = WalkedInterchange(report, segment_count=source.count + (1 if una_present else 0))
+    first = source.first()
+    if first[:3] != "UNB":
         report.errors.append(
             SyntaxIssue(
                 code=E.MISSING,
@@ -398,9 +449,9 @@ def walk_interchange(
             )
         )
         return walked
-    _read_unb(report, split_elements(segments[0], chars), start)
+    _read_unb(report, split_elements(first, chars), start)
     walker = _Walker(report, chars, accept_trailer_errors)
-    walker.walk(segments, start)
+    walker.walk(source, start)
     walked.spans = walker.spans
     return walked
 

@@ -12,6 +12,9 @@ rejects the message.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+
 from parsers.document import (
     Envelope,
     IssueCode,
@@ -57,8 +60,9 @@ _DELIVERY_RANK = {"2": 0, "64": 1, "63": 2}
 #: 7143 item number types that are GTINs (EN EAN, UP UPC, SRV/UK GS1 GTIN, IB ISBN)
 _BARCODE_TYPES = frozenset({"EN", "UP", "SRV", "UK", "IB", "EU"})
 _CUSTOMER_TYPES = frozenset({"IN", "BP"})
+_REF_TYPES = frozenset({"SA", "IN", "BP", "MF"})
 _HOT_TAGS = frozenset({"LIN", "PIA", "IMD", "QTY", "PRI"})
-_PIA_COLUMNS = {k: f"PIA{k:02d}" for k in range(2, 7)}
+_PIA_COLUMNS = {k: f"PIA{k:02d}-1" for k in range(2, 7)}
 
 
 def _isbn10_to_gtin(isbn: str) -> str:
@@ -80,136 +84,180 @@ def _is_gtin_like(code: str) -> bool:
     return code.isdigit() and len(code) in (8, 12, 13, 14)
 
 
-class _LineState:
-    """Per-line facts that are not fields of OrderLine."""
-
-    __slots__ = ("qty21", "price_rank", "delivery_rank", "unknown_ids")
-
-    def __init__(self) -> None:
-        self.qty21 = False
-        self.price_rank = 9
-        self.delivery_rank = 9
-        self.unknown_ids: list[str] = []
-
-
 def build_order(
-    segments: list[str],
+    chunks: Iterable[list[str]],
     first_position: int,
     chars: ServiceChars,
     message: MessageReport,
     envelope: Envelope,
+    *,
+    released: bool = True,
 ) -> OrderDocument:
-    """The order in ``segments`` (UNH first); problems go onto ``message`` and the lines."""
+    """The order in ``chunks`` (lists of consecutive segments, UNH first).
+
+    Problems go onto ``message`` and the lines.  ``released=False`` promises that no
+    segment holds the release character (the tokenizer's fast shape).
+    """
     doc = OrderDocument(
         format=SourceFormat.EDIFACT,
         envelope=envelope,
         location=Location(line=first_position, segment="UNH"),
     )
-    elem, comp, rel = chars.element, chars.component, chars.release
+    elem, comp = chars.element, chars.component
+    rel = chars.release if released else ""
     lines = doc.lines
     line: OrderLine | None = None
-    state = _LineState()
+    # Per-line facts that are not OrderLine fields live in locals: this loop runs once
+    # per segment and is the reader's hot path, so the usual shapes of LIN/PIA/IMD/QTY/PRI
+    # are handled inline and everything else goes through the helpers below.
+    qty21 = False  # a QTY+21 was read (it beats a QTY+1 fallback)
+    price_rank = 9  # 0 = AAA net, 1 = AAB gross
+    delivery_rank = 9  # see _DELIVERY_RANK
+    unknown: list[str] = []
     header_rank = 9
     bgm_seen = False
     cnt_lines: str | None = None
+    index = -1
 
-    for index, seg in enumerate(segments):
-        tag = seg[:3]
-        if rel and rel in seg:
-            els = split_released(seg, elem, comp, rel)
-        elif tag in _HOT_TAGS:
-            # Fast path for the per-line segments: split only the elements we read.
-            parts = seg.split(elem)
-            n = len(parts)
+    for chunk in chunks:
+        for seg in chunk:
+            index += 1
+            tag = seg[:3]
+            plain = not rel or rel not in seg
+            if plain and tag in _HOT_TAGS:
+                parts = seg.split(elem)
+                n = len(parts)
+                if tag == "LIN":
+                    if line is not None:
+                        _finish_line(line, unknown)
+                    line = OrderLine(
+                        line_no=len(lines) + 1,
+                        location=Location(line=first_position + index, segment="LIN"),
+                        external_id=parts[1] or None if n > 1 else None,
+                    )
+                    lines.append(line)
+                    qty21, price_rank, delivery_rank, unknown = False, 9, 9, []
+                    if n > 3:
+                        c212 = parts[3].split(comp)
+                        if len(c212) == 2 and c212[1] == "EN" and c212[0]:
+                            line.barcode, line.barcode_type = c212[0], "EN"
+                            line.columns["barcode"] = "LIN03-1"
+                        else:
+                            _item_number(line, c212, "LIN03", unknown)
+                elif line is None:
+                    continue
+                elif tag == "QTY":
+                    if n > 1:
+                        c186 = parts[1].split(comp)
+                        if c186[0] == "21":
+                            qty21 = True
+                            text = c186[1] if len(c186) == 2 else ""
+                            if text.isdigit() and text.isascii() and line.quantity_text is None:
+                                line.quantity_text, line.quantity = text, Decimal(text)
+                                line.columns["quantity"] = "QTY01-2"
+                            else:
+                                _quantity(line, c186)
+                        elif c186[0] == "1" and not qty21:
+                            _quantity(line, c186)  # "discrete quantity": some order with it
+                elif tag == "PIA":
+                    for k in range(2, min(n, 7)):
+                        c212 = parts[k].split(comp)
+                        if len(c212) == 2 and c212[1] == "SA" and c212[0]:
+                            if line.supplier_ref is None:
+                                line.supplier_ref = c212[0]
+                                line.columns["supplier_ref"] = _PIA_COLUMNS[k]
+                        else:
+                            _item_number(line, c212, _PIA_COLUMNS[k][:5], unknown)
+                elif tag == "IMD":
+                    if n > 3 and line.name is None:
+                        _name(line, parts[3].split(comp))
+                elif n > 1:  # PRI
+                    c509 = parts[1].split(comp)
+                    if c509[0] == "AAA" and len(c509) == 2 and price_rank:
+                        price = parse_number(c509[1])
+                        if price is not None:
+                            line.unit_price, price_rank = price, 0
+                            line.columns["unit_price"] = "PRI01-2"
+                            continue
+                    price_rank = _price(line, c509, price_rank)
+                continue
+
+            if plain:
+                els = [e.split(comp) for e in seg.split(elem)]
+            else:
+                els = split_released(seg, elem, comp, rel)
+            n = len(els)
             if tag == "LIN":
                 if line is not None:
-                    _finish_line(line, state)
-                line, state = _new_line(doc, parts[1] if n > 1 else "", first_position + index)
+                    _finish_line(line, unknown)
+                line = OrderLine(
+                    line_no=len(lines) + 1,
+                    location=Location(line=first_position + index, segment="LIN"),
+                    external_id=els[1][0] or None if n > 1 else None,
+                )
+                lines.append(line)
+                qty21, price_rank, delivery_rank, unknown = False, 9, 9, []
                 if n > 3:
-                    _item_number(line, state, parts[3].split(comp), "LIN03")
-            elif line is None:
+                    _item_number(line, els[3], "LIN03", unknown)
+            elif tag == "UNH" or tag == "UNT" or line is None and tag in _HOT_TAGS:
                 continue
             elif tag == "QTY":
-                if n > 1:
-                    _qty(line, state, parts[1].split(comp))
+                if n > 1 and (els[1][0] == "21" or els[1][0] == "1" and not qty21):
+                    qty21 = qty21 or els[1][0] == "21"
+                    _quantity(line, els[1])
             elif tag == "PIA":
                 for k in range(2, min(n, 7)):
-                    _item_number(line, state, parts[k].split(comp), _PIA_COLUMNS[k])
+                    _item_number(line, els[k], _PIA_COLUMNS[k][:5], unknown)
             elif tag == "IMD":
                 if n > 3 and line.name is None:
-                    _name(line, parts[3].split(comp))
-            elif n > 1:  # PRI
-                _price(line, state, parts[1].split(comp))
-            continue
-        else:
-            els = [e.split(comp) for e in seg.split(elem)]
-        n = len(els)
-
-        if tag == "LIN":
-            if line is not None:
-                _finish_line(line, state)
-            line, state = _new_line(doc, els[1][0] if n > 1 else "", first_position + index)
-            if n > 3:
-                _item_number(line, state, els[3], "LIN03")
-        elif tag == "UNH" or tag == "UNT" or line is None and tag in _HOT_TAGS:
-            continue
-        elif tag == "QTY":
-            if n > 1:
-                _qty(line, state, els[1])
-        elif tag == "PIA":
-            for k in range(2, min(n, 7)):
-                _item_number(line, state, els[k], _PIA_COLUMNS[k])
-        elif tag == "IMD":
-            if n > 3 and line.name is None:
-                _name(line, els[3])
-        elif tag == "PRI":
-            if n > 1:
-                _price(line, state, els[1])
-        elif tag == "DTM":
-            if n < 2:
-                continue
-            c507 = els[1]
-            qualifier = c507[0]
-            rank = _DELIVERY_RANK.get(qualifier, 9)
-            if line is None:
-                if qualifier == "137":
-                    doc.order_date = _header_date(c507, message, first_position + index)
-                elif rank < header_rank:
-                    found = _header_date(c507, message, first_position + index)
-                    if found is not None:
-                        doc.delivery_date, header_rank = found, rank
-            elif rank < state.delivery_rank:
-                _line_delivery(line, state, c507)
-        elif tag == "FTX":
-            text = _ftx_text(els)
-            if not text:
-                continue
-            if line is None:
-                doc.notes.append(text)
-            else:
-                line.comment = f"{line.comment}\n{text}" if line.comment else text
-        elif tag == "BGM":
-            bgm_seen = True
-            _bgm(doc, els, message)
-        elif tag == "NAD":
-            if line is None and n > 1:
-                _party(doc, els)
-        elif tag == "RFF":
-            if line is None and n > 1 and els[1][0]:
-                ref = els[1]
-                doc.references.setdefault(ref[0], ref[1] if len(ref) > 1 else "")
-        elif tag == "CUX":
-            if doc.currency is None and n > 1 and len(els[1]) > 1 and els[1][1]:
-                doc.currency = els[1][1]
-        elif tag == "UNS":
-            if line is not None:
-                _finish_line(line, state)
-                line = None
-        elif tag == "CNT":
-            if n > 1 and els[1][0] == "2" and len(els[1]) > 1:
-                cnt_lines = els[1][1]
+                    _name(line, els[3])
+            elif tag == "PRI":
+                if n > 1:
+                    price_rank = _price(line, els[1], price_rank)
+            elif tag == "DTM":
+                if n < 2:
+                    continue
+                c507 = els[1]
+                rank = _DELIVERY_RANK.get(c507[0], 9)
+                if line is None:
+                    if c507[0] == "137":
+                        doc.order_date = _header_date(c507, message, first_position + index)
+                    elif rank < header_rank:
+                        found = _header_date(c507, message, first_position + index)
+                        if found is not None:
+                            doc.delivery_date, header_rank = found, rank
+                elif rank < delivery_rank and _line_delivery(line, c507):
+                    delivery_rank = rank
+            elif tag == "FTX":
+                text = _ftx_text(els)
+                if not text:
+                    continue
+                if line is None:
+                    doc.notes.append(text)
+                else:
+                    line.comment = f"{line.comment}\n{text}" if line.comment else text
+            elif tag == "BGM":
+                bgm_seen = True
+                _bgm(doc, els, message)
+            elif tag == "NAD":
+                if line is None and n > 1:
+                    _party(doc, els)
+            elif tag == "RFF":
+                if line is None and n > 1 and els[1][0]:
+                    ref = els[1]
+                    doc.references.setdefault(ref[0], ref[1] if len(ref) > 1 else "")
+            elif tag == "CUX":
+                if doc.currency is None and n > 1 and len(els[1]) > 1 and els[1][1]:
+                    doc.currency = els[1][1]
+            elif tag == "UNS":
+                if line is not None:
+                    _finish_line(line, unknown)
+                    line = None
+            elif tag == "CNT":
+                if n > 1 and els[1][0] == "2" and len(els[1]) > 1:
+                    cnt_lines = els[1][1]
     if line is not None:
-        _finish_line(line, state)
+        _finish_line(line, unknown)
 
     if not bgm_seen:
         message.errors.append(
@@ -222,32 +270,15 @@ def build_order(
                 message_ref=message.ref,
             )
         )
-    if cnt_lines is not None and cnt_lines != str(len(lines)):
+    if not lines:
+        message.warnings.append("the order has no line items (LIN)")
+    elif cnt_lines is not None and cnt_lines != str(len(lines)):
         message.warnings.append(f"CNT+2 says {cnt_lines} line items, the message has {len(lines)}")
     buyer = doc.party(PartyRole.BUYER)
     delivery = doc.party(PartyRole.DELIVERY)
     doc.customer = (buyer.id or buyer.name) if buyer else None
     doc.site = (delivery.id or delivery.name) if delivery else None
     return doc
-
-
-def _new_line(doc: OrderDocument, number: str, position: int) -> tuple[OrderLine, _LineState]:
-    line = OrderLine(
-        line_no=len(doc.lines) + 1,
-        location=Location(line=position, segment="LIN"),
-        external_id=number or None,
-    )
-    doc.lines.append(line)
-    return line, _LineState()
-
-
-def _qty(line: OrderLine, state: _LineState, c186: list[str]) -> None:
-    qualifier = c186[0]
-    if qualifier == "21":
-        state.qty21 = True
-        _quantity(line, c186)
-    elif qualifier == "1" and not state.qty21:
-        _quantity(line, c186)  # discrete quantity: some senders order with it
 
 
 def _name(line: OrderLine, c273: list[str]) -> None:
@@ -294,30 +325,30 @@ def _party(doc: OrderDocument, els: list[list[str]]) -> None:
     )
 
 
-def _item_number(line: OrderLine, state: _LineState, c212: list[str], where: str) -> None:
+def _item_number(line: OrderLine, c212: list[str], where: str, unknown: list[str]) -> None:
     code = c212[0].strip()
     if not code:
         return
     kind = c212[1] if len(c212) > 1 else ""
-    if kind in _BARCODE_TYPES or (kind not in ("SA", "IN", "BP", "MF") and _is_gtin_like(code)):
-        if line.barcode is None:
-            line.barcode = _barcode(code, kind)
-            line.barcode_type = kind or None
-            line.columns["barcode"] = f"{where}-1"
-    elif kind == "SA":
+    if kind == "SA":
         if line.supplier_ref is None:
             line.supplier_ref = code
-            line.columns["supplier_ref"] = f"{where}-1"
+            line.columns["supplier_ref"] = where + "-1"
+    elif kind in _BARCODE_TYPES or (kind not in _REF_TYPES and _is_gtin_like(code)):
+        if line.barcode is None:
+            line.barcode = _barcode(code, kind) if kind in ("UP", "IB") else code
+            line.barcode_type = kind or None
+            line.columns["barcode"] = where + "-1"
     elif kind in _CUSTOMER_TYPES:
         if line.customer_ref is None:
             line.customer_ref = code
-            line.columns["customer_ref"] = f"{where}-1"
+            line.columns["customer_ref"] = where + "-1"
     elif kind == "MF":
         if line.manufacturer_ref is None:
             line.manufacturer_ref = code
-            line.columns["manufacturer_ref"] = f"{where}-1"
+            line.columns["manufacturer_ref"] = where + "-1"
     else:
-        state.unknown_ids.append(f"{code}:{kind}" if kind else code)
+        unknown.append(f"{code}:{kind}" if kind else code)
 
 
 def _quantity(line: OrderLine, c186: list[str]) -> None:
@@ -341,10 +372,11 @@ def _quantity(line: OrderLine, c186: list[str]) -> None:
         )
 
 
-def _price(line: OrderLine, state: _LineState, c509: list[str]) -> None:
-    rank = {"AAA": 0, "AAB": 1}.get(c509[0], 2)
-    if rank >= state.price_rank or len(c509) < 2 or not c509[1]:
-        return
+def _price(line: OrderLine, c509: list[str], best_rank: int) -> int:
+    """Take this PRI when it beats the price read so far; the rank now held."""
+    rank = 0 if c509[0] == "AAA" else 1 if c509[0] == "AAB" else 2
+    if rank >= best_rank or len(c509) < 2 or not c509[1]:
+        return best_rank
     price = parse_number(c509[1])
     if price is None:
         line.issues.append(
@@ -355,31 +387,33 @@ def _price(line: OrderLine, state: _LineState, c509: list[str]) -> None:
                 value=c509[1],
             )
         )
-        return
-    basis = parse_number(c509[4]) if len(c509) > 4 and c509[4] else None
-    if basis:
-        price = price / basis
+        return best_rank
+    if len(c509) > 4 and c509[4]:
+        basis = parse_number(c509[4])  # 5284 unit price basis: the price is per N units
+        if basis:
+            price = price / basis
     line.unit_price = price
     line.columns["unit_price"] = "PRI01-2"
-    state.price_rank = rank
+    return rank
 
 
-def _line_delivery(line: OrderLine, state: _LineState, c507: list[str]) -> None:
+def _line_delivery(line: OrderLine, c507: list[str]) -> bool:
     text = c507[1] if len(c507) > 1 else ""
-    found = parse_dtm_date(text, c507[2] if len(c507) > 2 else "")
+    fmt = c507[2] if len(c507) > 2 else ""
+    found = parse_dtm_date(text, fmt)
     if found is None:
         line.issues.append(
             LineIssue(
                 code=IssueCode.INVALID_DATE,
-                message=f"delivery date {text!r} is not a date in format {c507[2:3]}",
+                message=f"delivery date {text!r} is not a date in format {fmt or '102'}",
                 column="DTM01-2",
                 value=text,
             )
         )
-        return
+        return False
     line.requested_delivery = found
     line.columns["requested_delivery"] = "DTM01-2"
-    state.delivery_rank = _DELIVERY_RANK[c507[0]]
+    return True
 
 
 def _header_date(c507: list[str], message: MessageReport, position: int):  # noqa: ANN202
@@ -401,7 +435,7 @@ def _ftx_text(els: list[list[str]]) -> str:
     return ""
 
 
-def _finish_line(line: OrderLine, state: _LineState) -> None:
+def _finish_line(line: OrderLine, unknown: list[str]) -> None:
     if line.quantity_text is None:
         line.issues.append(
             LineIssue(
@@ -413,12 +447,11 @@ def _finish_line(line: OrderLine, state: _LineState) -> None:
     if not (
         line.barcode or line.supplier_ref or line.customer_ref or line.manufacturer_ref or line.name
     ):
-        extra = f" (unrecognised item numbers: {', '.join(state.unknown_ids)})"
+        extra = f" (unrecognised item numbers: {', '.join(unknown)})" if unknown else ""
         line.issues.append(
             LineIssue(
                 code=IssueCode.MISSING_PRODUCT_ID,
-                message="no barcode, article number or description"
-                + (extra if state.unknown_ids else ""),
+                message="no barcode, article number or description" + extra,
                 column="LIN03-1",
             )
         )

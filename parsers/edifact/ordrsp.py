@@ -15,6 +15,7 @@ order's acceptance and an FTX+AAI carries the lifecycle status.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from parsers.document import LineStatus, OrderResponse, ResponseKind, ResponseLine
 from parsers.edifact.segment_writer import SegmentWriter
@@ -148,7 +149,7 @@ def _line(out: SegmentWriter, line: ResponseLine, language: str | None, num) -> 
     if line.ordered_quantity is not None:
         out.add("QTY", ("21", num(line.ordered_quantity), line.unit))
     if line.status is LineStatus.REJECTED:
-        confirmed = 0
+        confirmed = Decimal(0)
     else:
         confirmed = line.confirmed_quantity
         if confirmed is None:

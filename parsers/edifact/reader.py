@@ -242,7 +242,9 @@ def _read_messages(spans, report: InterchangeReport, chars: ServiceChars, result
             message_type=message.identifier,
             syntax=syntax,
         )
-        document = build_order(span.segments, span.first_position, chars, message, envelope)
+        document = build_order(
+            span.chunks(), span.first_position, chars, message, envelope, released=span.has_release
+        )
         if message.accepted:
             message.document = document
             result.documents.append(document)

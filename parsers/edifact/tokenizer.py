@@ -153,6 +153,10 @@ class Segments:
         end = self.text.find(self.term)
         return self.text[:end] if end >= 0 else self.text
 
+    def end_offset(self) -> int:
+        """Offset of the last terminator (fast shape), where an unclosed message ends."""
+        return self.text.rfind(self.term) if self.text is not None else -1
+
     def envelope(self) -> Iterator[tuple[int, str, int]]:
         """``(index, segment, offset)`` from index 1 on: every segment (listed) or only
         the service segments (fast; ``offset`` is where the segment starts)."""
@@ -171,10 +175,11 @@ class Segments:
             counted_to = start
             yield index, text[start : text.find(term, start)], start
 
-    def iter_range(self, first: int, last: int, start: int, end: int) -> Iterator[str]:
-        """Segments ``first``…``last`` (listed) or those between offsets ``start``…``end``."""
+    def chunks(self, first: int, last: int, start: int, end: int) -> Iterator[list[str]]:
+        """Segments ``first``…``last`` (listed) or those between offsets ``start``…``end``
+        (fast), as lists of consecutive segments."""
         if self.listed is not None:
-            yield from self.listed[first : last + 1]
+            yield self.listed[first : last + 1]
             return
         text, term = self.text, self.term
         pos = start
@@ -187,7 +192,7 @@ class Segments:
                     cut = end if cut < 0 else cut
             else:
                 cut = end
-            yield from text[pos:cut].split(term)
+            yield text[pos:cut].split(term)
             pos = cut + 1
 
 

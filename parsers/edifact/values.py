@@ -10,12 +10,10 @@ datetime.date(1999, 5, 3)
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-# ISO 9735: optional minus, digits, one decimal mark (either character is read)
-_NUMBER = re.compile(r"-?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+_NUMERIC_CHARS = "0123456789.,-"
 
 #: 2379 formats whose value starts with CCYYMMDD (periods: we take the start)
 _CCYYMMDD_FORMATS = frozenset(
@@ -28,11 +26,13 @@ def parse_number(text: str) -> Decimal | None:
     """The number in ``text``, or None when it is not an EDIFACT numeric value."""
     if text.isdigit() and text.isascii():
         return Decimal(text)
-    if not _NUMBER.fullmatch(text):
+    # Only digits, one mark and a leading minus: Decimal alone would also take
+    # "1_000", "1e3", "NaN", " 1" or non-ASCII digits.
+    if not text or text.strip(_NUMERIC_CHARS) or text.count("-") > (text[0] == "-"):
         return None
     try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern already excludes this
+        return Decimal(text.replace(",", ".") if "," in text else text)
+    except InvalidOperation:
         return None
 
 

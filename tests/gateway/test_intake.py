@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -57,7 +56,10 @@ def test_barcode_line_is_accepted_and_says_how_it_matched(workspace, drop):
     assert (order["customer"], order["site"]) == ("C1", "S1")
     [line] = order["lines"]
     assert (line["sku"], line["quantity"], line["outcome"], line["matched_by"]) == (
-        "COF-250", 3, "accepted", "barcode",
+        "COF-250",
+        3,
+        "accepted",
+        "barcode",
     )
 
 
@@ -163,7 +165,7 @@ def test_order_with_no_usable_line_is_rejected(workspace, drop):
 
 # --- who orders for whom ------------------------------------------------------------------------
 def test_partner_without_grant_for_customer_is_refused(workspace, drop):
-    data = "Client;Code-barre;Quantité\nC2;{};1\n".format(COFFEE).encode()
+    data = f"Client;Code-barre;Quantité\nC2;{COFFEE};1\n".encode()
     drop(workspace, "shop", "o.csv", data)
     run(workspace)
     order = only_order(workspace)
@@ -219,7 +221,11 @@ def test_same_order_number_again_is_refused_as_duplicate(workspace, drop):
 
 
 def test_a_file_with_several_order_numbers_gives_several_orders(workspace, drop):
-    rows = [["A-1", COFFEE, "", "", "1"], ["A-2", TEA_UPC, "", "", "2"], ["A-1", CHEESE, "", "", "1"]]
+    rows = [
+        ["A-1", COFFEE, "", "", "1"],
+        ["A-2", TEA_UPC, "", "", "2"],
+        ["A-1", CHEESE, "", "", "1"],
+    ]
     drop(workspace, "shop", "o.csv", order_csv(rows))
     [outcome] = run(workspace)
     assert [o.order_number for o in outcome.orders] == ["A-1", "A-2"]
@@ -227,7 +233,7 @@ def test_a_file_with_several_order_numbers_gives_several_orders(workspace, drop)
     assert len(orders["A-1"]["lines"]) == 2 and len(orders["A-2"]["lines"]) == 1
 
 
-# --- replies and files ------------------------------------------------------------------------------
+# --- replies and files ---
 def test_csv_ack_comes_back_in_senders_dialect_once(workspace, drop):
     rows = [["PO-1", COFFEE, "", "Café", "2"], ["PO-1", "4000000000006", "", "Thé", "1"]]
     drop(workspace, "shop", "commande.csv", order_csv(rows, encoding="cp1252"))
@@ -302,7 +308,7 @@ def test_formulas_in_order_text_are_neutralised_in_replies(workspace, drop):
             assert c.data_type != "f", c.value
 
 
-# --- bad files -------------------------------------------------------------------------------------
+# --- bad files ---
 def _truncated_xlsx() -> bytes:
     wb = openpyxl.Workbook()
     wb.active.append(["EAN", "Qté"])

@@ -482,3 +482,17 @@ def test_ack_neutralises_formula_text_and_keeps_numbers_as_numbers(tmp_path):
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[2][5] == '\'=HYPERLINK("http://evil")'
     assert rows[2][6:10] == ["2,5", "0", "Rejected", "unknown_product"]
+
+
+def test_latin1_with_a_byte_cp1252_lacks_is_still_latin1(tmp_path):
+    content = "EAN;Désignation;Qté\n4006381333931;Crème brûlée\x81;2\n".encode("latin-1")
+    result = csv_codec.read(write(tmp_path, content))
+    assert result.dialect.encoding == "iso8859-1"
+    assert only_lines(result)[0].name.startswith("Crème brûlée")
+
+
+def test_dos_cp850_export_is_recognised_by_the_fallback(tmp_path):
+    content = "EAN;Désignation;Qté\n4006381333931;Crème brûlée Élan;2\n".encode("cp850")
+    result = csv_codec.read(write(tmp_path, content))
+    assert result.dialect.encoding in ("cp850", "cp437")  # same letters for French text
+    assert only_lines(result)[0].name == "Crème brûlée Élan"

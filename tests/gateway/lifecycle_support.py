@@ -1,0 +1,151 @@
+"""Shared by the lifecycle tests: a workspace with EDI partners, and orders made by intake."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from gateway.runner import process_external
+from gateway.store.models import OutgoingMessage
+from gateway.workspace import Workspace
+from tests.gateway.conftest import CONFIG, GLN_C1, GLN_S1, build_workspace
+
+EDI_CONFIG = (
+    CONFIG
+    + """
+[partners.edi]
+name = "EANCOM buyer"
+edi_ids = ["14:5412345000013"]
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.x12buyer]
+name = "X12 buyer"
+edi_ids = ["ZZ:NORTHWIND"]
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.replacer]
+name = "Partner whose second file replaces the first"
+duplicate_policy = "replace"
+grants = [{ customer = "C1", site = "S1" }]
+"""
+)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def lifecycle_ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    ws = build_workspace(tmp_path / "ws", database=url, config=EDI_CONFIG)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def sqlite_lifecycle_ws(tmp_path: Path) -> Iterator[Workspace]:
+    ws = build_workspace(tmp_path / "ws", config=EDI_CONFIG)
+    yield ws
+    ws.close()
+
+
+def csv_order(number: str, lines: list[tuple[str, object]], customer: str | None = None) -> bytes:
+    head = (
+        "N° commande;Client;Code-barre;Quantité" if customer else "N° commande;Code-barre;Quantité"
+    )
+    rows = [head]
+    for barcode, qty in lines:
+        rows.append(";".join([number, *([customer] if customer else []), barcode, str(qty)]))
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def xlsx_order(number: str, lines: list[tuple[str, object]]) -> bytes:
+    wb = openpyxl.Workbook()
+    sh = wb.active
+    sh.append(["N° commande", "Code-barre", "Quantité commandée"])
+    for barcode, qty in lines:
+        sh.append([number, barcode, qty])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def edifact_order(number: str, barcode: str, qty: int) -> bytes:
+    segs = [
+        "UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+IC1'",
+        "UNH+1+ORDERS:D:96A:UN:EAN008'",
+        f"BGM+220+{number}+9'",
+        "DTM+137:20250101:102'",
+        f"NAD+BY+{GLN_C1}::9'",
+        f"NAD+DP+{GLN_S1}::9'",
+        f"LIN+1++{barcode}:EN'",
+        f"QTY+21:{qty}:PCE'",
+        "UNS+S'",
+        "CNT+2:1'",
+        "UNT+10+1'",
+        "UNZ+1+IC1'",
+    ]
+    return ("\n".join(segs) + "\n").encode("latin-1")
+
+
+def x12_order(number: str, barcode: str, qty: int) -> bytes:
+    st = [
+        "ST*850*0001",
+        f"BEG*00*SA*{number}**20250101",
+        f"N1*BY*Corner Shop*UL*{GLN_C1}",
+        f"N1*ST*Lyon*UL*{GLN_S1}",
+        f"PO1*1*{qty}*EA*4.10**EN*{barcode}",
+        "CTT*1",
+    ]
+    st.append(f"SE*{len(st) + 1}*0001")
+    segs = [
+        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  *250101*1200*U*00401*000000917*0*P*>",
+        "GS*PO*NORTHWIND*3012345000000*20250101*1200*917*X*004010",
+        *st,
+        "GE*1*917",
+        "IEA*1*000000917",
+    ]
+    return ("~\n".join(segs) + "~\n").encode("ascii")
+
+
+def intake(ws: Workspace, partner: str, name: str, data: bytes) -> int:
+    """Drop ``data`` through the real pipeline; the id of the one order it made."""
+    src = ws.root / "incoming" / name
+    src.parent.mkdir(exist_ok=True)
+    src.write_bytes(data)
+    outcome = process_external(ws, partner, src)
+    assert outcome.outcome == "processed", outcome.reason
+    assert len(outcome.orders) == 1, outcome
+    return outcome.orders[0].id
+
+
+def outbox_files(ws: Workspace, partner: str, prefix: str) -> list[Path]:
+    return sorted(p for p in ws.outbox(partner).iterdir() if p.name.startswith(prefix))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+def read_xlsx(path: Path, sheet: int = 0) -> list[dict[str, object]]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb.worksheets[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+
+
+def message_kinds(ws: Workspace, order_id: int) -> list[str]:
+    from sqlalchemy import select
+
+    with ws.sessions() as s:
+        return list(
+            s.scalars(
+                select(OutgoingMessage.kind)
+                .where(OutgoingMessage.order_id == order_id)
+                .order_by(OutgoingMessage.id)
+            )
+        )
