@@ -121,7 +121,7 @@ def status_sheet(
             order.order_number or f"#{order.id}",
             status_label(order.status, lang),
             order.status,
-            at.replace(tzinfo=None),
+            at.astimezone().replace(tzinfo=None) if at.tzinfo else at,
         ]
         if not order.lines:
             sheet.rows.append([*head, None, None, None, None, None, None, None, reason])

@@ -36,16 +36,19 @@ grants = [{ customer = "C1", site = "S1" }]
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def lifecycle_ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
+@pytest.fixture(
+    name="lifecycle_ws",
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
+def lifecycle_ws_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     ws = build_workspace(tmp_path / "ws", database=url, config=EDI_CONFIG)
     yield ws
     ws.close()
 
 
-@pytest.fixture
-def sqlite_lifecycle_ws(tmp_path: Path) -> Iterator[Workspace]:
+@pytest.fixture(name="sqlite_lifecycle_ws")
+def sqlite_lifecycle_ws_fixture(tmp_path: Path) -> Iterator[Workspace]:
     ws = build_workspace(tmp_path / "ws", config=EDI_CONFIG)
     yield ws
     ws.close()
@@ -101,7 +104,8 @@ def x12_order(number: str, barcode: str, qty: int) -> bytes:
     ]
     st.append(f"SE*{len(st) + 1}*0001")
     segs = [
-        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  *250101*1200*U*00401*000000917*0*P*>",
+        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  "
+        "*250101*1200*U*00401*000000917*0*P*>",
         "GS*PO*NORTHWIND*3012345000000*20250101*1200*917*X*004010",
         *st,
         "GE*1*917",

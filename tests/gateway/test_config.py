@@ -59,3 +59,23 @@ def test_not_toml_says_where(tmp_path):
 def test_partner_ids_reserved_for_the_gateway_are_refused(tmp_path):
     with pytest.raises(ConfigError, match="_erp"):
         load(tmp_path, '[partners._erp]\nname = "x"\n')
+
+
+def test_example_mapping_profiles_in_the_repo_are_valid():
+    from gateway.mapping import load_mapping
+
+    folder = Path(__file__).resolve().parents[2] / "mappings"
+    names = [p.stem for p in folder.glob("*.toml")]
+    assert names
+    for name in names:
+        load_mapping(folder, name)
+
+
+def test_mapping_profile_error_names_file_and_key(tmp_path):
+    from gateway.mapping import load_mapping
+
+    (tmp_path / "bad.toml").write_text('[spreadsheet]\ndelimitr = ";"\n')
+    with pytest.raises(ConfigError) as exc:
+        load_mapping(tmp_path, "bad")
+    assert exc.value.path.name == "bad.toml"
+    assert exc.value.problems[0].startswith("spreadsheet.delimitr: unknown key")
