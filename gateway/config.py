@@ -12,7 +12,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from gateway.channels.sftp_settings import SftpSettings
 
 CONFIG_NAME = "gateway.toml"
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -79,8 +88,8 @@ class PartnerConfig(Strict):
     functional_acks: bool = True
     #: Send an admin rejection report (XLSX) when lines are rejected
     rejection_report: bool = True
-    #: Channel settings when ``channel = "sftp"`` (validated by the SFTP channel)
-    sftp: dict[str, Any] | None = None
+    #: Channel settings when ``channel = "sftp"``
+    sftp: SftpSettings | None = None
     #: A file is ready only once ``NAME.done`` or ``NAME.ok`` exists beside it
     done_marker: bool = False
     #: Names never read because their writer has not finished (fnmatch patterns)
@@ -91,6 +100,12 @@ class PartnerConfig(Strict):
     status_reports: bool = True
     #: Local time ("HH:MM") of the daily digest of open orders; none when unset
     digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    @model_validator(mode="after")
+    def _sftp_needs_settings(self) -> PartnerConfig:
+        if self.channel == "sftp" and self.sftp is None:
+            raise ValueError("channel = 'sftp' needs an [partners.<id>.sftp] table (host, user…)")
+        return self
 
     @field_validator("edi_ids")
     @classmethod

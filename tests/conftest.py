@@ -18,4 +18,4 @@ def corpus() -> Path:
     return CORPUS
 
 
-pytest_plugins = ["tests.pg"]
+pytest_plugins = ["tests.pg", "tests.sshd"]

@@ -221,6 +221,8 @@ class OutgoingMessage(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: For SFTP partners: when the reply was uploaded to the partner's remote ``out``
+    uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ControlNumber(Base):

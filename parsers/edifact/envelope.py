@@ -7,7 +7,7 @@ by passing ``accept_trailer_errors``: they are then recorded as warnings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from parsers.edifact.reports import (
@@ -378,7 +378,16 @@ def _mixed(position: int) -> SyntaxIssue:
     )
 
 
-def _check_count(record, level, els, position, tag, actual, what, message=None) -> None:  # noqa: ANN001
+def _check_count(
+    record: Callable[..., None],
+    level: MessageReport | GroupReport | None,
+    els: list[list[str]],
+    position: int,
+    tag: str,
+    actual: int,
+    what: str,
+    message: MessageReport | None = None,
+) -> None:
     written = value(els, 1)
     if written.isdigit() and int(written) == actual:
         return

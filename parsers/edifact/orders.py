@@ -13,6 +13,7 @@ rejects the message.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from parsers.document import (
@@ -416,7 +417,7 @@ def _line_delivery(line: OrderLine, c507: list[str]) -> bool:
     return True
 
 
-def _header_date(c507: list[str], message: MessageReport, position: int):  # noqa: ANN202
+def _header_date(c507: list[str], message: MessageReport, position: int) -> date | None:
     text = c507[1] if len(c507) > 1 else ""
     found = parse_dtm_date(text, c507[2] if len(c507) > 2 else "")
     if found is None:

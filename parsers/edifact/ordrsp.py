@@ -14,6 +14,7 @@ order's acceptance and an FTX+AAI carries the lifecycle status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -86,7 +87,7 @@ def write_ordrsp(
     )
     mark = out.chars.decimal
 
-    def num(value):  # noqa: ANN001, ANN202
+    def num(value: Decimal | None) -> str | None:
         return format_number(value, mark) if value is not None else None
 
     out.unb(
@@ -133,7 +134,12 @@ def write_ordrsp(
     return out.render()
 
 
-def _line(out: SegmentWriter, line: ResponseLine, language: str | None, num) -> None:  # noqa: ANN001
+def _line(
+    out: SegmentWriter,
+    line: ResponseLine,
+    language: str | None,
+    num: Callable[[Decimal | None], str | None],
+) -> None:
     item = (line.barcode, _item_type(line.barcode)) if line.barcode else None
     out.add("LIN", line.external_id or str(line.line_no), LINE_ACTION[line.status], item)
     ids = []

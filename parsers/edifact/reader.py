@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from parsers.document import Envelope
 from parsers.edifact import charsets
-from parsers.edifact.envelope import walk_interchange
+from parsers.edifact.envelope import MessageSpan, walk_interchange
 from parsers.edifact.orders import build_order
 from parsers.edifact.reports import (
     EdifactReadResult,
@@ -203,7 +203,12 @@ def _read_interchange(
     return report, walked.segment_count
 
 
-def _read_messages(spans, report: InterchangeReport, chars: ServiceChars, result) -> None:  # noqa: ANN001
+def _read_messages(
+    spans: list[MessageSpan],
+    report: InterchangeReport,
+    chars: ServiceChars,
+    result: EdifactReadResult,
+) -> None:
     groups_ok = {g.ref: g.accepted for g in report.groups}
     syntax = (
         f"{report.syntax_identifier}:{report.syntax_version}"

@@ -12,7 +12,7 @@ split: no segment the gateway reads repeats an element.
 
 >>> from parsers.edifact.service_chars import DEFAULT
 >>> split_segments("UNH+1'FTX+AAI+++a?'b'\\nUNT+2+1'", DEFAULT)
-(["UNH+1", "FTX+AAI+++a?'b", 'UNT+2+1'], '')
+(['UNH+1', "FTX+AAI+++a?'b", 'UNT+2+1'], '')
 >>> split_elements("FTX+AAI+++a?'b?:c:d", DEFAULT)
 [['FTX'], ['AAI'], [''], [''], ["a'b:c", 'd']]
 """

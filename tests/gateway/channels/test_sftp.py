@@ -31,7 +31,6 @@ from gateway.channels.sftp_settings import SftpSettings
 if TYPE_CHECKING:  # the module itself loads as a plugin, so pytest can rewrite its asserts
     from tests.sshd import SshServer
 
-pytest_plugins = ["tests.sshd"]
 SSH_KEYGEN = shutil.which("ssh-keygen") or "/usr/bin/ssh-keygen"
 
 A, B = "ogw-sftp-a", "ogw-sftp-b"

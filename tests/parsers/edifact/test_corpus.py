@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.document import PartyRole
+from parsers.document import IssueCode, PartyRole
 from parsers.edifact import SyntaxErrorCode, read
 
 E = SyntaxErrorCode
@@ -170,7 +170,9 @@ def test_unoe_cyrillic_file_decodes_and_keeps_lorem_quantities_as_issues(corpus)
     result = _read(corpus, "edireader-ORDERS-D01B-UNOE.edi")
     assert result.interchanges[0].charset == "iso-8859-5"
     line = result.documents[0].lines[0]
-    assert line.quantity is None or line.issues  # lorem ipsum in numeric fields
+    assert line.name.startswith("Лорем ипсум долор")
+    # lorem ipsum even in the dates and no QTY+21: kept on the line as issues
+    assert [i.code for i in line.issues] == [IssueCode.INVALID_DATE, IssueCode.MISSING_QUANTITY]
 
 
 @pytest.mark.parametrize(

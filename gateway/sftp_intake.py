@@ -1,0 +1,128 @@
+"""SFTP partners in the pipeline: poll, download, process, archive remotely, upload replies.
+
+The remote folder is only a source: a ready file is downloaded into the partner's
+``.processing/`` and goes through :func:`gateway.intake.process_file` like any claimed
+file. Only after the commit is it moved to the remote archive, so a crash in between
+re-lists a file the ledger already knows (same partner, name and sha256): it is
+archived remotely, not processed twice.
+
+Replies are written to the local outbox first (the transactional outbox, as for folder
+partners) and then uploaded; ``OutgoingMessage.uploaded_at`` records the upload, and the
+channel never uploads a name whose bytes are already there — so a reply is never doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from gateway.channels.sftp import SftpChannel
+from gateway.channels.sftp_errors import RemoteFileMissing, SftpError
+from gateway.channels.sftp_settings import SftpSettings
+from gateway.intake import FileOutcome, process_file
+from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.workspace import Workspace
+
+log = logging.getLogger("gateway.sftp_intake")
+
+
+def sftp_settings(ws: Workspace, partner_id: str) -> SftpSettings:
+    partner = ws.partner(partner_id)
+    if partner.sftp is None:
+        raise ValueError(f"partners.{partner_id}.sftp: required when channel = 'sftp'")
+    return partner.sftp
+
+
+class SftpIntake:
+    """One SFTP partner's intake; keep it alive between polls (it tracks settling files)."""
+
+    def __init__(self, ws: Workspace, partner_id: str) -> None:
+        self.ws = ws
+        self.partner_id = partner_id
+        self.settings = sftp_settings(ws, partner_id)
+        self.channel = SftpChannel(partner_id, self.settings, known_hosts=ws.known_hosts)
+
+    def close(self) -> None:
+        self.channel.close()
+
+    def poll_once(self) -> list[FileOutcome]:
+        """Take every ready remote file once, then upload pending replies. Never raises
+        for network trouble: the partner is skipped until the next poll."""
+        outcomes: list[FileOutcome] = []
+        try:
+            for rf in self.channel.poll():
+                outcome = self._take(rf)
+                if outcome is not None:
+                    outcomes.append(outcome)
+            self.upload_replies()
+        except SftpError as exc:
+            log.warning("sftp unavailable partner=%s error=%s", self.partner_id, exc)
+        return outcomes
+
+    def _take(self, rf) -> FileOutcome | None:  # noqa: ANN001
+        folder = self.ws.processing(self.partner_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        local = folder / rf.name
+        if local.exists():
+            # Downloaded before a crash and not finished: recovery processes it first.
+            process_file(self.ws, self.partner_id, local)
+        got = self.channel.download_with_sha256(rf, local)
+        known = self._known(got.sha256)
+        if known is not None and known.name == rf.name and known.archived_to is not None:
+            local.unlink(missing_ok=True)  # committed before a crash: only the remote move is left
+            self._archive(rf)
+            log.info("remote file already processed partner=%s file=%s", self.partner_id, rf.name)
+            return None
+        outcome = process_file(self.ws, self.partner_id, local)
+        self._archive(rf)
+        return outcome
+
+    def _archive(self, rf) -> None:  # noqa: ANN001
+        try:
+            self.channel.archive(rf)
+        except RemoteFileMissing:
+            pass  # moved already (an earlier attempt's answer was lost)
+
+    def _known(self, sha: str) -> InboundFile | None:
+        with self.ws.sessions() as s:
+            return s.scalar(
+                select(InboundFile).where(
+                    InboundFile.partner == self.partner_id, InboundFile.sha256 == sha
+                )
+            )
+
+    def upload_replies(self) -> int:
+        """Upload every reply written locally but not yet uploaded; returns how many."""
+        with self.ws.sessions() as s:
+            ids = list(
+                s.scalars(
+                    select(OutgoingMessage.id)
+                    .where(
+                        OutgoingMessage.partner == self.partner_id,
+                        OutgoingMessage.audience == "partner",
+                        OutgoingMessage.sent_at.is_not(None),
+                        OutgoingMessage.uploaded_at.is_(None),
+                    )
+                    .order_by(OutgoingMessage.id)
+                )
+            )
+        for mid in ids:
+            with self.ws.sessions.begin() as s:
+                msg = s.get(OutgoingMessage, mid)
+                if msg is None or msg.uploaded_at is not None:
+                    continue
+                self.channel.upload(msg.filename, msg.content)
+                msg.uploaded_at = datetime.now(UTC)
+                log.info("reply uploaded partner=%s file=%s", self.partner_id, msg.filename)
+        return len(ids)
+
+
+def sftp_partners(ws: Workspace) -> list[str]:
+    return [pid for pid, p in ws.config.partners.items() if p.channel == "sftp"]
+
+
+def known_hosts_path(ws: Workspace) -> Path:
+    return ws.known_hosts

@@ -1,0 +1,116 @@
+"""The supplier's commands: move orders, list them, show their history."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gateway.cli import app
+from gateway.workspace import Workspace
+from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY
+from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures
+    csv_order,
+    intake,
+    lifecycle_ws_fixture,
+    outbox_files,
+    sqlite_lifecycle_ws_fixture,
+)
+
+runner = CliRunner()
+
+
+def _run(ws: Workspace, *args: str, user: str = "alice"):  # noqa: ANN202
+    return runner.invoke(app, ["-w", str(ws.root), *args], env={"USER": user, "COLUMNS": "200"})
+
+
+def _order(ws: Workspace, number: str = "PO-1") -> int:
+    return intake(
+        ws, "shop", f"{number}.csv", csv_order(number, [(COFFEE, 5), (JAM_STRAWBERRY, 2)])
+    )
+
+
+def test_commands_walk_an_order_through_every_state(lifecycle_ws: Workspace) -> None:
+    ws = lifecycle_ws
+    oid = str(_order(ws))
+    steps = [
+        (["validate", oid], "pending_validation → validated"),
+        (["prepare", oid], "validated → in_preparation"),
+        (["ship", oid, "--line", "1=4", "--reason", "short on coffee"], "→ shipped"),
+        (["deliver", oid], "shipped → delivered"),
+    ]
+    for args, expected in steps:
+        result = _run(ws, "orders", *args)
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert shown["status"] == "delivered"
+    assert [e["actor"] for e in shown["events"][2:]] == ["admin:alice"] * 4
+    assert shown["events"][4]["reason"] == "short on coffee"
+    assert shown["events"][4]["details"]["shipped"] == {"1": 4, "2": 2}
+    assert len(outbox_files(ws, "shop", "STATUS_")) == 4
+
+
+def test_actor_option_names_who_acted(sqlite_lifecycle_ws: Workspace) -> None:
+    oid = str(_order(sqlite_lifecycle_ws))
+    _run(sqlite_lifecycle_ws, "orders", "reject", oid, "--actor", "bob", "--reason", "no stock")
+    shown = json.loads(_run(sqlite_lifecycle_ws, "orders", "show", oid, "--json").output)
+    assert (shown["events"][-1]["actor"], shown["events"][-1]["reason"]) == (
+        "admin:bob",
+        "no stock",
+    )
+
+
+@pytest.mark.parametrize(
+    ("verb", "message"),
+    [
+        ("prepare", "is pending_validation: it cannot become in_preparation"),
+        ("ship", "is pending_validation: it cannot become shipped"),
+        ("deliver", "is pending_validation: it cannot become delivered"),
+    ],
+)
+def test_a_forbidden_move_exits_1_with_a_clear_message(
+    sqlite_lifecycle_ws: Workspace, verb: str, message: str
+) -> None:
+    oid = str(_order(sqlite_lifecycle_ws))
+    result = _run(sqlite_lifecycle_ws, "orders", verb, oid)
+    assert result.exit_code == 1
+    assert message in " ".join(result.output.split())
+
+
+def test_a_malformed_line_option_exits_2(sqlite_lifecycle_ws: Workspace) -> None:
+    oid = str(_order(sqlite_lifecycle_ws))
+    result = _run(sqlite_lifecycle_ws, "orders", "ship", oid, "--line", "one=4")
+    assert result.exit_code == 2
+    assert "expected LINE=QUANTITY" in result.output
+
+
+def test_orders_list_filters_by_status_partner_customer_and_date(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    first, second = _order(ws, "PO-1"), _order(ws, "PO-2")
+    hotel = intake(ws, "hotel", "h.csv", csv_order("H-1", [(COFFEE, 1)], customer="C2"))
+    _run(ws, "orders", "validate", str(second))
+
+    def ids(*args: str) -> list[int]:
+        return [o["id"] for o in json.loads(_run(ws, "orders", "list", "--json", *args).output)]
+
+    assert ids("--status", "validated") == [second]
+    assert ids("--partner", "hotel") == [hotel]
+    assert ids("--customer", "C1") == [second, first]
+    assert ids("--since", "2000-01-01") == [hotel, second, first]
+    assert ids("--until", "2000-01-01") == []
+
+
+def test_orders_show_prints_the_full_history(sqlite_lifecycle_ws: Workspace) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws))
+    _run(ws, "orders", "validate", oid)
+    _run(ws, "orders", "cancel", oid, "--reason", "customer called")
+    out = _run(ws, "orders", "show", oid).output
+    history = out[out.index("history") :]
+    for text in ("received", "pending_validation", "validated", "cancelled", "admin:alice"):
+        assert text in history
+    assert "customer called" in history
