@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from gateway.config import PartnerConfig
 from gateway.reasons import ReasonCode
 from gateway.store.models import Customer, Grant, Site
-from parsers.document import OrderDocument, PartyRole
+from parsers.document import OrderDocument, PartyRole, SourceFormat
 
 
 @dataclass(slots=True)
@@ -77,8 +77,11 @@ def identify(
     grants = partner_grants(session, partner_id, partner)
     overrides = gln_overrides or {}
 
+    # Spreadsheets name customer and site in columns; EDI names parties by role, and its
+    # "site" is ours (NAD+SU / N1*SE), not the buyer's delivery point.
+    tabular = doc.format in (SourceFormat.CSV, SourceFormat.XLSX)
     customer: Customer | None = None
-    named = doc.customer
+    named = doc.customer if tabular else None
     if named:
         customer = _find(session, Customer, overrides.get(named, named))  # type: ignore[assignment]
         if customer is None:
@@ -112,7 +115,7 @@ def identify(
         return Who(customer=customer, reason=ReasonCode.NOT_GRANTED)
 
     site: Site | None = None
-    site_named = doc.site
+    site_named = doc.site if tabular else None
     if site_named:
         site = _find(session, Site, overrides.get(site_named, site_named))  # type: ignore[assignment]
         if site is None:

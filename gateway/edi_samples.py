@@ -27,7 +27,7 @@ def sample_edifact_order(when: datetime) -> bytes:
         "QTY+21:24:PCE'",
         "LIN+2'",
         "PIA+5+HR-77002:IN'",
-        "IMD+F++:::Th? vert Sencha'",
+        "IMD+F++:::Thé vert Sencha'",
         "QTY+21:10:PCE'",
         f"LIN+3++{_barcode('RIZ-BAS')}:EN'",
         "QTY+21:8:PCE'",

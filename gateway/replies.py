@@ -89,7 +89,7 @@ def order_response(
         )
         for r in rows
     ]
-    supplier_party = next((p for p in env.get("parties", []) if p.get("role") == "supplier"), None)
+    parties = {p.get("role"): p.get("id") for p in reversed(env.get("parties", []))}
     return OrderResponse(
         kind=kind or response_kind(order.status, {r["outcome"] for r in rows}),
         order_number=order.order_number,
@@ -102,7 +102,8 @@ def order_response(
         customer_gln=customer.gln if customer else None,
         site=order.site_code,
         site_gln=site.gln if site else None,
-        supplier_gln=supplier_party.get("id") if supplier_party else None,
+        supplier_gln=(site.gln if site and site.gln else parties.get("supplier")),
+        delivery_gln=parties.get("delivery"),
         currency=order.currency,
         delivery_date=order.delivery_date,
         reason=order.reason,

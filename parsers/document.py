@@ -232,7 +232,8 @@ class OrderResponse:
     customer_gln: str | None = None
     site: str | None = None
     site_gln: str | None = None
-    supplier_gln: str | None = None
+    supplier_gln: str | None = None  # our site's GLN (NAD+SU / N1*SE)
+    delivery_gln: str | None = None  # where the buyer wants it delivered (NAD+DP / N1*ST)
     currency: str | None = None
     delivery_date: date | None = None
     reason: str | None = None

@@ -118,8 +118,8 @@ def write_ordrsp(
             out.add("DTM", ("171", _d(response.order_date), "102"))
     for role, gln in (
         ("BY", response.customer_gln),
-        ("SU", response.supplier_gln),
-        ("DP", response.site_gln),
+        ("SU", response.supplier_gln or response.site_gln),
+        ("DP", response.delivery_gln),
     ):
         if gln:
             out.add("NAD", role, (gln, None, "9"))

@@ -80,8 +80,8 @@ def write_855(
         w.add("CUR", "SE", response.currency)
     for role, name, gln in (
         ("BY", response.customer, response.customer_gln),
-        ("ST", response.site, response.site_gln),
-        ("SE", None, response.supplier_gln),
+        ("ST", None, response.delivery_gln),
+        ("SE", response.site, response.supplier_gln or response.site_gln),
     ):
         if gln:
             w.add("N1", role, name or "", _GLN, gln)
