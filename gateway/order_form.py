@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gateway.store.models import AssortmentItem, Barcode, Customer, Product, Site
 from parsers import xlsx as xlsx_format
-from parsers.tabular import Sheet
+from parsers.tabular import ORDER_FORM_SHEET, Sheet
 
 HEADERS = [
     "Client",
@@ -80,7 +80,7 @@ def form_sheet(session: Session, customer_code: str, site_code: str | None = Non
          _qty(p.sell_multiple), None]
         for p in products
     ]  # fmt: skip
-    return Sheet(title="Bon de commande", headers=list(HEADERS), rows=rows)  # type: ignore[arg-type]
+    return Sheet(title=ORDER_FORM_SHEET, headers=list(HEADERS), rows=rows)  # type: ignore[arg-type]
 
 
 def order_form(session: Session, customer_code: str, site_code: str | None = None) -> bytes:

@@ -185,6 +185,13 @@ class TabularProfile(BaseModel):
     thousands: str | None = None
     sheet: str | int | None = None
     header_row: int | None = PydanticField(default=None, ge=0)
+    #: A row naming a product but no quantity: an error ("reject", for typed orders) or
+    #: "not ordered" ("skip", for order forms listing the whole assortment)
+    blank_quantity: Literal["reject", "skip"] = "reject"
+
+
+#: The sheet name of the gateway's own order forms: a blank quantity there means "not ordered"
+ORDER_FORM_SHEET = "Formulaire de commande"
 
 
 # --------------------------------------------------------------------------- headers
@@ -801,6 +808,10 @@ class _TableReader:
                     f"{self.where} {line_no}: skipped, it has neither a product nor a quantity"
                 )
                 return None
+        if "quantity" not in texts and (
+            self.profile.blank_quantity == "skip" or self.sheet == ORDER_FORM_SHEET
+        ):
+            return None  # an order-form row the customer did not fill in
         issues: list[LineIssue] = []
         names = self.names
         line = OrderLine(

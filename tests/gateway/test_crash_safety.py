@@ -53,7 +53,12 @@ def test_sigkill_at_random_moments_loses_nothing_and_applies_nothing_twice(sqlit
     kills = 0
     while kills < KILLS or writer.is_alive():
         gw = Gateway(ws.root, "--interval", "1", log=log).wait_started()
-        time.sleep(rng.uniform(0.0, 0.8))
+        if kills % 2:
+            time.sleep(rng.uniform(0.0, 0.8))
+        else:
+            # Half the kills land while a file is claimed: mid-pipeline for sure.
+            wait_for(lambda: files_in(ws.processing("shop")) != [], 3, interval=0.001)
+            time.sleep(rng.uniform(0.0, 0.012))
         gw.kill()
         kills += 1
     writer.join()
@@ -67,6 +72,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_applies_nothing_twice(sqlit
         ), gw.log_text()[-5000:]
         assert gw.terminate() == 0
 
+    assert "outcome=recovered" in gw.log_text() or "recovering" in gw.log_text()
     c = counts(ws)
     assert c["inbound"] == c["inbound_names"] == FILES  # one inbound record per file
     assert c["orders"] == c["order_numbers"] == FILES  # no order stored twice

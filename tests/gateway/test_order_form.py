@@ -74,3 +74,19 @@ def test_a_filled_form_dropped_back_is_an_order_resolved_by_barcode(
     assert (order["customer"], order["site"], order["status"]) == ("C2", "S2", "pending_validation")
     assert [ln["matched_by"] for ln in order["lines"]] == ["barcode"] * 3
     assert [ln["quantity"] for ln in order["lines"]] == [2, 4, 6]
+
+
+def test_rows_left_blank_on_a_form_are_not_ordered(
+    sqlite_lifecycle_ws: Workspace, tmp_path: Path
+) -> None:
+    ws = sqlite_lifecycle_ws
+    path = _template(ws, tmp_path, "C2", "--site", "S2")
+    wb = openpyxl.load_workbook(path)
+    rows = list(wb.active.iter_rows(min_row=2))
+    rows[1][7].value = 5  # only the second product is ordered
+    wb.save(path)
+    outcome = process_external(ws, "hotel", path)
+    [summary] = outcome.orders
+    order = get_order(ws, summary.id)
+    assert order is not None
+    assert [(ln["quantity"], ln["outcome"]) for ln in order["lines"]] == [(5, "accepted")]
