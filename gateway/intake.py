@@ -1,5 +1,7 @@
-"""The path of one claimed file: record → detect → parse → resolve → check → store → reply → archive.
+"""The path of one claimed file, from record to archive.
 
+
+record → detect → parse → resolve → check → store → reply → archive.
 :func:`process_file` takes a file already claimed into the partner's ``.processing/``
 folder and always ends with the file archived (processed) or quarantined in
 ``failed/`` with a reason file — whatever the bytes are. One database transaction
@@ -163,7 +165,7 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     sha = hashlib.sha256(data).hexdigest()
 
     for attempt in range(2):
-        known = _known(ws, partner_id, sha)
+        known = known_file(ws, partner_id, sha)
         if known is not None:
             return _already_known(ws, partner_id, path, known)
         try:
@@ -175,7 +177,8 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     raise AssertionError("unreachable")
 
 
-def _known(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
+def known_file(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
+    """The inbound file already recorded with these bytes from this partner, if any."""
     with ws.sessions() as s:
         return s.scalar(
             select(InboundFile).where(InboundFile.partner == partner_id, InboundFile.sha256 == sha)

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from gateway.channels.sftp import SftpChannel
 from gateway.channels.sftp_errors import RemoteFileMissing, SftpError
 from gateway.channels.sftp_settings import SftpSettings
-from gateway.intake import FileOutcome, process_file
-from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.intake import FileOutcome, known_file, process_file
+from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.sftp_intake")
@@ -70,7 +70,7 @@ class SftpIntake:
             # Downloaded before a crash and not finished: recovery processes it first.
             process_file(self.ws, self.partner_id, local)
         got = self.channel.download_with_sha256(rf, local)
-        known = self._known(got.sha256)
+        known = known_file(self.ws, self.partner_id, got.sha256)
         if known is not None and known.name == rf.name and known.archived_to is not None:
             local.unlink(missing_ok=True)  # committed before a crash: only the remote move is left
             self._archive(rf)
@@ -85,14 +85,6 @@ class SftpIntake:
             self.channel.archive(rf)
         except RemoteFileMissing:
             pass  # moved already (an earlier attempt's answer was lost)
-
-    def _known(self, sha: str) -> InboundFile | None:
-        with self.ws.sessions() as s:
-            return s.scalar(
-                select(InboundFile).where(
-                    InboundFile.partner == self.partner_id, InboundFile.sha256 == sha
-                )
-            )
 
     def upload_replies(self) -> int:
         """Upload every reply written locally but not yet uploaded; returns how many."""
