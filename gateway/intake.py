@@ -1,7 +1,7 @@
 """The path of one claimed file, from record to archive.
 
-
 record → detect → parse → resolve → check → store → reply → archive.
+
 :func:`process_file` takes a file already claimed into the partner's ``.processing/``
 folder and always ends with the file archived (processed) or quarantined in
 ``failed/`` with a reason file — whatever the bytes are. One database transaction
