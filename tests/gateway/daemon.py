@@ -38,6 +38,7 @@ class Gateway:
 
     def __init__(self, root: Path, *args: str, log: Path | None = None) -> None:
         self.log = log or root.parent / f"gateway-{time.monotonic_ns()}.log"
+        self._offset = self.log.stat().st_size if self.log.exists() else 0
         self._err = open(self.log, "ab")  # noqa: SIM115 — closed in wait()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gateway", "-w", str(root), "--log-level", "info", "run", *args],
@@ -47,7 +48,10 @@ class Gateway:
         )
 
     def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        """What this process logged (a log file may be shared by successive processes)."""
+        with open(self.log, "rb") as fh:
+            fh.seek(self._offset)
+            return fh.read().decode("utf-8", errors="replace")
 
     def wait_started(self, timeout: float = 30) -> Gateway:
         if not wait_for(

@@ -1,0 +1,182 @@
+"""EDIFACT and X12 files through the whole pipeline: who sent them, what comes back.
+
+The conformance corpus (../shared/corpus) is run end to end: every file ends processed
+or quarantined with a reason, never with an exception, and every interchange / group
+is answered with a CONTRL / 997.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway.queries import list_orders
+from gateway.runner import process_external
+from parsers import edifact, x12
+from tests.gateway.conftest import CONFIG, COFFEE, build_workspace
+from tests.gateway.lifecycle_support import edifact_order, x12_order
+
+TWO_EDI_PARTNERS = (
+    CONFIG
+    + """
+[partners.edi]
+name = "EANCOM buyer"
+edi_ids = ["14:5412345000013"]
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.other]
+name = "Another EANCOM buyer"
+edi_ids = ["5499999000009"]
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.x12buyer]
+name = "X12 buyer"
+edi_ids = ["ZZ:NORTHWIND"]
+grants = [{ customer = "C1", site = "S1" }]
+"""
+)
+
+
+@pytest.fixture
+def ws(tmp_path):  # noqa: ANN001, ANN201
+    workspace = build_workspace(tmp_path / "ws", config=TWO_EDI_PARTNERS)
+    yield workspace
+    workspace.close()
+
+
+def process(ws, partner: str, name: str, data: bytes, tmp_path: Path):  # noqa: ANN001, ANN201
+    path = tmp_path / name
+    path.write_bytes(data)
+    return process_external(ws, partner, path)
+
+
+def test_edifact_order_is_stored_and_answered_with_contrl_and_ordrsp(ws, tmp_path):
+    out = process(ws, "edi", "po.edi", edifact_order("PO-E1", COFFEE, 4), tmp_path)
+    assert out.outcome == "processed", out.reason
+    [order] = list_orders(ws)
+    assert (order["order_number"], order["customer"], order["status"]) == (
+        "PO-E1",
+        "C1",
+        "pending_validation",
+    )
+    names = sorted(p.name for p in ws.outbox("edi").iterdir())
+    assert [n.split("_")[0] for n in names] == ["CONTRL", "ORDRSP"]
+    ordrsp = (ws.outbox("edi") / names[1]).read_bytes()
+    result = edifact.read(ordrsp)
+    assert result.interchanges[0].accepted
+    assert b"RFF+ON:PO-E1'" in ordrsp and b"LIN+1+5+" in ordrsp
+
+
+def test_file_claiming_another_partners_sender_id_is_refused(ws, tmp_path):
+    out = process(ws, "other", "po.edi", edifact_order("PO-E2", COFFEE, 1), tmp_path)
+    assert out.outcome == "failed"
+    assert "belongs to partner 'edi'" in out.reason
+    assert list_orders(ws) == []
+    reason = next(ws.failed_dir("other").glob("*.reason.txt")).read_text()
+    assert "5412345000013" in reason
+
+
+def test_x12_order_gets_997_and_855_in_the_partners_delimiters(ws, tmp_path):
+    out = process(ws, "x12buyer", "po.x12", x12_order("PO-X1", COFFEE, 3), tmp_path)
+    assert out.outcome == "processed", out.reason
+    names = sorted(p.name for p in ws.outbox("x12buyer").iterdir())
+    assert [n.split("_")[0] for n in names] == ["855", "997"]
+    for name in names:
+        result = x12.read((ws.outbox("x12buyer") / name).read_bytes())
+        assert result.interchanges and not result.interchanges[0].errors
+
+
+def test_control_numbers_are_never_reused_across_files(ws, tmp_path):
+    refs = set()
+    for n in range(3):
+        process(ws, "edi", f"po{n}.edi", edifact_order(f"PO-C{n}", COFFEE, 1), tmp_path)
+    for path in ws.outbox("edi").iterdir():
+        refs.add(edifact.read(path.read_bytes()).interchanges[0].control_ref)
+    assert len(refs) == 6  # 3 CONTRL + 3 ORDRSP, each with its own interchange reference
+
+
+def test_three_interchanges_with_a_broken_middle_one(ws, tmp_path):
+    good1 = edifact_order("PO-M1", COFFEE, 1)
+    broken = edifact_order("PO-M2", COFFEE, 1).replace(b"UNT+", b"UNT+9")  # wrong count
+    good3 = edifact_order("PO-M3", COFFEE, 1)
+    out = process(ws, "edi", "three.edi", good1 + broken + good3, tmp_path)
+    assert out.outcome == "processed"
+    assert sorted(o["order_number"] for o in list_orders(ws)) == ["PO-M1", "PO-M3"]
+    contrls = [p for p in ws.outbox("edi").iterdir() if p.name.startswith("CONTRL")]
+    assert len(contrls) == 3
+    # The middle message is rejected (action 4) with error 29: control count mismatch
+    rejected = [p for p in contrls if b"UCM+1+ORDERS:D:96A:UN:EAN008+4+29" in p.read_bytes()]
+    assert len(rejected) == 1
+
+
+def _sender_ids(files: list[Path], reader) -> set[str]:  # noqa: ANN001
+    ids: set[str] = set()
+    for f in files:
+        try:
+            result = reader(f.read_bytes())
+        except Exception:  # noqa: BLE001 — an unreadable file has no sender to allow
+            continue
+        for ic in result.interchanges:
+            if ic.sender_id and ic.sender_id.strip():
+                ids.add(ic.sender_id.strip())
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("folder", "reader"), [("edifact-orders", edifact.read), ("x12-850", x12.read)]
+)
+def test_every_corpus_file_ends_processed_or_quarantined_with_an_answer(
+    corpus, tmp_path, folder, reader
+):
+    files = sorted((corpus / folder).iterdir())
+    ids = sorted(_sender_ids(files, reader))
+    config = (
+        CONFIG
+        + f"""
+[partners.corpus]
+name = "Corpus senders"
+edi_ids = {ids!r}
+grants = [{{ customer = "C1", site = "S1" }}]
+default_customer = "C1"
+"""
+    )
+    ws = build_workspace(tmp_path / "ws", config=config)
+    try:
+        for f in files:
+            out = process_external(ws, "corpus", f)
+            assert out.outcome in ("processed", "failed"), (f.name, out.outcome)
+            if out.outcome == "failed":
+                assert out.reason and "Traceback" not in out.reason
+            else:
+                acks = [p for p in out.replies if p.name.split("_")[0] in ("CONTRL", "997")]
+                assert acks, f"{f.name}: no syntax acknowledgement"
+        orders = list_orders(ws, limit=1000)
+        assert orders  # the well-formed files gave orders
+    finally:
+        ws.close()
+
+
+def test_corpus_broken_unt_count_gets_a_contrl_naming_the_error(corpus, tmp_path):
+    staedi = corpus / "edifact-orders" / "staedi-orders-with-group.edi"
+    ids = sorted(_sender_ids([staedi], edifact.read))
+    config = (
+        CONFIG
+        + f"""
+[partners.corpus]
+name = "Corpus"
+edi_ids = {ids!r}
+default_customer = "C1"
+grants = [{{ customer = "C1", site = "S1" }}]
+"""
+    )
+    ws = build_workspace(tmp_path / "ws", config=config)
+    try:
+        out = process_external(ws, "corpus", staedi)
+        [contrl] = [p for p in out.replies if p.name.startswith("CONTRL")]
+        body = contrl.read_bytes()
+        assert b"UCM+" in body
+        parsed = edifact.read(body)
+        assert parsed.interchanges[0].accepted  # our CONTRL is itself well-formed
+    finally:
+        ws.close()
