@@ -500,6 +500,7 @@ def demo(
 from gateway import cli_lifecycle  # noqa: E402,F401
 from gateway import cli_sftp  # noqa: E402,F401
 
+
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
     """Per partner: files waiting, in progress, processed and failed today, unsent replies."""
@@ -511,17 +512,18 @@ def status(as_json: JsonOpt = False) -> None:
         print_json([r.as_dict() for r in rows])
         return
     table = Table(title="gateway status (today = since local midnight)")
-    for col in ("partner", "waiting", "in progress", "abandoned", "processed", "failed",
-                "unsent", "last error"):
-        table.add_column(col, justify="left" if col in ("partner", "last error") else "right")
+    counted = ("waiting", "in progress", "abandoned", "processed", "failed", "unsent")
+    table.add_column("partner")
+    for col in counted:
+        table.add_column(col, justify="right")
+    table.add_column("last error")
     for r in rows:
         last = ""
         if r.last_error is not None:
             when = r.last_error.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             last = f"{when} {r.last_error.file}: {r.last_error.reason}"
-        table.add_row(r.partner, str(r.waiting), str(r.in_progress), str(r.abandoned),
-                      str(r.processed_today), str(r.failed_today), str(r.unsent_messages),
-                      last)
+        numbers = (r.waiting, r.in_progress, r.abandoned, r.processed_today, r.failed_today)
+        table.add_row(r.partner, *map(str, numbers), str(r.unsent_messages), last)
     console.print(table)
 
 

@@ -14,6 +14,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -30,8 +31,8 @@ from gateway.inbox import (
     release_leftover_link,
     remove_markers,
 )
-from gateway.intake import FileOutcome, process_file, quarantine
-from gateway.store.models import InboundFile
+from gateway.intake import FileOutcome, archive, process_file, quarantine
+from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.runner")
@@ -92,49 +93,113 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
         return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
     except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
         log.exception("pipeline failed partner=%s file=%s", partner_id, path.name)
-        return _quarantine_crashed(ws, partner_id, path, exc)
+        return _after_crash(ws, partner_id, path, exc)
 
 
-def _quarantine_crashed(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+    """The pipeline raised on ``path``: archive it if its orders were committed, else
+    quarantine it with the error."""
     if not path.exists() and not path.is_symlink():
         # It was archived or quarantined before the error (e.g. a peer finished it).
         return FileOutcome(partner_id, path.name, "failed", reason=f"{type(exc).__name__}: {exc}")
+    error = f"{type(exc).__name__}: {exc}"
     stored = _recorded_as(ws, partner_id, path)
-    where = (
-        f"it was recorded as inbound file #{stored} (its replies are retried)"
-        if stored
-        else "nothing was stored"
-    )
-    reason = (
-        f"the gateway failed while processing {path.name} ({type(exc).__name__}: {exc}); {where}"
+    if stored is not None and stored.name == path.name:
+        finished = _finish_committed(ws, partner_id, path, stored, error)
+        if finished is not None:
+            return finished
+    reason = f"the gateway failed while processing {path.name} ({error}); " + (
+        f"it is recorded as inbound file #{stored.id}" if stored else "nothing was stored"
     )
     try:
         moved = quarantine(ws, partner_id, path, reason)
     except FileNotFoundError:
         moved = None
-    log.error("quarantined partner=%s file=%s reason=%r", partner_id, path.name, reason)
+    log.error(
+        "quarantined partner=%s file=%s outcome=failed reason=%r", partner_id, path.name, reason
+    )
     return FileOutcome(
-        partner_id, path.name, "failed", inbound_id=stored, reason=reason, moved_to=moved
+        partner_id,
+        path.name,
+        "failed",
+        inbound_id=stored.id if stored else None,
+        reason=reason,
+        moved_to=moved,
     )
 
 
-def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> int | None:
+def _finish_committed(
+    ws: Workspace, partner_id: str, path: Path, stored: InboundFile, error: str
+) -> FileOutcome | None:
+    """The orders are stored and only a later step (replies, archive) failed: archive the
+    original now; the unsent replies are retried by :func:`dispatch_unsent`."""
+    try:
+        if stored.outcome == "failed":
+            moved = quarantine(ws, partner_id, path, stored.reason or "failed")
+        else:
+            moved = archive(ws, partner_id, path, datetime.now(UTC))
+        with ws.sessions.begin() as s:
+            row = s.get(InboundFile, stored.id)
+            if row is not None:
+                row.archived_to = str(moved)
+    except Exception:  # noqa: BLE001 — then it is quarantined like any other crash
+        log.exception("archiving after the error failed partner=%s file=%s", partner_id, path.name)
+        return None
+    reason = f"stored as inbound file #{stored.id}, but its replies are not written yet: {error}"
+    log.error(
+        "file done partner=%s file=%s outcome=%s inbound=%d reason=%r",
+        partner_id,
+        path.name,
+        stored.outcome,
+        stored.id,
+        reason,
+    )
+    return FileOutcome(
+        partner_id,
+        path.name,
+        stored.outcome,
+        inbound_id=stored.id,
+        format=stored.format,
+        reason=reason,
+        moved_to=moved,
+    )
+
+
+def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | None:
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         with ws.sessions() as s:
             return s.scalar(
-                select(InboundFile.id).where(
+                select(InboundFile).where(
                     InboundFile.partner == partner_id, InboundFile.sha256 == sha
                 )
             )
-    except Exception:  # noqa: BLE001 — only decides the wording of the reason
+    except Exception:  # noqa: BLE001 — the store may be what failed
         return None
 
 
-def dispatch_unsent(ws: Workspace) -> int:
-    """Send every unsent message; a failing destination is logged and retried later."""
+def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
+    """Send unsent messages; a failing destination is logged and retried later.
+
+    ``older_than`` (seconds) leaves alone the messages a live worker committed just now
+    and is about to write itself: two writers of one reply would race on its temporary
+    file (and on PostgreSQL both would see it unsent).
+    """
     try:
-        return len(dispatch_pending(ws.sessions))
+        ids = None
+        if older_than is not None:
+            cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
+            with ws.sessions() as s:
+                ids = list(
+                    s.scalars(
+                        select(OutgoingMessage.id).where(
+                            OutgoingMessage.sent_at.is_(None), OutgoingMessage.created_at < cutoff
+                        )
+                    )
+                )
+            if not ids:
+                return 0
+        return len(dispatch_pending(ws.sessions, ids=ids))
     except Exception:  # noqa: BLE001 — e.g. an outbox that cannot be written
         log.exception("sending unsent messages failed; retried on the next pass")
         return 0

@@ -42,6 +42,8 @@ log = logging.getLogger("gateway.service")
 DEFAULT_INTERVAL = 5.0
 #: Files taken from one partner's queue before the next partner's turn
 BATCH = 16
+#: Seconds an unsent message is left to the worker that committed it before the timer sends it
+UNSENT_AGE = 10.0
 #: Longest wait after the store failed, before files are tried again
 MAX_BACKOFF = 60.0
 
@@ -132,7 +134,7 @@ class Service:
                 return
             for out in recover_partner(self.ws, pid):
                 self._count(out.outcome)
-        dispatch_unsent(self.ws)
+        dispatch_unsent(self.ws, older_than=UNSENT_AGE)
         self._dirty.update(self.partners)
 
     def _scan_due(self) -> None:

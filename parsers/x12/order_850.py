@@ -106,6 +106,18 @@ def parse_number(text: str) -> Decimal | None:
     return Decimal(text) if _NUMBER.match(text) else None
 
 
+#: Distinct PO102/PO104 texts remembered per set; beyond this, values are parsed each time
+_NUMBER_CACHE_SIZE = 4096
+
+
+def _cached_number(cache: dict[str, Decimal], text: str) -> Decimal | None:
+    """``parse_number(text)``, remembered: Decimals are immutable, so lines may share one."""
+    value = parse_number(text)
+    if value is not None and len(cache) < _NUMBER_CACHE_SIZE:
+        cache[text] = value
+    return value
+
+
 class _SetReader:
     """The state of reading one set: the current line, loop context, totals."""
 
@@ -193,39 +205,63 @@ def read_850(
     ctt: tuple[int, list[str]] | None = None
     ranking = _ranking(id_qualifiers)
     units: dict[str, str] = {}
+    numbers: dict[str, Decimal] = {}  # PO102/PO104 text → value; orders repeat them
+    plans: dict[tuple[str, ...], _IdPlan] = {}  # PO1 qualifier layout → how to read it
 
     for index in range(start + 1, end):
         el = segments[index].split(separator)
         tag = el[0]
         size = len(el)
         if tag == "PO1":
+            in_party_loop = False
+            # The hot path (one PO1 per line item): values are read into locals and the
+            # line is built in one call; anything unusual is handled after it, in the
+            # order the issues were always reported (quantity, price, identifiers).
+            quantity_text = el[2].strip() if size > 2 else ""
+            quantity = numbers.get(quantity_text)
+            if quantity is None and quantity_text:
+                quantity = _cached_number(numbers, quantity_text)
+            unit = None
+            if size > 3 and el[3]:
+                unit = el[3].strip()
+                unit = units.setdefault(unit, unit)  # one string per unit code
+            price_text = el[4].strip() if size > 4 and el[4] else None
+            price = None
+            if price_text is not None:
+                price = numbers.get(price_text)
+                if price is None:
+                    price = _cached_number(numbers, price_text)
+            plan = None
+            if size > 7:
+                key = tuple(el[6 : size - 1 : 2])
+                plan = plans.get(key)
+                if plan is None:
+                    plan = plans[key] = _IdPlan(key, ranking)
             line = OrderLine(
                 line_no=len(lines) + 1,
                 location=Location(line=base + index + 1, segment="PO1"),
                 external_id=(el[1].strip() or None) if size > 1 else None,
+                quantity=quantity,
+                quantity_text=quantity_text or None,
+                unit=unit,
+                unit_price=price,
             )
             lines.append(line)
-            in_party_loop = False
-            quantity_text = el[2].strip() if size > 2 else ""
-            if quantity_text:
-                line.quantity_text = quantity_text
-                quantity = parse_number(quantity_text)
-                if quantity is None:
-                    line.issues.append(
-                        LineIssue(
-                            code=IssueCode.INVALID_QUANTITY,
-                            message=f"quantity {quantity_text!r} is not a number",
-                            column="PO102",
-                            value=quantity_text,
-                        )
+            if quantity is not None:
+                quantity_hash += quantity
+            elif quantity_text:
+                line.issues.append(
+                    LineIssue(
+                        code=IssueCode.INVALID_QUANTITY,
+                        message=f"quantity {quantity_text!r} is not a number",
+                        column="PO102",
+                        value=quantity_text,
                     )
-                    ctx.element_error(
-                        index, "PO1", 2, "330", ElementErrorCode.INVALID_CHARACTER,
-                        quantity_text, f"quantity {quantity_text!r} is not a number",
-                    )  # fmt: skip
-                else:
-                    line.quantity = quantity
-                    quantity_hash += quantity
+                )
+                ctx.element_error(
+                    index, "PO1", 2, "330", ElementErrorCode.INVALID_CHARACTER,
+                    quantity_text, f"quantity {quantity_text!r} is not a number",
+                )  # fmt: skip
             else:
                 line.issues.append(
                     LineIssue(
@@ -234,28 +270,20 @@ def read_850(
                         column="PO102",
                     )
                 )
-            if size > 3 and el[3]:
-                unit = el[3].strip()
-                line.unit = units.setdefault(unit, unit)  # one string per unit code
-            if size > 4 and el[4]:
-                price_text = el[4].strip()
-                price = parse_number(price_text)
-                if price is None:
-                    line.issues.append(
-                        LineIssue(
-                            code=IssueCode.INVALID_VALUE,
-                            message=f"unit price {price_text!r} is not a number",
-                            column="PO104",
-                            value=price_text,
-                        )
+            if price is None and price_text is not None:
+                line.issues.append(
+                    LineIssue(
+                        code=IssueCode.INVALID_VALUE,
+                        message=f"unit price {price_text!r} is not a number",
+                        column="PO104",
+                        value=price_text,
                     )
-                    ctx.element_error(
-                        index, "PO1", 4, "212", ElementErrorCode.INVALID_CHARACTER,
-                        price_text, f"unit price {price_text!r} is not a number",
-                    )  # fmt: skip
-                else:
-                    line.unit_price = price
-            if size > 7:
+                )
+                ctx.element_error(
+                    index, "PO1", 4, "212", ElementErrorCode.INVALID_CHARACTER,
+                    price_text, f"unit price {price_text!r} is not a number",
+                )  # fmt: skip
+            if plan is not None and not plan.apply(line, el):
                 _product_ids(line, el, ranking)
             continue
         if tag == "PID":
@@ -392,6 +420,55 @@ def _ranking(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, int, 
         for field_name, qualifiers in table.items()
         for rank, qualifier in enumerate(qualifiers)
     }
+
+
+class _IdPlan:
+    """How to read the product ids of every PO1 with one layout of qualifiers.
+
+    A partner sends the same qualifiers in the same places on every line, so which
+    pair fills which field is decided once per layout.  :meth:`apply` covers the
+    usual line (every recognised pair has a value, barcodes are digits) and shares one
+    ``columns`` dict between such lines – it is read-only downstream; anything else
+    returns False and is left to :func:`_product_ids`, which the plan agrees with.
+    """
+
+    __slots__ = ("columns", "fields", "required")
+
+    def __init__(self, qualifiers: tuple[str, ...], ranking: dict[str, tuple[str, int, str]]):
+        best: dict[str, tuple[int, str, int]] = {}
+        required: list[int] = []
+        for offset, qualifier in enumerate(qualifiers):
+            hit = ranking.get(qualifier)
+            if hit is None:
+                continue
+            position = 6 + 2 * offset + 1
+            required.append(position)
+            field_name, rank, _ = hit
+            if field_name not in best or rank < best[field_name][0]:
+                best[field_name] = (rank, qualifier, position)
+        #: (line field, qualifier, element position), in the order _product_ids sets them
+        self.fields = tuple((name, q, position) for name, (_, q, position) in best.items())
+        self.required = tuple(required)
+        self.columns = {
+            name: _PO1_COLUMNS[position] if position < 41 else f"PO1{position}"
+            for name, _, position in self.fields
+        }
+
+    def apply(self, line: OrderLine, el: list[str]) -> bool:
+        for position in self.required:
+            if not el[position].strip():
+                return False
+        for name, qualifier, position in self.fields:
+            value = el[position].strip()
+            if name != "barcode":
+                setattr(line, name, value)
+            elif value.isdigit() and value.isascii():
+                line.barcode = value
+                line.barcode_type = qualifier
+            else:
+                return False  # _product_ids sets every field again and reports it
+        line.columns = self.columns
+        return True
 
 
 def _product_ids(line: OrderLine, el: list[str], ranking: dict[str, tuple[str, int, str]]) -> None:

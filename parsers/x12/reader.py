@@ -9,10 +9,12 @@ different translators.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 from typing import NamedTuple
 
 from parsers.document import Envelope
 from parsers.errors import EmptyFile, ParseError
+from parsers.tabular import paused_gc
 from parsers.x12.codes import SetErrorCode
 from parsers.x12.delimiters import Delimiters, parse_isa
 from parsers.x12.envelope import walk_interchange
@@ -107,7 +109,8 @@ def _interchanges(data: bytes, warnings: list[str]) -> list[_Interchange]:
         else:
             end = len(text)
         pieces = text[start:end].split(d.segment)
-        segments = [s for s in (p.strip(padding) for p in pieces) if s]
+        # map/filter run in C: this is once per segment of a file that may hold 200,000
+        segments = list(filter(None, map(str.strip, pieces, repeat(padding))))
         if pieces[-1].strip(padding):
             warnings.append(
                 f"segment {base + len(segments)} {segments[-1].split(d.element, 1)[0]}: "
@@ -130,10 +133,11 @@ def _interchanges(data: bytes, warnings: list[str]) -> list[_Interchange]:
 def segments(data: bytes) -> list[Segment]:
     """Every segment of every interchange, split into elements (components left whole)."""
     result: list[Segment] = []
-    for interchange in _interchanges(data, []):
-        separator = interchange.delimiters.element
-        for i, text in enumerate(interchange.segments):
-            result.append(Segment(interchange.base + i + 1, text.split(separator)))
+    with paused_gc():  # one tuple and one list per segment, never in a cycle (see read)
+        for interchange in _interchanges(data, []):
+            separator = interchange.delimiters.element
+            for i, text in enumerate(interchange.segments):
+                result.append(Segment(interchange.base + i + 1, text.split(separator)))
     return result
 
 
@@ -149,6 +153,14 @@ def read(
     ``result.interchanges`` and never raises.  ``id_qualifiers`` maps PO1 product-id
     qualifiers to line fields (see :mod:`parsers.x12.order_850`).
     """
+    # A big 850 builds several objects per line, none in a reference cycle; with the
+    # cyclic collector running, its passes over the growing heap cost as much as
+    # the reading itself (0.9 s instead of 0.5 s at 100,000 lines).
+    with paused_gc():
+        return _read(data, id_qualifiers)
+
+
+def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadResult:
     result = X12ReadResult()
     warnings = result.warnings
     for chunk in _interchanges(data, warnings):

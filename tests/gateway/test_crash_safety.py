@@ -72,7 +72,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_applies_nothing_twice(sqlit
         ), gw.log_text()[-5000:]
         assert gw.terminate() == 0
 
-    assert "outcome=recovered" in gw.log_text() or "recovering" in gw.log_text()
+    assert "recovering" in log.read_text()  # the kills did land mid-pipeline
     c = counts(ws)
     assert c["inbound"] == c["inbound_names"] == FILES  # one inbound record per file
     assert c["orders"] == c["order_numbers"] == FILES  # no order stored twice

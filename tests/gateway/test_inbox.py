@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from gateway.inbox import InboxTracker, Readiness, claim_held, hold
 from gateway.inotify import Kind
-from gateway.runner import process_claimed, process_inbox_file, recover, run_once
+from gateway.runner import dispatch_unsent, process_claimed, recover, run_once
 from gateway.store.models import InboundFile, Order
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, CONFIG, build_workspace
@@ -178,18 +178,45 @@ def test_done_marker_is_removed_with_its_file(tmp_path):
 
 
 # --- a pipeline that raises ------------------------------------------------------------------
-def test_file_that_makes_the_pipeline_raise_is_quarantined_with_the_error(sqlite_workspace):
+def test_file_that_makes_the_pipeline_raise_is_quarantined_and_the_next_is_read(
+    sqlite_workspace, drop, monkeypatch
+):
+    ws = sqlite_workspace
+    import gateway.runner
+
+    real = gateway.runner.process_file
+
+    def pipeline_with_a_bug(ws, partner_id, path):  # noqa: ANN001, ANN202
+        if path.name == "bad.csv":
+            raise RuntimeError("a bug in the pipeline")
+        return real(ws, partner_id, path)
+
+    monkeypatch.setattr(gateway.runner, "process_file", pipeline_with_a_bug)
+    aged(fresh(ws.inbox("shop"), "bad.csv", order("BAD-1")), 20)
+    aged(fresh(ws.inbox("shop"), "good.csv", order("GOOD-1")), 10)
+    bad, good = run_once(ws, settle=0)
+    assert (bad.name, bad.outcome) == ("bad.csv", "failed")
+    note = bad.moved_to.with_name(bad.moved_to.name + ".reason.txt").read_text()
+    assert "RuntimeError: a bug in the pipeline" in note and "nothing was stored" in note
+    assert (good.name, good.outcome) == ("good.csv", "processed")
+
+
+def test_file_whose_reply_cannot_be_written_is_archived_and_the_reply_sent_later(
+    sqlite_workspace,
+):
     ws = sqlite_workspace
     outbox = ws.outbox("shop")
     outbox.rmdir()
-    outbox.write_text("not a folder")  # writing the reply will fail
-    bad = claim_held(fresh(ws.inbox("shop"), "bad.csv", order("BAD-1")))
-    assert bad is not None
-    with bad:
-        out = process_claimed(ws, "shop", bad.path)
-    assert out.outcome == "failed"
-    assert "NotADirectoryError" in out.reason or "FileExistsError" in out.reason
-    note = out.moved_to.with_name(out.moved_to.name + ".reason.txt")
-    assert "the gateway failed while processing bad.csv" in note.read_text()
-    good = process_inbox_file(ws, "rounder", fresh(ws.inbox("rounder"), "good.csv", order("OK-1")))
-    assert good is not None and good.outcome == "processed"
+    outbox.write_text("a file where the outbox folder should be")
+    held = claim_held(fresh(ws.inbox("shop"), "o.csv", order("LATE-1")))
+    assert held is not None
+    with held:
+        out = process_claimed(ws, "shop", held.path)
+    assert out.outcome == "processed"
+    assert "replies are not written yet" in out.reason
+    assert out.moved_to.parent.parent.parent.parent.name == "shop"  # archive/shop/yyyy/mm/dd
+    assert (inbound_count(ws), order_count(ws)) == (1, 1)
+    outbox.unlink()
+    assert dispatch_unsent(ws, older_than=3600) == 0  # a young message is its worker's to send
+    assert dispatch_unsent(ws) == 1
+    assert [p.name for p in outbox.iterdir()] == [f"ACK_o_{out.inbound_id}.csv"]
