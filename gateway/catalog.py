@@ -41,8 +41,15 @@ class ProductInfo:
         return f"{self.sku} {self.name}"
 
 
+_ASCII_KEY = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum()}
+)
+
+
 def name_key(text: str) -> str:
     """Accent-, case- and spacing-insensitive form of a product name."""
+    if text.isascii():  # the common case, without Unicode normalisation
+        return " ".join(text.lower().translate(_ASCII_KEY).split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join("".join(c if c.isalnum() else " " for c in plain.casefold()).split())

@@ -37,6 +37,15 @@ from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.runner")
 
+
+def _fields(partner_id: str, name: str, outcome: str | None = None) -> dict[str, dict[str, str]]:
+    """``extra=`` for a log call: the JSON log format shows partner, file and outcome."""
+    data = {"partner": partner_id, "file": name}
+    if outcome:
+        data["outcome"] = outcome
+    return {"extra": data}
+
+
 __all__ = [
     "DEFAULT_SETTLE",
     "DEFERRED",
@@ -89,10 +98,16 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             partner_id,
             path.name,
             exc,
+            **_fields(partner_id, path.name, DEFERRED),
         )
         return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
     except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
-        log.exception("pipeline failed partner=%s file=%s", partner_id, path.name)
+        log.exception(
+            "pipeline failed partner=%s file=%s",
+            partner_id,
+            path.name,
+            **_fields(partner_id, path.name),
+        )
         return _after_crash(ws, partner_id, path, exc)
 
 
@@ -116,7 +131,11 @@ def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> 
     except FileNotFoundError:
         moved = None
     log.error(
-        "quarantined partner=%s file=%s outcome=failed reason=%r", partner_id, path.name, reason
+        "quarantined partner=%s file=%s outcome=failed reason=%r",
+        partner_id,
+        path.name,
+        reason,
+        **_fields(partner_id, path.name, "failed"),
     )
     return FileOutcome(
         partner_id,
@@ -153,6 +172,7 @@ def _finish_committed(
         stored.outcome,
         stored.id,
         reason,
+        **_fields(partner_id, path.name, stored.outcome),
     )
     return FileOutcome(
         partner_id,
@@ -217,7 +237,12 @@ def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:
             release_leftover_link(path)
             if ws.partner(partner_id).done_marker:
                 remove_markers(inbox / path.name)
-            log.info("recovering partner=%s file=%s", partner_id, path.name)
+            log.info(
+                "recovering partner=%s file=%s",
+                partner_id,
+                path.name,
+                **_fields(partner_id, path.name),
+            )
             outcomes.append(process_claimed(ws, partner_id, path))
         if outcomes[-1].outcome == DEFERRED:
             break
@@ -246,7 +271,11 @@ def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome |
     except FileNotFoundError:
         return None  # taken away meanwhile (or by a peer)
     log.warning(
-        "quarantined partner=%s file=%s outcome=failed reason=%r", partner_id, entry.name, reason
+        "quarantined partner=%s file=%s outcome=failed reason=%r",
+        partner_id,
+        entry.name,
+        reason,
+        **_fields(partner_id, entry.name, "failed"),
     )
     return FileOutcome(partner_id, entry.name, "failed", reason=reason, moved_to=moved)
 

@@ -82,9 +82,11 @@ def calc_check_digit(body: str) -> str:
     >>> calc_check_digit('629104150021')
     '3'
     """
-    total = 0
-    for position, digit in enumerate(reversed(body)):
-        total += int(digit) * (3 if position % 2 == 0 else 1)
+    # Sums of ASCII codes in C, not a Python loop: catalogs import millions of barcodes.
+    # Each digit's code is 48 + its value; the 48s are taken off at the end.
+    raw = body.encode("ascii")
+    tripled, single = raw[::-1][0::2], raw[::-1][1::2]
+    total = 3 * (sum(tripled) - 48 * len(tripled)) + sum(single) - 48 * len(single)
     return str((10 - total % 10) % 10)
 
 
