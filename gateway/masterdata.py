@@ -9,7 +9,6 @@ update the changed) apply them, so a million products take seconds, not hours.
 from __future__ import annotations
 
 import io
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from gateway.catalog import bump_catalog_version, name_key
+from gateway.store.bulk import bulk_insert
 from gateway.store.models import (
     AssortmentItem,
     Barcode,
@@ -47,9 +47,6 @@ from parsers import gtin
 
 MAX_ERRORS_SHOWN = 50
 
-# sqlite3 has no Decimal adapter: a Decimal goes as text, which NUMERIC affinity stores as
-# the same integer or real SQLAlchemy's own binding would (only our raw bulk path needs it).
-sqlite3.register_adapter(Decimal, str)
 
 
 class Kind(StrEnum):
@@ -283,7 +280,7 @@ def upsert(
     )
     stage.drop(conn, checkfirst=True)
     stage.create(conn)
-    _fill(conn, stage, cols, rows)
+    bulk_insert(conn, stage, cols, rows)
 
     match = and_(*(target.c[k] == stage.c[k] for k in keys))
     changing = list(values if update_only is None else update_only)
@@ -309,6 +306,9 @@ def upsert(
         conn.execute(update(target).values({v: stage.c[v] for v in changing}).where(match, differs))
     stage.drop(conn)
     return change
+
+
+_SMALL = {str(n): Decimal(n) for n in range(1000)}
 
 
 _SMALL = {str(n): Decimal(n) for n in range(1000)}

@@ -32,6 +32,7 @@ from decimal import Decimal
 from parsers.document import OrderResponse, ReadResult, SourceFormat
 from parsers.errors import EmptyFile, InvalidEncoding, InvalidStructure, UnrecognisedFormat
 from parsers.tabular import (
+    FORMULA_PREFIXES,
     Cell,
     Sheet,
     TabularProfile,
@@ -309,9 +310,16 @@ def _line_terminator(text: str) -> str:
 
 def format_cell(value: Cell, dialect: CsvDialect) -> str:
     """A cell as CSV text: formula-like text neutralised, numbers in the dialect's decimal."""
-    value = neutralise(value)
+    # Most cells are plain text, empty or whole numbers: answered first, without the
+    # general conversions (an acknowledgement of 100,000 lines has a million cells).
+    cls = value.__class__
+    if cls is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value  # type: ignore[union-attr]
     if value is None:
         return ""
+    if cls is int:
+        return str(value)
+    value = neutralise(value)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Decimal | float):
