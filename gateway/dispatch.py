@@ -25,7 +25,8 @@ log = logging.getLogger("gateway.dispatch")
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so that readers see nothing or everything."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    # A per-process temporary name: two workers never write through the same one.
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -77,7 +78,9 @@ def dispatch_pending(
         pending = list(s.scalars(q.order_by(OutgoingMessage.id)))
     for mid in pending:
         with sessions.begin() as s:
-            msg = s.get(OutgoingMessage, mid)
+            # Row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): of two
+            # workers dispatching the same message, the second sees it sent.
+            msg = s.get(OutgoingMessage, mid, with_for_update=True)
             if msg is None or msg.sent_at is not None:
                 continue  # another worker got there first
             path = deliver(msg)

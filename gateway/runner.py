@@ -325,12 +325,21 @@ def run_once(
     settle: float = DEFAULT_SETTLE,
     on_file: Callable[[str, str], None] | None = None,
 ) -> list[FileOutcome]:
-    """Recover, then process every ready file of every partner inbox once."""
+    """Recover, then process every ready file of every partner inbox once.
+
+    Folder partners first, then SFTP partners (two polls a settle time apart), then
+    the ERP status feed — so a status change in the same run can find its order.
+    """
+    from gateway.erp_feed import scan_feed
+    from gateway.sftp_intake import poll_sftp_once
+
     outcomes = recover(ws)
     for pid, partner in ws.config.partners.items():
         if partner.channel != "folder":
             continue
         outcomes += scan_partner(ws, pid, settle=settle, on_file=on_file)
+    outcomes += poll_sftp_once(ws)
+    outcomes += scan_feed(ws, settle=settle)
     return outcomes
 
 

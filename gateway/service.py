@@ -22,9 +22,12 @@ import signal
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
+from gateway.digest import due_digests, send_digest
+from gateway.erp_feed import scan_feed
 from gateway.inbox import DEFAULT_GRACE, DEFAULT_SETTLE, InboxTracker
 from gateway.inotify import Inotify, Kind, open_inotify
 from gateway.runner import (
@@ -35,6 +38,7 @@ from gateway.runner import (
     readiness,
     recover_partner,
 )
+from gateway.sftp_intake import SftpWorker, sftp_partners
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.service")
@@ -82,6 +86,7 @@ class Service:
         self._inotify: Inotify | None = None
         self._backoff = 0.0
         self.processed = 0
+        self.sftp_workers = [SftpWorker(ws, pid) for pid in sftp_partners(ws)]
 
     # --- stopping ----------------------------------------------------------------------
     def stop(self, why: str = "stop requested") -> None:
@@ -109,6 +114,8 @@ class Service:
             self.options.grace,
             "yes" if self._inotify else "no",
         )
+        for worker in self.sftp_workers:
+            worker.start()
         next_tick = time.monotonic()
         try:
             while not self._stopping:
@@ -136,6 +143,13 @@ class Service:
                 self._count(out.outcome)
         dispatch_unsent(self.ws, older_than=UNSENT_AGE)
         self._dirty.update(self.partners)
+        if self._stopping:
+            return
+        for out in scan_feed(self.ws, settle=self.options.settle):
+            self._count(out.outcome)
+        now = datetime.now()
+        for pid in due_digests(self.ws, now):
+            send_digest(self.ws, pid, now)
 
     def _scan_due(self) -> None:
         now = time.monotonic()
@@ -226,6 +240,10 @@ class Service:
                 self._dirty.add(pid)
 
     def close(self) -> None:
+        for worker in self.sftp_workers:
+            worker.stop()
+        for worker in self.sftp_workers:
+            worker.join(timeout=5)
         if self._inotify is not None:
             self._inotify.close()
             self._inotify = None

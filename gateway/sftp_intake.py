@@ -14,6 +14,8 @@ channel never uploads a name whose bytes are already there — so a reply is nev
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from sqlalchemy import select
 from gateway.channels.sftp import SftpChannel
 from gateway.channels.sftp_errors import RemoteFileMissing, SftpError
 from gateway.channels.sftp_settings import SftpSettings
+from gateway.inbox import hold
 from gateway.intake import FileOutcome, known_file, process_file
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
@@ -67,16 +70,30 @@ class SftpIntake:
         folder.mkdir(parents=True, exist_ok=True)
         local = folder / rf.name
         if local.exists():
-            # Downloaded before a crash and not finished: recovery processes it first.
-            process_file(self.ws, self.partner_id, local)
-        got = self.channel.download_with_sha256(rf, local)
+            # Downloaded before a crash and not finished: finish it first (unless a live
+            # worker holds it; then it is that worker's).
+            held = hold(local)
+            if held is None:
+                return None
+            with held:
+                process_file(self.ws, self.partner_id, local)
+        # Downloaded under a dot-name (invisible to recovery sweeps), locked, then given
+        # its name: no one ever sees a partial download in .processing/.
+        partial = folder / f".{rf.name}.sftp"
+        got = self.channel.download_with_sha256(rf, partial)
         known = known_file(self.ws, self.partner_id, got.sha256)
         if known is not None and known.name == rf.name and known.archived_to is not None:
-            local.unlink(missing_ok=True)  # committed before a crash: only the remote move is left
+            partial.unlink(missing_ok=True)  # committed before a crash: only the remote move is left
             self._archive(rf)
             log.info("remote file already processed partner=%s file=%s", self.partner_id, rf.name)
             return None
-        outcome = process_file(self.ws, self.partner_id, local)
+        held = hold(partial)
+        partial.rename(local)
+        try:
+            outcome = process_file(self.ws, self.partner_id, local)
+        finally:
+            if held is not None:
+                held.release()
         self._archive(rf)
         return outcome
 
@@ -118,3 +135,45 @@ def sftp_partners(ws: Workspace) -> list[str]:
 
 def known_hosts_path(ws: Workspace) -> Path:
     return ws.known_hosts
+
+
+class SftpWorker(threading.Thread):
+    """Polls one SFTP partner on its own thread, so a hung server holds up no one else."""
+
+    def __init__(self, ws: Workspace, partner_id: str) -> None:
+        super().__init__(name=f"sftp-{partner_id}", daemon=True)
+        self.ws = ws
+        self.partner_id = partner_id
+        self._halt = threading.Event()
+        self.polls = 0
+
+    def stop(self) -> None:
+        self._halt.set()
+
+    def run(self) -> None:
+        intake = SftpIntake(self.ws, self.partner_id)
+        interval = intake.settings.poll_interval
+        try:
+            while not self._halt.is_set():
+                try:
+                    intake.poll_once()
+                except Exception:  # noqa: BLE001 — one partner's trouble must not end the thread
+                    log.exception("sftp poll failed partner=%s", self.partner_id)
+                self.polls += 1
+                self._halt.wait(interval)
+        finally:
+            intake.close()
+
+
+def poll_sftp_once(ws: Workspace) -> list[FileOutcome]:
+    """``run --once`` for SFTP partners: two polls a settle time apart, then done."""
+    outcomes: list[FileOutcome] = []
+    for pid in sftp_partners(ws):
+        intake = SftpIntake(ws, pid)
+        try:
+            intake.poll_once()
+            time.sleep(intake.settings.settle_seconds)
+            outcomes += intake.poll_once()
+        finally:
+            intake.close()
+    return outcomes

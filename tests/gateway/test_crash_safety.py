@@ -65,6 +65,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_applies_nothing_twice(sqlit
     assert kills >= 20
 
     with Gateway(ws.root, "--interval", "1", log=log) as gw:
+        gw.wait_started()
         assert wait_for(
             lambda: len(archived(ws, "shop")) >= FILES and len(replies(ws, "shop")) >= FILES,
             120,

@@ -30,7 +30,7 @@ known_hosts = "{server.known_hosts}"
 name = "Remote ERP over SFTP"
 channel = "sftp"
 grants = [{{ customer = "C1", site = "S1" }}]
-sftp = {{ host = "{server.host}", port = {server.port}, user = "{A}", key_file = "{key}", settle_seconds = 0, timeout = 2, retry_attempts = 2, retry_backoff = 0.1 }}
+sftp = {{ host = "{server.host}", port = {server.port}, user = "{A}", key_file = "{key}", settle_seconds = 0, poll_interval = 0.5, timeout = 2, retry_attempts = 2, retry_backoff = 0.1 }}
 
 [partners.shop]
 name = "Folder partner"
@@ -154,3 +154,24 @@ def test_sftp_partner_without_settings_is_a_config_error(tmp_path):
     path.write_text('[partners.r]\nname = "R"\nchannel = "sftp"\n')
     with pytest.raises(ConfigError, match="partners.r"):
         load_config(path)
+
+
+def test_running_gateway_serves_sftp_and_folder_partners_side_by_side(sshd, ws):
+    from tests.gateway.daemon import Gateway, drop_renamed, wait_for
+
+    with Gateway(ws.root, "--interval", "1") as gw:
+        gw.wait_started()
+        upload(sshd, "po-9.csv", order("PO-SFTP"))
+        drop_renamed(ws.inbox("shop"), "local.csv", order("PO-FOLDER"))
+        assert wait_for(lambda: len(remote(sshd, "out")) == 1, timeout=60), gw.log_text()
+        assert wait_for(lambda: len(list_orders(ws)) == 2, timeout=30), gw.log_text()
+        assert gw.terminate() == 0
+    assert sorted(o["order_number"] for o in list_orders(ws)) == ["PO-FOLDER", "PO-SFTP"]
+    assert remote(sshd, "archive") == ["po-9.csv"]
+
+
+def test_run_once_takes_sftp_files_too(sshd, ws):
+    upload(sshd, "po-10.csv", order("PO-ONCE"))
+    outcomes = run_once(ws, settle=0)
+    assert [o.outcome for o in outcomes] == ["processed"]
+    assert remote(sshd, "archive") == ["po-10.csv"] and len(remote(sshd, "out")) == 1
