@@ -21,6 +21,9 @@ from gateway.store.models import OutgoingMessage
 
 log = logging.getLogger("gateway.dispatch")
 
+#: Messages written per transaction
+BATCH = 100
+
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so that readers see nothing or everything."""
@@ -68,29 +71,36 @@ def dispatch_pending(
     ids: Iterable[int] | None = None,
 ) -> list[Path]:
     """Write every unsent message (optionally of one partner or these ids); mark each sent."""
+    if ids is None:
+        with sessions() as s:
+            q = select(OutgoingMessage.id).where(OutgoingMessage.sent_at.is_(None))
+            if partner is not None:
+                q = q.where(OutgoingMessage.partner == partner)
+            pending = list(s.scalars(q.order_by(OutgoingMessage.id)))
+    else:
+        pending = sorted(ids)
     written: list[Path] = []
-    with sessions() as s:
-        q = select(OutgoingMessage.id).where(OutgoingMessage.sent_at.is_(None))
-        if partner is not None:
-            q = q.where(OutgoingMessage.partner == partner)
-        if ids is not None:
-            q = q.where(OutgoingMessage.id.in_(list(ids)))
-        pending = list(s.scalars(q.order_by(OutgoingMessage.id)))
-    for mid in pending:
+    for start in range(0, len(pending), BATCH):
+        chunk = pending[start : start + BATCH]
+        # One transaction per batch; rows locked (PostgreSQL; SQLite's BEGIN IMMEDIATE
+        # already serialises): of two workers dispatching a message, the second sees it
+        # sent. A crash mid-batch leaves files whose bytes deliver() recognises.
         with sessions.begin() as s:
-            # Row lock (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises): of two
-            # workers dispatching the same message, the second sees it sent.
-            msg = s.get(OutgoingMessage, mid, with_for_update=True)
-            if msg is None or msg.sent_at is not None:
-                continue  # another worker got there first
-            path = deliver(msg)
-            msg.sent_at = datetime.now(UTC)
-            log.info(
-                "reply written partner=%s file=%s kind=%s to=%s",
-                msg.partner,
-                msg.filename,
-                msg.kind,
-                path,
+            messages = s.scalars(
+                select(OutgoingMessage)
+                .where(OutgoingMessage.id.in_(chunk), OutgoingMessage.sent_at.is_(None))
+                .order_by(OutgoingMessage.id)
+                .with_for_update()
             )
-            written.append(path)
+            for msg in messages:
+                path = deliver(msg)
+                msg.sent_at = datetime.now(UTC)
+                log.info(
+                    "reply written partner=%s file=%s kind=%s to=%s",
+                    msg.partner,
+                    msg.filename,
+                    msg.kind,
+                    path,
+                )
+                written.append(path)
     return written

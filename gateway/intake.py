@@ -186,7 +186,7 @@ def known_file(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
 
 
 def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFile) -> FileOutcome:
-    if known.name == path.name and known.archived_to is None:
+    if _unfinished(known, path):
         # Committed before a crash but not finished: send what is unsent, then archive.
         replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, known.id))
         moved = _finish(ws, partner_id, path, known)
@@ -223,16 +223,29 @@ def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
 
 
 def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) -> Path:
-    now = _now()
+    """Archive (or quarantine) the original; record where, unless it went where planned."""
+    planned = Path(inbound.archived_to) if inbound.archived_to else None
     if inbound.outcome == "failed":
         moved = quarantine(ws, partner_id, path, inbound.reason or "failed")
+    elif planned is not None and not planned.exists():
+        planned.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(path), str(planned))
+        fsync_dir(planned.parent)
+        return planned
     else:
-        moved = archive(ws, partner_id, path, now)
+        moved = archive(ws, partner_id, path, _now())
     with ws.sessions.begin() as s:
         row = s.get(InboundFile, inbound.id)
         assert row is not None
         row.archived_to = str(moved)
     return moved
+
+
+def _unfinished(known: InboundFile, path: Path) -> bool:
+    """Committed, but its original was never moved: a crash between commit and archive."""
+    if known.name != path.name:
+        return False
+    return known.archived_to is None or not Path(known.archived_to).exists()
 
 
 def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str) -> FileOutcome:
@@ -300,7 +313,10 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
             queue_rejection_report(ctx, stored)
         if not read.documents and read.reason:
             inbound.reason = read.reason
-    replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, inbound.id))
+        # Where the original will go, decided in the same transaction: finishing the
+        # file then needs no second one (recovery checks that path for the file).
+        inbound.archived_to = str(_free_name(ws.archive_dir(partner_id, now), path.name))
+    replies = dispatch_pending(ws.sessions, ids=[m.id for m in ctx.queued])
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,
@@ -327,20 +343,20 @@ def _failed(
     with ws.sessions.begin() as s:
         s.add(inbound)
         s.flush()
-        ReplyContext(
+        error = ReplyContext(
             ws=ws,
             session=s,
             partner_id=partner_id,
             partner=ws.partner(partner_id),
             inbound=inbound,
-            source=None,
+            source=None,  # type: ignore[arg-type]
             now=inbound.received_at,
-        ).queue(  # type: ignore[arg-type]
+        ).queue(
             "file_error",
             f"ERROR_{Path(path.name).stem}_{inbound.id}.txt",
             _error_text(path.name, reason, ws.partner(partner_id).language),
         )
-    replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, inbound.id))
+    replies = dispatch_pending(ws.sessions, ids=[error.id])
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,

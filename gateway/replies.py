@@ -7,7 +7,7 @@ it answers were committed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -134,6 +134,8 @@ class ReplyContext:
     now: datetime
     #: The reader's result (CSV dialect, EDI interchange reports…)
     read_result: object | None = None
+    #: Messages queued through this context, to dispatch right after the commit
+    queued: list[OutgoingMessage] = field(default_factory=list)
 
     @property
     def stem(self) -> str:
@@ -165,6 +167,7 @@ class ReplyContext:
             created_at=self.now,
         )
         self.session.add(msg)
+        self.queued.append(msg)
         return msg
 
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -200,6 +201,7 @@ _BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)
 def normalise_header(text: str) -> str:
     """The comparison key of a header: no accents, case, punctuation, notes or plural s.
 
