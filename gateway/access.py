@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gateway.catalog import catalog_version
 from gateway.config import PartnerConfig
 from gateway.reasons import ReasonCode
 from gateway.store.models import Customer, Grant, Site
@@ -30,19 +31,31 @@ class Who:
         return self.reason is None
 
 
+_GRANTS: dict[tuple[str, str, int], frozenset[tuple[str, str]]] = {}
+
+
 def partner_grants(
     session: Session, partner_id: str, partner: PartnerConfig
 ) -> set[tuple[str, str]]:
-    """(customer code, site code) pairs, from the TOML and from imported grants."""
-    pairs = {(g.customer, g.site) for g in partner.grants}
-    rows = session.execute(
-        select(Customer.code, Site.code)
-        .join(Grant, Grant.customer_id == Customer.id)
-        .join(Site, Site.id == Grant.site_id)
-        .where(Grant.partner == partner_id)
-    )
-    pairs.update((c, s) for c, s in rows)
-    return pairs
+    """(customer code, site code) pairs, from the TOML and from imported grants.
+
+    Imported grants are cached per master-data version (every import bumps it), since
+    every file of a partner asks for the same set.
+    """
+    key = (str(session.get_bind().url), partner_id, catalog_version(session))
+    imported = _GRANTS.get(key)
+    if imported is None:
+        rows = session.execute(
+            select(Customer.code, Site.code)
+            .join(Grant, Grant.customer_id == Customer.id)
+            .join(Site, Site.id == Grant.site_id)
+            .where(Grant.partner == partner_id)
+        )
+        imported = frozenset((c, s) for c, s in rows)
+        if len(_GRANTS) > 256:
+            _GRANTS.clear()
+        _GRANTS[key] = imported
+    return {(g.customer, g.site) for g in partner.grants} | imported
 
 
 def _find(
@@ -51,7 +64,9 @@ def _find(
     text = text.strip()
     if not text:
         return None
-    hit = session.scalar(select(model).where(func.upper(model.code) == text.upper()))
+    hit = session.scalar(select(model).where(model.code == text))  # the usual case, indexed
+    if hit is None:
+        hit = session.scalar(select(model).where(func.upper(model.code) == text.upper()))
     if hit is None and text.isdigit():
         hit = session.scalar(select(model).where(model.gln == text))
     if hit is None:

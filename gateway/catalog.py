@@ -41,9 +41,7 @@ class ProductInfo:
         return f"{self.sku} {self.name}"
 
 
-_ASCII_KEY = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not c.isalnum()}
-)
+_ASCII_KEY = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 
 def name_key(text: str) -> str:

@@ -497,8 +497,8 @@ def demo(
     )
 
 
-from gateway import cli_lifecycle  # noqa: E402,F401
-from gateway import cli_sftp  # noqa: E402,F401
+# Command groups living in their own modules register themselves on import.
+from gateway import cli_lifecycle, cli_sftp  # noqa: E402,F401,I001
 
 
 @app.command()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from gateway.dispatch import dispatch_pending, fsync_dir
 from gateway.evaluate import evaluate_document
@@ -165,16 +166,38 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     sha = hashlib.sha256(data).hexdigest()
 
     for attempt in range(2):
-        known = known_file(ws, partner_id, sha)
-        if known is not None:
-            return _already_known(ws, partner_id, path, known)
         try:
             return _first_time(ws, partner_id, path, data, sha)
+        except _AlreadyKnown as seen:
+            return _already_known(ws, partner_id, path, seen.known)
         except IntegrityError:
-            # Another worker recorded the same file or order number in between: look again.
+            # Another worker recorded the same order number in between: look again.
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+class _AlreadyKnown(Exception):
+    def __init__(self, known: InboundFile) -> None:
+        self.known = known
+
+
+def _record_inbound(s: Session, inbound: InboundFile) -> None:
+    """Add the inbound-file record, or stop with the one these bytes already have.
+
+    Looked up inside the file's own write transaction (SQLite: BEGIN IMMEDIATE;
+    PostgreSQL: the unique constraint), so of two workers only one records the file.
+    """
+    known = s.scalar(
+        select(InboundFile).where(
+            InboundFile.partner == inbound.partner, InboundFile.sha256 == inbound.sha256
+        )
+    )
+    if known is not None:
+        s.expunge(known)  # keep its loaded state through the rollback that follows
+        raise _AlreadyKnown(known)
+    s.add(inbound)
+    s.flush()
 
 
 def known_file(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
@@ -272,10 +295,15 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         return _failed(ws, partner_id, path, inbound, reason, None)
     inbound.format = read.format.value
 
+    # Resolve and check first, reading only: on SQLite several workers can do this at
+    # once; only storing takes the write lock.
+    with ws.read_sessions() as r:
+        evaluated = [
+            evaluate_document(r, doc, partner_id, partner, profile) for doc in read.documents
+        ]
     summaries: list[OrderSummary] = []
     with ws.sessions.begin() as s:
-        s.add(inbound)
-        s.flush()
+        _record_inbound(s, inbound)
         ctx = ReplyContext(
             ws=ws,
             session=s,
@@ -287,8 +315,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
             read_result=read.result,
         )
         stored = []
-        for doc in read.documents:
-            ev = evaluate_document(s, doc, partner_id, partner, profile)
+        for ev in evaluated:
             so = store_order(
                 s, ev, partner_id=partner_id, partner=partner, inbound_file_id=inbound.id, now=now
             )
@@ -341,8 +368,7 @@ def _failed(
 ) -> FileOutcome:
     inbound.outcome, inbound.reason, inbound.format = "failed", reason, fmt
     with ws.sessions.begin() as s:
-        s.add(inbound)
-        s.flush()
+        _record_inbound(s, inbound)
         error = ReplyContext(
             ws=ws,
             session=s,

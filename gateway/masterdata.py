@@ -48,7 +48,6 @@ from parsers import gtin
 MAX_ERRORS_SHOWN = 50
 
 
-
 class Kind(StrEnum):
     PRODUCTS = "products"
     BARCODES = "barcodes"
@@ -375,8 +374,8 @@ def import_file(
     conn = session.connection()
     handler = _HANDLERS[kind]
     handler(session, conn, rows, report, say)
-    if kind in (Kind.PRODUCTS, Kind.BARCODES, Kind.ASSORTMENTS, Kind.CUSTOMER_REFS):
-        bump_catalog_version(session)
+    # Every import bumps the master-data version: caches (fuzzy name index, grants) key on it.
+    bump_catalog_version(session)
     return report
 
 

@@ -161,7 +161,7 @@ def resolve_line(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Resol
 
     if found:
         how, product, pack, col, value = found[0]
-        for other_how, other, _, other_col, other_value in found[1:]:
+        for _how, other, _, other_col, other_value in found[1:]:
             if other.id != product.id:
                 return Resolution(
                     reason=ReasonCode.IDENTIFIER_CONFLICT,

@@ -82,8 +82,10 @@ class SftpIntake:
         partial = folder / f".{rf.name}.sftp"
         got = self.channel.download_with_sha256(rf, partial)
         known = known_file(self.ws, self.partner_id, got.sha256)
-        if known is not None and known.name == rf.name and known.archived_to is not None:
-            partial.unlink(missing_ok=True)  # committed before a crash: only the remote move is left
+        if known is not None and known.name == rf.name:
+            # Committed before a crash (its local copy was finished above): only the
+            # remote move is left.
+            partial.unlink(missing_ok=True)
             self._archive(rf)
             log.info("remote file already processed partner=%s file=%s", self.partner_id, rf.name)
             return None

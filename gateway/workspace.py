@@ -16,7 +16,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import CONFIG_NAME, GatewayConfig, PartnerConfig, load_config
-from gateway.store.database import create_schema, make_engine, session_factory, sqlite_url
+from gateway.store.database import (
+    create_schema,
+    make_engine,
+    read_session_factory,
+    session_factory,
+    sqlite_url,
+)
 
 ENV_HOME = "ORDER_GATEWAY_HOME"
 DB_NAME = "gateway.sqlite"
@@ -102,6 +108,11 @@ class Workspace:
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
         return session_factory(self.engine)
+
+    @cached_property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """For reads only (resolution, listings): no write lock on SQLite."""
+        return read_session_factory(self.engine)
 
     def close(self) -> None:
         if self._engine is not None:

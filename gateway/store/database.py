@@ -14,6 +14,10 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+#: Execution option marking a connection as read-only work (SQLite: deferred BEGIN)
+READ_ONLY = "gateway_read_only"
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
@@ -37,7 +41,10 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn) -> None:  # noqa: ANN001
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Read-only work (resolving an order against the catalog) asks for a deferred
+            # BEGIN so that several workers can do it while one of them writes.
+            deferred = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -49,3 +56,8 @@ def create_schema(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite they do not take the write lock."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)

@@ -14,7 +14,7 @@ import pytest
 from gateway.queries import list_orders
 from gateway.runner import process_external
 from parsers import edifact, x12
-from tests.gateway.conftest import CONFIG, COFFEE, build_workspace
+from tests.gateway.conftest import COFFEE, CONFIG, build_workspace
 from tests.gateway.lifecycle_support import edifact_order, x12_order
 
 TWO_EDI_PARTNERS = (

@@ -30,7 +30,17 @@ known_hosts = "{server.known_hosts}"
 name = "Remote ERP over SFTP"
 channel = "sftp"
 grants = [{{ customer = "C1", site = "S1" }}]
-sftp = {{ host = "{server.host}", port = {server.port}, user = "{A}", key_file = "{key}", settle_seconds = 0, poll_interval = 0.5, timeout = 2, retry_attempts = 2, retry_backoff = 0.1 }}
+
+[partners.remote.sftp]
+host = "{server.host}"
+port = {server.port}
+user = "{A}"
+key_file = "{key}"
+settle_seconds = 0
+poll_interval = 0.5
+timeout = 2
+retry_attempts = 2
+retry_backoff = 0.1
 
 [partners.shop]
 name = "Folder partner"
