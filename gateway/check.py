@@ -19,6 +19,10 @@ from parsers.document import LineStatus, OrderLine
 COUNTABLE_UNITS = {"EA", "PCE", "PCS", "PC", "UN", "U", "UNIT", "C62", "CS", "CT", "BX", "PK"}
 
 
+#: Quantities and prices are stored as NUMERIC(18, 4): anything this large is a typo
+MAX_AMOUNT = Decimal(10) ** 13
+
+
 @dataclass(slots=True)
 class LineDecision:
     outcome: LineStatus
@@ -55,6 +59,16 @@ def check_line(
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.MISSING_QUANTITY, fields=info)
     qty = ordered * res.pack_qty
     info["value"] = _plain(ordered)
+    if abs(qty) >= MAX_AMOUNT or (
+        line.unit_price is not None and abs(line.unit_price) >= MAX_AMOUNT
+    ):
+        # Beyond what an order line can mean (and what the store's numbers hold).
+        what = "quantity" if abs(qty) >= MAX_AMOUNT else "unit price"
+        info["detail"] = (
+            f"{what} {_plain(qty if what == 'quantity' else line.unit_price)} is too large"
+        )
+        info["detail"] += f" (at most {MAX_AMOUNT - 1:,})"
+        return LineDecision(LineStatus.REJECTED, reason=ReasonCode.INVALID_VALUE, fields=info)
     if qty <= 0:
         return LineDecision(
             LineStatus.REJECTED, qty, reason=ReasonCode.NON_POSITIVE_QUANTITY, fields=info

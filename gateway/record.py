@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from gateway.check import MAX_AMOUNT
 from gateway.config import PartnerConfig
 from gateway.evaluate import EvaluatedOrder
 from gateway.lifecycle import LIVE, OrderStatus, check_transition
@@ -132,11 +134,11 @@ def store_order(
             "description": r.line.name or r.product_name,
             "product_id": r.product_id,
             "sku": r.sku,
-            "ordered_quantity": r.line.quantity,
+            "ordered_quantity": _storable(r.line.quantity),
             "ordered_unit": r.line.unit or r.unit,
             "quantity": r.quantity,
             "confirmed_quantity": r.confirmed if r.outcome is not LineStatus.REJECTED else None,
-            "unit_price": r.line.unit_price,
+            "unit_price": _storable(r.line.unit_price),
             # str(member), not member.value: enum's value property is slow in a 100k loop
             "outcome": str(r.outcome),
             "reason_code": str(r.reason) if r.reason else None,
@@ -211,6 +213,12 @@ def _record_replacement(
         "to_status": OrderStatus.CANCELLED.value, "actor": actor,
         "reason": f"replaced by #{order.id}", "details": {"replaced_by": order.id},
     })  # fmt: skip
+
+
+def _storable(value: Decimal | None) -> Decimal | None:
+    """A number the store's NUMERIC(18, 4) holds; an absurd one is left out (its line is
+    rejected, and the message quotes it)."""
+    return value if value is None or abs(value) < MAX_AMOUNT else None
 
 
 def _summary(ev: EvaluatedOrder) -> str:

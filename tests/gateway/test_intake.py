@@ -371,3 +371,13 @@ def test_committed_file_left_in_processing_is_finished_not_redone(workspace, dro
     assert len(list_orders(workspace)) == 1
     assert len(list(workspace.outbox("shop").glob("ACK_*"))) == 1
     assert list(workspace.processing("shop").iterdir()) == []
+
+
+def test_absurd_quantity_is_rejected_and_the_file_still_stored(workspace, drop):
+    rows = [["PO-1", COFFEE, "", "", "99999999999999999999999"], ["PO-1", CHEESE, "", "", "1"]]
+    drop(workspace, "shop", "o.csv", order_csv(rows))
+    [outcome] = run(workspace)
+    assert outcome.outcome == "processed"
+    lines = lines_by_no(only_order(workspace))
+    assert lines[1]["reason_code"] == "invalid_value" and "too large" in lines[1]["message"]
+    assert lines[2]["outcome"] == "accepted"

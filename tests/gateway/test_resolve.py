@@ -118,3 +118,9 @@ def test_quantity_rules():
     assert check(SUGAR, "15").reason is ReasonCode.NOT_A_MULTIPLE
     rounded = check(SUGAR, "15", QuantityPolicy.ROUND_UP)
     assert (rounded.outcome, rounded.confirmed) == (LineStatus.ADJUSTED, 20)
+
+
+def test_absurd_quantity_is_refused_not_stored():
+    decision = check(COFFEE, "99999999999999999999999")
+    assert decision.reason is ReasonCode.INVALID_VALUE
+    assert "too large" in decision.fields["detail"]
