@@ -310,28 +310,6 @@ def upsert(
 _SMALL = {str(n): Decimal(n) for n in range(1000)}
 
 
-_SMALL = {str(n): Decimal(n) for n in range(1000)}
-
-
-def _fill(conn: Connection, stage: Table, cols: Sequence[str], rows: list[tuple]) -> None:
-    """Bulk-load ``rows`` into ``stage`` with the driver's fastest path.
-
-    SQLAlchemy's executemany builds a parameter dict per row; for millions of rows the
-    driver's own ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) is several times faster.
-    """
-    dbapi = conn.connection.driver_connection
-    names = ", ".join(cols)
-    if conn.dialect.name == "sqlite":
-        marks = ", ".join("?" for _ in cols)
-        dbapi.cursor().executemany(f"INSERT INTO {stage.name} ({names}) VALUES ({marks})", rows)
-    elif conn.dialect.name == "postgresql":
-        with dbapi.cursor() as cur, cur.copy(f"COPY {stage.name} ({names}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r)
-    else:
-        conn.execute(insert(stage), [dict(zip(cols, r, strict=True)) for r in rows])
-
-
 def _decimal(text: str) -> Decimal:
     if (small := _SMALL.get(text)) is not None:
         return small

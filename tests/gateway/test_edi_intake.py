@@ -15,24 +15,14 @@ from gateway.queries import list_orders
 from gateway.runner import process_external
 from parsers import edifact, x12
 from tests.gateway.conftest import COFFEE, CONFIG, build_workspace
-from tests.gateway.lifecycle_support import edifact_order, x12_order
+from tests.gateway.lifecycle_support import EDI_CONFIG, edifact_order, x12_order
 
 TWO_EDI_PARTNERS = (
-    CONFIG
+    EDI_CONFIG
     + """
-[partners.edi]
-name = "EANCOM buyer"
-edi_ids = ["14:5412345000013"]
-grants = [{ customer = "C1", site = "S1" }]
-
 [partners.other]
 name = "Another EANCOM buyer"
 edi_ids = ["5499999000009"]
-grants = [{ customer = "C1", site = "S1" }]
-
-[partners.x12buyer]
-name = "X12 buyer"
-edi_ids = ["ZZ:NORTHWIND"]
 grants = [{ customer = "C1", site = "S1" }]
 """
 )
