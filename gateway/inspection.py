@@ -34,7 +34,7 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
     except (ParseError, SenderRefused) as exc:
         raise InspectFailed(str(exc)) from None
     orders = []
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         for doc in read.documents:
             ev = evaluate_document(s, doc, partner_id, partner, profile)
             if ev.usable:

@@ -202,7 +202,7 @@ def _record_inbound(s: Session, inbound: InboundFile) -> None:
 
 def known_file(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
     """The inbound file already recorded with these bytes from this partner, if any."""
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         return s.scalar(
             select(InboundFile).where(InboundFile.partner == partner_id, InboundFile.sha256 == sha)
         )
@@ -237,7 +237,7 @@ def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFil
 
 
 def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         return list(
             s.scalars(
                 select(OutgoingMessage.id).where(OutgoingMessage.inbound_file_id == inbound_id)

@@ -105,12 +105,12 @@ def list_orders(
         q = q.where(Order.created_at >= since)
     if until:
         q = q.where(Order.created_at < until)
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         return [order_dict(o) for o in s.scalars(q)]
 
 
 def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         o = s.scalar(
             select(Order)
             .options(selectinload(Order.lines), selectinload(Order.events))

@@ -188,7 +188,7 @@ def _finish_committed(
 def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | None:
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        with ws.sessions() as s:
+        with ws.read_sessions() as s:
             return s.scalar(
                 select(InboundFile).where(
                     InboundFile.partner == partner_id, InboundFile.sha256 == sha
@@ -209,7 +209,7 @@ def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
         ids = None
         if older_than is not None:
             cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
-            with ws.sessions() as s:
+            with ws.read_sessions() as s:
                 ids = list(
                     s.scalars(
                         select(OutgoingMessage.id).where(

@@ -107,7 +107,7 @@ class SftpIntake:
 
     def upload_replies(self) -> int:
         """Upload every reply written locally but not yet uploaded; returns how many."""
-        with self.ws.sessions() as s:
+        with self.ws.read_sessions() as s:
             ids = list(
                 s.scalars(
                     select(OutgoingMessage.id)

@@ -136,7 +136,7 @@ def _read_reason(path: Path, mtime: float) -> LastError:
 def gateway_status(ws: Workspace) -> list[PartnerStatus]:
     """One :class:`PartnerStatus` per configured partner, in configuration order."""
     since = _start_of_today()
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         processed = dict(
             s.execute(
                 select(InboundFile.partner, func.count())

@@ -109,8 +109,10 @@ def build_order(
     lines = doc.lines
     line: OrderLine | None = None
     # Per-line facts that are not OrderLine fields live in locals: this loop runs once
-    # per segment and is the reader's hot path, so the usual shapes of LIN/PIA/IMD/QTY/PRI
-    # are handled inline and everything else goes through the helpers below.
+    # per segment and is the reader's hot path.  A line whose LIN/PIA/IMD/QTY/PRI have
+    # their usual shapes stays *pending* in the p_* locals and is built in one call when
+    # the next LIN comes; the first segment the pending code does not cover turns it
+    # into an OrderLine (``_materialise``) and the general code below reads on from there.
     qty21 = False  # a QTY+21 was read (it beats a QTY+1 fallback)
     price_rank = 9  # 0 = AAA net, 1 = AAB gross
     delivery_rank = 9  # see _DELIVERY_RANK
@@ -119,11 +121,106 @@ def build_order(
     bgm_seen = False
     cnt_lines: str | None = None
     index = -1
+    pending = False
+    p_pos = 0
+    p_ext = p_barcode = p_sref = p_name = p_qtext = None
+    p_qty = p_price = None
+    p_cols: tuple[str, ...] = ()  # columns set so far, in the order they were set
+    shared_columns: dict[tuple[str, ...], dict[str, str]] = {}
+    numbers: dict[str, Decimal | None] = {}  # one parse per distinct text
 
     for chunk in chunks:
         for seg in chunk:
             index += 1
             tag = seg[:3]
+            if pending:
+                if not rel or rel not in seg:
+                    parts = seg.split(elem)
+                    n = len(parts)
+                    if tag == "LIN":
+                        if p_qtext is not None and (p_barcode or p_sref or p_name):
+                            columns = shared_columns.get(p_cols)
+                            if columns is None:
+                                columns = shared_columns[p_cols] = _columns(p_cols)
+                            lines.append(
+                                OrderLine(
+                                    line_no=len(lines) + 1,
+                                    location=Location(line=p_pos, segment="LIN"),
+                                    external_id=p_ext,
+                                    barcode=p_barcode,
+                                    barcode_type="EN" if p_barcode else None,
+                                    supplier_ref=p_sref,
+                                    name=p_name,
+                                    quantity=p_qty,
+                                    quantity_text=p_qtext,
+                                    unit_price=p_price,
+                                    columns=columns,
+                                )
+                            )
+                        else:
+                            line = _materialise(
+                                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
+                                p_price, p_cols,
+                            )  # fmt: skip
+                            _finish_line(line, [])
+                            line = None
+                        pending = False  # the LIN itself is read below
+                    elif tag == "QTY":
+                        if n < 2:
+                            continue
+                        c186 = parts[1].split(comp)
+                        if c186[0] == "21":
+                            if len(c186) == 2 and p_qtext is None:
+                                text = c186[1]
+                                number = numbers.get(text)
+                                if number is None and text.isdigit() and text.isascii():
+                                    number = numbers[text] = Decimal(text)
+                                if number is not None:
+                                    p_qtext, p_qty, qty21 = text, number, True
+                                    p_cols += ("QTY01-2",)
+                                    continue
+                        elif c186[0] != "1" or qty21:
+                            continue  # neither ordered nor fallback quantity
+                    elif tag == "PIA":
+                        if n < 3:
+                            continue
+                        if n == 3:
+                            c212 = parts[2].split(comp)
+                            if len(c212) == 2 and c212[1] == "SA" and c212[0]:
+                                if p_sref is None:
+                                    p_sref = c212[0]
+                                    p_cols += ("PIA02-1",)
+                                continue
+                    elif tag == "IMD":
+                        if n < 4 or p_name is not None:
+                            continue
+                        c273 = parts[3].split(comp)
+                        text = c273[3].strip() if len(c273) > 3 else ""
+                        if len(c273) > 4 and c273[4].strip():
+                            text = f"{text} {c273[4].strip()}".strip()
+                        if text:
+                            p_name = text
+                            p_cols += ("IMD03-4",)
+                        continue
+                    elif tag == "PRI":
+                        if n < 2 or not price_rank:
+                            continue  # nothing beats an AAA price
+                        c509 = parts[1].split(comp)
+                        if c509[0] == "AAA" and len(c509) == 2 and p_price is None:
+                            text = c509[1]
+                            number = numbers.get(text, _UNSEEN)
+                            if number is _UNSEEN:
+                                number = numbers[text] = parse_number(text)
+                            if number is not None:
+                                p_price, price_rank = number, 0
+                                p_cols += ("PRI01-2",)
+                                continue
+                if pending:
+                    line = _materialise(
+                        lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price,
+                        p_cols,
+                    )  # fmt: skip
+                    pending, unknown = False, []
             plain = not rel or rel not in seg
             if plain and tag in _HOT_TAGS:
                 parts = seg.split(elem)
@@ -131,19 +228,22 @@ def build_order(
                 if tag == "LIN":
                     if line is not None:
                         _finish_line(line, unknown)
-                    line = OrderLine(
-                        line_no=len(lines) + 1,
-                        location=Location(line=first_position + index, segment="LIN"),
-                        external_id=parts[1] or None if n > 1 else None,
-                    )
-                    lines.append(line)
-                    qty21, price_rank, delivery_rank, unknown = False, 9, 9, []
+                        line = None
+                    p_pos = first_position + index
+                    p_ext = parts[1] or None if n > 1 else None
+                    p_barcode = p_sref = p_name = p_qtext = p_qty = p_price = None
+                    p_cols = ()
+                    qty21, price_rank, delivery_rank = False, 9, 9
+                    pending = True
                     if n > 3:
                         c212 = parts[3].split(comp)
                         if len(c212) == 2 and c212[1] == "EN" and c212[0]:
-                            line.barcode, line.barcode_type = c212[0], "EN"
-                            line.columns["barcode"] = "LIN03-1"
+                            p_barcode, p_cols = c212[0], ("LIN03-1",)
                         else:
+                            line = _materialise(
+                                lines, p_pos, p_ext, None, None, None, None, None, None, ()
+                            )
+                            pending, unknown = False, []
                             _item_number(line, c212, "LIN03", unknown)
                 elif line is None:
                     continue
@@ -257,6 +357,10 @@ def build_order(
             elif tag == "CNT":
                 if n > 1 and els[1][0] == "2" and len(els[1]) > 1:
                     cnt_lines = els[1][1]
+    if pending:
+        line, unknown = _materialise(
+            lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
+        ), []
     if line is not None:
         _finish_line(line, unknown)
 
@@ -280,6 +384,51 @@ def build_order(
     doc.customer = (buyer.id or buyer.name) if buyer else None
     doc.site = (delivery.id or delivery.name) if delivery else None
     return doc
+
+
+_UNSEEN = object()
+#: column → OrderLine field, for the columns a pending line can set
+_COLUMN_FIELDS = {
+    "LIN03-1": "barcode",
+    "PIA02-1": "supplier_ref",
+    "IMD03-4": "name",
+    "QTY01-2": "quantity",
+    "PRI01-2": "unit_price",
+}
+
+
+def _columns(cols: tuple[str, ...]) -> dict[str, str]:
+    return {_COLUMN_FIELDS[c]: c for c in cols}
+
+
+def _materialise(
+    lines: list[OrderLine],
+    position: int,
+    external_id: str | None,
+    barcode: str | None,
+    supplier_ref: str | None,
+    name: str | None,
+    quantity_text: str | None,
+    quantity: Decimal | None,
+    unit_price: Decimal | None,
+    cols: tuple[str, ...],
+) -> OrderLine:
+    """The pending line as an OrderLine of its own (own ``columns``), appended to ``lines``."""
+    line = OrderLine(
+        line_no=len(lines) + 1,
+        location=Location(line=position, segment="LIN"),
+        external_id=external_id,
+        barcode=barcode,
+        barcode_type="EN" if barcode else None,
+        supplier_ref=supplier_ref,
+        name=name,
+        quantity=quantity,
+        quantity_text=quantity_text,
+        unit_price=unit_price,
+        columns=_columns(cols),
+    )
+    lines.append(line)
+    return line
 
 
 def _name(line: OrderLine, c273: list[str]) -> None:
