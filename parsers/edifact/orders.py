@@ -129,58 +129,105 @@ def build_order(
     shared_columns: dict[tuple[str, ...], dict[str, str]] = {}
     numbers: dict[str, Decimal | None] = {}  # one parse per distinct text
 
+    # Separator-free texts already read as numbers; a segment that is exactly
+    # prefix + such a text is read without splitting it.
+    quantities: dict[str, Decimal] = {}  # QTY+21 digit texts
+    prices: dict[str, Decimal | None] = {}  # PRI+AAA texts
+    if elem.isalnum() or comp.isalnum():
+        qty_prefix = pri_prefix = "\0"  # separators that could be part of a tag: no shortcut
+    else:
+        qty_prefix, pri_prefix = f"QTY{elem}21{comp}", f"PRI{elem}AAA{comp}"
+
     for chunk in chunks:
         for seg in chunk:
             index += 1
             tag = seg[:3]
+            if tag == "LIN" and (not rel or rel not in seg):
+                parts = seg.split(elem)
+                n = len(parts)
+                if pending:
+                    if p_qtext is not None and (p_barcode or p_sref or p_name):
+                        columns = shared_columns.get(p_cols)
+                        if columns is None:
+                            columns = shared_columns[p_cols] = _columns(p_cols)
+                        lines.append(
+                            OrderLine(
+                                line_no=len(lines) + 1,
+                                location=Location(line=p_pos, segment="LIN"),
+                                external_id=p_ext,
+                                barcode=p_barcode,
+                                barcode_type="EN" if p_barcode else None,
+                                supplier_ref=p_sref,
+                                name=p_name,
+                                quantity=p_qty,
+                                quantity_text=p_qtext,
+                                unit_price=p_price,
+                                columns=columns,
+                            )
+                        )
+                    else:
+                        _finish_line(
+                            _materialise(
+                                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
+                                p_price, p_cols,
+                            ),
+                            [],
+                        )  # fmt: skip
+                elif line is not None:
+                    _finish_line(line, unknown)
+                    line = None
+                p_pos = first_position + index
+                p_ext = parts[1] or None if n > 1 else None
+                p_barcode = p_sref = p_name = p_qtext = p_qty = p_price = None
+                p_cols = ()
+                qty21, price_rank, delivery_rank = False, 9, 9
+                pending = True
+                if n > 3:
+                    c212 = parts[3].split(comp)
+                    if len(c212) == 2 and c212[1] == "EN" and c212[0]:
+                        p_barcode, p_cols = c212[0], ("LIN03-1",)
+                    else:
+                        line = _materialise(
+                            lines, p_pos, p_ext, None, None, None, None, None, None, ()
+                        )
+                        pending, unknown = False, []
+                        _item_number(line, c212, "LIN03", unknown)
+                continue
             if pending:
+                if tag == "QTY":
+                    if p_qtext is None and seg.startswith(qty_prefix):
+                        text = seg[7:]
+                        number = quantities.get(text)
+                        if number is not None:
+                            p_qtext, p_qty, qty21 = text, number, True
+                            p_cols += ("QTY01-2",)
+                            continue
+                elif tag == "PRI":
+                    if p_price is None and price_rank and seg.startswith(pri_prefix):
+                        number = prices.get(seg[8:])
+                        if number is not None:
+                            p_price, price_rank = number, 0
+                            p_cols += ("PRI01-2",)
+                            continue
                 if not rel or rel not in seg:
                     parts = seg.split(elem)
                     n = len(parts)
-                    if tag == "LIN":
-                        if p_qtext is not None and (p_barcode or p_sref or p_name):
-                            columns = shared_columns.get(p_cols)
-                            if columns is None:
-                                columns = shared_columns[p_cols] = _columns(p_cols)
-                            lines.append(
-                                OrderLine(
-                                    line_no=len(lines) + 1,
-                                    location=Location(line=p_pos, segment="LIN"),
-                                    external_id=p_ext,
-                                    barcode=p_barcode,
-                                    barcode_type="EN" if p_barcode else None,
-                                    supplier_ref=p_sref,
-                                    name=p_name,
-                                    quantity=p_qty,
-                                    quantity_text=p_qtext,
-                                    unit_price=p_price,
-                                    columns=columns,
-                                )
-                            )
-                        else:
-                            line = _materialise(
-                                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
-                                p_price, p_cols,
-                            )  # fmt: skip
-                            _finish_line(line, [])
-                            line = None
-                        pending = False  # the LIN itself is read below
-                    elif tag == "QTY":
+                    if tag == "QTY":
                         if n < 2:
                             continue
                         c186 = parts[1].split(comp)
                         if c186[0] == "21":
                             if len(c186) == 2 and p_qtext is None:
                                 text = c186[1]
-                                number = numbers.get(text)
-                                if number is None and text.isdigit() and text.isascii():
-                                    number = numbers[text] = Decimal(text)
-                                if number is not None:
+                                if text.isdigit() and text.isascii():
+                                    number = quantities.get(text)
+                                    if number is None:
+                                        number = quantities[text] = Decimal(text)
                                     p_qtext, p_qty, qty21 = text, number, True
                                     p_cols += ("QTY01-2",)
                                     continue
                         elif c186[0] != "1" or qty21:
-                            continue  # neither ordered nor fallback quantity
+                            continue  # neither the ordered nor the fallback quantity
                     elif tag == "PIA":
                         if n < 3:
                             continue
@@ -208,43 +255,23 @@ def build_order(
                         c509 = parts[1].split(comp)
                         if c509[0] == "AAA" and len(c509) == 2 and p_price is None:
                             text = c509[1]
-                            number = numbers.get(text, _UNSEEN)
+                            number = prices.get(text, _UNSEEN)
                             if number is _UNSEEN:
-                                number = numbers[text] = parse_number(text)
+                                number = prices[text] = parse_number(text)
                             if number is not None:
                                 p_price, price_rank = number, 0
                                 p_cols += ("PRI01-2",)
                                 continue
-                if pending:
-                    line = _materialise(
-                        lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price,
-                        p_cols,
-                    )  # fmt: skip
-                    pending, unknown = False, []
+                line = _materialise(
+                    lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
+                )
+                pending, unknown = False, []
             plain = not rel or rel not in seg
             if plain and tag in _HOT_TAGS:
                 parts = seg.split(elem)
                 n = len(parts)
-                if tag == "LIN":
-                    if line is not None:
-                        _finish_line(line, unknown)
-                        line = None
-                    p_pos = first_position + index
-                    p_ext = parts[1] or None if n > 1 else None
-                    p_barcode = p_sref = p_name = p_qtext = p_qty = p_price = None
-                    p_cols = ()
-                    qty21, price_rank, delivery_rank = False, 9, 9
-                    pending = True
-                    if n > 3:
-                        c212 = parts[3].split(comp)
-                        if len(c212) == 2 and c212[1] == "EN" and c212[0]:
-                            p_barcode, p_cols = c212[0], ("LIN03-1",)
-                        else:
-                            line = _materialise(
-                                lines, p_pos, p_ext, None, None, None, None, None, None, ()
-                            )
-                            pending, unknown = False, []
-                            _item_number(line, c212, "LIN03", unknown)
+                if line is None:
+                    continue
                 elif line is None:
                     continue
                 elif tag == "QTY":

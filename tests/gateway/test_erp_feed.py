@@ -134,3 +134,20 @@ def test_a_feed_file_left_claimed_by_a_crash_is_applied_at_the_next_scan(
     [outcome] = scan_feed(ws, settle=0)
     assert outcome.applied == 1 and _status(ws, oid) == "validated"
     assert not (processing / "left.csv").exists()
+
+
+def test_run_once_applies_the_feed_after_the_orders_it_refers_to(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    from gateway.runner import run_once
+
+    ws = sqlite_lifecycle_ws
+    order_file = ws.inbox("shop") / "PO-RUN.csv"
+    order_file.write_bytes(csv_order("PO-RUN", [(COFFEE, 1)]))
+    past = time.time() - 10
+    os.utime(order_file, (past, past))
+    _drop_feed(ws, "validate.csv", b"Client;N\xc2\xb0 commande;Statut\nC1;PO-RUN;validated\n")
+    outcomes = run_once(ws, settle=0)
+    assert [o.outcome for o in outcomes] == ["processed", "processed"]
+    [summary] = outcomes[0].orders
+    assert _status(ws, summary.id) == "validated"
