@@ -71,7 +71,7 @@ def order_response(
     response_lines = [
         ResponseLine(
             line_no=r["line_no"],
-            status=LineStatus(r["outcome"]),
+            status=_LINE_STATUS[r["outcome"]],
             external_id=r["external_id"],
             barcode=r["barcode"],
             sku=r["sku"],
@@ -113,12 +113,16 @@ def order_response(
     )
 
 
+_LINE_STATUS = {str(s): s for s in LineStatus}
+_ONE = Decimal(1)
+
+
 def _dec(v: object) -> Decimal | None:
     """A stored quantity without the storage's trailing zeros: 2.5000 → 2.5, 20.0000 → 20."""
     if v is None:
         return None
-    d = Decimal(str(v))
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+    d = v if v.__class__ is Decimal else Decimal(str(v))
+    return d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
 
 
 @dataclass

@@ -1075,17 +1075,16 @@ def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") ->
                     line.name,
                     line.ordered_quantity,
                     line.confirmed_quantity,
-                    labels[line.status.value],
+                    labels[line.status],  # a StrEnum member is its own value as a key
                     line.reason_code,
                     line.message,
                 ]
             )
-            sheet.styles.append(
-                RowStyle(line.status.value)
-                if line.status.value in RowStyle._value2member_map_
-                else None
-            )
+            sheet.styles.append(_ROW_STYLES.get(line.status))
     return sheet
+
+
+_ROW_STYLES: dict[str, RowStyle] = {str(s): s for s in RowStyle}
 
 
 def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
@@ -1095,7 +1094,7 @@ def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") 
     for response in responses:
         counts = {status: 0 for status in ("accepted", "adjusted", "rejected")}
         for line in response.lines:
-            counts[line.status.value] += 1
+            counts[line.status] += 1
         sheet.rows.append(
             [
                 response.order_number,

@@ -34,7 +34,6 @@ CODECS: dict[str, str] = {
     "UNOY": "utf-8",
 }
 
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
 _LOWER = re.compile(r"[a-z]")
 
 
@@ -57,8 +56,7 @@ def decode(data: bytes, syntax_identifier: str) -> Decoded:
     warnings: list[str] = []
     if declared is None:
         declared = "ascii"
-    non_ascii = _NON_ASCII.search(data)
-    if non_ascii is None:
+    if data.isascii():  # a C scan, several times faster than searching for a high byte
         text = data.decode("ascii")
         if syntax_identifier.upper() == "UNOA" and _LOWER.search(text):
             warnings.append("UNOA declared but lower-case letters used (UNOB repertoire); accepted")

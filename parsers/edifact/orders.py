@@ -272,8 +272,6 @@ def build_order(
                 n = len(parts)
                 if line is None:
                     continue
-                elif line is None:
-                    continue
                 elif tag == "QTY":
                     if n > 1:
                         c186 = parts[1].split(comp)
