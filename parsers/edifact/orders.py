@@ -97,7 +97,8 @@ def build_order(
     """The order in ``chunks`` (lists of consecutive segments, UNH first).
 
     Problems go onto ``message`` and the lines.  ``released=False`` promises that no
-    segment holds the release character (the tokenizer's fast shape).
+    segment holds the release character (the tokenizer's fast shape).  Lines read
+    wholly on the usual path share one ``columns`` dict per layout: treat it as read-only.
     """
     doc = OrderDocument(
         format=SourceFormat.EDIFACT,
@@ -125,22 +126,18 @@ def build_order(
     p_pos = 0
     p_ext = p_barcode = p_sref = p_name = p_qtext = None
     p_qty = p_price = None
-    p_cols: tuple[str, ...] = ()  # columns set so far, in the order they were set
-    shared_columns: dict[tuple[str, ...], dict[str, str]] = {}
-    numbers: dict[str, Decimal | None] = {}  # one parse per distinct text
+    p_cols = ""  # columns set so far, in the order they were set (_COLUMNS letters)
+    shared_columns: dict[str, dict[str, str]] = {}
 
-    # Separator-free texts already read as numbers; a segment that is exactly
-    # prefix + such a text is read without splitting it.
-    quantities: dict[str, Decimal] = {}  # QTY+21 digit texts
-    prices: dict[str, Decimal | None] = {}  # PRI+AAA texts
-    if elem.isalnum() or comp.isalnum():
-        qty_prefix = pri_prefix = "\0"  # separators that could be part of a tag: no shortcut
-    else:
-        qty_prefix, pri_prefix = f"QTY{elem}21{comp}", f"PRI{elem}AAA{comp}"
+    # Whole QTY+21 / PRI+AAA segments already read on the pending path, with what they
+    # gave: orders repeat the same few quantities and prices, and a segment's text alone
+    # decides how it reads, so each distinct one is split and converted once.
+    quantities: dict[str, tuple[str, Decimal]] = {}
+    prices: dict[str, Decimal] = {}
 
     for chunk in chunks:
-        for seg in chunk:
-            index += 1
+        # enumerate counts in C; ``index`` is still the last position after the chunk
+        for index, seg in enumerate(chunk, index + 1):  # noqa: B020
             tag = seg[:3]
             if tag == "LIN" and (not rel or rel not in seg):
                 parts = seg.split(elem)
@@ -179,56 +176,50 @@ def build_order(
                 p_pos = first_position + index
                 p_ext = parts[1] or None if n > 1 else None
                 p_barcode = p_sref = p_name = p_qtext = p_qty = p_price = None
-                p_cols = ()
+                p_cols = ""
                 qty21, price_rank, delivery_rank = False, 9, 9
                 pending = True
                 if n > 3:
                     c212 = parts[3].split(comp)
                     if len(c212) == 2 and c212[1] == "EN" and c212[0]:
-                        p_barcode, p_cols = c212[0], ("LIN03-1",)
+                        p_barcode, p_cols = c212[0], "B"
                     else:
                         line = _materialise(
-                            lines, p_pos, p_ext, None, None, None, None, None, None, ()
+                            lines, p_pos, p_ext, None, None, None, None, None, None, ""
                         )
                         pending, unknown = False, []
                         _item_number(line, c212, "LIN03", unknown)
                 continue
             if pending:
+                # Each branch either reads the segment whole (``continue``) or leaves it
+                # untouched for the general code after _materialise.
                 if tag == "QTY":
-                    if p_qtext is None and seg.startswith(qty_prefix):
-                        text = seg[7:]
-                        number = quantities.get(text)
-                        if number is not None:
-                            p_qtext, p_qty, qty21 = text, number, True
-                            p_cols += ("QTY01-2",)
-                            continue
-                elif tag == "PRI":
-                    if p_price is None and price_rank and seg.startswith(pri_prefix):
-                        number = prices.get(seg[8:])
-                        if number is not None:
-                            p_price, price_rank = number, 0
-                            p_cols += ("PRI01-2",)
-                            continue
-                if not rel or rel not in seg:
-                    parts = seg.split(elem)
-                    n = len(parts)
-                    if tag == "QTY":
-                        if n < 2:
+                    read_before = quantities.get(seg)
+                    if read_before is not None and p_qtext is None:
+                        p_qtext, p_qty = read_before
+                        qty21 = True
+                        p_cols += "Q"
+                        continue
+                    if not rel or rel not in seg:
+                        parts = seg.split(elem)
+                        if len(parts) < 2:
                             continue
                         c186 = parts[1].split(comp)
                         if c186[0] == "21":
                             if len(c186) == 2 and p_qtext is None:
                                 text = c186[1]
                                 if text.isdigit() and text.isascii():
-                                    number = quantities.get(text)
-                                    if number is None:
-                                        number = quantities[text] = Decimal(text)
+                                    number = Decimal(text)
+                                    quantities[seg] = (text, number)
                                     p_qtext, p_qty, qty21 = text, number, True
-                                    p_cols += ("QTY01-2",)
+                                    p_cols += "Q"
                                     continue
                         elif c186[0] != "1" or qty21:
                             continue  # neither the ordered nor the fallback quantity
-                    elif tag == "PIA":
+                elif tag == "PIA":
+                    if not rel or rel not in seg:
+                        parts = seg.split(elem)
+                        n = len(parts)
                         if n < 3:
                             continue
                         if n == 3:
@@ -236,10 +227,14 @@ def build_order(
                             if len(c212) == 2 and c212[1] == "SA" and c212[0]:
                                 if p_sref is None:
                                     p_sref = c212[0]
-                                    p_cols += ("PIA02-1",)
+                                    p_cols += "S"
                                 continue
-                    elif tag == "IMD":
-                        if n < 4 or p_name is not None:
+                elif tag == "IMD":
+                    if not rel or rel not in seg:
+                        if p_name is not None:
+                            continue
+                        parts = seg.split(elem)
+                        if len(parts) < 4:
                             continue
                         c273 = parts[3].split(comp)
                         text = c273[3].strip() if len(c273) > 3 else ""
@@ -247,20 +242,27 @@ def build_order(
                             text = f"{text} {c273[4].strip()}".strip()
                         if text:
                             p_name = text
-                            p_cols += ("IMD03-4",)
+                            p_cols += "N"
                         continue
-                    elif tag == "PRI":
-                        if n < 2 or not price_rank:
-                            continue  # nothing beats an AAA price
+                elif tag == "PRI":
+                    if not price_rank:
+                        continue  # nothing beats an AAA price
+                    number = prices.get(seg)
+                    if number is not None:
+                        p_price, price_rank = number, 0
+                        p_cols += "P"
+                        continue
+                    if not rel or rel not in seg:
+                        parts = seg.split(elem)
+                        if len(parts) < 2:
+                            continue
                         c509 = parts[1].split(comp)
                         if c509[0] == "AAA" and len(c509) == 2 and p_price is None:
-                            text = c509[1]
-                            number = prices.get(text, _UNSEEN)
-                            if number is _UNSEEN:
-                                number = prices[text] = parse_number(text)
+                            number = parse_number(c509[1])
                             if number is not None:
+                                prices[seg] = number
                                 p_price, price_rank = number, 0
-                                p_cols += ("PRI01-2",)
+                                p_cols += "P"
                                 continue
                 line = _materialise(
                     lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
@@ -383,9 +385,12 @@ def build_order(
                 if n > 1 and els[1][0] == "2" and len(els[1]) > 1:
                     cnt_lines = els[1][1]
     if pending:
-        line, unknown = _materialise(
-            lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
-        ), []
+        line, unknown = (
+            _materialise(
+                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
+            ),
+            [],
+        )
     if line is not None:
         _finish_line(line, unknown)
 
@@ -411,19 +416,18 @@ def build_order(
     return doc
 
 
-_UNSEEN = object()
-#: column → OrderLine field, for the columns a pending line can set
-_COLUMN_FIELDS = {
-    "LIN03-1": "barcode",
-    "PIA02-1": "supplier_ref",
-    "IMD03-4": "name",
-    "QTY01-2": "quantity",
-    "PRI01-2": "unit_price",
+#: The columns a pending line can set, one letter each (a string grows cheaper than a tuple)
+_COLUMNS = {
+    "B": ("barcode", "LIN03-1"),
+    "S": ("supplier_ref", "PIA02-1"),
+    "N": ("name", "IMD03-4"),
+    "Q": ("quantity", "QTY01-2"),
+    "P": ("unit_price", "PRI01-2"),
 }
 
 
-def _columns(cols: tuple[str, ...]) -> dict[str, str]:
-    return {_COLUMN_FIELDS[c]: c for c in cols}
+def _columns(cols: str) -> dict[str, str]:
+    return dict(_COLUMNS[c] for c in cols)
 
 
 def _materialise(
@@ -436,7 +440,7 @@ def _materialise(
     quantity_text: str | None,
     quantity: Decimal | None,
     unit_price: Decimal | None,
-    cols: tuple[str, ...],
+    cols: str,
 ) -> OrderLine:
     """The pending line as an OrderLine of its own (own ``columns``), appended to ``lines``."""
     line = OrderLine(

@@ -125,6 +125,8 @@ def _next_interchange(data: bytes, pos: int, chars: ServiceChars) -> int:
     term = chars.terminator.encode("latin-1")
     release = chars.release.encode("latin-1")
     elem = chars.element.encode("latin-1")
+    if len(term) == 1 and term not in _LAYOUT and not term.isalnum():
+        return _next_header(data, pos, term, release, elem)
     pattern = re.compile(re.escape(term) + rb"[ \t\r\n]*(?=UNA|UNB" + re.escape(elem) + rb")")
     for match in pattern.finditer(data, pos):
         start = match.start()
@@ -135,6 +137,27 @@ def _next_interchange(data: bytes, pos: int, chars: ServiceChars) -> int:
             if run % 2:
                 continue  # a released terminator is data
         return match.start() + len(term)
+    return len(data)
+
+
+def _next_header(data: bytes, pos: int, term: bytes, release: bytes, elem: bytes) -> int:
+    """:func:`_next_interchange` by looking for the rare ``UNA``/``UNB`` first and then
+    back for the terminator, instead of trying every terminator in the file."""
+    header = re.compile(rb"UN(?:A|B" + re.escape(elem) + rb")")
+    for match in header.finditer(data, pos):
+        k = match.start()
+        while k > pos and data[k - 1] in _LAYOUT:
+            k -= 1
+        start = k - 1
+        if start < pos or data[start : start + 1] != term:
+            continue
+        if release:
+            run, k = 0, start - 1
+            while k >= 0 and data[k : k + 1] == release:
+                run, k = run + 1, k - 1
+            if run % 2:
+                continue  # a released terminator is data
+        return start + 1
     return len(data)
 
 
@@ -162,6 +185,10 @@ def _read_interchange(
         una_present=chunk.una_present,
         accept_trailer_errors=accept_trailer_errors,
     )
+    # The walk keeps the text it needs; two more copies of a big interchange would
+    # only raise the peak while its orders are built.
+    del text
+    decoded.text = ""
     report = walked.report
     report.charset = decoded.codec
     report.warnings[:0] = decoded.warnings
