@@ -252,8 +252,9 @@ def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) ->
         moved = quarantine(ws, partner_id, path, inbound.reason or "failed")
     elif planned is not None and not planned.exists():
         planned.parent.mkdir(parents=True, exist_ok=True)
+        # No directory fsync here: a move lost to a power cut leaves the file in
+        # .processing/, and recovery archives it again (its ledger entry says done).
         shutil.move(str(path), str(planned))
-        fsync_dir(planned.parent)
         return planned
     else:
         moved = archive(ws, partner_id, path, _now())
