@@ -258,7 +258,7 @@ def queue_rejection_report(ctx: ReplyContext, stored: list[StoredOrder]) -> None
         return
     headers = REPORT_HEADERS[ctx.partner.language]
     sheet = xlsx_format.Sheet(
-        title="Rejected lines",
+        title="Lignes refusées" if ctx.partner.language == "fr" else "Rejected lines",
         headers=headers,
         rows=rows,
         styles=["rejected"] * len(rows),
