@@ -58,12 +58,39 @@ def partner_grants(
     return {(g.customer, g.site) for g in partner.grants} | imported
 
 
+_PARTIES: dict[tuple[str, int, str, str, str], Customer | Site | None] = {}
+
+
+def _cached(session: Session, model: type[Customer] | type[Site], how: str, text: str, find):  # noqa: ANN001, ANN202
+    """A customer or site look-up, remembered per master-data version (imports bump it).
+
+    Every file of a partner names the same few customers and sites; the instances kept
+    are detached copies, only ever read.
+    """
+    key = (str(session.get_bind().url), catalog_version(session), model.__name__, how, text)
+    if key in _PARTIES:
+        return _PARTIES[key]
+    hit = find()
+    if hit is not None:
+        session.expunge(hit)
+    if len(_PARTIES) > 4096:
+        _PARTIES.clear()
+    _PARTIES[key] = hit
+    return hit
+
+
 def _find(
     session: Session, model: type[Customer] | type[Site], text: str
 ) -> Customer | Site | None:
     text = text.strip()
     if not text:
         return None
+    return _cached(session, model, "find", text, lambda: _find_now(session, model, text))
+
+
+def _find_now(
+    session: Session, model: type[Customer] | type[Site], text: str
+) -> Customer | Site | None:
     hit = session.scalar(select(model).where(model.code == text))  # the usual case, indexed
     if hit is None:
         hit = session.scalar(select(model).where(func.upper(model.code) == text.upper()))
@@ -77,7 +104,10 @@ def _find(
 def _by_gln(
     session: Session, model: type[Customer] | type[Site], gln: str
 ) -> Customer | Site | None:
-    return session.scalar(select(model).where(model.gln == gln.strip()))
+    gln = gln.strip()
+    return _cached(
+        session, model, "gln", gln, lambda: session.scalar(select(model).where(model.gln == gln))
+    )
 
 
 def identify(

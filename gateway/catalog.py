@@ -92,7 +92,9 @@ _NAME_INDEXES: dict[tuple[str, int, int | None], NameIndex] = {}
 
 
 class CatalogLookup:
-    def __init__(self, session: Session, customer_id: int | None) -> None:
+    def __init__(
+        self, session: Session, customer_id: int | None, *, has_assortment: bool | None = None
+    ) -> None:
         self.session = session
         self.customer_id = customer_id
         self._by_gtin: dict[str, tuple[ProductInfo, Decimal]] = {}
@@ -100,7 +102,8 @@ class CatalogLookup:
         self._by_cref: dict[str, ProductInfo] = {}
         self._by_name: dict[str, list[ProductInfo]] = {}
         self._assortment: set[int] | None = None
-        self._applies: bool | None = None
+        #: Whether the customer has an assortment (looked up on first need when not given)
+        self._applies: bool | None = has_assortment
 
     # --- prefetch ------------------------------------------------------------------
     def prefetch(

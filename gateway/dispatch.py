@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.models import OutgoingMessage
@@ -62,6 +62,33 @@ def deliver(message: OutgoingMessage) -> Path:
         return target  # written before a crash, not yet marked: do not write again
     write_atomically(target, message.content)
     return target
+
+
+def dispatch_committed(
+    sessions: sessionmaker[Session], messages: list[OutgoingMessage]
+) -> list[Path]:
+    """Write messages this worker has just committed, then mark them sent in one statement.
+
+    The fast path after each file: the messages are still in memory, and no other worker
+    touches them yet (the periodic resend waits until they are some seconds old), so there
+    is nothing to re-read or lock.
+    """
+    if not messages:
+        return []
+    written = [deliver(m) for m in messages]
+    now = datetime.now(UTC)
+    with sessions.begin() as s:
+        s.execute(
+            update(OutgoingMessage)
+            .where(OutgoingMessage.id.in_([m.id for m in messages]))
+            .where(OutgoingMessage.sent_at.is_(None))
+            .values(sent_at=now)
+        )
+    for m, path in zip(messages, written, strict=True):
+        log.info(
+            "reply written partner=%s file=%s kind=%s to=%s", m.partner, m.filename, m.kind, path
+        )
+    return written
 
 
 def dispatch_pending(

@@ -115,7 +115,7 @@ def evaluate_document(
             message=reason_message(ReasonCode.NO_LINES, lang),
         )
 
-    catalog = CatalogLookup(session, who.customer.id)
+    catalog = CatalogLookup(session, who.customer.id, has_assortment=who.customer.has_assortment)
     catalog.prefetch(
         gtin14s=[g for ln in doc.lines if ln.barcode and (g := gtin14_of(ln.barcode))],
         skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r],

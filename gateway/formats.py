@@ -72,6 +72,7 @@ def queue_format_replies(ctx: ReplyContext, stored: list[StoredOrder], read: Rea
             issued_at=ctx.now,
             language=ctx.partner.language,
             lines=so.lines,
+            parties=(so.customer, so.site),
         )
         for so in stored
     ]

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gateway.dispatch import dispatch_pending, fsync_dir
+from gateway.dispatch import dispatch_committed, dispatch_pending, fsync_dir
 from gateway.evaluate import evaluate_document
 from gateway.formats import ReadOutcome, SenderRefused, queue_format_replies, read_file
 from gateway.mapping import load_mapping
@@ -344,7 +344,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         # Where the original will go, decided in the same transaction: finishing the
         # file then needs no second one (recovery checks that path for the file).
         inbound.archived_to = str(_free_name(ws.archive_dir(partner_id, now), path.name))
-    replies = dispatch_pending(ws.sessions, ids=[m.id for m in ctx.queued])
+    replies = dispatch_committed(ws.sessions, ctx.queued)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,
@@ -383,7 +383,7 @@ def _failed(
             f"ERROR_{Path(path.name).stem}_{inbound.id}.txt",
             _error_text(path.name, reason, ws.partner(partner_id).language),
         )
-    replies = dispatch_pending(ws.sessions, ids=[error.id])
+    replies = dispatch_committed(ws.sessions, [error])
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,

@@ -21,7 +21,7 @@ from gateway.lifecycle import LIVE, OrderStatus, check_transition
 from gateway.reasons import ReasonCode, reason_message
 from gateway.replacement import LineChanges, line_changes, not_replaced_note, replaceable
 from gateway.store.bulk import bulk_insert
-from gateway.store.models import Order, OrderEvent, OrderLine
+from gateway.store.models import Customer, Order, OrderEvent, OrderLine, Site
 from parsers.document import LineStatus
 
 SYSTEM = "system"
@@ -33,6 +33,9 @@ class StoredOrder:
     order: Order
     #: The line rows as inserted (column name → value), in line order
     lines: list[dict[str, Any]]
+    #: The order's customer and site as resolved (read-only copies), for replies
+    customer: Customer | None = None
+    site: Site | None = None
 
     @property
     def accepted(self) -> int:
@@ -187,7 +190,7 @@ def store_order(
     if replaced is not None:
         _record_replacement(events, replaced, order, who_acted, now)
     session.execute(insert(OrderEvent.__table__), events)
-    return StoredOrder(order, rows)
+    return StoredOrder(order, rows, who.customer, who.site)
 
 
 def _cancel_replaced(session: Session, other: Order, now: datetime) -> None:

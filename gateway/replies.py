@@ -61,11 +61,15 @@ def order_response(
     language: str,
     kind: ResponseKind | None = None,
     lines: list[dict[str, Any]] | None = None,
+    parties: tuple[Customer | None, Site | None] | None = None,
 ) -> OrderResponse:
     """The response about ``order`` (lines as stored, or as just inserted)."""
     rows = lines if lines is not None else line_rows(session, order.id)
-    customer = session.get(Customer, order.customer_id) if order.customer_id else None
-    site = session.get(Site, order.site_id) if order.site_id else None
+    if parties is not None:
+        customer, site = parties
+    else:
+        customer = session.get(Customer, order.customer_id) if order.customer_id else None
+        site = session.get(Site, order.site_id) if order.site_id else None
     env = order.envelope or {}
     envelope = Envelope(**{k: env[k] for k in Envelope.__slots__ if k in env})
     response_lines = [

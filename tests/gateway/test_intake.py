@@ -360,7 +360,7 @@ def test_committed_file_left_in_processing_is_finished_not_redone(workspace, dro
     def crash(*_a, **_k):
         raise SystemExit("killed after commit")
 
-    monkeypatch.setattr(intake, "dispatch_pending", crash)
+    monkeypatch.setattr(intake, "dispatch_committed", crash)
     with pytest.raises(SystemExit):
         run(workspace)
     monkeypatch.undo()
