@@ -162,7 +162,8 @@ def store_order(
         tuples = []
         for r in rows:
             values = [r[c] for c in cols]
-            values[at] = json.dumps(values[at], ensure_ascii=False)
+            found = values[at]
+            values[at] = json.dumps(found, ensure_ascii=False) if found else "[]"
             tuples.append(tuple(values))
         bulk_insert(session.connection(), OrderLine.__table__, cols, tuples)
 
