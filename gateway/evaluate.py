@@ -116,18 +116,26 @@ def evaluate_document(
         )
 
     catalog = CatalogLookup(session, who.customer.id, has_assortment=who.customer.has_assortment)
+    # Each distinct barcode validated once (a big order repeats them; a big catalog
+    # makes any bounded cache miss).
+    gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
     catalog.prefetch(
-        gtin14s=[g for ln in doc.lines if ln.barcode and (g := gtin14_of(ln.barcode))],
+        gtin14s=[g for g in gtin_keys.values() if g],
         skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r],
         customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r],
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
     catalog.prefetch(
-        name_keys=[name_key(ln.name) for ln in doc.lines if ln.name and not _by_id(ln, catalog)]
+        name_keys=[
+            name_key(ln.name) for ln in doc.lines if ln.name and not _by_id(ln, catalog, gtin_keys)
+        ]
     )
     names = NameMatcher(catalog)
-    results = [_evaluate_line(ln, catalog, names, who.customer.code, partner) for ln in doc.lines]
+    results = [
+        _evaluate_line(ln, catalog, names, who.customer.code, partner, gtin_keys)
+        for ln in doc.lines
+    ]
     ev = EvaluatedOrder(doc=doc, who=who, lines=results)
     if not ev.usable:
         ev.reason = ReasonCode.NO_USABLE_LINE
@@ -135,8 +143,8 @@ def evaluate_document(
     return ev
 
 
-def _by_id(line: OrderLine, catalog: CatalogLookup) -> bool:
-    if line.barcode and (g := gtin14_of(line.barcode)) and catalog.by_gtin14(g):
+def _by_id(line: OrderLine, catalog: CatalogLookup, gtin_keys: dict[str, str | None]) -> bool:
+    if line.barcode and (g := gtin_keys[line.barcode]) and catalog.by_gtin14(g):
         return True
     refs = (line.supplier_ref, line.customer_ref)
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
@@ -148,6 +156,7 @@ def _evaluate_line(
     names: NameMatcher,
     customer_code: str,
     partner: PartnerConfig,
+    gtin_keys: dict[str, str | None] | None = None,
 ) -> LineResult:
     lang = partner.language
     if line.issues:
@@ -158,7 +167,7 @@ def _evaluate_line(
         )
         return LineResult(line=line, outcome=LineStatus.REJECTED, reason=code, message=text)
 
-    res = resolve_line(line, catalog, names)
+    res = resolve_line(line, catalog, names, gtin_keys)
     if not res.ok:
         assert res.reason is not None
         text = reason_message(

@@ -15,10 +15,10 @@ conflict rather than guessing which one the sender meant.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
@@ -66,11 +66,10 @@ class Resolution:
         return self.product is not None
 
 
-@lru_cache(maxsize=65536)
 def gtin14_of(barcode: str) -> str | None:
     """The GTIN-14 key of a valid barcode, or None when it is not a valid GTIN."""
     try:
-        return gtin.to_gtin14(gtin.validate(barcode))
+        return gtin.validate(barcode).zfill(14)  # to_gtin14 would validate a second time
     except gtin.GtinError:
         return None
 
@@ -103,13 +102,20 @@ def _suggest(names: NameMatcher, line: OrderLine) -> list[str]:
     return [p.label for p, _ in names.nearest(text)]
 
 
-def resolve_line(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Resolution:
+def resolve_line(
+    line: OrderLine,
+    catalog: Catalog,
+    names: NameMatcher,
+    gtin_keys: Mapping[str, str | None] | None = None,
+) -> Resolution:
+    """How ``line`` matches the catalog. ``gtin_keys`` (barcode → GTIN-14 or None) spares
+    re-validating barcodes the caller already validated."""
     found: list[tuple[MatchedBy, ProductInfo, Decimal, str, str]] = []
     failures: list[Resolution] = []
 
     if line.barcode:
         col = line.columns.get("barcode", "barcode")
-        key = gtin14_of(line.barcode)
+        key = gtin_keys[line.barcode] if gtin_keys is not None else gtin14_of(line.barcode)
         if key is None:
             try:
                 gtin.validate(line.barcode)
