@@ -31,10 +31,6 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
-            # A million-product catalog is a few hundred MB: look-ups of a big order touch
-            # pages all over it, so read through a memory map and keep a larger cache.
-            cur.execute("PRAGMA mmap_size=1073741824")
-            cur.execute("PRAGMA cache_size=-65536")
             cur.close()
 
         # pysqlite's own transaction handling defers BEGIN; take the write lock at BEGIN so
