@@ -25,7 +25,7 @@ from gateway.store.models import DigestSent, Order
 from gateway.workspace import Workspace
 from parsers import xlsx as xlsx_format
 from parsers.document import LineStatus
-from parsers.tabular import RowStyle, Sheet
+from parsers.sheets import RowStyle, Sheet
 
 log = logging.getLogger("gateway.digest")
 

@@ -42,8 +42,8 @@ from gateway.transitions import OrderNotFound, TransitionError, apply_transition
 from gateway.workspace import ERP_FEED, PROCESSING, Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
+from parsers.columns import normalise_header
 from parsers.errors import ParseError
-from parsers.tabular import normalise_header
 
 log = logging.getLogger("gateway.erp_feed")
 
@@ -314,7 +314,7 @@ RESULT_HEADERS = ["Rows", "Order", "Order id", "Wanted status", "Result", "From 
 
 
 def _result_csv(results: list[RowResult]) -> bytes:
-    from parsers.tabular import Sheet
+    from parsers.sheets import Sheet
 
     sheet = Sheet(title="Result", headers=list(RESULT_HEADERS))
     for r in sorted(results, key=lambda r: r.rows[0]):

@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gateway.config import ConfigError, _describe
-from parsers.tabular import TabularProfile
+from parsers.columns import TabularProfile
 
 
 class EdiProfile(BaseModel):

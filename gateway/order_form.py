@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from gateway.store.models import AssortmentItem, Barcode, Customer, Product, Site
 from parsers import xlsx as xlsx_format
-from parsers.tabular import ORDER_FORM_SHEET, Sheet
+from parsers.columns import ORDER_FORM_SHEET
+from parsers.sheets import Sheet
 
 HEADERS = [
     "Client",

@@ -28,7 +28,7 @@ from gateway.workspace import Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.document import LineStatus, ResponseKind, SourceFormat
-from parsers.tabular import RowStyle, Sheet
+from parsers.sheets import RowStyle, Sheet
 
 S = OrderStatus
 #: Changes an EDI partner is told about with an order response (ORDRSP / 855)

@@ -29,18 +29,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from parsers.cells import Cell
+from parsers.columns import TabularProfile
 from parsers.document import OrderResponse, ReadResult, SourceFormat
 from parsers.errors import EmptyFile, InvalidEncoding, InvalidStructure, UnrecognisedFormat
-from parsers.tabular import (
-    FORMULA_PREFIXES,
-    Cell,
-    Sheet,
-    TabularProfile,
-    ack_lines_sheet,
-    neutralise,
-    paused_gc,
-    read_table,
-)
+from parsers.gc_pause import paused_gc
+from parsers.sheets import FORMULA_PREFIXES, Sheet, ack_lines_sheet, neutralise
+from parsers.tabular import read_table
 
 DELIMITERS = (";", "\t", ",", "|")
 _SAMPLE_CHARS = 64 * 1024

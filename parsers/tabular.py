@@ -24,530 +24,48 @@ Rules, in the order they apply:
   :class:`LineIssue` naming the column, the value and what was expected.  Nothing here
   raises for one bad cell.
 
-It also holds what the CSV and XLSX writers share: :func:`neutralise` against formula
-injection, the :class:`Sheet` a report is made of, and the acknowledgement tables.
+Column mapping lives in :mod:`parsers.columns`, cell values in :mod:`parsers.cells`,
+what writers share in :mod:`parsers.sheets`.
 """
 
 from __future__ import annotations
 
-import gc
 import operator
 import re
-import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
-from enum import StrEnum
-from functools import lru_cache
-from typing import Literal
+from datetime import date
+from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
-from pydantic import Field as PydanticField
-
-from parsers import gtin
+#: What a reader may hand over as one cell.
+from parsers.cells import (
+    UNIT_SUFFIX,
+    Cell,
+    cell_barcode,
+    cell_date,
+    cell_number,
+    cell_text,
+    guess_decimal,
+    is_total_label,
+    parse_decimal,
+)
+from parsers.columns import (
+    HEADER_SEARCH_ROWS,
+    ORDER_FORM_SHEET,
+    Field,
+    HeaderMatch,
+    TabularProfile,
+    find_header,
+)
 from parsers.document import (
     IssueCode,
     LineIssue,
     Location,
     OrderDocument,
     OrderLine,
-    OrderResponse,
     SourceFormat,
 )
 from parsers.errors import EmptyFile, HeaderNotFound
-
-#: What a reader may hand over as one cell.
-Cell = str | int | float | Decimal | date | datetime | time | timedelta | bool | None
-
-HEADER_SEARCH_ROWS = 20
-
-
-class Field(StrEnum):
-    """The canonical columns of a spreadsheet order."""
-
-    ORDER_NUMBER = "order_number"
-    CUSTOMER = "customer"
-    SITE = "site"
-    ORDER_DATE = "order_date"
-    DELIVERY_DATE = "delivery_date"
-    BARCODE = "barcode"
-    SUPPLIER_REF = "supplier_ref"
-    CUSTOMER_REF = "customer_ref"
-    NAME = "name"
-    QUANTITY = "quantity"
-    UNIT = "unit"
-    UNIT_PRICE = "unit_price"
-    COMMENT = "comment"
-
-
-#: Columns that say which product is ordered; a header needs at least one.
-PRODUCT_FIELDS = (Field.BARCODE, Field.SUPPLIER_REF, Field.CUSTOMER_REF, Field.NAME)
-
-BUILTIN_ALIASES: dict[Field, tuple[str, ...]] = {
-    Field.ORDER_NUMBER: (
-        "N° commande", "N° de commande", "No commande", "Numéro de commande",
-        "Num commande", "Commande", "Bon de commande", "Référence commande", "PO",
-        "PO number", "PO #", "Purchase order", "Purchase order number", "Order number",
-        "Order no", "Order",
-    ),
-    Field.CUSTOMER: (
-        "Client", "Code client", "N° client", "Customer", "Customer code",
-        "Customer number", "Customer id", "Acheteur", "Buyer",
-    ),
-    Field.SITE: (
-        "Site", "Code site", "Site de livraison", "Dépôt", "Entrepôt", "Magasin",
-        "Livrer à", "Lieu de livraison", "Adresse de livraison", "Ship to",
-        "Delivery site", "Store", "Warehouse",
-    ),
-    Field.ORDER_DATE: ("Date de commande", "Date commande", "Order date", "Date"),
-    Field.DELIVERY_DATE: (
-        "Date de livraison", "Date livraison", "Date de livraison souhaitée",
-        "Date livraison souhaitée", "Livraison souhaitée", "Delivery date",
-        "Requested delivery date", "Requested date", "Due date",
-    ),
-    Field.BARCODE: (
-        "Code-barre", "Code barre", "Code EAN", "Code GTIN", "EAN", "EAN13", "EAN8",
-        "GTIN", "GTIN13", "GTIN14", "UPC", "Gencod", "Gencode", "Barcode", "Bar code",
-    ),
-    Field.SUPPLIER_REF: (
-        "Référence", "Ref", "Réf", "Référence fournisseur", "Réf fournisseur",
-        "Référence article", "Article", "Code article", "N° article", "Code produit",
-        "SKU", "Item", "Item number", "Item code", "Product code", "Part number",
-        "Supplier ref", "Supplier reference", "Vendor part number",
-    ),
-    Field.CUSTOMER_REF: (
-        "Réf. client", "Référence client", "Code article client", "Votre référence",
-        "Vos réf", "Customer ref", "Customer reference", "Customer item",
-        "Your reference", "Buyer item number",
-    ),
-    Field.NAME: (
-        "Désignation", "Désignation article", "Nom", "Nom du produit", "Libellé",
-        "Libellé article", "Produit", "Description", "Product", "Product name",
-        "Item description", "Name",
-    ),
-    Field.QUANTITY: (
-        "Quantité commandée", "Quantité", "Quantité à commander", "Qté", "Qté commandée",
-        "Qté cde", "Nombre", "Quantity", "Qty", "Qty ordered", "Quantity ordered",
-        "Ordered quantity", "Order quantity",
-    ),
-    Field.UNIT: ("Unité", "Unité de mesure", "Unit", "UOM", "Unit of measure"),
-    Field.UNIT_PRICE: (
-        "Prix unitaire", "Prix unitaire HT", "Prix", "Prix HT", "Prix net", "PU", "PU HT",
-        "Unit price", "Price", "Net price",
-    ),
-    Field.COMMENT: (
-        "Commentaire", "Remarque", "Observation", "Note", "Comment", "Remarks",
-    ),
-}  # fmt: skip
-
-DEFAULT_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%Y-%m-%d",
-    "%d.%m.%Y",
-    "%d-%m-%Y",
-    "%d/%m/%y",
-    "%d.%m.%y",
-    "%Y%m%d",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-)
-
-
-class PartyDefaults(BaseModel):
-    """Customer and site to use when the file has no column for them."""
-
-    model_config = ConfigDict(extra="forbid")
-    customer: str | None = None
-    site: str | None = None
-
-
-class TabularProfile(BaseModel):
-    """What a partner mapping (``mappings/*.toml``) says about its spreadsheets.
-
-    ``columns`` fixes a field to a column by header name, by letter (``"C"``) or by
-    1-based index (``3``); a header name wins over a letter when both could apply.
-    ``sheet`` is an XLSX sheet name or 1-based index.  ``header_row`` is the 1-based
-    line/row of the header (``0``: there is none, every field is fixed by letter/index).
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    aliases: dict[Field, list[str]] = PydanticField(default_factory=dict)
-    columns: dict[Field, str | int] = PydanticField(default_factory=dict)
-    defaults: PartyDefaults = PydanticField(default_factory=PartyDefaults)
-    date_formats: list[str] = PydanticField(default_factory=lambda: list(DEFAULT_DATE_FORMATS))
-    encoding: str | None = None
-    delimiter: str | None = None
-    decimal: Literal[",", "."] | None = None
-    thousands: str | None = None
-    sheet: str | int | None = None
-    header_row: int | None = PydanticField(default=None, ge=0)
-    #: A row naming a product but no quantity: an error ("reject", for typed orders) or
-    #: "not ordered" ("skip", for order forms listing the whole assortment)
-    blank_quantity: Literal["reject", "skip"] = "reject"
-
-
-#: The sheet name of the gateway's own order forms: a blank quantity there means "not ordered"
-ORDER_FORM_SHEET = "Formulaire de commande"
-
-
-# --------------------------------------------------------------------------- headers
-
-_BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-@lru_cache(maxsize=4096)
-def normalise_header(text: str) -> str:
-    """The comparison key of a header: no accents, case, punctuation, notes or plural s.
-
-    >>> normalise_header("Quantité commandée (UVC)") == normalise_header("QUANTITE COMMANDEES")
-    True
-    >>> normalise_header("N° commande") == normalise_header("No. commande")
-    True
-    """
-    text = text.replace("°", "o").replace("º", "o")
-    text = _BRACKETED.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(text)]
-    return "".join(words)
-
-
-def _alias_table(profile: TabularProfile) -> dict[str, Field]:
-    table: dict[str, Field] = {}
-    for fld, names in BUILTIN_ALIASES.items():
-        for name in names:
-            table.setdefault(normalise_header(name), fld)
-    # A partner's own names win over the built-ins.
-    for fld, names in profile.aliases.items():
-        for name in names:
-            table[normalise_header(name)] = fld
-    return table
-
-
-def column_letter(index: int) -> str:
-    """``0`` → ``A``, ``26`` → ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _letter_index(letters: str) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ord(ch) - 64
-    return index - 1
-
-
-@dataclass(slots=True, kw_only=True)
-class HeaderMatch:
-    """The header row found and which column holds each field."""
-
-    position: int  # index into the rows handed over
-    line: int | None  # physical line / Excel row; None when there is no header row
-    columns: dict[Field, int]
-    names: dict[Field, str]  # field → the header as written (or the column letter)
-    header_cells: list[str]
-
-    @property
-    def usable(self) -> bool:
-        return Field.QUANTITY in self.columns and any(f in self.columns for f in PRODUCT_FIELDS)
-
-
-def _match_row(
-    cells: Sequence[Cell], profile: TabularProfile, aliases: dict[str, Field]
-) -> tuple[dict[Field, int], list[str]]:
-    texts = [_text(c) or "" for c in cells]
-    keys = [normalise_header(t) for t in texts]
-    columns: dict[Field, int] = {}
-    taken: set[int] = set()
-    for fld, spec in profile.columns.items():
-        index = _fixed_column(spec, keys)
-        if index is not None:
-            columns[fld] = index
-            taken.add(index)
-    for index, key in enumerate(keys):
-        fld = aliases.get(key) if key else None
-        if fld is not None and fld not in columns and index not in taken:
-            columns[fld] = index
-            taken.add(index)
-    return columns, texts
-
-
-def _fixed_column(spec: str | int, keys: list[str]) -> int | None:
-    if isinstance(spec, int):
-        return spec - 1 if spec >= 1 else None
-    key = normalise_header(spec)
-    if key and key in keys:
-        return keys.index(key)
-    spec = spec.strip()
-    if spec.isdigit() and int(spec) >= 1:
-        return int(spec) - 1
-    if re.fullmatch(r"[A-Za-z]{1,3}", spec):
-        return _letter_index(spec)
-    return None
-
-
-def _header_names(columns: dict[Field, int], texts: list[str]) -> dict[Field, str]:
-    names = {}
-    for fld, index in columns.items():
-        text = texts[index].strip() if index < len(texts) else ""
-        names[fld] = text or column_letter(index)
-    return names
-
-
-def find_header(
-    rows: Sequence[tuple[int, Sequence[Cell]]], profile: TabularProfile | None = None
-) -> HeaderMatch | None:
-    """The header row of ``rows`` (see the module rules), or None when none qualifies."""
-    profile = profile or TabularProfile()
-    aliases = _alias_table(profile)
-    if profile.header_row == 0:
-        columns = {
-            fld: index
-            for fld, spec in profile.columns.items()
-            if (index := _fixed_column(spec, [])) is not None
-        }
-        names = {fld: column_letter(i) for fld, i in columns.items()}
-        return HeaderMatch(position=-1, line=None, columns=columns, names=names, header_cells=[])
-    if profile.header_row is not None:
-        for position, (line, cells) in enumerate(rows):
-            if line == profile.header_row:
-                columns, texts = _match_row(cells, profile, aliases)
-                return HeaderMatch(
-                    position=position,
-                    line=line,
-                    columns=columns,
-                    names=_header_names(columns, texts),
-                    header_cells=texts,
-                )
-        return None
-    best: HeaderMatch | None = None
-    for position, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if not any(_text(c) for c in cells):
-            continue
-        columns, texts = _match_row(cells, profile, aliases)
-        candidate = HeaderMatch(
-            position=position,
-            line=line,
-            columns=columns,
-            names=_header_names(columns, texts),
-            header_cells=texts,
-        )
-        if candidate.usable and (best is None or len(columns) > len(best.columns)):
-            best = candidate
-    return best
-
-
-# --------------------------------------------------------------------------- values
-
-
-def _text(value: Cell) -> str | None:
-    """A cell as trimmed text; integral numbers without ``.0``; None when empty."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
-
-
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)")
-_UNIT_SUFFIX = re.compile(r"(.*?\d)\s*([^\W\d_][^\W\d_.]{0,14}\.?)", re.UNICODE)
-_SCIENTIFIC = re.compile(r"[-+]?\d+([.,]\d+)?[eE][-+]?\d+")
-
-
-def _grouped(text: str, sep: str) -> bool:
-    """Whether ``sep`` is used as a thousands separator in ``text`` (1.234.567)."""
-    return re.fullmatch(rf"[-+]?\d{{1,3}}(\{sep}\d{{3}})+", text) is not None
-
-
-def parse_decimal(text: str, decimal: str = ".") -> Decimal | None:
-    """A number written with ``decimal`` as the decimal mark, or None.
-
-    Spaces of every kind and apostrophes are thousands separators; so is the other
-    mark (``.`` when the decimal mark is ``,``) when it groups digits by three.  A lone
-    other mark that does not group by three is read as a decimal mark after all, since
-    ``2.5`` in a French file means two and a half.
-
-    >>> parse_decimal("1 234,50", ",")
-    Decimal('1234.50')
-    >>> parse_decimal("1.500", ",")
-    Decimal('1500')
-    >>> parse_decimal("2.5", ",")
-    Decimal('2.5')
-    >>> parse_decimal("1,234.5", ".")
-    Decimal('1234.5')
-    >>> parse_decimal("douze", ",") is None
-    True
-    """
-    t = text.translate(_SPACES)
-    if t.isascii() and t.isdigit():
-        return Decimal(t)
-    other = "." if decimal == "," else ","
-    has_decimal, has_other = decimal in t, other in t
-    if has_decimal and has_other:
-        # The mark that comes last is the decimal one; the other must group by three.
-        dec, thousands = (decimal, other) if t.rfind(decimal) > t.rfind(other) else (other, decimal)
-        whole, _, fraction = t.rpartition(dec)
-        if not _grouped(whole, thousands) or not fraction.isdigit():
-            return None
-        t = whole.replace(thousands, "") + "." + fraction
-    elif has_other:
-        if _grouped(t, other):
-            t = t.replace(other, "")
-        elif t.count(other) == 1:
-            t = t.replace(other, ".")
-        else:
-            return None
-    elif has_decimal:
-        if t.count(decimal) > 1:
-            if not _grouped(t, decimal):
-                return None
-            t = t.replace(decimal, "")
-        else:
-            t = t.replace(decimal, ".")
-    if not _PLAIN_NUMBER.fullmatch(t):
-        return None
-    try:
-        return Decimal(t)
-    except InvalidOperation:
-        return None
-
-
-def _number(value: Cell, decimal: str) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
-    if isinstance(value, str):
-        return parse_decimal(value.strip(), decimal)
-    return None
-
-
-def guess_decimal(values: Sequence[str], hint: str | None) -> str:
-    """The decimal mark a file uses, voted by values whose mark cannot be a grouping."""
-    votes = {",": 0, ".": 0}
-    for value in values:
-        t = value.translate(_SPACES)
-        for mark in ",.":
-            if t.count(mark) == 1 and "," in t and "." in t:
-                if t.rfind(mark) > t.rfind("." if mark == "," else ","):
-                    votes[mark] += 1
-            elif t.count(mark) == 1 and not _grouped(t, mark):
-                votes[mark] += 1
-    if votes[","] != votes["."]:
-        return "," if votes[","] > votes["."] else "."
-    return hint or "."
-
-
-def excel_serial_to_date(serial: float) -> date | None:
-    """An Excel (1900 system) serial day number as a date; None outside 1900–9999."""
-    if not 1 <= serial < 2958466:
-        return None
-    return date(1899, 12, 30) + timedelta(days=int(serial))
-
-
-def _date(value: Cell, formats: Sequence[str], excel_serials: bool, cache: dict) -> date | None:
-    """A cell as a date; raises ValueError when it is not one."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and excel_serials:
-        found = excel_serial_to_date(float(value))
-        if found is None:
-            raise ValueError(value)
-        return found
-    text = _text(value)
-    if text is None:
-        return None
-    if text in cache:
-        found = cache[text]
-    else:
-        found = None
-        for fmt in formats:
-            try:
-                found = datetime.strptime(text, fmt).date()
-                break
-            except ValueError:
-                continue
-        cache[text] = found
-    if found is None:
-        raise ValueError(text)
-    return found
-
-
-def _barcode(value: Cell) -> tuple[str | None, bool]:
-    """The barcode as digits, and whether it was mangled into scientific notation."""
-    if value.__class__ is str:
-        text = value.strip()
-        if len(text) in gtin.GTIN_LENGTHS and text.isdigit() and text.isascii():
-            return text, False
-    if isinstance(value, float) and value.is_integer():
-        return gtin.restore_leading_zeros(str(int(value))), False
-    if isinstance(value, int) and not isinstance(value, bool):
-        return gtin.restore_leading_zeros(str(value)), False
-    text = _text(value)
-    if text is None:
-        return None, False
-    if text.startswith('="') and text.endswith('"'):  # Excel's ="0123" text trick
-        text = text[2:-1]
-    text = text.lstrip("'").translate(_SPACES)
-    if _SCIENTIFIC.fullmatch(text):
-        return text, True
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    if text.isascii() and text.isdigit():
-        text = gtin.restore_leading_zeros(text)
-    return text or None, False
-
-
-_TOTAL_FIRST = {"total", "totaux", "soustotal", "subtotal", "grandtotal", "montanttotal"}
-_TOTAL_PAIRS = {("sou", "total"), ("sub", "total"), ("grand", "total"), ("montant", "total")}
-_TOTAL_QUALIFIERS = {
-    "ht", "ttc", "general", "commande", "order", "quantite", "qte", "qty", "quantity",
-    "amount", "montant", "ligne", "line", "article", "net", "brut", "eur", "euro",
-}  # fmt: skip
-
-
-def is_total_label(text: str) -> bool:
-    """Whether a cell reads like the label of a total row (``TOTAL TTC``, ``Sous-total``).
-
-    >>> is_total_label("TOTAL TTC :"), is_total_label("Sous-total"), is_total_label("Total Wash 1L")
-    (True, True, False)
-    """
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    words = _WORD.findall(plain.replace("-", ""))
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words]
-    if not words:
-        return False
-    if words[0] in _TOTAL_FIRST:
-        rest = words[1:]
-    elif tuple(words[:2]) in _TOTAL_PAIRS:
-        rest = words[2:]
-    else:
-        return False
-    return all(w in _TOTAL_QUALIFIERS or w.isdigit() for w in rest)
-
 
 # --------------------------------------------------------------------------- rows
 
@@ -567,24 +85,6 @@ class _Order:
     delivery_dates: set[date] = field(default_factory=set)
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a reader builds its objects.
-
-    A 100,000-line file allocates half a million small containers, none of them in a
-    reference cycle; with the collector running, its repeated passes over the growing
-    heap took about as long as the parsing itself.  Reference counting still frees
-    everything; the previous state is restored on exit.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_table(
     rows: Sequence[tuple[int, Sequence[Cell]]],
     *,
@@ -601,7 +101,7 @@ def read_table(
     the header has no order line below it.
     """
     profile = profile or TabularProfile()
-    if not any(any(_text(c) for c in cells) for _, cells in rows):
+    if not any(any(cell_text(c) for c in cells) for _, cells in rows):
         raise EmptyFile("the file holds no rows")
     header = header or find_header(rows, profile)
     if header is None or not header.usable:
@@ -630,12 +130,12 @@ def _header_not_found(
             line=profile.header_row,
             expected=expected,
         )
-    first = next(((line, cells) for line, cells in rows if any(_text(c) for c in cells)), None)
+    first = next(((line, cells) for line, cells in rows if any(cell_text(c) for c in cells)), None)
     return HeaderNotFound(
         f"no order header in the first {HEADER_SEARCH_ROWS} rows",
         line=first[0] if first else None,
         expected=expected,
-        found=";".join(t for c in first[1] if (t := _text(c)))[:200] if first else None,
+        found=";".join(t for c in first[1] if (t := cell_text(c)))[:200] if first else None,
     )
 
 
@@ -785,14 +285,14 @@ class _TableReader:
         else:
             texts = self._texts(cells)
         if not texts:
-            if not any(_text(c) for c in cells):
+            if not any(cell_text(c) for c in cells):
                 return None
         elif self.repeated_header is not None and texts.get("quantity") == self.repeated_header:
             return None  # the header repeated (multi-page exports)
         scientific = False
         barcode = None
         if "barcode" in texts:
-            barcode, scientific = _barcode(cells[self.index["barcode"]])
+            barcode, scientific = cell_barcode(cells[self.index["barcode"]])
         supplier_ref = texts.get("supplier_ref")
         customer_ref = texts.get("customer_ref")
         name = texts.get("name")
@@ -864,11 +364,13 @@ class _TableReader:
         dates = self.date_cache
         if "delivery_date" in texts:
             found = dates.get(texts["delivery_date"]) if self.all_text else None
-            line.requested_delivery = found or self._date("delivery_date", cells, texts, issues)
+            line.requested_delivery = found or self._date_field(
+                "delivery_date", cells, texts, issues
+            )
         order_date = None
         if "order_date" in texts:
             found = dates.get(texts["order_date"]) if self.all_text else None
-            order_date = found or self._date("order_date", cells, texts, issues)
+            order_date = found or self._date_field("order_date", cells, texts, issues)
         return line, texts, order_date
 
     @staticmethod
@@ -884,7 +386,7 @@ class _TableReader:
         width = len(cells)
         texts: dict[str, str] = {}
         for key, index, _ in self.mapped:
-            if index < width and (text := _text(cells[index])) is not None:
+            if index < width and (text := cell_text(cells[index])) is not None:
                 texts[key] = text
         return texts
 
@@ -916,10 +418,10 @@ class _TableReader:
         if raw.__class__ is str and (quantity := self._simple_number(text)) is not None:
             line.quantity = quantity
             return
-        quantity = _number(raw, self.decimal)
+        quantity = cell_number(raw, self.decimal)
         if quantity is None and isinstance(raw, str):
             # "12 pcs": a number then a unit word; the word fills an empty unit column.
-            match = _UNIT_SUFFIX.fullmatch(text)
+            match = UNIT_SUFFIX.fullmatch(text)
             if match:
                 quantity = parse_decimal(match.group(1), self.decimal)
                 if quantity is not None and line.unit is None:
@@ -940,7 +442,9 @@ class _TableReader:
         raw = cells[self.index["unit_price"]]
         price = self._simple_number(text) if raw.__class__ is str else None
         if price is None:
-            price = _number(text.strip("€$£ \u00a0") if isinstance(raw, str) else raw, self.decimal)
+            price = cell_number(
+                text.strip("€$£ \u00a0") if isinstance(raw, str) else raw, self.decimal
+            )
         if price is None:
             self.warnings.append(
                 f"{self.where} {line_no}, column {self.names['unit_price']!r}: unit price "
@@ -948,7 +452,9 @@ class _TableReader:
             )
         line.unit_price = price
 
-    def _date(self, key: str, cells, texts: dict[str, str], issues: list[LineIssue]) -> date | None:
+    def _date_field(
+        self, key: str, cells, texts: dict[str, str], issues: list[LineIssue]
+    ) -> date | None:
         text = texts[key]
         raw = cells[self.index[key]]
         if raw.__class__ is str:
@@ -956,7 +462,7 @@ class _TableReader:
             if cached is not _NOT_CACHED and cached is not None:
                 return cached
         try:
-            return _date(raw, self.profile.date_formats, self.excel_serials, self.date_cache)
+            return cell_date(raw, self.profile.date_formats, self.excel_serials, self.date_cache)
         except ValueError:
             column = self.names[key]
             issues.append(
@@ -969,164 +475,3 @@ class _TableReader:
                 )
             )
             return None
-
-
-# --------------------------------------------------------------------------- writing
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def needs_neutralising(text: str) -> bool:
-    """Whether a spreadsheet would take ``text`` for a formula."""
-    return text.startswith(FORMULA_PREFIXES)
-
-
-def neutralise(value: Cell) -> Cell:
-    """A value safe to put in a cell a person will open in a spreadsheet.
-
-    Text that would start a formula gets a leading apostrophe, which Excel and
-    LibreOffice display as text; numbers, dates and other text are left alone (a
-    negative number is a number, not the text ``-5``).
-
-    >>> neutralise("=1+2"), neutralise("-5"), neutralise(-5), neutralise("Pommes")
-    ("'=1+2", "'-5", -5, 'Pommes')
-    """
-    if isinstance(value, str) and needs_neutralising(value):
-        return "'" + value
-    return value
-
-
-class RowStyle(StrEnum):
-    """How a report row is highlighted."""
-
-    REJECTED = "rejected"
-    ADJUSTED = "adjusted"
-
-
-@dataclass(slots=True, kw_only=True)
-class Sheet:
-    """One table of a report: a title, a header row and data rows.
-
-    ``styles`` holds one entry per row (None for a plain row).  CSV ignores styles and
-    titles; XLSX writes each sheet as a worksheet.
-    """
-
-    title: str
-    headers: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
-    styles: list[RowStyle | None] | None = None
-
-    def style(self, index: int) -> RowStyle | None:
-        return self.styles[index] if self.styles and index < len(self.styles) else None
-
-
-_ACK_LABELS = {
-    "fr": {
-        "lines": "Lignes",
-        "summary": "Synthèse",
-        "line_headers": [
-            "N° commande", "N° ligne", "Ligne du fichier", "Code-barre", "Référence",
-            "Désignation", "Qté commandée", "Qté confirmée", "Statut", "Code motif", "Message",
-        ],
-        "summary_headers": [
-            "N° commande", "Client", "Site", "Statut commande", "Réponse", "Lignes",
-            "Acceptées", "Ajustées", "Refusées", "Motif",
-        ],
-        "accepted": "Acceptée",
-        "adjusted": "Ajustée",
-        "rejected": "Refusée",
-        "kinds": {"accepted": "Acceptée", "changed": "Acceptée avec modifications",
-                  "rejected": "Refusée", "status": "Changement de statut"},
-        "statuses": {"received": "Reçue", "pending_validation": "En attente de validation",
-                     "validated": "Validée", "in_preparation": "En préparation",
-                     "shipped": "Expédiée", "delivered": "Livrée", "rejected": "Refusée",
-                     "cancelled": "Annulée"},
-    },
-    "en": {
-        "lines": "Lines",
-        "summary": "Summary",
-        "line_headers": [
-            "Order number", "Line", "Source row", "Barcode", "SKU", "Name", "Ordered qty",
-            "Confirmed qty", "Status", "Reason code", "Message",
-        ],
-        "summary_headers": [
-            "Order number", "Customer", "Site", "Order status", "Response", "Lines",
-            "Accepted", "Adjusted", "Rejected", "Reason",
-        ],
-        "accepted": "Accepted",
-        "adjusted": "Adjusted",
-        "rejected": "Rejected",
-        "kinds": {"accepted": "Accepted", "changed": "Accepted with changes",
-                  "rejected": "Rejected", "status": "Status change"},
-        "statuses": {"received": "Received", "pending_validation": "Pending validation",
-                     "validated": "Validated", "in_preparation": "In preparation",
-                     "shipped": "Shipped", "delivered": "Delivered", "rejected": "Rejected",
-                     "cancelled": "Cancelled"},
-    },
-}  # fmt: skip
-
-
-def _labels(language: str) -> dict:
-    return _ACK_LABELS.get(language[:2].lower(), _ACK_LABELS["en"])
-
-
-def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
-    """One row per order line of every response: what was ordered and what we answer."""
-    labels = _labels(language)
-    sheet = Sheet(title=labels["lines"], headers=list(labels["line_headers"]), styles=[])
-    for response in responses:
-        for line in response.lines:
-            sheet.rows.append(
-                [
-                    response.order_number,
-                    line.line_no,
-                    line.source_row,
-                    line.barcode,
-                    line.sku,
-                    line.name,
-                    line.ordered_quantity,
-                    line.confirmed_quantity,
-                    labels[line.status],  # a StrEnum member is its own value as a key
-                    line.reason_code,
-                    line.message,
-                ]
-            )
-            sheet.styles.append(_ROW_STYLES.get(line.status))
-    return sheet
-
-
-_ROW_STYLES: dict[str, RowStyle] = {str(s): s for s in RowStyle}
-
-
-def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
-    """One row per order: who it is for, its status and how its lines fared."""
-    labels = _labels(language)
-    sheet = Sheet(title=labels["summary"], headers=list(labels["summary_headers"]), styles=[])
-    for response in responses:
-        counts = {status: 0 for status in ("accepted", "adjusted", "rejected")}
-        for line in response.lines:
-            counts[line.status] += 1
-        sheet.rows.append(
-            [
-                response.order_number,
-                response.customer,
-                response.site,
-                labels["statuses"].get(response.order_status, response.order_status),
-                labels["kinds"].get(response.kind, response.kind.value),
-                len(response.lines),
-                counts["accepted"],
-                counts["adjusted"],
-                counts["rejected"],
-                response.reason,
-            ]
-        )
-        kind = response.kind.value
-        sheet.styles.append(
-            RowStyle.REJECTED
-            if kind == "rejected"
-            else RowStyle.ADJUSTED
-            if kind == "changed"
-            else None
-        )
-    return sheet

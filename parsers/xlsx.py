@@ -39,20 +39,13 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from parsers.cells import Cell
+from parsers.columns import TabularProfile, find_header
 from parsers.document import OrderResponse, ReadResult, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
-from parsers.tabular import (
-    Cell,
-    RowStyle,
-    Sheet,
-    TabularProfile,
-    ack_lines_sheet,
-    ack_summary_sheet,
-    find_header,
-    needs_neutralising,
-    paused_gc,
-    read_table,
-)
+from parsers.gc_pause import paused_gc
+from parsers.sheets import RowStyle, Sheet, ack_lines_sheet, ack_summary_sheet, needs_neutralising
+from parsers.tabular import read_table
 
 #: Refuse workbooks whose worksheets and shared strings unpack to more than this.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024

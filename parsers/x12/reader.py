@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from parsers.document import Envelope
 from parsers.errors import EmptyFile, ParseError
-from parsers.tabular import paused_gc
+from parsers.gc_pause import paused_gc
 from parsers.x12.codes import SetErrorCode
 from parsers.x12.delimiters import Delimiters, parse_isa
 from parsers.x12.envelope import walk_interchange

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from parsers import csv as csv_codec
+from parsers.columns import PartyDefaults, TabularProfile
 from parsers.csv import CsvDialect
 from parsers.document import (
     IssueCode,
@@ -25,7 +26,6 @@ from parsers.errors import (
     InvalidStructure,
     UnrecognisedFormat,
 )
-from parsers.tabular import PartyDefaults, TabularProfile
 
 FRENCH_ORDER = (
     "N° commande;Code-barre;Référence;Désignation;Quantité commandée\r\n"
@@ -464,7 +464,7 @@ def test_ack_in_utf16_with_bom_keeps_the_bom_and_tabs():
 
 
 def test_write_table_prefixes_every_dangerous_first_character(tmp_path):
-    from parsers.tabular import Sheet
+    from parsers.sheets import Sheet
 
     sheet = Sheet(
         title="t", headers=["v"], rows=[["=1+1"], ["+33 1 23"], ["-x"], ["@SUM(A1)"], [-3]]

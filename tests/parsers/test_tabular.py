@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from parsers import tabular
+from parsers import cells, columns, sheets, tabular
+from parsers.cells import parse_decimal
+from parsers.columns import Field, TabularProfile, normalise_header
 from parsers.document import IssueCode, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound
-from parsers.tabular import Field, TabularProfile, normalise_header, parse_decimal
 
 
 def rows(*cells):
@@ -29,7 +30,7 @@ def test_module_doctests_hold():
 
 def test_no_alias_means_two_fields():
     owner: dict[str, Field] = {}
-    for fld, names in tabular.BUILTIN_ALIASES.items():
+    for fld, names in columns.BUILTIN_ALIASES.items():
         for name in names:
             key = normalise_header(name)
             assert owner.setdefault(key, fld) is fld, f"{name!r} is claimed twice"
@@ -68,27 +69,27 @@ def test_no_alias_means_two_fields():
     ],
 )
 def test_french_and_english_headers_map_to_their_field(header, field):
-    match = tabular.find_header(rows([header, "Qté", "EAN"]))
+    match = columns.find_header(rows([header, "Qté", "EAN"]))
     assert match is not None
     assert match.columns[field] == 0
 
 
 def test_header_is_the_row_matching_most_aliases():
-    match = tabular.find_header(
+    match = columns.find_header(
         rows(["Qté", "EAN"], ["N° commande", "EAN", "Désignation", "Qté"], ["x", "y"])
     )
     assert match is not None and match.line == 2
 
 
 def test_header_needs_a_quantity_and_a_product_column():
-    assert tabular.find_header(rows(["EAN", "Désignation", "Client"])) is None
-    assert tabular.find_header(rows(["Qté", "Client", "Site"])) is None
+    assert columns.find_header(rows(["EAN", "Désignation", "Client"])) is None
+    assert columns.find_header(rows(["Qté", "Client", "Site"])) is None
 
 
 def test_header_is_searched_in_the_first_20_rows_only():
     late = rows(*([["titre"]] * 20), ["EAN", "Qté"], ["4006381333931", "1"])
-    assert tabular.find_header(late) is None
-    assert tabular.find_header(late, TabularProfile(header_row=21)).line == 21
+    assert columns.find_header(late) is None
+    assert columns.find_header(late, TabularProfile(header_row=21)).line == 21
 
 
 def test_profile_header_row_zero_means_columns_by_letter():
@@ -140,9 +141,9 @@ def test_parse_decimal(text, decimal, expected):
 
 
 def test_decimal_mark_is_voted_by_the_values():
-    assert tabular.guess_decimal(["12,5", "3"], hint=None) == ","
-    assert tabular.guess_decimal(["12.5", "3"], hint=",") == "."
-    assert tabular.guess_decimal(["1.500", "3"], hint=",") == ","  # undecided: the hint
+    assert cells.guess_decimal(["12,5", "3"], hint=None) == ","
+    assert cells.guess_decimal(["12.5", "3"], hint=",") == "."
+    assert cells.guess_decimal(["1.500", "3"], hint=",") == ","  # undecided: the hint
 
 
 def test_customer_conflict_within_an_order_keeps_the_first_and_warns():
@@ -208,12 +209,12 @@ def test_an_unreadable_order_date_is_an_issue_on_its_line():
 
 @pytest.mark.parametrize("text", ["=1+1", "+33", "-x", "@SUM(A1)", "\tx", "\rx"])
 def test_neutralise_prefixes_formula_starters(text):
-    assert tabular.neutralise(text) == "'" + text
+    assert sheets.neutralise(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", ["Stylo", "", None, -5, Decimal("-1.5"), date(2024, 1, 1)])
 def test_neutralise_leaves_plain_text_and_numbers(value):
-    assert tabular.neutralise(value) == value
+    assert sheets.neutralise(value) == value
 
 
 def test_profile_validates_from_toml_like_data():

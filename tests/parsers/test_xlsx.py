@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 from parsers import xlsx
+from parsers.columns import TabularProfile
 from parsers.document import (
     IssueCode,
     LineStatus,
@@ -20,7 +21,7 @@ from parsers.document import (
     ResponseLine,
 )
 from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
-from parsers.tabular import RowStyle, Sheet, TabularProfile
+from parsers.sheets import RowStyle, Sheet
 
 
 def save(tmp_path: Path, workbook: openpyxl.Workbook, name: str = "order.xlsx") -> bytes:
