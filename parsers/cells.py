@@ -20,9 +20,6 @@ from parsers import gtin
 Cell = str | int | float | Decimal | date | datetime | time | timedelta | bool | None
 
 
-# --------------------------------------------------------------------------- values
-
-
 def cell_text(value: Cell) -> str | None:
     """A cell as trimmed text; integral numbers without ``.0``; None when empty."""
     if value is None:

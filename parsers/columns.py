@@ -20,7 +20,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
-#: What a reader may hand over as one cell.
 from parsers.cells import Cell, cell_text
 
 HEADER_SEARCH_ROWS = 20
@@ -156,8 +155,6 @@ class TabularProfile(BaseModel):
 #: The sheet name of the gateway's own order forms: a blank quantity there means "not ordered"
 ORDER_FORM_SHEET = "Formulaire de commande"
 
-
-# --------------------------------------------------------------------------- headers
 
 _BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
 _WORD = re.compile(r"[a-z0-9]+")

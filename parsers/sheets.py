@@ -8,13 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-#: What a reader may hand over as one cell.
 from parsers.cells import Cell
 from parsers.document import (
     OrderResponse,
 )
 
-# --------------------------------------------------------------------------- writing
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

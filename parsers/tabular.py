@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-#: What a reader may hand over as one cell.
 from parsers.cells import (
     UNIT_SUFFIX,
     Cell,
@@ -66,8 +65,6 @@ from parsers.document import (
     SourceFormat,
 )
 from parsers.errors import EmptyFile, HeaderNotFound
-
-# --------------------------------------------------------------------------- rows
 
 
 @dataclass(slots=True, kw_only=True)
