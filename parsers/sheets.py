@@ -13,7 +13,6 @@ from parsers.document import (
     OrderResponse,
 )
 
-
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
