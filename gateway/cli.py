@@ -352,6 +352,28 @@ def _fmt_qty(v: Any) -> str:
 
 
 # --- orders ------------------------------------------------------------------------------------
+def _orders_table(orders: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title)
+    for col in ("id", "partner", "customer", "site", "number", "status", "lines", "accepted",
+                "rejected", "received"):  # fmt: skip
+        table.add_column(col)
+    for o in orders:
+        rejected = sum(ln["outcome"] == "rejected" for ln in o["lines"])
+        table.add_row(
+            str(o["id"]),
+            o["partner"],
+            o["customer"] or "",
+            o["site"] or "",
+            o["order_number"] or "",
+            o["status"],
+            str(len(o["lines"])),
+            str(len(o["lines"]) - rejected),
+            str(rejected),
+            o["created_at"][:16].replace("T", " "),
+        )
+    return table
+
+
 @orders_app.command("list")
 def orders_list(
     status: Annotated[str | None, typer.Option(help="Only orders in this status.")] = None,
@@ -376,33 +398,7 @@ def orders_list(
     if as_json:
         print_json(orders)
         return
-    table = Table(title=f"{len(orders)} order(s)")
-    for col in (
-        "id",
-        "partner",
-        "customer",
-        "site",
-        "number",
-        "status",
-        "lines",
-        "rejected",
-        "received",
-    ):
-        table.add_column(col)
-    for o in orders:
-        rej = sum(ln["outcome"] == "rejected" for ln in o["lines"])
-        table.add_row(
-            str(o["id"]),
-            o["partner"],
-            o["customer"] or "",
-            o["site"] or "",
-            o["order_number"] or "",
-            o["status"],
-            str(len(o["lines"])),
-            str(rej),
-            o["created_at"][:19].replace("T", " "),
-        )
-    console.print(table)
+    console.print(_orders_table(orders, f"{len(orders)} order(s)"))
 
 
 @orders_app.command("show")
@@ -461,33 +457,7 @@ def demo(
     outcomes = run_once(ws)
     _print_outcomes(outcomes)
     orders = list_orders(ws, limit=100)
-    table = Table(title="orders")
-    for col in (
-        "id",
-        "partner",
-        "customer",
-        "site",
-        "number",
-        "status",
-        "lines",
-        "accepted",
-        "rejected",
-    ):
-        table.add_column(col)
-    for o in reversed(orders):
-        rej = sum(ln["outcome"] == "rejected" for ln in o["lines"])
-        table.add_row(
-            str(o["id"]),
-            o["partner"],
-            o["customer"] or "",
-            o["site"] or "",
-            o["order_number"] or "",
-            o["status"],
-            str(len(o["lines"])),
-            str(len(o["lines"]) - rej),
-            str(rej),
-        )
-    console.print(table)
+    console.print(_orders_table(list(reversed(orders)), "orders"))
     console.print("replies:")
     for o in outcomes:
         for p in o.replies:

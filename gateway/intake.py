@@ -136,31 +136,26 @@ def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     return out
 
 
+def _refuse(ws: Workspace, partner_id: str, path: Path, reason: str) -> FileOutcome:
+    """Quarantine ``path`` unread (not a regular file, too large)."""
+    moved = quarantine(ws, partner_id, path, reason)
+    return FileOutcome(partner_id, path.name, "failed", reason=reason, moved_to=moved)
+
+
 def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     partner = ws.partner(partner_id)
     name = path.name
     if path.is_symlink() or not path.is_file():
         kind = "a symbolic link" if path.is_symlink() else "not a regular file"
-        reason = f"{name} is {kind}; only regular files are read"
-        return FileOutcome(
-            partner_id,
-            name,
-            "failed",
-            reason=reason,
-            moved_to=quarantine(ws, partner_id, path, reason),
-        )
+        return _refuse(ws, partner_id, path, f"{name} is {kind}; only regular files are read")
     size = path.stat().st_size
     if size > partner.max_file_size:
-        reason = (
-            f"{name} is {size:,} bytes, over the partner's limit of "
-            f"{partner.max_file_size:,} bytes (max_file_size); it was not read"
-        )
-        return FileOutcome(
+        return _refuse(
+            ws,
             partner_id,
-            name,
-            "failed",
-            reason=reason,
-            moved_to=quarantine(ws, partner_id, path, reason),
+            path,
+            f"{name} is {size:,} bytes, over the partner's limit of "
+            f"{partner.max_file_size:,} bytes (max_file_size); it was not read",
         )
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
