@@ -16,7 +16,7 @@ from gateway.check import check_line
 from gateway.config import PartnerConfig
 from gateway.mapping import MappingProfile
 from gateway.reasons import ReasonCode, nearest_text, reason_message
-from gateway.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from gateway.resolve import MatchedBy, NameMatcher, barcode_problem, gtin14_of, resolve_line
 from parsers.document import LineStatus, OrderDocument, OrderLine
 
 
@@ -175,7 +175,11 @@ def _evaluate_line(
             lang,
             where=where(line, lang),
             value=res.value,
-            detail=res.detail,
+            detail=(
+                barcode_problem(res.value or "", lang)
+                if res.reason is ReasonCode.INVALID_BARCODE
+                else res.detail
+            ),
             nearest=nearest_text(res.suggestions, lang),
         )
         return LineResult(

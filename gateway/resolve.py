@@ -74,6 +74,25 @@ def gtin14_of(barcode: str) -> str | None:
         return None
 
 
+def barcode_problem(barcode: str, language: str = "en") -> str:
+    """What is wrong with an invalid barcode, in words for ``language``."""
+    try:
+        gtin.validate(barcode)
+    except gtin.InvalidChecksum as exc:
+        if language == "fr":
+            return f"le chiffre de contrôle devrait être {exc.expected}, pas {exc.found}"
+        return f"the check digit should be {exc.expected}, not {exc.found}"
+    except gtin.InvalidLength as exc:
+        if language == "fr":
+            return f"un GTIN a 8, 12, 13 ou 14 chiffres, pas {exc.found}"
+        return f"a GTIN has 8, 12, 13 or 14 digits, not {exc.found}"
+    except gtin.GtinError:
+        return (
+            "un GTIN ne contient que des chiffres" if language == "fr" else "a GTIN has only digits"
+        )
+    return ""
+
+
 class NameMatcher:
     """Fuzzy name matching over the candidate names, built on first use."""
 
@@ -117,17 +136,12 @@ def resolve_line(
         col = line.columns.get("barcode", "barcode")
         key = gtin_keys[line.barcode] if gtin_keys is not None else gtin14_of(line.barcode)
         if key is None:
-            try:
-                gtin.validate(line.barcode)
-                exc: Exception = ValueError("not a GTIN")
-            except gtin.GtinError as error:
-                exc = error
             failures.append(
                 Resolution(
                     reason=ReasonCode.INVALID_BARCODE,
                     column=col,
                     value=line.barcode,
-                    detail=str(exc),
+                    detail=barcode_problem(line.barcode),
                 )
             )
         else:

@@ -52,7 +52,12 @@ _NOISE = str.maketrans("", "", " \t\u00a0\u202f\u2009-'")
 
 
 class GtinError(ValueError):
-    """The text is not a valid GTIN."""
+    """The text is not a valid GTIN. ``found`` and ``expected`` say what was wrong."""
+
+    def __init__(self, message: str, *, found: str = "", expected: str = "") -> None:
+        super().__init__(message)
+        self.found = found
+        self.expected = expected
 
 
 class InvalidLength(GtinError):
@@ -94,12 +99,18 @@ def validate(number: str) -> str:
     """The compact GTIN, or a :class:`GtinError` saying what is wrong with it."""
     digits = compact(number)
     if not (digits.isascii() and digits.isdigit()):
-        raise InvalidFormat(f"a GTIN has only digits, not {number!r}")
+        raise InvalidFormat(f"a GTIN has only digits, not {number!r}", found=number)
     if len(digits) not in GTIN_LENGTHS:
-        raise InvalidLength(f"a GTIN has 8, 12, 13 or 14 digits, not {len(digits)}")
+        raise InvalidLength(
+            f"a GTIN has 8, 12, 13 or 14 digits, not {len(digits)}", found=str(len(digits))
+        )
     expected = calc_check_digit(digits[:-1])
     if digits[-1] != expected:
-        raise InvalidChecksum(f"the check digit of {digits} should be {expected}, not {digits[-1]}")
+        raise InvalidChecksum(
+            f"the check digit of {digits} should be {expected}, not {digits[-1]}",
+            found=digits[-1],
+            expected=expected,
+        )
     return digits
 
 

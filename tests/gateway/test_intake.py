@@ -381,3 +381,10 @@ def test_absurd_quantity_is_rejected_and_the_file_still_stored(workspace, drop):
     lines = lines_by_no(only_order(workspace))
     assert lines[1]["reason_code"] == "invalid_value" and "too large" in lines[1]["message"]
     assert lines[2]["outcome"] == "accepted"
+
+
+def test_french_partner_reads_barcode_problems_in_french(workspace, drop):
+    drop(workspace, "hotel", "o.csv", order_csv([["PO-FR", "4006381333932", "", "", "1"]]))
+    run(workspace)
+    [line] = only_order(workspace)["lines"]
+    assert "chiffre de contrôle devrait être 1, pas 2" in line["message"]
