@@ -117,10 +117,15 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=200, help="files per latency run")
     ap.add_argument("--bulk", type=int, default=2000, help="files for the throughput run")
     ap.add_argument("--workers", type=int, default=1, help="gateway processes")
+    ap.add_argument(
+        "--database",
+        help="SQLAlchemy URL of an empty database (default: the workspace's SQLite file), "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="ogw-bench-") as tmp:
         root = Path(tmp) / "ws"
-        build_workspace(root).close()
+        build_workspace(root, database=args.database).close()
         inbox, outbox = root / "inbox" / "shop", root / "outbox" / "shop"
         procs = start(root, args.workers, Path(tmp) / "gateway")
         try:
@@ -137,7 +142,8 @@ def main() -> None:
                 rate = throughput(inbox, outbox, args.bulk)
                 print(
                     f"throughput: {args.bulk} files, {rate:.0f} files/s "
-                    f"with {args.workers} gateway process(es)"
+                    f"with {args.workers} gateway process(es) on "
+                    f"{'PostgreSQL' if args.database else 'SQLite'}"
                 )
         finally:
             for p in procs:
