@@ -32,7 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.dispatch import dispatch_pending
-from gateway.inbox import claim, release_leftover_link, settled_files
+from gateway.inbox import (
+    InboxTracker,
+    Readiness,
+    claim_held,
+    hold,
+    in_processing,
+    release_leftover_link,
+)
 from gateway.intake import FileOutcome, archive, quarantine
 from gateway.lifecycle import VERBS, ActorKind, OrderStatus, TransitionRefused, actor
 from gateway.record import find_live_order
@@ -448,26 +455,37 @@ def _already_known(ws: Workspace, path: Path, known: FeedFile) -> FeedOutcome:
 
 
 def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutcome]:
-    """Finish claimed feed files left by a crash, then apply every settled file once."""
+    """Finish claimed feed files left by a crash, then apply every settled file once.
+
+    The same claim as partner inboxes: a locked hard link into ``.processing/``, so a
+    file another live worker holds is left to it.
+    """
     folder = feed_inbox(ws)
-    processing = folder / PROCESSING
-    processing.mkdir(parents=True, exist_ok=True)
+    (folder / PROCESSING).mkdir(parents=True, exist_ok=True)
     outcomes: list[FeedOutcome] = []
-    for path in sorted(processing.iterdir()):
-        if path.name.startswith("."):
-            continue
-        release_leftover_link(path)
-        outcomes.append(process_feed_file(ws, path))
-    ready, odd = settled_files(folder, settle)
-    for entry in odd:
+    for path in in_processing(folder):
+        held = hold(path)
+        if held is None:
+            continue  # another live worker has it in hand
+        with held:
+            release_leftover_link(path)
+            outcomes.append(process_feed_file(ws, path))
+    tracker = InboxTracker(folder, Readiness(settle=settle))
+    poll = tracker.poll()
+    if poll.next_check is not None and poll.next_check - time.monotonic() <= settle:
+        time.sleep(max(0.0, poll.next_check - time.monotonic()))
+        poll = tracker.poll()
+    for entry in poll.odd:
         reason = f"{entry.name} is not a regular file; only regular files are read"
         try:
             moved = quarantine(ws, ERP_FEED, entry, reason)
         except FileNotFoundError:
             continue
         outcomes.append(FeedOutcome(ERP_FEED, entry.name, "failed", reason=reason, moved_to=moved))
-    for path in ready:
-        claimed = claim(path)
-        if claimed is not None:
-            outcomes.append(process_feed_file(ws, claimed))
+    for path in poll.ready:
+        held = claim_held(path)
+        if held is None:
+            continue
+        with held:
+            outcomes.append(process_feed_file(ws, held.path))
     return outcomes

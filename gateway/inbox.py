@@ -48,12 +48,6 @@ def marker_names(name: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Seen:
-    size: int
-    mtime_ns: int
-
-
-@dataclass(frozen=True, slots=True)
 class Entry:
     """One inbox entry as ``lstat`` saw it."""
 
@@ -79,15 +73,6 @@ def listing(folder: Path, patterns: Iterable[str] = TEMP_PATTERNS) -> dict[str, 
             continue
         out[e.name] = Entry(st.st_size, st.st_mtime_ns, stat.S_ISREG(st.st_mode))
     return out
-
-
-def snapshot(folder: Path) -> dict[str, Seen | None]:
-    """Every visible entry of ``folder``: regular files with (size, mtime), others None.
-
-    Non-regular entries (symlinks, folders, fifos) are listed with ``None`` so the
-    caller can quarantine them with a reason instead of ignoring them forever.
-    """
-    return {n: Seen(e.size, e.mtime_ns) if e.regular else None for n, e in listing(folder).items()}
 
 
 @dataclass(frozen=True)
@@ -188,21 +173,6 @@ class InboxTracker:
         return min(candidates)
 
 
-def settled_files(folder: Path, settle: float) -> tuple[list[Path], list[Path]]:
-    """(ready files, non-regular entries) of ``folder``, waiting at most ``settle`` seconds.
-
-    A file younger than ``settle`` is looked at again after the remaining time; it is
-    ready only if its size and mtime did not move in between.
-    """
-    tracker = InboxTracker(folder, Readiness(settle=settle))
-    first = tracker.poll()
-    if first.next_check is None or settle <= 0:
-        return first.ready, first.odd
-    time.sleep(max(0.0, first.next_check - time.monotonic()))
-    second = tracker.poll()
-    return second.ready, second.odd
-
-
 def remove_markers(path: Path) -> None:
     """Remove the done-markers of inbox file ``path`` (it was claimed)."""
     for name in marker_names(path.name):
@@ -210,18 +180,6 @@ def remove_markers(path: Path) -> None:
             os.unlink(path.with_name(name))
         except FileNotFoundError:
             pass
-
-
-def claim(path: Path) -> Path | None:
-    """Move ``path`` into its folder's ``.processing/``; None if another worker has it."""
-    target = _link_into_processing(path)
-    if target is None:
-        return None
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    return target
 
 
 def _link_into_processing(path: Path) -> Path | None:
