@@ -16,9 +16,7 @@ log and in a result file written to ``reports/_erp/`` — and the other rows are
 
 from __future__ import annotations
 
-import csv as stdlib_csv
 import hashlib
-import io
 import logging
 import time
 from dataclasses import dataclass, field
@@ -26,7 +24,6 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -49,6 +46,7 @@ from gateway.transitions import OrderNotFound, TransitionError, apply_transition
 from gateway.workspace import ERP_FEED, PROCESSING, Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
+from parsers.cells import cell_text
 from parsers.columns import normalise_header
 from parsers.errors import ParseError
 
@@ -150,43 +148,21 @@ class FeedOutcome(FileOutcome):
 
 
 # --- reading -----------------------------------------------------------------------------------
-def _cell_text(v: object) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    text = str(v).strip()
-    return text or None
-
-
 def feed_rows(data: bytes, name: str) -> list[tuple[int, list[object]]]:
     """Every row of the file with its line / row number."""
-    if xlsx_format.recognise(data):
-        try:
-            xlsx_format.check_archive(data)
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = wb.get_sheet_by_name(wb.sheet_names[0]).to_python(skip_empty_area=False)
-        except (CalamineError, ParseError, IndexError) as exc:
-            raise FeedUnreadable(f"the workbook cannot be read: {exc}") from None
-        return [(n, list(r)) for n, r in enumerate(sheet, start=1)]
-    if not data.strip():
-        raise FeedUnreadable("the file is empty")
     try:
-        text, _, _ = csv_format.decode(data, None)
+        if xlsx_format.recognise(data):
+            return xlsx_format.first_sheet_rows(data)  # type: ignore[return-value]
+        return csv_format.rows(data)  # type: ignore[return-value]
     except ParseError as exc:
-        raise FeedUnreadable(f"the file is not readable text: {exc}") from None
-    delimiter = csv_format.sniff_delimiter(text[:65536]) or ";"
-    try:
-        return csv_format.split_rows(text, delimiter)  # type: ignore[return-value]
-    except (ParseError, stdlib_csv.Error) as exc:
-        raise FeedUnreadable(f"the file cannot be split into fields: {exc}") from None
+        raise FeedUnreadable(f"{name} cannot be read: {exc}") from None
 
 
 def _header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]]:
     for pos, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cols: dict[str, int] = {}
         for i, c in enumerate(cells):
-            text = _cell_text(c)
+            text = cell_text(c)
             f = _HEADER_KEYS.get(normalise_header(text)) if text else None
             if f and f not in cols:
                 cols[f] = i
@@ -218,7 +194,7 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
 
     def get(cells: list[object], f: str) -> str | None:
         i = cols.get(f)
-        return _cell_text(cells[i]) if i is not None and i < len(cells) else None
+        return cell_text(cells[i]) if i is not None and i < len(cells) else None
 
     for row_no, cells in rows[pos + 1 :]:
         v = {f: get(cells, f) for f in cols}

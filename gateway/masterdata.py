@@ -8,8 +8,6 @@ update the changed) apply them, so a million products take seconds, not hours.
 
 from __future__ import annotations
 
-import io
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -43,7 +41,12 @@ from gateway.store.models import (
     Product,
     Site,
 )
+from parsers import csv as csv_format
 from parsers import gtin
+from parsers import xlsx as xlsx_format
+from parsers.cells import cell_text
+from parsers.columns import normalise_header
+from parsers.errors import ParseError
 
 MAX_ERRORS_SHOWN = 50
 
@@ -56,12 +59,6 @@ class Kind(StrEnum):
     GRANTS = "grants"
     ASSORTMENTS = "assortments"
     CUSTOMER_REFS = "customer-refs"
-
-
-def _key(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return "".join(c for c in plain if c.isalnum())
 
 
 #: canonical column → accepted headers (compared accent/case/punctuation-insensitively)
@@ -177,78 +174,65 @@ class ImportReport:
 # --- reading ---------------------------------------------------------------------------
 @dataclass
 class Rows:
-    """Column-oriented rows; ``line0`` is the file line of the first data row."""
+    """Column-oriented rows; ``lines`` holds the file line (or Excel row) of each."""
 
     columns: dict[str, list[str]]
     headers: dict[str, str]  # canonical → header as written
-    count: int
-    line0: int
+    lines: list[int]
 
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    @property
+    def count(self) -> int:
+        return len(self.lines)
 
 
 def read_rows(path: Path, kind: Kind) -> Rows:
-    import pandas as pd
-
+    """The file's rows by canonical column, read with the order readers' own detection
+    (encoding, delimiter, XLSX numbers as exact digits)."""
     data = path.read_bytes()
-    if not data.strip():
-        raise ImportFailed(f"{path.name}: the file is empty")
-    if data[:4] == b"PK\x03\x04":
-        from python_calamine import CalamineWorkbook
-
-        try:
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises its own error types for broken zips
-            raise ImportFailed(f"{path.name}: not a readable XLSX file ({exc})") from None
-        if not sheet:
-            raise ImportFailed(f"{path.name}: the first sheet is empty")
-        header = [str(h) for h in sheet[0]]
-        body = [[_cell(v) for v in row] for row in sheet[1:]]
-        frame = pd.DataFrame(body, columns=header, dtype=str)
-    else:
-        text = _decode(data)
-        first = text.split("\n", 1)[0]
-        sep = max(";,\t|", key=first.count)
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True
-        )
-    return _canonical(frame, kind, path.name)
+    try:
+        if xlsx_format.recognise(data):
+            table: list = xlsx_format.first_sheet_rows(data)
+        else:
+            table = csv_format.rows(data)
+    except ParseError as exc:
+        raise ImportFailed(f"{path.name}: {exc}") from None
+    table = [(n, r) for n, r in table if any(r)]  # blank rows carry nothing
+    if not table:
+        raise ImportFailed(f"{path.name}: the file holds no rows")
+    (_, header), body = table[0], table[1:]
+    return _canonical([cell_text(h) or "" for h in header], body, kind, path.name)
 
 
-def _cell(v: object) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return "" if v is None else str(v)
+def _column(body: list[tuple[int, list]], index: int) -> list[str]:
+    out = []
+    for _, row in body:
+        v = row[index] if index < len(row) else None
+        # CSV cells are already text; XLSX cells may be numbers (exact digits kept)
+        out.append(v.strip() if v.__class__ is str else (cell_text(v) or ""))
+    return out
 
 
-def _canonical(frame: Any, kind: Kind, name: str) -> Rows:
+def _canonical(header: list[str], body: list[tuple[int, list]], kind: Kind, name: str) -> Rows:
     wanted = REQUIRED[kind] + OPTIONAL[kind]
-    by_key = {_key(h): h for h in frame.columns}
-    headers: dict[str, str] = {}
+    by_key = {normalise_header(h): i for i, h in enumerate(header) if h}
+    found: dict[str, int] = {}
     for canon in wanted:
         for alias in (canon, *ALIASES.get(canon, ())):
-            if _key(alias) in by_key:
-                headers[canon] = by_key[_key(alias)]
+            if normalise_header(alias) in by_key:
+                found[canon] = by_key[normalise_header(alias)]
                 break
-    missing = [c for c in REQUIRED[kind] if c not in headers]
+    missing = [c for c in REQUIRED[kind] if c not in found]
     if missing:
         raise ImportFailed(
             f"{name}: missing column(s) {', '.join(missing)} for {kind.value} "
             f"(expected headers {', '.join(REQUIRED[kind] + OPTIONAL[kind])}; "
-            f"found {', '.join(map(str, frame.columns))})"
+            f"found {', '.join(h for h in header if h)})"
         )
-    columns = {
-        c: [str(v).strip() for v in frame[h].fillna("").tolist()] for c, h in headers.items()
-    }
-    return Rows(columns=columns, headers=headers, count=len(frame), line0=2)
+    return Rows(
+        columns={c: _column(body, i) for c, i in found.items()},
+        headers={c: header[i] for c, i in found.items()},
+        lines=[n for n, _ in body],
+    )
 
 
 # --- staging and applying ------------------------------------------------------------------
@@ -365,7 +349,7 @@ def _products(session: Session, conn: Connection, rows: Rows, report: ImportRepo
     products: dict[str, tuple] = {}
     barcodes: list[tuple[int, str, str, str]] = []  # (line, barcode, sku, pack)
     for i in range(n):
-        line = rows.line0 + i
+        line = rows.lines[i]
         sku = c["sku"][i]
         if not sku:
             report.error(line, h["sku"], "empty reference (sku)")
@@ -419,7 +403,7 @@ def _barcodes(session: Session, conn: Connection, rows: Rows, report: ImportRepo
     c, h = rows.columns, rows.headers
     packs = c.get("pack_qty")
     items = [
-        (rows.line0 + i, c["barcode"][i], c["sku"][i], packs[i] if packs else "")
+        (rows.lines[i], c["barcode"][i], c["sku"][i], packs[i] if packs else "")
         for i in range(rows.count)
     ]
     sku_ids = _code_map(session, Product, "sku")
@@ -473,7 +457,7 @@ def _parties(model: Any, table_key: str):  # noqa: ANN202
         out: dict[str, tuple] = {}
         glns = c.get("gln")
         for i in range(rows.count):
-            line = rows.line0 + i
+            line = rows.lines[i]
             code = c["code"][i]
             if not code:
                 report.error(line, h["code"], "empty code")
@@ -505,7 +489,7 @@ def _grants(session: Session, conn: Connection, rows: Rows, report: ImportReport
     customers, sites = _code_map(session, Customer), _code_map(session, Site)
     out: set[tuple[str, int, int]] = set()
     for i in range(rows.count):
-        line = rows.line0 + i
+        line = rows.lines[i]
         cid = customers.get(c["customer"][i].upper())
         sid = sites.get(c["site"][i].upper())
         if not c["partner"][i]:
@@ -526,7 +510,7 @@ def _assortments(session: Session, conn: Connection, rows: Rows, report: ImportR
     customers, skus = _code_map(session, Customer), _code_map(session, Product, "sku")
     out: set[tuple[int, int]] = set()
     for i in range(rows.count):
-        line = rows.line0 + i
+        line = rows.lines[i]
         cid = customers.get(c["customer"][i].upper())
         pid = skus.get(c["sku"][i].upper())
         if cid is None:
@@ -554,7 +538,7 @@ def _customer_refs(
     customers, skus = _code_map(session, Customer), _code_map(session, Product, "sku")
     out: dict[tuple[int, str], tuple] = {}
     for i in range(rows.count):
-        line = rows.line0 + i
+        line = rows.lines[i]
         cid = customers.get(c["customer"][i].upper())
         pid = skus.get(c["sku"][i].upper())
         ref = c["customer_ref"][i]

@@ -86,9 +86,8 @@ def recognise(data: bytes) -> bool:
     return sniff_delimiter(text) is not None
 
 
-def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult:
-    """The orders in a CSV file; raises a :class:`ParseError` when none can be read."""
-    profile = profile or TabularProfile()
+def text_of(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
+    """(text, encoding, BOM present) of delimited-text bytes; ParseError when they are not."""
     if not data.strip(b" \t\r\n\x00"):
         raise EmptyFile("the file is empty")
     if data.startswith(_BINARY_MAGIC):
@@ -96,14 +95,30 @@ def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult:
             "this is a binary file (zip, Excel 97, PDF, image…), not delimited text",
             expected="a CSV or text export",
         )
-    text, encoding, bom = decode(data, declared=profile.encoding)
+    text, encoding, bom = decode(data, declared=encoding)
     if not text.strip():
         raise EmptyFile("the file holds only blank lines")
+    return text, encoding, bom
+
+
+def rows(data: bytes) -> list[tuple[int, list[str]]]:
+    """Every row of any delimited text (encoding and delimiter detected), with its line.
+
+    For tables that are not orders (master data, status feeds); ParseError when the
+    bytes are not delimited text.
+    """
+    text, _, _ = text_of(data)
+    return split_rows(text, sniff_delimiter(text[:_SAMPLE_CHARS]) or ";")
+
+
+def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult:
+    """The orders in a CSV file; raises a :class:`ParseError` when none can be read."""
+    profile = profile or TabularProfile()
+    text, encoding, bom = text_of(data, profile.encoding)
     delimiter = profile.delimiter or sniff_delimiter(text[:_SAMPLE_CHARS]) or ";"
     with paused_gc():
-        rows = split_rows(text, delimiter)
         table = read_table(
-            rows,
+            split_rows(text, delimiter),
             source_format=SourceFormat.CSV,
             profile=profile,
             decimal_hint="," if delimiter in ";\t" else None,

@@ -78,12 +78,10 @@ def recognise(data: bytes) -> bool:
         return False
 
 
-def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
-    """The orders in a workbook; raises a :class:`ParseError` when none can be read."""
-    profile = profile or TabularProfile()
+def _open(data: bytes) -> CalamineWorkbook:
     check_archive(data)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as error:
         raise UnrecognisedFormat(
             "the workbook is password-protected", expected="a workbook without a password"
@@ -93,6 +91,30 @@ def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
             f"the workbook is damaged and cannot be read ({error})",
             expected="an .xlsx file saved by Excel or LibreOffice",
         ) from error
+
+
+def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+    """Every row of the first sheet, with its Excel row number (empty cells as None).
+
+    For tables that are not orders (master data, status feeds); ParseError when the
+    workbook cannot be read.
+    """
+    workbook = _open(data)
+    try:
+        return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
+    except CalamineError as error:
+        raise UnrecognisedFormat(
+            f"a worksheet is damaged and cannot be read ({error})",
+            expected="an .xlsx file saved by Excel or LibreOffice",
+        ) from error
+    finally:
+        workbook.close()
+
+
+def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
+    """The orders in a workbook; raises a :class:`ParseError` when none can be read."""
+    profile = profile or TabularProfile()
+    workbook = _open(data)
     with paused_gc():
         try:
             name, rows = _order_sheet(workbook, profile)
