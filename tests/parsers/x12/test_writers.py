@@ -222,8 +222,9 @@ def test_855_uses_the_partners_delimiters_and_replaces_them_in_data() -> None:
 
 
 def test_855_is_valid_for_pyx12() -> None:
-    pyx12 = pytest.importorskip("pyx12.x12file")
     import io
+
+    import pyx12.x12file as pyx12
 
     reader = pyx12.X12Reader(io.StringIO(_855(_response()).decode()))
     ids = [segment.get_seg_id() for segment in reader]
