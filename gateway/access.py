@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gateway.catalog import catalog_version
+from gateway.catalog import MasterDataCache
 from gateway.config import PartnerConfig
 from gateway.reasons import ReasonCode
 from gateway.store.models import Customer, Grant, Site
@@ -31,7 +31,8 @@ class Who:
         return self.reason is None
 
 
-_GRANTS: dict[tuple[str, str, int], frozenset[tuple[str, str]]] = {}
+_GRANTS = MasterDataCache(limit=256)
+_PARTIES = MasterDataCache(limit=4096)
 
 
 def partner_grants(
@@ -42,41 +43,31 @@ def partner_grants(
     Imported grants are cached per master-data version (every import bumps it), since
     every file of a partner asks for the same set.
     """
-    key = (str(session.get_bind().url), partner_id, catalog_version(session))
-    imported = _GRANTS.get(key)
-    if imported is None:
+
+    def load() -> frozenset[tuple[str, str]]:
         rows = session.execute(
             select(Customer.code, Site.code)
             .join(Grant, Grant.customer_id == Customer.id)
             .join(Site, Site.id == Grant.site_id)
             .where(Grant.partner == partner_id)
         )
-        imported = frozenset((c, s) for c, s in rows)
-        if len(_GRANTS) > 256:
-            _GRANTS.clear()
-        _GRANTS[key] = imported
+        return frozenset((c, s) for c, s in rows)
+
+    imported = _GRANTS.get(session, (partner_id,), load)
     return {(g.customer, g.site) for g in partner.grants} | imported
 
 
-_PARTIES: dict[tuple[str, int, str, str, str], Customer | Site | None] = {}
-
-
 def _cached(session: Session, model: type[Customer] | type[Site], how: str, text: str, find):  # noqa: ANN001, ANN202
-    """A customer or site look-up, remembered per master-data version (imports bump it).
+    """A customer or site look-up, remembered per master-data version; the instances
+    kept are detached copies, only ever read."""
 
-    Every file of a partner names the same few customers and sites; the instances kept
-    are detached copies, only ever read.
-    """
-    key = (str(session.get_bind().url), catalog_version(session), model.__name__, how, text)
-    if key in _PARTIES:
-        return _PARTIES[key]
-    hit = find()
-    if hit is not None:
-        session.expunge(hit)
-    if len(_PARTIES) > 4096:
-        _PARTIES.clear()
-    _PARTIES[key] = hit
-    return hit
+    def load() -> Customer | Site | None:
+        hit = find()
+        if hit is not None:
+            session.expunge(hit)
+        return hit
+
+    return _PARTIES.get(session, (model.__name__, how, text), load)
 
 
 def _find(

@@ -8,9 +8,10 @@ queries, every product the order's barcodes, references and names can point to, 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,7 +89,29 @@ class NameIndex:
         self.keys = [name_key(p.name) for p in products]
 
 
-_NAME_INDEXES: dict[tuple[str, int, int | None], NameIndex] = {}
+class MasterDataCache:
+    """Values derived from master data, kept until an import bumps the version.
+
+    Every file of a partner asks the same questions (its grants, its customer, the names
+    of the catalog); the answers are computed once per database and master-data version.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._values: dict[tuple, Any] = {}
+
+    def get(self, session: Session, key: tuple, compute: Callable[[], Any]) -> Any:
+        full = (str(session.get_bind().url), catalog_version(session), *key)
+        if full in self._values:
+            return self._values[full]
+        value = compute()
+        if len(self._values) >= self.limit:
+            self._values.clear()
+        self._values[full] = value
+        return value
+
+
+_NAME_INDEXES = MasterDataCache(limit=32)
 
 
 class CatalogLookup:
@@ -181,28 +204,17 @@ class CatalogLookup:
         and every order of the same customer needs the same one.
         """
         scoped = self.customer_id is not None and self._assortment_applies()
-        bind = self.session.get_bind()
-        key = (str(bind.url), catalog_version(self.session), self.customer_id if scoped else None)
-        cached = _NAME_INDEXES.get(key)
-        if cached is not None:
-            return cached
-        cols = (
-            Product.id,
-            Product.sku,
-            Product.name,
-            Product.unit,
-            Product.sell_multiple,
-            Product.active,
+        return _NAME_INDEXES.get(
+            self.session,
+            (self.customer_id if scoped else None,),
+            lambda: self._load_names(scoped),
         )
-        q = select(*cols).where(Product.active.is_(True))
+
+    def _load_names(self, scoped: bool) -> NameIndex:
+        p = Product.__table__.c
+        q = select(p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active).where(p.active)
         if scoped:
-            q = q.join(AssortmentItem, AssortmentItem.product_id == Product.id).where(
+            q = q.join(AssortmentItem, AssortmentItem.product_id == p.id).where(
                 AssortmentItem.customer_id == self.customer_id
             )
-        index = NameIndex(
-            [ProductInfo(i, s, n, u, Decimal(m), a) for i, s, n, u, m, a in self.session.execute(q)]
-        )
-        if len(_NAME_INDEXES) > 32:
-            _NAME_INDEXES.clear()
-        _NAME_INDEXES[key] = index
-        return index
+        return NameIndex([_row(r) for r in self.session.execute(q)])

@@ -20,12 +20,12 @@ from sqlalchemy.orm import selectinload
 
 from gateway.dispatch import dispatch_pending
 from gateway.lifecycle import OPEN, OrderStatus
-from gateway.status_reports import queue_message, status_label
+from gateway.status_reports import queue_message
 from gateway.store.models import DigestSent, Order
 from gateway.workspace import Workspace
 from parsers import xlsx as xlsx_format
 from parsers.document import LineStatus
-from parsers.sheets import RowStyle, Sheet
+from parsers.sheets import RowStyle, Sheet, status_label
 
 log = logging.getLogger("gateway.digest")
 

@@ -28,34 +28,11 @@ from gateway.workspace import Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.document import LineStatus, ResponseKind, SourceFormat
-from parsers.sheets import RowStyle, Sheet
+from parsers.sheets import RowStyle, Sheet, status_label
 
 S = OrderStatus
 #: Changes an EDI partner is told about with an order response (ORDRSP / 855)
 EDI_REPORTED = frozenset({S.VALIDATED, S.REJECTED, S.CANCELLED})
-
-STATUS_LABELS: dict[str, dict[OrderStatus, str]] = {
-    "fr": {
-        S.RECEIVED: "Reçue",
-        S.PENDING_VALIDATION: "En attente de validation",
-        S.VALIDATED: "Validée",
-        S.IN_PREPARATION: "En préparation",
-        S.SHIPPED: "Expédiée",
-        S.DELIVERED: "Livrée",
-        S.REJECTED: "Refusée",
-        S.CANCELLED: "Annulée",
-    },
-    "en": {
-        S.RECEIVED: "Received",
-        S.PENDING_VALIDATION: "Pending validation",
-        S.VALIDATED: "Validated",
-        S.IN_PREPARATION: "In preparation",
-        S.SHIPPED: "Shipped",
-        S.DELIVERED: "Delivered",
-        S.REJECTED: "Rejected",
-        S.CANCELLED: "Cancelled",
-    },
-}
 
 STATUS_HEADERS = {
     "fr": ["N° commande", "Statut", "Code statut", "Date", "N° ligne", "Code-barre",
@@ -64,10 +41,6 @@ STATUS_HEADERS = {
     "en": ["Order number", "Status", "Status code", "Date", "Line", "Barcode", "SKU",
            "Name", "Ordered qty", "Confirmed qty", "Shipped qty", "Reason"],
 }  # fmt: skip
-
-
-def status_label(status: str, language: str) -> str:
-    return STATUS_LABELS.get(language, STATUS_LABELS["en"])[OrderStatus(status)]
 
 
 def csv_dialect(language: str) -> csv_format.CsvDialect:
@@ -239,6 +212,5 @@ __all__ = [
     "csv_dialect",
     "queue_message",
     "queue_status_report",
-    "status_label",
     "status_sheet",
 ]

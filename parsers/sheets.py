@@ -111,6 +111,11 @@ def _labels(language: str) -> dict:
     return _ACK_LABELS.get(language[:2].lower(), _ACK_LABELS["en"])
 
 
+def status_label(status: str, language: str) -> str:
+    """An order status as a person reads it (``pending_validation`` → "En attente…")."""
+    return _labels(language)["statuses"].get(status, status)
+
+
 def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
     """One row per order line of every response: what was ordered and what we answer."""
     labels = _labels(language)
@@ -152,7 +157,7 @@ def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") 
                 response.order_number,
                 response.customer,
                 response.site,
-                labels["statuses"].get(response.order_status, response.order_status),
+                status_label(response.order_status, language),
                 labels["kinds"].get(response.kind, response.kind.value),
                 len(response.lines),
                 counts["accepted"],
