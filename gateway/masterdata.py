@@ -47,6 +47,7 @@ from parsers import xlsx as xlsx_format
 from parsers.cells import cell_text
 from parsers.columns import normalise_header
 from parsers.errors import ParseError
+from parsers.gc_pause import paused_gc
 
 MAX_ERRORS_SHOWN = 50
 
@@ -196,20 +197,25 @@ def read_rows(path: Path, kind: Kind) -> Rows:
             table = csv_format.rows(data)
     except ParseError as exc:
         raise ImportFailed(f"{path.name}: {exc}") from None
-    table = [(n, r) for n, r in table if any(r)]  # blank rows carry nothing
-    if not table:
-        raise ImportFailed(f"{path.name}: the file holds no rows")
-    (_, header), body = table[0], table[1:]
-    return _canonical([cell_text(h) or "" for h in header], body, kind, path.name)
+    with paused_gc():
+        table = [(n, r) for n, r in table if any(r)]  # blank rows carry nothing
+        if not table:
+            raise ImportFailed(f"{path.name}: the file holds no rows")
+        (_, header), body = table[0], table[1:]
+        return _canonical([cell_text(h) or "" for h in header], body, kind, path.name)
 
 
-def _column(body: list[tuple[int, list]], index: int) -> list[str]:
-    out = []
-    for _, row in body:
-        v = row[index] if index < len(row) else None
-        # CSV cells are already text; XLSX cells may be numbers (exact digits kept)
-        out.append(v.strip() if v.__class__ is str else (cell_text(v) or ""))
-    return out
+def _columns(body: list[tuple[int, list]], indexes: list[int]) -> list[list[str]]:
+    """The cells of each wanted column as trimmed text (XLSX numbers as exact digits)."""
+    rows = [r for _, r in body]
+    width = max(indexes, default=-1) + 1
+    if any(len(r) < width for r in rows):  # a short row: its missing cells are empty
+        rows = [r if len(r) >= width else [*r, *[None] * (width - len(r))] for r in rows]
+    transposed = list(zip(*rows, strict=False)) if rows else [()] * width
+    return [
+        [v.strip() if v.__class__ is str else (cell_text(v) or "") for v in transposed[i]]
+        for i in indexes
+    ]
 
 
 def _canonical(header: list[str], body: list[tuple[int, list]], kind: Kind, name: str) -> Rows:
@@ -228,8 +234,9 @@ def _canonical(header: list[str], body: list[tuple[int, list]], kind: Kind, name
             f"(expected headers {', '.join(REQUIRED[kind] + OPTIONAL[kind])}; "
             f"found {', '.join(h for h in header if h)})"
         )
+    values = _columns(body, list(found.values()))
     return Rows(
-        columns={c: _column(body, i) for c, i in found.items()},
+        columns=dict(zip(found, values, strict=True)),
         headers={c: header[i] for c, i in found.items()},
         lines=[n for n, _ in body],
     )

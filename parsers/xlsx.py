@@ -101,7 +101,8 @@ def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
     """
     workbook = _open(data)
     try:
-        return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
+        with paused_gc():
+            return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
     except CalamineError as error:
         raise UnrecognisedFormat(
             f"a worksheet is damaged and cannot be read ({error})",
