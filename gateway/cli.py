@@ -16,6 +16,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gateway.config import ConfigError
+from gateway.queries import json_number
 from gateway.workspace import Workspace, resolve_root
 
 app = typer.Typer(
@@ -75,7 +76,7 @@ def open_workspace() -> Workspace:
 
 def _json_default(v: Any) -> Any:
     if isinstance(v, Decimal):
-        return float(v) if v != v.to_integral_value() else int(v)
+        return json_number(v)
     if isinstance(v, datetime | date):
         return v.isoformat()
     if isinstance(v, Path):

@@ -9,7 +9,7 @@ from gateway.evaluate import evaluate_document
 from gateway.formats import SenderRefused, read_file
 from gateway.lifecycle import OrderStatus
 from gateway.mapping import load_mapping
-from gateway.queries import _num
+from gateway.queries import json_number
 from gateway.workspace import Workspace
 from parsers.errors import ParseError
 
@@ -62,9 +62,9 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
                             "customer_ref": r.line.customer_ref,
                             "name": r.line.name,
                             "sku": r.sku,
-                            "ordered_quantity": _num(r.line.quantity),
-                            "quantity": _num(r.quantity),
-                            "confirmed_quantity": _num(r.confirmed),
+                            "ordered_quantity": json_number(r.line.quantity),
+                            "quantity": json_number(r.quantity),
+                            "confirmed_quantity": json_number(r.confirmed),
                             "outcome": r.outcome.value,
                             "reason_code": r.reason.value if r.reason else None,
                             "message": r.message,

@@ -17,7 +17,8 @@ from gateway.store.models import Order, OrderEvent, OrderLine
 from gateway.workspace import Workspace
 
 
-def _num(v: Any) -> Any:
+def json_number(v: Any) -> Any:
+    """A stored number as JSON wants it: 12 for 12.0000, 2.5 for 2.5000, None stays None."""
     if v is None:
         return None
     d = Decimal(str(v))
@@ -34,12 +35,12 @@ def line_dict(ln: OrderLine) -> dict[str, Any]:
         "customer_ref": ln.customer_ref,
         "name": ln.description,
         "sku": ln.sku,
-        "ordered_quantity": _num(ln.ordered_quantity),
+        "ordered_quantity": json_number(ln.ordered_quantity),
         "unit": ln.ordered_unit,
-        "quantity": _num(ln.quantity),
-        "confirmed_quantity": _num(ln.confirmed_quantity),
-        "shipped_quantity": _num(ln.shipped_quantity),
-        "unit_price": _num(ln.unit_price),
+        "quantity": json_number(ln.quantity),
+        "confirmed_quantity": json_number(ln.confirmed_quantity),
+        "shipped_quantity": json_number(ln.shipped_quantity),
+        "unit_price": json_number(ln.unit_price),
         "outcome": ln.outcome,
         "reason_code": ln.reason_code,
         "message": ln.message,
