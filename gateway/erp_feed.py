@@ -32,10 +32,9 @@ from gateway.dispatch import dispatch_pending
 from gateway.inbox import (
     InboxTracker,
     Readiness,
+    abandoned_claims,
     claim_held,
-    hold,
-    in_processing,
-    release_leftover_link,
+    poll_settled,
 )
 from gateway.intake import FileOutcome, archive, quarantine
 from gateway.lifecycle import VERBS, ActorKind, OrderStatus, TransitionRefused, actor
@@ -439,18 +438,9 @@ def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutc
     folder = feed_inbox(ws)
     (folder / PROCESSING).mkdir(parents=True, exist_ok=True)
     outcomes: list[FeedOutcome] = []
-    for path in in_processing(folder):
-        held = hold(path)
-        if held is None:
-            continue  # another live worker has it in hand
-        with held:
-            release_leftover_link(path)
-            outcomes.append(process_feed_file(ws, path))
-    tracker = InboxTracker(folder, Readiness(settle=settle))
-    poll = tracker.poll()
-    if poll.next_check is not None and poll.next_check - time.monotonic() <= settle:
-        time.sleep(max(0.0, poll.next_check - time.monotonic()))
-        poll = tracker.poll()
+    for held in abandoned_claims(folder):
+        outcomes.append(process_feed_file(ws, held.path))
+    poll = poll_settled(InboxTracker(folder, Readiness(settle=settle)), settle)
     for entry in poll.odd:
         reason = f"{entry.name} is not a regular file; only regular files are read"
         try:

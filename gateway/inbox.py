@@ -21,7 +21,7 @@ import fnmatch
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,3 +270,25 @@ def in_processing(folder: Path) -> list[Path]:
     except FileNotFoundError:
         return []
     return [folder / PROCESSING / n for n in names if not n.startswith(".")]
+
+
+def abandoned_claims(inbox: Path) -> Iterator[Held]:
+    """The files of ``inbox``'s ``.processing/`` that no live worker holds, each locked
+    for the caller while it finishes them (a crash left them there)."""
+    for path in in_processing(inbox):
+        held = hold(path)
+        if held is None:
+            continue  # another live worker has it in hand
+        with held:
+            release_leftover_link(path)
+            yield held
+
+
+def poll_settled(tracker: InboxTracker, settle: float) -> Poll:
+    """One look at an inbox, and a second after at most ``settle`` seconds when young
+    files might be ready by then (``run --once`` and the ERP feed)."""
+    poll = tracker.poll()
+    if poll.next_check is not None and poll.next_check - time.monotonic() <= settle:
+        time.sleep(max(0.0, poll.next_check - time.monotonic()))
+        poll = tracker.poll()
+    return poll

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,10 +24,10 @@ from gateway.inbox import (
     DEFAULT_SETTLE,
     InboxTracker,
     Readiness,
+    abandoned_claims,
     claim_held,
     hold,
-    in_processing,
-    release_leftover_link,
+    poll_settled,
     remove_markers,
 )
 from gateway.intake import FileOutcome, archive, process_file, quarantine
@@ -229,21 +228,14 @@ def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:
     """Finish or redo the files in the partner's ``.processing/`` that no live worker holds."""
     outcomes: list[FileOutcome] = []
     inbox = ws.inbox(partner_id)
-    for path in in_processing(inbox):
-        held = hold(path)
-        if held is None:
-            continue  # another live worker has it in hand
-        with held:
-            release_leftover_link(path)
-            if ws.partner(partner_id).done_marker:
-                remove_markers(inbox / path.name)
-            log.info(
-                "recovering partner=%s file=%s",
-                partner_id,
-                path.name,
-                **_fields(partner_id, path.name),
-            )
-            outcomes.append(process_claimed(ws, partner_id, path))
+    for held in abandoned_claims(inbox):
+        path = held.path
+        if ws.partner(partner_id).done_marker:
+            remove_markers(inbox / path.name)
+        log.info(
+            "recovering partner=%s file=%s", partner_id, path.name, **_fields(partner_id, path.name)
+        )
+        outcomes.append(process_claimed(ws, partner_id, path))
         if outcomes[-1].outcome == DEFERRED:
             break
     return outcomes
@@ -300,10 +292,7 @@ def scan_partner(
 ) -> list[FileOutcome]:
     """Process the partner's ready files, waiting at most the settle time for young ones."""
     tracker = InboxTracker(ws.inbox(partner_id), readiness(ws, partner_id, settle=settle))
-    poll = tracker.poll()
-    if poll.next_check is not None and poll.next_check - time.monotonic() <= settle:
-        time.sleep(max(0.0, poll.next_check - time.monotonic()))
-        poll = tracker.poll()
+    poll = poll_settled(tracker, settle)
     outcomes: list[FileOutcome] = []
     for entry in poll.odd:
         if (out := quarantine_odd(ws, partner_id, entry)) is not None:

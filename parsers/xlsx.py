@@ -25,7 +25,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -93,16 +94,12 @@ def _open(data: bytes) -> CalamineWorkbook:
         ) from error
 
 
-def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
-    """Every row of the first sheet, with its Excel row number (empty cells as None).
-
-    For tables that are not orders (master data, status feeds); ParseError when the
-    workbook cannot be read.
-    """
+@contextmanager
+def _sheets_of(data: bytes) -> Iterator[CalamineWorkbook]:
+    """The open workbook; a damaged worksheet read inside becomes a ParseError."""
     workbook = _open(data)
     try:
-        with paused_gc():
-            return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
+        yield workbook
     except CalamineError as error:
         raise UnrecognisedFormat(
             f"a worksheet is damaged and cannot be read ({error})",
@@ -112,20 +109,22 @@ def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
         workbook.close()
 
 
+def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+    """Every row of the first sheet, with its Excel row number (empty cells as None).
+
+    For tables that are not orders (master data, status feeds); ParseError when the
+    workbook cannot be read.
+    """
+    with _sheets_of(data) as workbook, paused_gc():
+        return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
+
+
 def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
     """The orders in a workbook; raises a :class:`ParseError` when none can be read."""
     profile = profile or TabularProfile()
-    workbook = _open(data)
     with paused_gc():
-        try:
+        with _sheets_of(data) as workbook:
             name, rows = _order_sheet(workbook, profile)
-        except CalamineError as error:
-            raise UnrecognisedFormat(
-                f"a worksheet is damaged and cannot be read ({error})",
-                expected="an .xlsx file saved by Excel or LibreOffice",
-            ) from error
-        finally:
-            workbook.close()
         table = read_table(
             rows,
             source_format=SourceFormat.XLSX,
