@@ -118,6 +118,18 @@ def _cached_number(cache: dict[str, Decimal], text: str) -> Decimal | None:
     return value
 
 
+def _cached_quantity(cache: dict[str, tuple[Decimal, str]], raw: str) -> tuple[Decimal, str] | None:
+    """The value and stripped text of a PO102, remembered; None when it is not a number."""
+    text = raw.strip()
+    value = parse_number(text) if text else None
+    if value is None:
+        return None
+    entry = (value, text)
+    if len(cache) < _NUMBER_CACHE_SIZE:
+        cache[raw] = entry
+    return entry
+
+
 class _SetReader:
     """The state of reading one set: the current line, loop context, totals."""
 
@@ -204,8 +216,12 @@ def read_850(
     quantity_hash = Decimal(0)
     ctt: tuple[int, list[str]] | None = None
     ranking = _ranking(id_qualifiers)
+    offset = base + 1  # segments[index] is at file position offset + index
+    # Orders repeat their units, quantities, prices and id layouts line after line:
+    # each is read once per set, keyed by the raw element text.
     units: dict[str, str] = {}
-    numbers: dict[str, Decimal] = {}  # PO102/PO104 text → value; orders repeat them
+    quantities: dict[str, tuple[Decimal, str]] = {}  # PO102 → (value, stripped text)
+    prices: dict[str, Decimal] = {}  # PO104 → value
     plans: dict[tuple[str, ...], _IdPlan] = {}  # PO1 qualifier layout → how to read it
 
     for index in range(start + 1, end):
@@ -214,77 +230,64 @@ def read_850(
         size = len(el)
         if tag == "PO1":
             in_party_loop = False
-            # The hot path (one PO1 per line item): values are read into locals and the
-            # line is built in one call; anything unusual is handled after it, in the
-            # order the issues were always reported (quantity, price, identifiers).
-            quantity_text = el[2].strip() if size > 2 else ""
-            quantity = numbers.get(quantity_text)
-            if quantity is None and quantity_text:
-                quantity = _cached_number(numbers, quantity_text)
-            unit = None
-            if size > 3 and el[3]:
-                unit = el[3].strip()
-                unit = units.setdefault(unit, unit)  # one string per unit code
-            price_text = el[4].strip() if size > 4 and el[4] else None
-            price = None
-            if price_text is not None:
-                price = numbers.get(price_text)
-                if price is None:
-                    price = _cached_number(numbers, price_text)
-            plan = None
-            if size > 7:
-                key = tuple(el[6 : size - 1 : 2])
-                plan = plans.get(key)
+            # The hot path (one PO1 per line item, nearly always the same layout): values
+            # come from per-set caches keyed by the raw element text and the line is built
+            # in one call.  Anything unusual – a bad or missing number, an empty preferred
+            # id, a barcode that is not digits – is left to _general_po1, which reads the
+            # line from scratch and reports it; the two agree on every usual line.
+            line = None
+            if size > 4:
+                quantity = quantities.get(el[2])
+                if quantity is None:
+                    quantity = _cached_quantity(quantities, el[2])
+                raw_price = el[4]
+                price = prices.get(raw_price) if raw_price else None
+                if raw_price and price is None:
+                    price = _cached_number(prices, raw_price)
+                plan = plans.get(tuple(el[6 : size - 1 : 2]) if size > 7 else ())
                 if plan is None:
+                    key = tuple(el[6 : size - 1 : 2]) if size > 7 else ()
                     plan = plans[key] = _IdPlan(key, ranking)
-            line = OrderLine(
-                line_no=len(lines) + 1,
-                location=Location(line=base + index + 1, segment="PO1"),
-                external_id=(el[1].strip() or None) if size > 1 else None,
-                quantity=quantity,
-                quantity_text=quantity_text or None,
-                unit=unit,
-                unit_price=price,
-            )
-            lines.append(line)
-            if quantity is not None:
-                quantity_hash += quantity
-            elif quantity_text:
-                line.issues.append(
-                    LineIssue(
-                        code=IssueCode.INVALID_QUANTITY,
-                        message=f"quantity {quantity_text!r} is not a number",
-                        column="PO102",
-                        value=quantity_text,
+                at_barcode, at_supplier, at_customer, at_maker = plan.positions
+                barcode = el[at_barcode].strip() if at_barcode else ""
+                supplier_ref = el[at_supplier].strip() if at_supplier else None
+                customer_ref = el[at_customer].strip() if at_customer else None
+                manufacturer_ref = el[at_maker].strip() if at_maker else None
+                if (
+                    quantity is not None
+                    and (price is not None or not raw_price)
+                    and (not at_barcode or (barcode.isdigit() and barcode.isascii()))
+                    and (not at_supplier or supplier_ref)
+                    and (not at_customer or customer_ref)
+                    and (not at_maker or manufacturer_ref)
+                ):
+                    raw_unit = el[3]
+                    unit = units.get(raw_unit) if raw_unit else None
+                    if unit is None and raw_unit:
+                        unit = units[raw_unit] = raw_unit.strip()
+                    value, quantity_text = quantity
+                    line = OrderLine(
+                        line_no=len(lines) + 1,
+                        location=Location(line=offset + index, segment="PO1"),
+                        external_id=el[1].strip() or None,
+                        barcode=barcode or None,
+                        barcode_type=plan.barcode_type,
+                        supplier_ref=supplier_ref,
+                        customer_ref=customer_ref,
+                        manufacturer_ref=manufacturer_ref,
+                        quantity=value,
+                        quantity_text=quantity_text,
+                        unit=unit,
+                        unit_price=price,
+                        columns=plan.columns,
                     )
-                )
-                ctx.element_error(
-                    index, "PO1", 2, "330", ElementErrorCode.INVALID_CHARACTER,
-                    quantity_text, f"quantity {quantity_text!r} is not a number",
-                )  # fmt: skip
-            else:
-                line.issues.append(
-                    LineIssue(
-                        code=IssueCode.MISSING_QUANTITY,
-                        message="no quantity ordered",
-                        column="PO102",
-                    )
-                )
-            if price is None and price_text is not None:
-                line.issues.append(
-                    LineIssue(
-                        code=IssueCode.INVALID_VALUE,
-                        message=f"unit price {price_text!r} is not a number",
-                        column="PO104",
-                        value=price_text,
-                    )
-                )
-                ctx.element_error(
-                    index, "PO1", 4, "212", ElementErrorCode.INVALID_CHARACTER,
-                    price_text, f"unit price {price_text!r} is not a number",
-                )  # fmt: skip
-            if plan is not None and not plan.apply(line, el):
-                _product_ids(line, el, ranking)
+                    lines.append(line)
+                    quantity_hash += value
+            if line is None:
+                line = _general_po1(ctx, index, el, len(lines) + 1, ranking, units)
+                lines.append(line)
+                if line.quantity is not None:
+                    quantity_hash += line.quantity
             continue
         if tag == "PID":
             description = el[5].strip() if size > 5 else ""
@@ -382,6 +385,73 @@ def read_850(
     return None if report.rejected else doc
 
 
+def _general_po1(
+    ctx: _SetReader,
+    index: int,
+    el: list[str],
+    line_no: int,
+    ranking: dict[str, tuple[str, int, str]],
+    units: dict[str, str],
+) -> OrderLine:
+    """Read a PO1 the fast path declined, reporting every value that cannot be read.
+
+    Issues are reported in a fixed order – quantity, price, identifiers – as a line
+    read alone would report them.
+    """
+    size = len(el)
+    quantity_text = el[2].strip() if size > 2 else ""
+    quantity = parse_number(quantity_text) if quantity_text else None
+    unit = None
+    if size > 3 and el[3]:
+        unit = el[3].strip()
+        unit = units.setdefault(unit, unit)
+    price_text = el[4].strip() if size > 4 and el[4] else None
+    price = parse_number(price_text) if price_text is not None else None
+    line = OrderLine(
+        line_no=line_no,
+        location=Location(line=ctx.base + index + 1, segment="PO1"),
+        external_id=(el[1].strip() or None) if size > 1 else None,
+        quantity=quantity,
+        quantity_text=quantity_text or None,
+        unit=unit,
+        unit_price=price,
+    )
+    if quantity is None and quantity_text:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.INVALID_QUANTITY,
+                message=f"quantity {quantity_text!r} is not a number",
+                column="PO102",
+                value=quantity_text,
+            )
+        )
+        ctx.element_error(
+            index, "PO1", 2, "330", ElementErrorCode.INVALID_CHARACTER,
+            quantity_text, f"quantity {quantity_text!r} is not a number",
+        )  # fmt: skip
+    elif quantity is None:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.MISSING_QUANTITY, message="no quantity ordered", column="PO102"
+            )
+        )
+    if price is None and price_text is not None:
+        line.issues.append(
+            LineIssue(
+                code=IssueCode.INVALID_VALUE,
+                message=f"unit price {price_text!r} is not a number",
+                column="PO104",
+                value=price_text,
+            )
+        )
+        ctx.element_error(
+            index, "PO1", 4, "212", ElementErrorCode.INVALID_CHARACTER,
+            price_text, f"unit price {price_text!r} is not a number",
+        )  # fmt: skip
+    _product_ids(line, el, ranking)
+    return line
+
+
 def _read_beg(ctx: _SetReader, index: int, el: list[str], doc: OrderDocument) -> None:
     size = len(el)
     purpose = el[1].strip() if size > 1 else ""
@@ -423,52 +493,37 @@ def _ranking(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, int, 
 
 
 class _IdPlan:
-    """How to read the product ids of every PO1 with one layout of qualifiers.
+    """Which PO1 element fills which line field, for one layout of id qualifiers.
 
     A partner sends the same qualifiers in the same places on every line, so which
-    pair fills which field is decided once per layout.  :meth:`apply` covers the
-    usual line (every recognised pair has a value, barcodes are digits) and shares one
-    ``columns`` dict between such lines – it is read-only downstream; anything else
-    returns False and is left to :func:`_product_ids`, which the plan agrees with.
+    pair fills which field is decided once per layout, the way :func:`_product_ids`
+    decides it for one line (the best-ranked qualifier of each field).  ``columns``
+    is shared by every line the fast path reads with this plan; it is read-only
+    downstream.
     """
 
-    __slots__ = ("columns", "fields", "required")
+    __slots__ = ("barcode_type", "columns", "positions")
 
     def __init__(self, qualifiers: tuple[str, ...], ranking: dict[str, tuple[str, int, str]]):
         best: dict[str, tuple[int, str, int]] = {}
-        required: list[int] = []
         for offset, qualifier in enumerate(qualifiers):
             hit = ranking.get(qualifier)
             if hit is None:
                 continue
-            position = 6 + 2 * offset + 1
-            required.append(position)
             field_name, rank, _ = hit
             if field_name not in best or rank < best[field_name][0]:
-                best[field_name] = (rank, qualifier, position)
-        #: (line field, qualifier, element position), in the order _product_ids sets them
-        self.fields = tuple((name, q, position) for name, (_, q, position) in best.items())
-        self.required = tuple(required)
+                best[field_name] = (rank, qualifier, 6 + 2 * offset + 1)
+        #: element positions of barcode, supplier_ref, customer_ref, manufacturer_ref
+        #: (0 when the layout has none: element 0 is the segment id, never a value)
+        self.positions: tuple[int, int, int, int] = tuple(  # type: ignore[assignment]
+            best[name][2] if name in best else 0
+            for name in ("barcode", "supplier_ref", "customer_ref", "manufacturer_ref")
+        )
+        self.barcode_type = best["barcode"][1] if "barcode" in best else None
         self.columns = {
             name: _PO1_COLUMNS[position] if position < 41 else f"PO1{position}"
-            for name, _, position in self.fields
+            for name, (_, _, position) in best.items()
         }
-
-    def apply(self, line: OrderLine, el: list[str]) -> bool:
-        for position in self.required:
-            if not el[position].strip():
-                return False
-        for name, qualifier, position in self.fields:
-            value = el[position].strip()
-            if name != "barcode":
-                setattr(line, name, value)
-            elif value.isdigit() and value.isascii():
-                line.barcode = value
-                line.barcode_type = qualifier
-            else:
-                return False  # _product_ids sets every field again and reports it
-        line.columns = self.columns
-        return True
 
 
 def _product_ids(line: OrderLine, el: list[str], ranking: dict[str, tuple[str, int, str]]) -> None:
