@@ -122,6 +122,61 @@ class OrderLine:
     issues: list[LineIssue] = field(default_factory=list)
 
 
+_new = object.__new__
+
+
+def order_line_at(
+    *,
+    line_no: int,
+    line: int,
+    segment: str,
+    external_id: str | None,
+    barcode: str | None,
+    barcode_type: str | None,
+    supplier_ref: str | None,
+    customer_ref: str | None,
+    manufacturer_ref: str | None,
+    name: str | None,
+    quantity: Decimal | None,
+    quantity_text: str | None,
+    unit: str | None,
+    unit_price: Decimal | None,
+    columns: dict[str, str],
+) -> OrderLine:
+    """An :class:`OrderLine` at EDI segment ``line``, as an EDI reader's hot path builds it.
+
+    The same line as ``OrderLine(line_no=…, location=Location(line=line,
+    segment=segment), …)`` with these values and no date, comment or issue, at a
+    third of the cost: the generated ``__init__`` matches its keyword arguments one
+    by one, which for 100,000 lines took longer than everything else the X12 reader
+    does with a line.  Every field is set here; a test holds this to the dataclass.
+    """
+    location = _new(Location)
+    location.line = line
+    location.column = None
+    location.sheet = None
+    location.segment = segment
+    item = _new(OrderLine)
+    item.line_no = line_no
+    item.location = location
+    item.external_id = external_id
+    item.barcode = barcode
+    item.barcode_type = barcode_type
+    item.supplier_ref = supplier_ref
+    item.customer_ref = customer_ref
+    item.manufacturer_ref = manufacturer_ref
+    item.name = name
+    item.quantity = quantity
+    item.quantity_text = quantity_text
+    item.unit = unit
+    item.unit_price = unit_price
+    item.requested_delivery = None
+    item.comment = None
+    item.columns = columns
+    item.issues = []
+    return item
+
+
 @dataclass(slots=True, kw_only=True)
 class Envelope:
     """Interchange/message identification for EDI; empty for spreadsheets."""

@@ -26,6 +26,7 @@ from parsers.document import (
     Party,
     PartyRole,
     SourceFormat,
+    order_line_at,
 )
 from parsers.edifact.reports import MessageReport, SyntaxErrorCode, SyntaxIssue
 from parsers.edifact.service_chars import ServiceChars
@@ -148,16 +149,20 @@ def build_order(
                         if columns is None:
                             columns = shared_columns[p_cols] = _columns(p_cols)
                         lines.append(
-                            OrderLine(
+                            order_line_at(
                                 line_no=len(lines) + 1,
-                                location=Location(line=p_pos, segment="LIN"),
+                                line=p_pos,
+                                segment="LIN",
                                 external_id=p_ext,
                                 barcode=p_barcode,
                                 barcode_type="EN" if p_barcode else None,
                                 supplier_ref=p_sref,
+                                customer_ref=None,
+                                manufacturer_ref=None,
                                 name=p_name,
                                 quantity=p_qty,
                                 quantity_text=p_qtext,
+                                unit=None,
                                 unit_price=p_price,
                                 columns=columns,
                             )

@@ -47,6 +47,7 @@ from parsers.document import (
     Party,
     PartyRole,
     SourceFormat,
+    order_line_at,
 )
 from parsers.x12.codes import (
     PURPOSE_FUNCTION,
@@ -266,15 +267,17 @@ def read_850(
                     if unit is None and raw_unit:
                         unit = units[raw_unit] = raw_unit.strip()
                     value, quantity_text = quantity
-                    line = OrderLine(
+                    line = order_line_at(
                         line_no=len(lines) + 1,
-                        location=Location(line=offset + index, segment="PO1"),
+                        line=offset + index,
+                        segment="PO1",
                         external_id=el[1].strip() or None,
                         barcode=barcode or None,
                         barcode_type=plan.barcode_type,
                         supplier_ref=supplier_ref,
                         customer_ref=customer_ref,
                         manufacturer_ref=manufacturer_ref,
+                        name=None,
                         quantity=value,
                         quantity_text=quantity_text,
                         unit=unit,
