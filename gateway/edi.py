@@ -4,8 +4,9 @@
   (``"id"`` or ``"qualifier:id"``). A file whose UNB / ISA sender belongs to another
   partner, or to none, is refused: no one orders in another's name by dropping a file
   in their folder.
-* Syntax acknowledgements (CONTRL per interchange, 997 per functional group) answer
-  what was *received*; order responses (ORDRSP, 855) answer each stored order.
+* Syntax acknowledgements (CONTRL per interchange; 997 per functional group, and a
+  TA1 per interchange that asks for one or whose envelope is wrong) answer what was
+  *received*; order responses (ORDRSP, 855) answer each stored order.
 * Control numbers are per partner, persisted, never reused (:func:`next_control`).
 """
 
@@ -247,6 +248,18 @@ def queue_edi_replies(
             ctx.queue("contrl", f"CONTRL_{_safe(ic.control_ref)}_{icr}.edi", data)
     if read.format is SourceFormat.X12 and partner.functional_acks:
         for ic in result.interchanges:  # type: ignore[attr-defined]
+            # A TA1 when the sender asked for one (ISA14 = 1), and whenever the envelope
+            # around the groups is wrong, which no 997 can say.
+            if ic.ack_requested or ic.errors:
+                isa = next_control(s, pid, "x12_interchange")
+                data = x12.write_ta1(
+                    ic,
+                    sender_id=cfg.supplier.edi_id,
+                    sender_qualifier=cfg.supplier.edi_qualifier,
+                    interchange_control=isa,
+                    when=ctx.now,
+                )
+                ctx.queue("ta1", f"TA1_{_safe(ic.control_number)}_{isa}.x12", data)
             for group in ic.groups:
                 isa = next_control(s, pid, "x12_interchange")
                 gs = next_control(s, pid, "x12_group")

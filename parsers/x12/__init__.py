@@ -6,7 +6,8 @@ The same small surface as every format in :mod:`parsers`:
 * :func:`read` – bytes → :class:`X12ReadResult` (orders + a report per interchange,
   group and set, with the real 997 error codes and segment positions);
 * :func:`write_997` – one functional acknowledgment for one received group;
-* :func:`write_855` – a purchase order acknowledgment for one :class:`OrderResponse`.
+* :func:`write_855` – a purchase order acknowledgment for one :class:`OrderResponse`;
+* :func:`write_ta1` – an interchange acknowledgment for one received interchange.
 
 Errors: :class:`NotX12` (not X12 at all), :class:`parsers.errors.EmptyFile` and
 :class:`parsers.errors.InvalidStructure` (an unreadable first ISA) – all ParseErrors.
@@ -18,6 +19,7 @@ from parsers.x12.codes import (
     ElementErrorCode,
     GroupAckCode,
     GroupErrorCode,
+    InterchangeAckCode,
     InterchangeErrorCode,
     LineItemStatus,
     SegmentErrorCode,
@@ -40,6 +42,7 @@ from parsers.x12.report import (
     X12ReadResult,
 )
 from parsers.x12.response_855 import write_855
+from parsers.x12.ta1 import ta1_verdict, write_ta1
 
 __all__ = [
     "ID_QUALIFIERS",
@@ -51,6 +54,7 @@ __all__ = [
     "GroupError",
     "GroupErrorCode",
     "GroupReport",
+    "InterchangeAckCode",
     "InterchangeError",
     "InterchangeErrorCode",
     "InterchangeReport",
@@ -69,5 +73,7 @@ __all__ = [
     "recognise",
     "segments",
     "write_855",
+    "ta1_verdict",
     "write_997",
+    "write_ta1",
 ]

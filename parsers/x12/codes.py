@@ -67,12 +67,21 @@ class GroupErrorCode(StrEnum):
 class InterchangeErrorCode(StrEnum):
     """TA105 – Interchange Note Code (element I18), for interchange-level problems."""
 
+    NO_ERROR = "000"
     CONTROL_NUMBER_MISMATCH = "001"
     INVALID_CONTROL_NUMBER = "018"
     INVALID_GROUP_COUNT = "021"
     INVALID_CONTROL_STRUCTURE = "022"
     PREMATURE_END_OF_FILE = "023"
     INVALID_CONTENT = "024"
+
+
+class InterchangeAckCode(StrEnum):
+    """TA104 – Interchange Acknowledgment Code (element I17)."""
+
+    ACCEPTED = "A"
+    ACCEPTED_WITH_ERRORS = "E"
+    REJECTED = "R"
 
 
 class SetAckCode(StrEnum):

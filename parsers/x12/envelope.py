@@ -160,6 +160,8 @@ def walk_interchange(
             if skipping_orphan_set:
                 continue
             if group is None:
+                if segment.startswith("TA1" + sep):
+                    continue  # an interchange acknowledgment belongs outside any group
                 interchange_error(
                     InterchangeErrorCode.INVALID_CONTENT,
                     f"segment {segment.split(sep, 1)[0]!r} outside a functional group",

@@ -39,6 +39,53 @@ def clean(value: object, d: Delimiters) -> str:
     return text.strip()
 
 
+def isa_segment(
+    d: Delimiters,
+    *,
+    sender_qualifier: str,
+    sender_id: str,
+    receiver_qualifier: str,
+    receiver_id: str,
+    interchange_control: int,
+    when: datetime,
+    isa12: str,
+    usage: str = "P",
+) -> str:
+    """The fixed-width ISA of an interchange we send (no acknowledgment asked for)."""
+    if not 0 < interchange_control <= _MAX_CONTROL:
+        raise ValueError(
+            f"interchange_control must be 1..{_MAX_CONTROL}, not {interchange_control}"
+        )
+    for name, value in (("sender_id", sender_id), ("receiver_id", receiver_id)):
+        if len(value) > _ID_WIDTH:
+            raise ValueError(f"{name} {value!r} is longer than {_ID_WIDTH} characters")
+    if d.repetition:
+        isa11 = d.repetition
+    else:
+        isa11 = "U" if isa12 < "00402" else "^"
+    return d.element.join(
+        [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            clean(sender_qualifier, d).ljust(2)[:2],
+            clean(sender_id, d).ljust(_ID_WIDTH),
+            clean(receiver_qualifier, d).ljust(2)[:2],
+            clean(receiver_id, d).ljust(_ID_WIDTH),
+            when.strftime("%y%m%d"),
+            when.strftime("%H%M"),
+            isa11,
+            isa12,
+            f"{interchange_control:09d}",
+            "0",
+            usage if usage in ("P", "T") else "P",
+            d.component,
+        ]
+    )
+
+
 class EnvelopeWriter:
     """Collects the segments of one transaction set and wraps them in ISA/GS/ST."""
 
@@ -82,43 +129,24 @@ class EnvelopeWriter:
         isa12, gs08 = versions(version)
         if interchange_version and len(interchange_version) == 5:
             isa12 = interchange_version  # echo the partner's envelope version
-        for name, number in (
-            ("interchange_control", interchange_control),
-            ("group_control", group_control),
-            ("set_control", set_control),
-        ):
+        for name, number in (("group_control", group_control), ("set_control", set_control)):
             if not 0 < number <= _MAX_CONTROL:
                 raise ValueError(f"{name} must be 1..{_MAX_CONTROL}, not {number}")
-        for name, value in (("sender_id", sender_id), ("receiver_id", receiver_id)):
-            if len(value) > _ID_WIDTH:
-                raise ValueError(f"{name} {value!r} is longer than {_ID_WIDTH} characters")
         d = self.d
-        if d.repetition:
-            isa11 = d.repetition
-        else:
-            isa11 = "U" if isa12 < "00402" else "^"
         st02 = f"{set_control:04d}"
-        isa = [
-            "ISA",
-            "00",
-            " " * 10,
-            "00",
-            " " * 10,
-            clean(sender_qualifier, d).ljust(2)[:2],
-            clean(sender_id, d).ljust(_ID_WIDTH),
-            clean(receiver_qualifier, d).ljust(2)[:2],
-            clean(receiver_id, d).ljust(_ID_WIDTH),
-            when.strftime("%y%m%d"),
-            when.strftime("%H%M"),
-            isa11,
-            isa12,
-            f"{interchange_control:09d}",
-            "0",
-            usage if usage in ("P", "T") else "P",
-            d.component,
-        ]
+        isa = isa_segment(
+            d,
+            sender_qualifier=sender_qualifier,
+            sender_id=sender_id,
+            receiver_qualifier=receiver_qualifier,
+            receiver_id=receiver_id,
+            interchange_control=interchange_control,
+            when=when,
+            isa12=isa12,
+            usage=usage,
+        )
         segments = [
-            d.element.join(isa),
+            isa,
             d.element.join(
                 [
                     "GS",

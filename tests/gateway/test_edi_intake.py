@@ -77,6 +77,25 @@ def test_x12_order_gets_997_and_855_in_the_partners_delimiters(ws, tmp_path):
         assert result.interchanges and not result.interchanges[0].errors
 
 
+def test_x12_sender_asking_for_a_ta1_gets_one_beside_the_997(ws, tmp_path):
+    asked = x12_order("PO-X2", COFFEE, 3).replace(b"*000000917*0*P*", b"*000000917*1*P*")
+    out = process(ws, "x12buyer", "po.x12", asked, tmp_path)
+    assert out.outcome == "processed", out.reason
+    names = sorted(p.name.split("_")[0] for p in ws.outbox("x12buyer").iterdir())
+    assert names == ["855", "997", "TA1"]
+    [ta1] = ws.outbox("x12buyer").glob("TA1_*")
+    assert b"TA1*000000917*250101*1200*A*000~" in ta1.read_bytes()
+
+
+def test_x12_envelope_error_is_told_in_a_ta1_even_unasked(ws, tmp_path):
+    wrong_trailer = x12_order("PO-X3", COFFEE, 3).replace(b"IEA*1*000000917", b"IEA*1*000000918")
+    out = process(ws, "x12buyer", "po.x12", wrong_trailer, tmp_path)
+    assert out.outcome == "processed", out.reason  # the order inside is fine
+    [ta1] = ws.outbox("x12buyer").glob("TA1_*")
+    assert b"TA1*000000917*250101*1200*E*001~" in ta1.read_bytes()
+    assert [p.name for p in ws.outbox("x12buyer").glob("997_*")]
+
+
 def test_control_numbers_are_never_reused_across_files(ws, tmp_path):
     refs = set()
     for n in range(3):
