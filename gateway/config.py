@@ -83,6 +83,9 @@ class PartnerConfig(Strict):
     duplicate_policy: DuplicatePolicy = DuplicatePolicy.REFUSE
     #: Interchange sender ids (UNB / ISA) that belong to this partner: "id" or "qualifier:id"
     edi_ids: list[str] = Field(default_factory=list)
+    #: X12 functional-group senders (GS02) this partner sends as; none set: any GS02.
+    #: Tells apart divisions that share one ISA id.
+    application_ids: list[str] = Field(default_factory=list)
     max_file_size: Annotated[int, Field(gt=0)] = 50_000_000
     #: Answer every EDI interchange / functional group with a CONTRL / 997
     functional_acks: bool = True
@@ -107,7 +110,7 @@ class PartnerConfig(Strict):
             raise ValueError("channel = 'sftp' needs an [partners.<id>.sftp] table (host, user…)")
         return self
 
-    @field_validator("edi_ids")
+    @field_validator("edi_ids", "application_ids")
     @classmethod
     def _strip_ids(cls, v: list[str]) -> list[str]:
         return [i.strip() for i in v if i.strip()]

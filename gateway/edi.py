@@ -78,6 +78,28 @@ def check_sender(
     )
 
 
+def check_application_sender(
+    config: GatewayConfig, partner_id: str, group: x12.GroupReport
+) -> None:
+    """Refuse a functional group whose GS02 is not one of the partner's ``application_ids``."""
+    partner = config.partner(partner_id)
+    code = group.application_sender.strip()
+    if not partner.application_ids or code in partner.application_ids:
+        return
+    others = (pid for pid, p in config.partners.items() if pid != partner_id)
+    owner = next((pid for pid in others if code in config.partner(pid).application_ids), None)
+    if owner is not None:
+        why = f"that code belongs to partner {owner!r}"
+    else:
+        why = f"partner {partner_id!r} sends as {', '.join(partner.application_ids)} only"
+    raise SenderRefused(
+        f"{group.location}: functional group sender {code!r} (GS02) is not among the "
+        f"application_ids of partner {partner_id!r}: {why}; refused so that no one orders "
+        "in another's name",
+        SourceFormat.X12.value,
+    )
+
+
 def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayConfig) -> ReadOutcome:
     if fmt is SourceFormat.EDIFACT:
         result = edifact.read(data)
@@ -94,6 +116,8 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
         result = x12.read(data)
         for ic in result.interchanges:
             check_sender(config, partner_id, fmt, ic.sender_qualifier, ic.sender_id)
+            for group in ic.groups:
+                check_application_sender(config, partner_id, group)
         by_ref = {ic.control_number: ic for ic in result.interchanges}
         for doc in result.documents:
             ic = by_ref.get(doc.envelope.interchange_ref)

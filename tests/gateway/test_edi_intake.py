@@ -96,6 +96,50 @@ def test_x12_envelope_error_is_told_in_a_ta1_even_unasked(ws, tmp_path):
     assert [p.name for p in ws.outbox("x12buyer").glob("997_*")]
 
 
+SHARED_ISA_ID = (
+    CONFIG
+    + """
+[partners.east]
+name = "Northwind East"
+edi_ids = ["ZZ:NORTHWIND"]
+application_ids = ["NW-EAST"]
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.west]
+name = "Northwind West"
+edi_ids = ["ZZ:NORTHWIND"]
+application_ids = ["NW-WEST"]
+grants = [{ customer = "C1", site = "S1" }]
+"""
+)
+
+
+def _from_division(number: str, gs02: str) -> bytes:
+    return x12_order(number, COFFEE, 2).replace(b"GS*PO*NORTHWIND*", f"GS*PO*{gs02}*".encode())
+
+
+def test_divisions_sharing_an_isa_id_are_told_apart_by_gs02(tmp_path):
+    ws = build_workspace(tmp_path / "ws", config=SHARED_ISA_ID)
+    try:
+        east = process(ws, "east", "east.x12", _from_division("PO-E", "NW-EAST"), tmp_path)
+        assert east.outcome == "processed", east.reason
+        posing = process(ws, "east", "west.x12", _from_division("PO-W", "NW-WEST"), tmp_path)
+        assert posing.outcome == "failed"
+        assert "GS02" in posing.reason and "belongs to partner 'west'" in posing.reason
+        assert posing.reason.startswith("segment 2, GS: ")
+        unknown = process(ws, "west", "odd.x12", _from_division("PO-O", "NW-NORTH"), tmp_path)
+        assert unknown.outcome == "failed"
+        assert "sends as NW-WEST only" in unknown.reason
+        assert [o["order_number"] for o in list_orders(ws)] == ["PO-E"]
+    finally:
+        ws.close()
+
+
+def test_without_application_ids_any_gs02_is_taken(ws, tmp_path):
+    out = process(ws, "x12buyer", "po.x12", _from_division("PO-G", "ANYTHING"), tmp_path)
+    assert out.outcome == "processed", out.reason
+
+
 def test_control_numbers_are_never_reused_across_files(ws, tmp_path):
     refs = set()
     for n in range(3):
