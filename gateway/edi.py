@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -20,12 +21,15 @@ from sqlalchemy.orm import Session
 
 from gateway.config import GatewayConfig, PartnerConfig
 from gateway.formats import ReadOutcome, SenderRefused
+from gateway.logs import log_fields
 from gateway.replies import ReplyContext
 from gateway.store.models import ControlNumber, Order
 from parsers import edifact, x12
-from parsers.document import OrderResponse, SourceFormat
+from parsers.document import OrderResponse, ReadResult, SourceFormat
 from parsers.edifact import ServiceChars, parse_una
 from parsers.x12 import Delimiters
+
+log = logging.getLogger("gateway.edi")
 
 
 # --- who sent it ---------------------------------------------------------------------------
@@ -129,12 +133,60 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
                 doc.envelope.syntax = ic.version
         problems = result.problems()
     reason = None
-    if not result.documents:
+    acks = received_acknowledgments(result)
+    if not result.documents and acks and all(_only_acks(ic) for ic in result.interchanges):
+        reason = f"acknowledgments only, not answered: {'; '.join(acks[:5])}"
+    elif not result.documents:
         detail = "; ".join(problems[:5]) if problems else "it holds no order message"
         reason = f"no order could be read from the file: {detail}"
     return ReadOutcome(
         fmt, result.documents, result, reason=reason, warnings=list(result.warnings) + problems
     )
+
+
+# --- acknowledgments received ----------------------------------------------------------------
+# An acknowledgment is never acknowledged: answering a CONTRL with a CONTRL, or a 997
+# with a 997, is how two translators end up acknowledging each other without end.
+
+
+def _only_acks(ic: edifact.InterchangeReport | x12.InterchangeReport) -> bool:
+    if isinstance(ic, x12.InterchangeReport):
+        return ic.only_acknowledgments
+    return ic.only_service_messages
+
+
+def received_acknowledgments(result: ReadResult) -> list[str]:
+    """What the partner's acknowledgments in ``result`` say, one line each."""
+    if isinstance(result, x12.X12ReadResult):
+        lines = [str(ta1) for ic in result.interchanges for ta1 in ic.interchange_acks]
+        return lines + [str(ack) for ack in result.functional_acks]
+    if isinstance(result, edifact.EdifactReadResult):
+        return [
+            f"{m.type} {m.ref} (interchange {ic.control_ref})"
+            for ic in result.interchanges
+            for m in ic.messages
+            if m.type in edifact.SERVICE_MESSAGES
+        ]
+    return []
+
+
+def _log_acknowledgments(ctx: ReplyContext, result: ReadResult) -> None:
+    """Log what the partner says of what we sent; a rejection is a warning for an admin."""
+    fields = log_fields(ctx.partner_id, ctx.inbound.name)
+    if isinstance(result, x12.X12ReadResult):
+        ta1s = [t for ic in result.interchanges for t in ic.interchange_acks]
+        verdicts = [(str(t), t.code == "A") for t in ta1s]
+        verdicts += [(str(a), a.accepted) for a in result.functional_acks]
+    else:
+        verdicts = [(line, True) for line in received_acknowledgments(result)]
+    for text, accepted in verdicts:
+        (log.info if accepted else log.warning)(
+            "acknowledgment received partner=%s file=%s: %s",
+            ctx.partner_id,
+            ctx.inbound.name,
+            text,
+            **fields,
+        )
 
 
 # --- control numbers -------------------------------------------------------------------------
@@ -254,9 +306,10 @@ def queue_edi_replies(
     s, cfg, pid = ctx.session, ctx.ws.config, ctx.partner_id
     partner = ctx.partner
     result = read.result
+    _log_acknowledgments(ctx, result)
     if read.format is SourceFormat.EDIFACT and partner.functional_acks:
         for ic in result.interchanges:  # type: ignore[attr-defined]
-            if not ic.sender_id:
+            if not ic.sender_id or ic.only_service_messages:
                 continue
             icr = next_control(s, pid, "edifact_interchange")
             mref = next_control(s, pid, "edifact_message")
@@ -272,6 +325,8 @@ def queue_edi_replies(
             ctx.queue("contrl", f"CONTRL_{_safe(ic.control_ref)}_{icr}.edi", data)
     if read.format is SourceFormat.X12 and partner.functional_acks:
         for ic in result.interchanges:  # type: ignore[attr-defined]
+            if ic.only_acknowledgments:
+                continue
             # A TA1 when the sender asked for one (ISA14 = 1), and whenever the envelope
             # around the groups is wrong, which no 997 can say.
             if ic.ack_requested or ic.errors:
@@ -285,6 +340,8 @@ def queue_edi_replies(
                 )
                 ctx.queue("ta1", f"TA1_{_safe(ic.control_number)}_{isa}.x12", data)
             for group in ic.groups:
+                if group.sets and all(t.set_id in x12.ACKNOWLEDGMENT_SETS for t in group.sets):
+                    continue  # a group of 997s beside orders: the orders' group is answered
                 isa = next_control(s, pid, "x12_interchange")
                 gs = next_control(s, pid, "x12_group")
                 st = next_control(s, pid, "x12_set")

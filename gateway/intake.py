@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from gateway.dispatch import dispatch_committed, dispatch_pending, fsync_dir
 from gateway.evaluate import evaluate_document
 from gateway.formats import ReadOutcome, SenderRefused, queue_format_replies, read_file
+from gateway.logs import log_fields
 from gateway.mapping import load_mapping
 from gateway.record import store_order
 from gateway.replies import ReplyContext, queue_rejection_report
@@ -36,6 +37,8 @@ from gateway.workspace import Workspace
 from parsers.errors import ParseError
 
 log = logging.getLogger("gateway.intake")
+#: Remarks logged per file; a file with thousands of bad values says so in one line
+_LOGGED_WARNINGS = 20
 
 
 @dataclass
@@ -290,6 +293,25 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         reason = f"the file could not be read ({type(exc).__name__}: {exc})"
         return _failed(ws, partner_id, path, inbound, reason, None)
     inbound.format = read.format.value
+    # What the reader tolerated or found wrong in the envelopes (a BOM, a short ISA,
+    # counts that do not match…) is no reason to refuse the file, but an admin should
+    # see it: once per file, beside the file and partner.
+    for warning in read.warnings[:_LOGGED_WARNINGS]:
+        log.warning(
+            "read with a remark partner=%s file=%s: %s",
+            partner_id,
+            path.name,
+            warning,
+            **log_fields(partner_id, path.name),
+        )
+    if len(read.warnings) > _LOGGED_WARNINGS:
+        log.warning(
+            "read with a remark partner=%s file=%s: %d more not shown",
+            partner_id,
+            path.name,
+            len(read.warnings) - _LOGGED_WARNINGS,
+            **log_fields(partner_id, path.name),
+        )
 
     # Resolve and check first, reading only: on SQLite several workers can do this at
     # once; only storing takes the write lock.

@@ -36,3 +36,11 @@ def setup_logging(level: str = "warning", fmt: str = "text") -> None:
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level.upper(), logging.WARNING))
     root.propagate = False
+
+
+def log_fields(partner_id: str, name: str, outcome: str | None = None) -> dict[str, dict[str, str]]:
+    """``extra=`` for a log call: the JSON log format shows partner, file and outcome."""
+    data = {"partner": partner_id, "file": name}
+    if outcome:
+        data["outcome"] = outcome
+    return {"extra": data}

@@ -31,18 +31,11 @@ from gateway.inbox import (
     remove_markers,
 )
 from gateway.intake import FileOutcome, archive, process_file, quarantine
+from gateway.logs import log_fields
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.runner")
-
-
-def _fields(partner_id: str, name: str, outcome: str | None = None) -> dict[str, dict[str, str]]:
-    """``extra=`` for a log call: the JSON log format shows partner, file and outcome."""
-    data = {"partner": partner_id, "file": name}
-    if outcome:
-        data["outcome"] = outcome
-    return {"extra": data}
 
 
 __all__ = [
@@ -97,7 +90,7 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             partner_id,
             path.name,
             exc,
-            **_fields(partner_id, path.name, DEFERRED),
+            **log_fields(partner_id, path.name, DEFERRED),
         )
         return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
     except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
@@ -105,7 +98,7 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             "pipeline failed partner=%s file=%s",
             partner_id,
             path.name,
-            **_fields(partner_id, path.name),
+            **log_fields(partner_id, path.name),
         )
         return _after_crash(ws, partner_id, path, exc)
 
@@ -134,7 +127,7 @@ def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> 
         partner_id,
         path.name,
         reason,
-        **_fields(partner_id, path.name, "failed"),
+        **log_fields(partner_id, path.name, "failed"),
     )
     return FileOutcome(
         partner_id,
@@ -171,7 +164,7 @@ def _finish_committed(
         stored.outcome,
         stored.id,
         reason,
-        **_fields(partner_id, path.name, stored.outcome),
+        **log_fields(partner_id, path.name, stored.outcome),
     )
     return FileOutcome(
         partner_id,
@@ -233,7 +226,10 @@ def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:
         if ws.partner(partner_id).done_marker:
             remove_markers(inbox / path.name)
         log.info(
-            "recovering partner=%s file=%s", partner_id, path.name, **_fields(partner_id, path.name)
+            "recovering partner=%s file=%s",
+            partner_id,
+            path.name,
+            **log_fields(partner_id, path.name),
         )
         outcomes.append(process_claimed(ws, partner_id, path))
         if outcomes[-1].outcome == DEFERRED:
@@ -267,7 +263,7 @@ def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome |
         partner_id,
         entry.name,
         reason,
-        **_fields(partner_id, entry.name, "failed"),
+        **log_fields(partner_id, entry.name, "failed"),
     )
     return FileOutcome(partner_id, entry.name, "failed", reason=reason, moved_to=moved)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,20 @@ def corpus() -> Path:
             f"conformance corpus not found at {CORPUS} (the shared/ folder beside the checkout)"
         )
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _gateway_logging_restored() -> Iterator[None]:
+    """Undo what a CLI run's setup_logging did to the "gateway" logger.
+
+    It points a handler at the stderr of its moment – a stream the test runner
+    closes afterwards – and stops propagation, which would hide later tests' records
+    from caplog.
+    """
+    logger = logging.getLogger("gateway")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved[0], saved[1], saved[2]
 
 
 pytest_plugins = ["tests.pg", "tests.sshd"]

@@ -9,6 +9,7 @@ from parsers.edifact.contrl import write_contrl
 from parsers.edifact.ordrsp import write_ordrsp
 from parsers.edifact.reader import read, recognise
 from parsers.edifact.reports import (
+    SERVICE_MESSAGES,
     EdifactReadResult,
     GroupReport,
     InterchangeReport,
@@ -20,6 +21,7 @@ from parsers.edifact.service_chars import DEFAULT, ServiceChars, parse_una
 
 __all__ = [
     "DEFAULT",
+    "SERVICE_MESSAGES",
     "EdifactReadResult",
     "GroupReport",
     "InterchangeReport",

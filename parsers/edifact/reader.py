@@ -18,6 +18,7 @@ from parsers.edifact import charsets
 from parsers.edifact.envelope import MessageSpan, walk_interchange
 from parsers.edifact.orders import build_order
 from parsers.edifact.reports import (
+    SERVICE_MESSAGES,
     EdifactReadResult,
     InterchangeReport,
     SyntaxErrorCode,
@@ -35,9 +36,6 @@ from parsers.errors import EmptyFile, InvalidStructure, UnrecognisedFormat
 _BOM = b"\xef\xbb\xbf"
 _LAYOUT = b" \t\r\n"
 _START = re.compile(rb"[ \t\r\n]*(?:UNA|UNB[^A-Za-z0-9])")
-
-#: Message types that are not orders but are expected traffic (never answered by CONTRL)
-_SERVICE_MESSAGES = frozenset({"CONTRL", "APERAK"})
 
 
 @dataclass(slots=True)
@@ -244,7 +242,7 @@ def _read_messages(
     )
     for span in spans:
         message = span.report
-        if message.type in _SERVICE_MESSAGES:
+        if message.type in SERVICE_MESSAGES:
             message.warnings.append(f"{message.type} is a service message, not an order")
             continue
         if message.type != "ORDERS":

@@ -133,6 +133,10 @@ class GroupReport:
         return not self.errors
 
 
+#: Message types that are not orders but are expected traffic (never answered by CONTRL)
+SERVICE_MESSAGES = frozenset({"CONTRL", "APERAK"})
+
+
 @dataclass(slots=True, kw_only=True)
 class InterchangeReport:
     """One UNB…UNZ as received, with what a CONTRL answering it must quote."""
@@ -165,6 +169,11 @@ class InterchangeReport:
     def accepted(self) -> bool:
         """The envelope itself is sound (messages may still be rejected one by one)."""
         return not self.errors
+
+    @property
+    def only_service_messages(self) -> bool:
+        """It carries CONTRL/APERAK messages and nothing else: never answered by a CONTRL."""
+        return bool(self.messages) and all(m.type in SERVICE_MESSAGES for m in self.messages)
 
     @property
     def all_errors(self) -> list[SyntaxIssue]:

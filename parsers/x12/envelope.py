@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from parsers.document import Location
 from parsers.x12.codes import GroupErrorCode, InterchangeErrorCode, SetErrorCode
 from parsers.x12.delimiters import Delimiters
+from parsers.x12.received_acks import read_ta1
 from parsers.x12.report import (
     GroupError,
     GroupReport,
@@ -160,8 +161,11 @@ def walk_interchange(
             if skipping_orphan_set:
                 continue
             if group is None:
-                if segment.startswith("TA1" + sep):
-                    continue  # an interchange acknowledgment belongs outside any group
+                if segment.startswith("TA1" + sep):  # belongs outside any group
+                    interchange.interchange_acks.append(
+                        read_ta1(segment.split(sep), at(index, "TA1"))
+                    )
+                    continue
                 interchange_error(
                     InterchangeErrorCode.INVALID_CONTENT,
                     f"segment {segment.split(sep, 1)[0]!r} outside a functional group",

@@ -245,9 +245,9 @@ def read_850(
                 price = prices.get(raw_price) if raw_price else None
                 if raw_price and price is None:
                     price = _cached_number(prices, raw_price)
-                plan = plans.get(tuple(el[6 : size - 1 : 2]) if size > 7 else ())
+                key = tuple(el[6 : size - 1 : 2]) if size > 7 else ()
+                plan = plans.get(key)
                 if plan is None:
-                    key = tuple(el[6 : size - 1 : 2]) if size > 7 else ()
                     plan = plans[key] = _IdPlan(key, ranking)
                 at_barcode, at_supplier, at_customer, at_maker = plan.positions
                 barcode = el[at_barcode].strip() if at_barcode else ""

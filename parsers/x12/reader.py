@@ -19,7 +19,8 @@ from parsers.x12.codes import SetErrorCode
 from parsers.x12.delimiters import Delimiters, parse_isa
 from parsers.x12.envelope import walk_interchange
 from parsers.x12.order_850 import ID_QUALIFIERS, read_850
-from parsers.x12.report import InterchangeReport, X12ReadResult
+from parsers.x12.received_acks import read_functional_ack
+from parsers.x12.report import ACKNOWLEDGMENT_SETS, InterchangeReport, X12ReadResult
 
 
 class Segment(NamedTuple):
@@ -170,6 +171,18 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
         for span in spans:
             report = span.report
             group = span.group
+            if report.set_id in ACKNOWLEDGMENT_SETS:
+                result.functional_acks.append(
+                    read_functional_ack(
+                        chunk.segments,
+                        span.start,
+                        span.end,
+                        chunk.base,
+                        chunk.delimiters.element,
+                        report.set_id,
+                    )
+                )
+                continue
             if report.set_id != "850":
                 if not report.rejected:
                     report.reject(

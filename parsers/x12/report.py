@@ -21,6 +21,7 @@ from parsers.x12.codes import (
     SetErrorCode,
 )
 from parsers.x12.delimiters import Delimiters
+from parsers.x12.received_acks import FunctionalAck, InterchangeAck
 
 
 @dataclass(slots=True, kw_only=True)
@@ -152,6 +153,22 @@ class InterchangeReport:
     location: Location
     groups: list[GroupReport] = field(default_factory=list)
     errors: list[InterchangeError] = field(default_factory=list)
+    #: TA1 segments it carried: a partner's verdicts on our interchanges
+    interchange_acks: list[InterchangeAck] = field(default_factory=list)
+
+    @property
+    def only_acknowledgments(self) -> bool:
+        """It carries acknowledgments (TA1, 997, 999) and nothing else: never answered."""
+        if not (self.interchange_acks or self.groups):
+            return False
+        return all(
+            group.sets and all(s.set_id in ACKNOWLEDGMENT_SETS for s in group.sets)
+            for group in self.groups
+        )
+
+
+#: Transaction sets that acknowledge others; they are read, never acknowledged
+ACKNOWLEDGMENT_SETS = frozenset({"997", "999"})
 
 
 @dataclass(slots=True, kw_only=True)
@@ -159,6 +176,8 @@ class X12ReadResult(ReadResult):
     """Orders plus one report per interchange (for the 997s) and what was tolerated."""
 
     interchanges: list[InterchangeReport] = field(default_factory=list)
+    #: 997/999 sets received: a partner's verdicts on our functional groups
+    functional_acks: list[FunctionalAck] = field(default_factory=list)
 
     def sets(self) -> Iterator[TransactionSetReport]:
         for interchange in self.interchanges:

@@ -7,6 +7,7 @@ is answered with a CONTRL / 997.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,84 @@ def test_divisions_sharing_an_isa_id_are_told_apart_by_gs02(tmp_path):
 def test_without_application_ids_any_gs02_is_taken(ws, tmp_path):
     out = process(ws, "x12buyer", "po.x12", _from_division("PO-G", "ANYTHING"), tmp_path)
     assert out.outcome == "processed", out.reason
+
+
+def test_what_the_reader_tolerated_is_logged_with_partner_and_file(ws, tmp_path, caplog):
+    quirky = b"\xef\xbb\xbf  " + x12_order("PO-Q", COFFEE, 1)
+    with caplog.at_level(logging.WARNING, logger="gateway.intake"):
+        out = process(ws, "x12buyer", "quirky.x12", quirky, tmp_path)
+    assert out.outcome == "processed", out.reason
+    remarks = [r for r in caplog.records if "read with a remark" in r.getMessage()]
+    assert {r.getMessage().split(": ", 1)[1] for r in remarks} >= {
+        "UTF-8 byte order mark before ISA ignored",
+        "whitespace before the first ISA ignored",
+    }
+    assert all((r.partner, r.file) == ("x12buyer", "quirky.x12") for r in remarks)
+
+
+def _corpus_partner(tmp_path: Path, files: list[Path]):  # noqa: ANN202
+    ids = sorted(_sender_ids(files, x12.read) | _sender_ids(files, edifact.read))
+    config = (
+        CONFIG
+        + f"""
+[partners.corpus]
+name = "Corpus"
+edi_ids = {ids!r}
+grants = [{{ customer = "C1", site = "S1" }}]
+"""
+    )
+    return build_workspace(tmp_path / "ws", config=config)
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("x12-997", "bots-997_9.x12"),  # asks for a TA1 (ISA14 = 1), still not answered
+        ("x12-997", "edifabric-997.txt"),  # rejects one of "our" invoices
+        ("edifact-contrl", "edifabric-CONTRL.txt"),  # with a UNB error, still not answered
+    ],
+)
+def test_an_acknowledgment_from_a_partner_is_never_answered(corpus, tmp_path, folder, name):
+    path = corpus / folder / name
+    ws = _corpus_partner(tmp_path, [path])
+    try:
+        out = process_external(ws, "corpus", path)
+        assert out.outcome == "processed"
+        assert out.reason.startswith("acknowledgments only, not answered: ")
+        assert out.replies == []
+        assert list(ws.outbox("corpus").iterdir()) == []
+        assert "archive" in out.moved_to.parts and "failed" not in out.moved_to.parts
+    finally:
+        ws.close()
+
+
+def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_path, caplog):
+    path = corpus / "x12-997" / "edifabric-997.txt"
+    ws = _corpus_partner(tmp_path, [path])
+    try:
+        with caplog.at_level(logging.INFO, logger="gateway.edi"):
+            process_external(ws, "corpus", path)
+    finally:
+        ws.close()
+    [record] = [r for r in caplog.records if "acknowledgment received" in r.getMessage()]
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().endswith("997 for our group 000000001 (IN): R; set 810 ST02: R (5)")
+    assert (record.partner, record.file) == ("corpus", "edifabric-997.txt")
+
+
+def test_997s_beside_an_order_get_no_997_but_the_order_does(ws, tmp_path):
+    order = x12_order("PO-A", COFFEE, 2).decode()
+    acks = (
+        "GS*FA*NORTHWIND*3012345000000*20250101*1200*918*X*004010~\n"
+        "ST*997*0001~\nAK1*PR*43~\nAK9*A*1*1*1~\nSE*4*0001~\nGE*1*918~\n"
+    )
+    both = order.replace("IEA*1*", acks + "IEA*2*").encode()
+    out = process(ws, "x12buyer", "both.x12", both, tmp_path)
+    assert out.outcome == "processed", out.reason
+    names = sorted(p.name.split("_")[0] for p in ws.outbox("x12buyer").iterdir())
+    assert names == ["855", "997"]
+    [ack] = ws.outbox("x12buyer").glob("997_*")
+    assert b"AK1*PO*917" in ack.read_bytes()
 
 
 def test_control_numbers_are_never_reused_across_files(ws, tmp_path):

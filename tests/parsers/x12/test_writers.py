@@ -79,9 +79,8 @@ def test_997_is_read_back_by_our_reader_in_the_partners_delimiters() -> None:
     ours = _997_for(text)
     result = read(ours)
     assert result.interchanges[0].delimiters == Delimiters("\x7f", ">", "\x15", None, "")
-    assert result.problems() == [
-        "segment 3, ST: transaction set '997' is not an 850 purchase order (AK5 1)"
-    ]
+    assert result.problems() == []
+    assert [str(ack) for ack in result.functional_acks] == ["997 for our group 1 (PO): A"]
     assert result.interchanges[0].groups[0].functional_id == "FA"
 
 
