@@ -339,6 +339,8 @@ def queue_edi_replies(
                     when=ctx.now,
                 )
                 ctx.queue("ta1", f"TA1_{_safe(ic.control_number)}_{isa}.x12", data)
+            if x12.ta1_verdict(ic)[0] is x12.InterchangeAckCode.REJECTED:
+                continue  # refused whole (a duplicate): the TA1 says it, no 997 below it
             for group in ic.groups:
                 if group.sets and all(t.set_id in x12.ACKNOWLEDGMENT_SETS for t in group.sets):
                     continue  # a group of 997s beside orders: the orders' group is answered

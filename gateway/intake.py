@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from gateway.dispatch import dispatch_committed, dispatch_pending, fsync_dir
 from gateway.evaluate import evaluate_document
 from gateway.formats import ReadOutcome, SenderRefused, queue_format_replies, read_file
+from gateway.interchanges import record_interchanges
 from gateway.logs import log_fields
 from gateway.mapping import load_mapping
 from gateway.record import store_order
@@ -322,6 +323,10 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
     summaries: list[OrderSummary] = []
     with ws.sessions.begin() as s:
         _record_inbound(s, inbound)
+        duplicates = record_interchanges(s, read, inbound, now)
+        if duplicates:
+            # A duplicate interchange's orders are not stored, nor answered one by one.
+            evaluated = [ev for ev in evaluated if id(ev.doc) not in duplicates.documents]
         ctx = ReplyContext(
             ws=ws,
             session=s,
@@ -356,7 +361,9 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         queue_format_replies(ctx, stored, read)
         if partner.rejection_report:
             queue_rejection_report(ctx, stored)
-        if not read.documents and read.reason:
+        if duplicates:
+            inbound.reason = "; ".join(duplicates.reasons)
+        elif not read.documents and read.reason:
             inbound.reason = read.reason
         # Where the original will go, decided in the same transaction: finishing the
         # file then needs no second one (recovery checks that path for the file).
@@ -372,7 +379,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         orders=summaries,
         replies=replies,
         moved_to=moved,
-        reason=read.reason,
+        reason=inbound.reason,
     )
 
 

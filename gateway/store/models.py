@@ -225,6 +225,23 @@ class OutgoingMessage(Base):
     uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ReceivedInterchange(Base):
+    """Every EDI interchange received, by sender and control reference (UNB 0020 / ISA13).
+
+    The same reference from the same sender again, in other bytes, is a duplicate.
+    """
+
+    __tablename__ = "received_interchanges"
+    __table_args__ = (UniqueConstraint("partner", "format", "sender", "control_ref"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(80))  # qualifier:id as sent
+    control_ref: Mapped[str] = mapped_column(String(35))
+    inbound_file_id: Mapped[int] = mapped_column(ForeignKey("inbound_files.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ControlNumber(Base):
     """Per partner and kind (interchange, group, message): the last number issued."""
 

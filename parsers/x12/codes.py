@@ -74,6 +74,7 @@ class InterchangeErrorCode(StrEnum):
     INVALID_CONTROL_STRUCTURE = "022"
     PREMATURE_END_OF_FILE = "023"
     INVALID_CONTENT = "024"
+    DUPLICATE_CONTROL_NUMBER = "025"
 
 
 class InterchangeAckCode(StrEnum):

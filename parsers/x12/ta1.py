@@ -12,7 +12,8 @@ told in a TA1.  The acknowledgment code says what became of the interchange:
 
 * ``A`` – no interchange-level error (note ``000``);
 * ``E`` – errors noted, but its groups were read (each gets its 997);
-* ``R`` – rejected: no functional group could be read from it.
+* ``R`` – rejected: no functional group could be read from it, or it was refused as a
+  whole (a duplicate: note ``025``).
 
 TA105 holds one note code; when there are several errors, the first found is sent.
 """
@@ -25,13 +26,16 @@ from parsers.x12.codes import InterchangeAckCode, InterchangeErrorCode
 from parsers.x12.report import InterchangeReport
 from parsers.x12.writing import clean, isa_segment
 
+#: Errors that refuse the whole interchange, however sound its groups
+_REJECTING = frozenset({InterchangeErrorCode.DUPLICATE_CONTROL_NUMBER})
+
 
 def ta1_verdict(report: InterchangeReport) -> tuple[InterchangeAckCode, InterchangeErrorCode]:
     """TA104 and TA105 for ``report``."""
     if not report.errors:
         return InterchangeAckCode.ACCEPTED, InterchangeErrorCode.NO_ERROR
     first = report.errors[0].code
-    if not report.groups:
+    if not report.groups or any(e.code in _REJECTING for e in report.errors):
         return InterchangeAckCode.REJECTED, first
     return InterchangeAckCode.ACCEPTED_WITH_ERRORS, first
 

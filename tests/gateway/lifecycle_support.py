@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,9 +76,14 @@ def xlsx_order(number: str, lines: list[tuple[str, object]]) -> bytes:
     return buf.getvalue()
 
 
-def edifact_order(number: str, barcode: str, qty: int) -> bytes:
+#: Each order made here travels in an interchange of its own, as a translator numbers them
+_interchange_numbers = itertools.count(1)
+
+
+def edifact_order(number: str, barcode: str, qty: int, *, ref: str | None = None) -> bytes:
+    ref = ref or f"IC{next(_interchange_numbers)}"
     segs = [
-        "UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+IC1'",
+        f"UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+{ref}'",
         "UNH+1+ORDERS:D:96A:UN:EAN008'",
         f"BGM+220+{number}+9'",
         "DTM+137:20250101:102'",
@@ -88,12 +94,13 @@ def edifact_order(number: str, barcode: str, qty: int) -> bytes:
         "UNS+S'",
         "CNT+2:1'",
         "UNT+10+1'",
-        "UNZ+1+IC1'",
+        f"UNZ+1+{ref}'",
     ]
     return ("\n".join(segs) + "\n").encode("latin-1")
 
 
-def x12_order(number: str, barcode: str, qty: int) -> bytes:
+def x12_order(number: str, barcode: str, qty: int, *, control: int | None = None) -> bytes:
+    control = control or next(_interchange_numbers)
     st = [
         "ST*850*0001",
         f"BEG*00*SA*{number}**20250101",
@@ -105,11 +112,11 @@ def x12_order(number: str, barcode: str, qty: int) -> bytes:
     st.append(f"SE*{len(st) + 1}*0001")
     segs = [
         "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  "
-        "*250101*1200*U*00401*000000917*0*P*>",
-        "GS*PO*NORTHWIND*3012345000000*20250101*1200*917*X*004010",
+        f"*250101*1200*U*00401*{control:09d}*0*P*>",
+        f"GS*PO*NORTHWIND*3012345000000*20250101*1200*{control}*X*004010",
         *st,
-        "GE*1*917",
-        "IEA*1*000000917",
+        f"GE*1*{control}",
+        f"IEA*1*{control:09d}",
     ]
     return ("~\n".join(segs) + "~\n").encode("ascii")
 

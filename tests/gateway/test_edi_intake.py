@@ -29,9 +29,10 @@ grants = [{ customer = "C1", site = "S1" }]
 )
 
 
-@pytest.fixture
-def ws(tmp_path):  # noqa: ANN001, ANN201
-    workspace = build_workspace(tmp_path / "ws", config=TWO_EDI_PARTNERS)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ws(request, tmp_path):  # noqa: ANN001, ANN201
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    workspace = build_workspace(tmp_path / "ws", config=TWO_EDI_PARTNERS, database=url)
     yield workspace
     workspace.close()
 
@@ -79,7 +80,8 @@ def test_x12_order_gets_997_and_855_in_the_partners_delimiters(ws, tmp_path):
 
 
 def test_x12_sender_asking_for_a_ta1_gets_one_beside_the_997(ws, tmp_path):
-    asked = x12_order("PO-X2", COFFEE, 3).replace(b"*000000917*0*P*", b"*000000917*1*P*")
+    asked = x12_order("PO-X2", COFFEE, 3, control=917)
+    asked = asked.replace(b"*000000917*0*P*", b"*000000917*1*P*")
     out = process(ws, "x12buyer", "po.x12", asked, tmp_path)
     assert out.outcome == "processed", out.reason
     names = sorted(p.name.split("_")[0] for p in ws.outbox("x12buyer").iterdir())
@@ -89,7 +91,8 @@ def test_x12_sender_asking_for_a_ta1_gets_one_beside_the_997(ws, tmp_path):
 
 
 def test_x12_envelope_error_is_told_in_a_ta1_even_unasked(ws, tmp_path):
-    wrong_trailer = x12_order("PO-X3", COFFEE, 3).replace(b"IEA*1*000000917", b"IEA*1*000000918")
+    wrong_trailer = x12_order("PO-X3", COFFEE, 3, control=917)
+    wrong_trailer = wrong_trailer.replace(b"IEA*1*000000917", b"IEA*1*000000918")
     out = process(ws, "x12buyer", "po.x12", wrong_trailer, tmp_path)
     assert out.outcome == "processed", out.reason  # the order inside is fine
     [ta1] = ws.outbox("x12buyer").glob("TA1_*")
@@ -205,7 +208,7 @@ def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_
 
 
 def test_997s_beside_an_order_get_no_997_but_the_order_does(ws, tmp_path):
-    order = x12_order("PO-A", COFFEE, 2).decode()
+    order = x12_order("PO-A", COFFEE, 2, control=917).decode()
     acks = (
         "GS*FA*NORTHWIND*3012345000000*20250101*1200*918*X*004010~\n"
         "ST*997*0001~\nAK1*PR*43~\nAK9*A*1*1*1~\nSE*4*0001~\nGE*1*918~\n"
@@ -281,7 +284,7 @@ default_customer = "C1"
             if out.outcome == "failed":
                 assert out.reason and "Traceback" not in out.reason
             else:
-                acks = [p for p in out.replies if p.name.split("_")[0] in ("CONTRL", "997")]
+                acks = [p for p in out.replies if p.name.split("_")[0] in ("CONTRL", "997", "TA1")]
                 assert acks, f"{f.name}: no syntax acknowledgement"
         orders = list_orders(ws, limit=1000)
         assert orders  # the well-formed files gave orders
@@ -312,3 +315,52 @@ grants = [{{ customer = "C1", site = "S1" }}]
         assert parsed.interchanges[0].accepted  # our CONTRL is itself well-formed
     finally:
         ws.close()
+
+
+def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate(corpus, tmp_path):
+    """The corpus holds one purchase order twice: ``~`` then bare newlines as terminators."""
+    first, second = (corpus / "x12-850" / n for n in ("nodex12-850.edi", "nodex12-850_2.edi"))
+    ws = _corpus_partner(tmp_path, [first])
+    try:
+        taken = process_external(ws, "corpus", first)
+        assert taken.outcome == "processed" and len(taken.orders) == 1
+        again = process_external(ws, "corpus", second)
+        assert again.outcome == "processed"  # archived with its reason, nothing lost
+        assert again.orders == []
+        assert again.reason == (
+            "interchange 000003438 from 12:4405197800 was already received in file "
+            f"'nodex12-850.edi' on {taken_at(ws, taken.inbound_id)}; it was not taken again"
+        )
+        # Only the interchange is answered: no 997 below it, no 855 for its order
+        assert [p.name.split("_")[0] for p in again.replies] == ["TA1"]
+        assert b"TA1*000003438*101127*1719*R*025\n" in again.replies[0].read_bytes()
+        assert len(list_orders(ws)) == 1
+    finally:
+        ws.close()
+
+
+def test_an_edifact_interchange_sent_twice_gets_a_contrl_with_error_26(ws, tmp_path):
+    once = edifact_order("PO-D1", COFFEE, 2, ref="IC77")
+    assert process(ws, "edi", "a.edi", once, tmp_path).outcome == "processed"
+    again = process(ws, "edi", "b.edi", once.replace(b"\n", b"\r\n"), tmp_path)
+    assert again.orders == [] and "interchange IC77 from 14:5412345000013" in again.reason
+    [contrl] = again.replies
+    assert contrl.name.startswith("CONTRL_")
+    assert b"UCI+IC77+5412345000013:14+3012345000000:14+4+26+UNB" in contrl.read_bytes()
+    assert [o["order_number"] for o in list_orders(ws)] == ["PO-D1"]
+
+
+def test_one_interchange_twice_in_one_file_is_taken_once(ws, tmp_path):
+    once = edifact_order("PO-D2", COFFEE, 2, ref="IC78")
+    out = process(ws, "edi", "twice.edi", once + once, tmp_path)
+    assert [o.order_number for o in out.orders] == ["PO-D2"]
+    assert "already received earlier in this file" in out.reason
+    contrls = sorted(p.read_bytes() for p in out.replies if p.name.startswith("CONTRL"))
+    assert [b"+4+26+" in c for c in contrls].count(True) == 1
+
+
+def taken_at(ws, inbound_id: int) -> str:  # noqa: ANN001
+    from gateway.store.models import InboundFile
+
+    with ws.read_sessions() as s:
+        return f"{s.get(InboundFile, inbound_id).received_at:%Y-%m-%d %H:%M}"
