@@ -68,12 +68,25 @@ def _row(r: Sequence[object]) -> ProductInfo:
     return ProductInfo(pid, sku, name, unit, Decimal(str(mult)), bool(active))
 
 
+_VERSION = "catalog_version"
+
+
 def catalog_version(session: Session) -> int:
-    row = session.get(ControlNumber, ("_catalog", "version"))
-    return row.last if row else 0
+    """The master-data version, read once per session: a file is judged on one version.
+
+    Remembered in ``session.info``: a session's identity map holds rows weakly, so the
+    row read for a file's first look-up was gone by the next, and each of the file's
+    cached look-ups (grants, customer, site) asked the database again.
+    """
+    version = session.info.get(_VERSION)
+    if version is None:
+        row = session.get(ControlNumber, ("_catalog", "version"))
+        version = session.info[_VERSION] = row.last if row else 0
+    return version
 
 
 def bump_catalog_version(session: Session) -> None:
+    session.info.pop(_VERSION, None)
     row = session.get(ControlNumber, ("_catalog", "version"))
     if row is None:
         session.add(ControlNumber(partner="_catalog", kind="version", last=1))
