@@ -161,13 +161,19 @@ def received_acknowledgments(result: ReadResult) -> list[str]:
         lines = [str(ta1) for ic in result.interchanges for ta1 in ic.interchange_acks]
         return lines + [str(ack) for ack in result.functional_acks]
     if isinstance(result, edifact.EdifactReadResult):
-        return [
-            f"{m.type} {m.ref} (interchange {ic.control_ref})"
-            for ic in result.interchanges
-            for m in ic.messages
-            if m.type in edifact.SERVICE_MESSAGES
-        ]
+        return [text for text, _ in _service_verdicts(result)]
     return []
+
+
+def _service_verdicts(result: edifact.EdifactReadResult) -> list[tuple[str, bool]]:
+    found = []
+    for ic in result.interchanges:
+        for m in ic.messages:
+            if m.verdict is not None:
+                found.append((str(m.verdict), m.verdict.accepted))
+            elif m.type in edifact.SERVICE_MESSAGES:
+                found.append((f"{m.type} {m.ref} (interchange {ic.control_ref})", True))
+    return found
 
 
 def _log_acknowledgments(ctx: ReplyContext, result: ReadResult) -> None:
@@ -177,8 +183,10 @@ def _log_acknowledgments(ctx: ReplyContext, result: ReadResult) -> None:
         ta1s = [t for ic in result.interchanges for t in ic.interchange_acks]
         verdicts = [(str(t), t.code == "A") for t in ta1s]
         verdicts += [(str(a), a.accepted) for a in result.functional_acks]
+    elif isinstance(result, edifact.EdifactReadResult):
+        verdicts = _service_verdicts(result)
     else:
-        verdicts = [(line, True) for line in received_acknowledgments(result)]
+        return
     for text, accepted in verdicts:
         (log.info if accepted else log.warning)(
             "acknowledgment received partner=%s file=%s: %s",

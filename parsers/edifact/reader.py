@@ -21,6 +21,7 @@ from parsers.edifact.reports import (
     SERVICE_MESSAGES,
     EdifactReadResult,
     InterchangeReport,
+    InterchangeVerdict,
     SyntaxErrorCode,
     SyntaxIssue,
 )
@@ -31,6 +32,7 @@ from parsers.edifact.service_chars import (
     ServiceChars,
     parse_una,
 )
+from parsers.edifact.tokenizer import split_released
 from parsers.errors import EmptyFile, InvalidStructure, UnrecognisedFormat
 
 _BOM = b"\xef\xbb\xbf"
@@ -244,6 +246,8 @@ def _read_messages(
         message = span.report
         if message.type in SERVICE_MESSAGES:
             message.warnings.append(f"{message.type} is a service message, not an order")
+            if message.type == "CONTRL":
+                message.verdict = _read_uci(span, chars)
             continue
         if message.type != "ORDERS":
             message.errors.append(
@@ -278,3 +282,14 @@ def _read_messages(
         if message.accepted:
             message.document = document
             result.documents.append(document)
+
+
+def _read_uci(span: MessageSpan, chars: ServiceChars) -> InterchangeVerdict | None:
+    """The UCI of a received CONTRL: which of our interchanges, and what became of it."""
+    for chunk in span.chunks():
+        for segment in chunk:
+            if segment.startswith("UCI" + chars.element):
+                els = split_released(segment, chars.element, chars.component, chars.release)
+                ref, action, error = (els[i][0].strip() if len(els) > i else "" for i in (1, 4, 5))
+                return InterchangeVerdict(interchange_ref=ref, action=action, error=error or None)
+    return None

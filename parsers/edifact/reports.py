@@ -89,6 +89,32 @@ class SyntaxIssue:
         return f"{prefix}: {self.text} (0085 code {self.code.value})" if prefix else self.text
 
 
+#: CONTRL UCI 0083, action coded: what the partner did with one of our interchanges
+CONTRL_ACTIONS = {
+    "4": "rejected",
+    "7": "acknowledged",
+    "8": "received",
+}
+
+
+@dataclass(slots=True, kw_only=True)
+class InterchangeVerdict:
+    """A received CONTRL's UCI: what the partner says of one of our interchanges."""
+
+    interchange_ref: str  # UCI 0020: our UNB reference
+    action: str  # 0083: 4 rejected, 7 acknowledged, 8 received
+    error: str | None = None  # 0085
+
+    @property
+    def accepted(self) -> bool:
+        return self.action != "4"
+
+    def __str__(self) -> str:
+        what = CONTRL_ACTIONS.get(self.action, f"action {self.action!r}")
+        text = f"CONTRL for our interchange {self.interchange_ref}: {what}"
+        return text + (f" (error {self.error})" if self.error else "")
+
+
 @dataclass(slots=True, kw_only=True)
 class MessageReport:
     ref: str
@@ -105,6 +131,8 @@ class MessageReport:
     warnings: list[str] = field(default_factory=list)
     #: The order read from it, when it is an accepted ORDERS message
     document: OrderDocument | None = None
+    #: What it says of our interchange, when it is a CONTRL
+    verdict: InterchangeVerdict | None = None
 
     @property
     def accepted(self) -> bool:

@@ -207,6 +207,21 @@ def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_
     assert (record.partner, record.file) == ("corpus", "edifabric-997.txt")
 
 
+def test_a_contrl_rejecting_our_interchange_is_logged_not_answered(ws, tmp_path, caplog):
+    contrl = (
+        "UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+CX1'"
+        "UNH+1+CONTRL:D:3:UN'UCI+77+3012345000000:14+5412345000013:14+4+29'UNT+3+1'"
+        "UNZ+1+CX1'"
+    ).encode()
+    with caplog.at_level(logging.INFO, logger="gateway.edi"):
+        out = process(ws, "edi", "contrl.edi", contrl, tmp_path)
+    assert out.outcome == "processed" and out.replies == []
+    said = "CONTRL for our interchange 77: rejected (error 29)"
+    assert out.reason == f"acknowledgments only, not answered: {said}"
+    [record] = [r for r in caplog.records if "acknowledgment received" in r.getMessage()]
+    assert record.levelno == logging.WARNING and record.getMessage().endswith(said)
+
+
 def test_997s_beside_an_order_get_no_997_but_the_order_does(ws, tmp_path):
     order = x12_order("PO-A", COFFEE, 2, control=917).decode()
     acks = (

@@ -145,3 +145,17 @@ def test_interchange_without_sender_cannot_be_answered():
             message_ref="1",
             when=WHEN,
         )
+
+
+def test_a_contrl_we_receive_says_what_became_of_our_interchange():
+    """Read back, our own CONTRLs are what a partner's look like: verdicts, not orders."""
+    rejecting = read(_contrl(interchange(orders_message(), unz=False)))
+    [message] = rejecting.interchanges[0].messages
+    assert rejecting.documents == [] and message.errors == []
+    assert (message.verdict.interchange_ref, message.verdict.action) == ("IC1", "4")
+    assert str(message.verdict) == "CONTRL for our interchange IC1: rejected (error 13)"
+    assert not message.verdict.accepted
+    accepting = read(_contrl(interchange(orders_message("A"))))
+    verdict = accepting.interchanges[0].messages[0].verdict
+    assert verdict.accepted and str(verdict) == "CONTRL for our interchange IC1: acknowledged"
+    assert accepting.interchanges[0].only_service_messages
