@@ -209,10 +209,10 @@ def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_
 
 def test_a_contrl_rejecting_our_interchange_is_logged_not_answered(ws, tmp_path, caplog):
     contrl = (
-        "UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+CX1'"
-        "UNH+1+CONTRL:D:3:UN'UCI+77+3012345000000:14+5412345000013:14+4+29'UNT+3+1'"
-        "UNZ+1+CX1'"
-    ).encode()
+        b"UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+CX1'"
+        b"UNH+1+CONTRL:D:3:UN'UCI+77+3012345000000:14+5412345000013:14+4+29'UNT+3+1'"
+        b"UNZ+1+CX1'"
+    )
     with caplog.at_level(logging.INFO, logger="gateway.edi"):
         out = process(ws, "edi", "contrl.edi", contrl, tmp_path)
     assert out.outcome == "processed" and out.replies == []
