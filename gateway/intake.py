@@ -170,7 +170,8 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
         except _AlreadyKnown as seen:
             return _already_known(ws, partner_id, path, seen.known)
         except IntegrityError:
-            # Another worker recorded the same order number in between: look again.
+            # Another worker recorded the same order number (or EDI interchange) in
+            # between: look again, and this time find it.
             if attempt:
                 raise
     raise AssertionError("unreachable")
