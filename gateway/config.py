@@ -124,6 +124,14 @@ class SupplierConfig(Strict):
     #: Our interchange id and qualifier (UNB sender / ISA06) in EDI replies
     edi_id: str = "SUPPLIER"
     edi_qualifier: str = "ZZ"
+    #: Ids partners address us by (UNB recipient / ISA08): "id" or "qualifier:id".  When
+    #: set, an interchange addressed to anyone else is refused; none set: any recipient.
+    receiver_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("receiver_ids")
+    @classmethod
+    def _strip_ids(cls, v: list[str]) -> list[str]:
+        return [i.strip() for i in v if i.strip()]
 
 
 class GatewaySettings(Strict):

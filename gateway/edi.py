@@ -33,7 +33,7 @@ log = logging.getLogger("gateway.edi")
 
 
 # --- who sent it ---------------------------------------------------------------------------
-def _ids_match(edi_ids: Iterable[str], qualifier: str | None, sender: str) -> bool:
+def ids_match(edi_ids: Iterable[str], qualifier: str | None, sender: str) -> bool:
     sender = sender.strip()
     for wanted in edi_ids:
         q, sep, ident = wanted.rpartition(":")
@@ -47,7 +47,7 @@ def _ids_match(edi_ids: Iterable[str], qualifier: str | None, sender: str) -> bo
 
 def owner_of(config: GatewayConfig, qualifier: str | None, sender: str) -> str | None:
     for pid, p in config.partners.items():
-        if _ids_match(p.edi_ids, qualifier, sender):
+        if ids_match(p.edi_ids, qualifier, sender):
             return pid
     return None
 
@@ -66,7 +66,7 @@ def check_sender(
         raise SenderRefused(
             f"the interchange names no sender ({head} sender id is empty)", fmt.value
         )
-    if _ids_match(partner.edi_ids, qualifier, sender):
+    if ids_match(partner.edi_ids, qualifier, sender):
         return
     owner = owner_of(config, qualifier, sender)
     if owner is not None:
@@ -348,7 +348,7 @@ def queue_edi_replies(
                 )
                 ctx.queue("ta1", f"TA1_{_safe(ic.control_number)}_{isa}.x12", data)
             if x12.ta1_verdict(ic)[0] is x12.InterchangeAckCode.REJECTED:
-                continue  # refused whole (a duplicate): the TA1 says it, no 997 below it
+                continue  # refused whole (see gateway.interchanges): the TA1 says why
             for group in ic.groups:
                 if group.sets and all(t.set_id in x12.ACKNOWLEDGMENT_SETS for t in group.sets):
                     continue  # a group of 997s beside orders: the orders' group is answered

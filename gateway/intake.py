@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from gateway.dispatch import dispatch_committed, dispatch_pending, fsync_dir
 from gateway.evaluate import evaluate_document
 from gateway.formats import ReadOutcome, SenderRefused, queue_format_replies, read_file
-from gateway.interchanges import record_interchanges
+from gateway.interchanges import admit_interchanges
 from gateway.logs import log_fields
 from gateway.mapping import load_mapping
 from gateway.record import store_order
@@ -324,10 +324,10 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
     summaries: list[OrderSummary] = []
     with ws.sessions.begin() as s:
         _record_inbound(s, inbound)
-        duplicates = record_interchanges(s, read, inbound, now)
-        if duplicates:
-            # A duplicate interchange's orders are not stored, nor answered one by one.
-            evaluated = [ev for ev in evaluated if id(ev.doc) not in duplicates.documents]
+        refused = admit_interchanges(s, read, inbound, now, ws.config.supplier)
+        if refused:
+            # A refused interchange's orders are not stored, nor answered one by one.
+            evaluated = [ev for ev in evaluated if id(ev.doc) not in refused.documents]
         ctx = ReplyContext(
             ws=ws,
             session=s,
@@ -362,8 +362,8 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         queue_format_replies(ctx, stored, read)
         if partner.rejection_report:
             queue_rejection_report(ctx, stored)
-        if duplicates:
-            inbound.reason = "; ".join(duplicates.reasons)
+        if refused:
+            inbound.reason = "; ".join(refused.reasons)
         elif not read.documents and read.reason:
             inbound.reason = read.reason
         # Where the original will go, decided in the same transaction: finishing the

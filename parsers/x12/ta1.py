@@ -13,7 +13,7 @@ told in a TA1.  The acknowledgment code says what became of the interchange:
 * ``A`` – no interchange-level error (note ``000``);
 * ``E`` – errors noted, but its groups were read (each gets its 997);
 * ``R`` – rejected: no functional group could be read from it, or it was refused as a
-  whole (a duplicate: note ``025``).
+  whole (not addressed to us: note ``009``; a duplicate: note ``025``).
 
 TA105 holds one note code; when there are several errors, the first found is sent.
 """
@@ -27,7 +27,9 @@ from parsers.x12.report import InterchangeReport
 from parsers.x12.writing import clean, isa_segment
 
 #: Errors that refuse the whole interchange, however sound its groups
-_REJECTING = frozenset({InterchangeErrorCode.DUPLICATE_CONTROL_NUMBER})
+_REJECTING = frozenset(
+    {InterchangeErrorCode.DUPLICATE_CONTROL_NUMBER, InterchangeErrorCode.UNKNOWN_RECEIVER}
+)
 
 
 def ta1_verdict(report: InterchangeReport) -> tuple[InterchangeAckCode, InterchangeErrorCode]:

@@ -395,3 +395,44 @@ def test_a_database_from_before_the_interchange_ledger_gets_it_on_start(tmp_path
     finally:
         ws.close()
 
+
+@pytest.fixture
+def addressed_ws(tmp_path):  # noqa: ANN001, ANN201
+    config = TWO_EDI_PARTNERS.replace(
+        'edi_qualifier = "14"\n', 'edi_qualifier = "14"\nreceiver_ids = ["14:3012345000000"]\n', 1
+    )
+    workspace = build_workspace(tmp_path / "ws", config=config)
+    yield workspace
+    workspace.close()
+
+
+def test_an_x12_interchange_addressed_to_us_is_taken(addressed_ws, tmp_path):
+    out = process(addressed_ws, "x12buyer", "po.x12", x12_order("PO-R1", COFFEE, 1), tmp_path)
+    assert len(out.orders) == 1 and out.reason is None
+
+
+def test_an_x12_interchange_addressed_to_someone_else_is_refused_with_a_ta1(addressed_ws, tmp_path):
+    elsewhere = x12_order("PO-R2", COFFEE, 1, control=42).replace(
+        b"*14*3012345000000  *", b"*ZZ*SISTERCO       *"
+    )
+    out = process(addressed_ws, "x12buyer", "po.x12", elsewhere, tmp_path)
+    assert out.outcome == "processed" and out.orders == []
+    assert out.reason == (
+        "interchange 000000042 is addressed to ZZ:SISTERCO, not to us ([supplier] "
+        "receiver_ids: 14:3012345000000); it was not taken"
+    )
+    assert [p.name.split("_")[0] for p in out.replies] == ["TA1"]
+    assert b"TA1*000000042*250101*1200*R*009" in out.replies[0].read_bytes()
+    assert list_orders(addressed_ws) == []
+
+
+def test_an_edifact_interchange_addressed_to_someone_else_gets_a_contrl_with_error_7(
+    addressed_ws, tmp_path
+):
+    elsewhere = edifact_order("PO-R3", COFFEE, 1, ref="IC9").replace(
+        b"+3012345000000:14+", b"+4000000000009:14+"
+    )
+    out = process(addressed_ws, "edi", "po.edi", elsewhere, tmp_path)
+    assert out.orders == [] and "addressed to 14:4000000000009" in out.reason
+    [contrl] = out.replies
+    assert b"UCI+IC9+5412345000013:14+4000000000009:14+4+7+UNB" in contrl.read_bytes()
