@@ -407,7 +407,7 @@ def orders_show(
     order_id: Annotated[int, typer.Argument(help="Order id.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one order: lines with outcomes, and its full status history."""
+    """Show one order: lines with outcomes, its status history, and the replies sent."""
     from gateway.queries import get_order
 
     ws = open_workspace()
@@ -438,6 +438,17 @@ def orders_show(
             e["reason"] or "",
         )
     console.print(hist)
+    if order["replies"]:
+        replies = Table(title="replies")
+        for col in ("file", "sent", "partner's acknowledgment"):
+            replies.add_column(col)
+        for r in order["replies"]:
+            said = r["acknowledgment"] or ""
+            if r["acknowledgment_detail"]:
+                said = f"{said}: {r['acknowledgment_detail']}"
+            sent = (r["sent_at"] or "not yet")[:19].replace("T", " ")
+            replies.add_row(r["filename"], sent, said)
+        console.print(replies)
 
 
 @app.command()

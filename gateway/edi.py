@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.acknowledgments import EdiReply, received_acknowledgments, reconcile, record_sent
 from gateway.config import GatewayConfig, PartnerConfig
 from gateway.formats import ReadOutcome, SenderRefused
 from gateway.logs import log_fields
@@ -144,7 +145,7 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
     )
 
 
-# --- acknowledgments received ----------------------------------------------------------------
+# --- acknowledgments received (see gateway.acknowledgments) ----------------------------------
 # An acknowledgment is never acknowledged: answering a CONTRL with a CONTRL, or a 997
 # with a 997, is how two translators end up acknowledging each other without end.
 
@@ -155,45 +156,17 @@ def _only_acks(ic: edifact.InterchangeReport | x12.InterchangeReport) -> bool:
     return ic.only_service_messages
 
 
-def received_acknowledgments(result: ReadResult) -> list[str]:
-    """What the partner's acknowledgments in ``result`` say, one line each."""
-    if isinstance(result, x12.X12ReadResult):
-        lines = [str(ta1) for ic in result.interchanges for ta1 in ic.interchange_acks]
-        return lines + [str(ack) for ack in result.functional_acks]
-    if isinstance(result, edifact.EdifactReadResult):
-        return [text for text, _ in _service_verdicts(result)]
-    return []
-
-
-def _service_verdicts(result: edifact.EdifactReadResult) -> list[tuple[str, bool]]:
-    found = []
-    for ic in result.interchanges:
-        for m in ic.messages:
-            if m.verdict is not None:
-                found.append((str(m.verdict), m.verdict.accepted))
-            elif m.type in edifact.SERVICE_MESSAGES:
-                found.append((f"{m.type} {m.ref} (interchange {ic.control_ref})", True))
-    return found
-
-
 def _log_acknowledgments(ctx: ReplyContext, result: ReadResult) -> None:
-    """Log what the partner says of what we sent; a rejection is a warning for an admin."""
-    fields = log_fields(ctx.partner_id, ctx.inbound.name)
-    if isinstance(result, x12.X12ReadResult):
-        ta1s = [t for ic in result.interchanges for t in ic.interchange_acks]
-        verdicts = [(str(t), t.code == "A") for t in ta1s]
-        verdicts += [(str(a), a.accepted) for a in result.functional_acks]
-    elif isinstance(result, edifact.EdifactReadResult):
-        verdicts = _service_verdicts(result)
-    else:
-        return
-    for text, accepted in verdicts:
-        (log.info if accepted else log.warning)(
-            "acknowledgment received partner=%s file=%s: %s",
+    """Match what the partner says of what we sent, and log it; a rejection is a warning."""
+    for verdict in reconcile(ctx.session, ctx.partner_id, result, ctx.now):
+        about = ", ".join(verdict.matched) if verdict.matched else "matches nothing we sent"
+        (log.info if verdict.accepted else log.warning)(
+            "acknowledgment received partner=%s file=%s: %s — %s",
             ctx.partner_id,
             ctx.inbound.name,
-            text,
-            **fields,
+            verdict.text,
+            about,
+            **log_fields(ctx.partner_id, ctx.inbound.name),
         )
 
 
@@ -240,13 +213,13 @@ def _x12_delimiters(response: OrderResponse) -> Delimiters:
     return Delimiters()
 
 
-def ordrsp_bytes(
+def ordrsp_reply(
     session: Session,
     config: GatewayConfig,
     partner_id: str,
     response: OrderResponse,
     when: datetime,
-) -> tuple[str, bytes]:
+) -> EdiReply:
     partner = config.partner(partner_id)
     icr = next_control(session, partner_id, "edifact_interchange")
     mref = next_control(session, partner_id, "edifact_message")
@@ -268,16 +241,17 @@ def ordrsp_bytes(
         service_chars=_service_chars(response),
         line_breaks=True,
     )
-    return f"ORDRSP_{_safe(response.order_number)}_{icr}.edi", data
+    name = f"ORDRSP_{_safe(response.order_number)}_{icr}.edi"
+    return EdiReply(name, data, str(icr), None, str(mref))
 
 
-def x855_bytes(
+def x855_reply(
     session: Session,
     config: GatewayConfig,
     partner_id: str,
     response: OrderResponse,
     when: datetime,
-) -> tuple[str, bytes]:
+) -> EdiReply:
     partner = config.partner(partner_id)
     isa = next_control(session, partner_id, "x12_interchange")
     gs = next_control(session, partner_id, "x12_group")
@@ -297,7 +271,8 @@ def x855_bytes(
         delimiters=_x12_delimiters(response),
         version=version or "00401",
     )
-    return f"855_{_safe(response.order_number)}_{isa}.x12", data
+    name = f"855_{_safe(response.order_number)}_{isa}.x12"
+    return EdiReply(name, data, f"{isa:09d}", str(gs), f"{st:04d}")
 
 
 def _safe(text: str | None) -> str:
@@ -330,7 +305,9 @@ def queue_edi_replies(
                 when=ctx.now,
                 line_breaks=True,
             )
-            ctx.queue("contrl", f"CONTRL_{_safe(ic.control_ref)}_{icr}.edi", data)
+            _queue(ctx, "contrl", SourceFormat.EDIFACT, EdiReply(
+                f"CONTRL_{_safe(ic.control_ref)}_{icr}.edi", data, str(icr), None, str(mref)
+            ))  # fmt: skip
     if read.format is SourceFormat.X12 and partner.functional_acks:
         for ic in result.interchanges:  # type: ignore[attr-defined]
             if ic.only_acknowledgments:
@@ -346,7 +323,8 @@ def queue_edi_replies(
                     interchange_control=isa,
                     when=ctx.now,
                 )
-                ctx.queue("ta1", f"TA1_{_safe(ic.control_number)}_{isa}.x12", data)
+                name = f"TA1_{_safe(ic.control_number)}_{isa}.x12"
+                _queue(ctx, "ta1", SourceFormat.X12, EdiReply(name, data, f"{isa:09d}"))
             if x12.ta1_verdict(ic)[0] is x12.InterchangeAckCode.REJECTED:
                 continue  # refused whole (see gateway.interchanges): the TA1 says why
             for group in ic.groups:
@@ -365,11 +343,20 @@ def queue_edi_replies(
                     set_control=st,
                     when=ctx.now,
                 )
-                ctx.queue("997", f"997_{_safe(group.control_number)}_{isa}.x12", data)
+                name = f"997_{_safe(group.control_number)}_{isa}.x12"
+                reply = EdiReply(name, data, f"{isa:09d}", str(gs), f"{st:04d}")
+                _queue(ctx, "997", SourceFormat.X12, reply)
     for order, response in zip(orders, responses, strict=True):
         if SourceFormat.EDIFACT in formats:
-            name, data = ordrsp_bytes(s, cfg, pid, response, ctx.now)
-            ctx.queue("ordrsp", name, data, order_id=order.id)
+            reply = ordrsp_reply(s, cfg, pid, response, ctx.now)
+            _queue(ctx, "ordrsp", SourceFormat.EDIFACT, reply, order_id=order.id)
         if SourceFormat.X12 in formats and response.order_number:
-            name, data = x855_bytes(s, cfg, pid, response, ctx.now)
-            ctx.queue("855", name, data, order_id=order.id)
+            reply = x855_reply(s, cfg, pid, response, ctx.now)
+            _queue(ctx, "855", SourceFormat.X12, reply, order_id=order.id)
+
+
+def _queue(
+    ctx: ReplyContext, kind: str, fmt: SourceFormat, reply: EdiReply, order_id: int | None = None
+) -> None:
+    message = ctx.queue(kind, reply.name, reply.data, order_id=order_id)
+    record_sent(ctx.session, message, fmt, reply)

@@ -2,6 +2,8 @@
 
 An order has at least ``id, partner, customer, site, order_number, status, lines``; a
 line at least ``line_no, sku, quantity, outcome, reason_code, message, matched_by``.
+One order shown alone adds ``events`` and ``replies`` (each with the partner's
+``acknowledgment`` when it was an EDI message: accepted, rejected…).
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from gateway.store.models import Order, OrderEvent, OrderLine
+from gateway.store.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OutgoingMessage,
+    SentInterchange,
+)
 from gateway.workspace import Workspace
 
 
@@ -110,11 +118,37 @@ def list_orders(
         return [order_dict(o) for o in s.scalars(q)]
 
 
+def reply_dict(m: OutgoingMessage, sent: SentInterchange | None) -> dict[str, Any]:
+    """A message sent about an order, and – for EDI – what the partner said of it."""
+    return {
+        "kind": m.kind,
+        "filename": m.filename,
+        "created_at": m.created_at.isoformat(),
+        "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+        "acknowledgment": sent.acknowledgment if sent else None,
+        "acknowledgment_detail": sent.acknowledgment_detail if sent else None,
+        "acknowledged_at": (
+            sent.acknowledged_at.isoformat() if sent and sent.acknowledged_at else None
+        ),
+    }
+
+
 def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
+    """One order with its lines, status history and the replies sent about it."""
     with ws.read_sessions() as s:
         o = s.scalar(
             select(Order)
             .options(selectinload(Order.lines), selectinload(Order.events))
             .where(Order.id == order_id)
         )
-        return order_dict(o, events=True) if o else None
+        if o is None:
+            return None
+        d = order_dict(o, events=True)
+        rows = s.execute(
+            select(OutgoingMessage, SentInterchange)
+            .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
+            .where(OutgoingMessage.order_id == order_id)
+            .order_by(OutgoingMessage.id)
+        )
+        d["replies"] = [reply_dict(m, sent) for m, sent in rows]
+        return d

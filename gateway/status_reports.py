@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from gateway.acknowledgments import record_sent
 from gateway.lifecycle import OrderStatus
 from gateway.replies import ADMIN, PARTNER, order_response, reply_formats, response_kind
 from gateway.store.models import Order, OutgoingMessage
@@ -160,19 +161,19 @@ def queue_status_report(
     stem = f"STATUS_{_safe(order.order_number)}_{order.id}_{event_id}"
     queued: list[OutgoingMessage] = []
 
-    def add(kind: str, filename: str, content: bytes) -> None:
-        queued.append(
-            queue_message(
-                session,
-                ws,
-                order.partner,
-                kind=kind,
-                filename=filename,
-                content=content,
-                now=now,
-                order_id=order.id,
-            )
+    def add(kind: str, filename: str, content: bytes) -> OutgoingMessage:
+        message = queue_message(
+            session,
+            ws,
+            order.partner,
+            kind=kind,
+            filename=filename,
+            content=content,
+            now=now,
+            order_id=order.id,
         )
+        queued.append(message)
+        return message
 
     tabular = [f for f in formats if f in (SourceFormat.CSV, SourceFormat.XLSX)]
     if tabular:
@@ -197,11 +198,11 @@ def queue_status_report(
         if reason:
             response.reason = reason
         if SourceFormat.EDIFACT in edi:
-            name, data = edi_replies.ordrsp_bytes(session, ws.config, order.partner, response, now)
-            add("ordrsp", name, data)
+            reply = edi_replies.ordrsp_reply(session, ws.config, order.partner, response, now)
+            record_sent(session, add("ordrsp", reply.name, reply.data), SourceFormat.EDIFACT, reply)
         if SourceFormat.X12 in edi and order.order_number:
-            name, data = edi_replies.x855_bytes(session, ws.config, order.partner, response, now)
-            add("855", name, data)
+            reply = edi_replies.x855_reply(session, ws.config, order.partner, response, now)
+            record_sent(session, add("855", reply.name, reply.data), SourceFormat.X12, reply)
     return queued
 
 

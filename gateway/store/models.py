@@ -225,6 +225,30 @@ class OutgoingMessage(Base):
     uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class SentInterchange(Base):
+    """Every EDI interchange we send, by its control references, and what the partner said.
+
+    The partner's 997/999, TA1 or CONTRL names our references; this is where they are
+    found, so a reply can show "accepted" or "rejected" beside the order it answered.
+    """
+
+    __tablename__ = "sent_interchanges"
+    __table_args__ = (UniqueConstraint("partner", "format", "interchange_ref"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    interchange_ref: Mapped[str] = mapped_column(String(35))  # ISA13 / UNB 0020
+    group_ref: Mapped[str | None] = mapped_column(String(35))  # GS06
+    message_ref: Mapped[str | None] = mapped_column(String(35))  # ST02 / UNH 0062
+    outgoing_message_id: Mapped[int] = mapped_column(ForeignKey("outgoing_messages.id"), index=True)
+    message: Mapped[OutgoingMessage] = relationship()
+    #: accepted | accepted with errors | partially accepted | rejected | received
+    acknowledgment: Mapped[str | None] = mapped_column(String(32))
+    #: What the partner's acknowledgment said, as an admin reads it
+    acknowledgment_detail: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ReceivedInterchange(Base):
     """Every EDI interchange received, by sender and control reference (UNB 0020 / ISA13).
 

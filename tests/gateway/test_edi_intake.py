@@ -204,7 +204,9 @@ def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_
         ws.close()
     [record] = [r for r in caplog.records if "acknowledgment received" in r.getMessage()]
     assert record.levelno == logging.WARNING
-    assert record.getMessage().endswith("997 for our group 000000001 (IN): R; set 810 ST02: R (5)")
+    assert record.getMessage().endswith(
+        "997 for our group 000000001 (IN): R; set 810 ST02: R (5) — matches nothing we sent"
+    )
     assert (record.partner, record.file) == ("corpus", "edifabric-997.txt")
 
 
@@ -220,7 +222,8 @@ def test_a_contrl_rejecting_our_interchange_is_logged_not_answered(ws, tmp_path,
     said = "CONTRL for our interchange 77: rejected (error 29)"
     assert out.reason == f"acknowledgments only, not answered: {said}"
     [record] = [r for r in caplog.records if "acknowledgment received" in r.getMessage()]
-    assert record.levelno == logging.WARNING and record.getMessage().endswith(said)
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().endswith(f"{said} — matches nothing we sent")
 
 
 def test_997s_beside_an_order_get_no_997_but_the_order_does(ws, tmp_path):
