@@ -135,7 +135,7 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
         problems = result.problems()
     reason = None
     acks = received_acknowledgments(result)
-    if not result.documents and acks and all(_only_acks(ic) for ic in result.interchanges):
+    if not result.documents and acks and all(ic.only_acknowledgments for ic in result.interchanges):
         reason = f"acknowledgments only, not answered: {'; '.join(acks[:5])}"
     elif not result.documents:
         detail = "; ".join(problems[:5]) if problems else "it holds no order message"
@@ -150,13 +150,7 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
 # with a 997, is how two translators end up acknowledging each other without end.
 
 
-def _only_acks(ic: edifact.InterchangeReport | x12.InterchangeReport) -> bool:
-    if isinstance(ic, x12.InterchangeReport):
-        return ic.only_acknowledgments
-    return ic.only_service_messages
-
-
-def _log_acknowledgments(ctx: ReplyContext, result: ReadResult) -> None:
+def _reconcile_acknowledgments(ctx: ReplyContext, result: ReadResult) -> None:
     """Match what the partner says of what we sent, and log it; a rejection is a warning."""
     for verdict in reconcile(ctx.session, ctx.partner_id, result, ctx.now):
         about = ", ".join(verdict.matched) if verdict.matched else "matches nothing we sent"
@@ -289,10 +283,10 @@ def queue_edi_replies(
     s, cfg, pid = ctx.session, ctx.ws.config, ctx.partner_id
     partner = ctx.partner
     result = read.result
-    _log_acknowledgments(ctx, result)
+    _reconcile_acknowledgments(ctx, result)
     if read.format is SourceFormat.EDIFACT and partner.functional_acks:
         for ic in result.interchanges:  # type: ignore[attr-defined]
-            if not ic.sender_id or ic.only_service_messages:
+            if not ic.sender_id or ic.only_acknowledgments:
                 continue
             icr = next_control(s, pid, "edifact_interchange")
             mref = next_control(s, pid, "edifact_message")
@@ -328,7 +322,7 @@ def queue_edi_replies(
             if x12.ta1_verdict(ic)[0] is x12.InterchangeAckCode.REJECTED:
                 continue  # refused whole (see gateway.interchanges): the TA1 says why
             for group in ic.groups:
-                if group.sets and all(t.set_id in x12.ACKNOWLEDGMENT_SETS for t in group.sets):
+                if group.only_acknowledgments:
                     continue  # a group of 997s beside orders: the orders' group is answered
                 isa = next_control(s, pid, "x12_interchange")
                 gs = next_control(s, pid, "x12_group")

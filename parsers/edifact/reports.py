@@ -199,7 +199,7 @@ class InterchangeReport:
         return not self.errors
 
     @property
-    def only_service_messages(self) -> bool:
+    def only_acknowledgments(self) -> bool:
         """It carries CONTRL/APERAK messages and nothing else: never answered by a CONTRL."""
         return bool(self.messages) and all(m.type in SERVICE_MESSAGES for m in self.messages)
 

@@ -32,7 +32,6 @@ from parsers.x12.order_850 import ID_QUALIFIERS
 from parsers.x12.reader import Segment, read, recognise, segments
 from parsers.x12.received_acks import AcknowledgedSet, FunctionalAck, InterchangeAck
 from parsers.x12.report import (
-    ACKNOWLEDGMENT_SETS,
     ElementError,
     GroupError,
     GroupReport,
@@ -47,7 +46,6 @@ from parsers.x12.response_855 import write_855
 from parsers.x12.ta1 import ta1_verdict, write_ta1
 
 __all__ = [
-    "ACKNOWLEDGMENT_SETS",
     "ID_QUALIFIERS",
     "AcknowledgedSet",
     "AcknowledgmentType",

@@ -103,6 +103,10 @@ class TransactionSetReport:
         self.rejected = True
 
 
+#: Transaction sets that acknowledge others; they are read, never acknowledged
+ACKNOWLEDGMENT_SETS = frozenset({"997", "999"})
+
+
 @dataclass(slots=True, kw_only=True)
 class GroupReport:
     """One GS…GE as received: what AK1 and AK9 need."""
@@ -121,6 +125,11 @@ class GroupReport:
     @property
     def accepted_count(self) -> int:
         return sum(not s.rejected for s in self.sets)
+
+    @property
+    def only_acknowledgments(self) -> bool:
+        """It holds 997/999 sets and nothing else: read, never acknowledged."""
+        return bool(self.sets) and all(s.set_id in ACKNOWLEDGMENT_SETS for s in self.sets)
 
     @property
     def ack_code(self) -> GroupAckCode:
@@ -161,14 +170,7 @@ class InterchangeReport:
         """It carries acknowledgments (TA1, 997, 999) and nothing else: never answered."""
         if not (self.interchange_acks or self.groups):
             return False
-        return all(
-            group.sets and all(s.set_id in ACKNOWLEDGMENT_SETS for s in group.sets)
-            for group in self.groups
-        )
-
-
-#: Transaction sets that acknowledge others; they are read, never acknowledged
-ACKNOWLEDGMENT_SETS = frozenset({"997", "999"})
+        return all(group.only_acknowledgments for group in self.groups)
 
 
 @dataclass(slots=True, kw_only=True)

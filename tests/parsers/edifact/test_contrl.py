@@ -158,4 +158,4 @@ def test_a_contrl_we_receive_says_what_became_of_our_interchange():
     accepting = read(_contrl(interchange(orders_message("A"))))
     verdict = accepting.interchanges[0].messages[0].verdict
     assert verdict.accepted and str(verdict) == "CONTRL for our interchange IC1: acknowledged"
-    assert accepting.interchanges[0].only_service_messages
+    assert accepting.interchanges[0].only_acknowledgments
