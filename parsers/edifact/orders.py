@@ -148,25 +148,10 @@ def build_order(
                         columns = shared_columns.get(p_cols)
                         if columns is None:
                             columns = shared_columns[p_cols] = _columns(p_cols)
-                        lines.append(
-                            order_line_at(
-                                line_no=len(lines) + 1,
-                                line=p_pos,
-                                segment="LIN",
-                                external_id=p_ext,
-                                barcode=p_barcode,
-                                barcode_type="EN" if p_barcode else None,
-                                supplier_ref=p_sref,
-                                customer_ref=None,
-                                manufacturer_ref=None,
-                                name=p_name,
-                                quantity=p_qty,
-                                quantity_text=p_qtext,
-                                unit=None,
-                                unit_price=p_price,
-                                columns=columns,
-                            )
-                        )
+                        _materialise(
+                            lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
+                            p_price, p_cols, columns,
+                        )  # fmt: skip
                     else:
                         _finish_line(
                             _materialise(
@@ -446,20 +431,29 @@ def _materialise(
     quantity: Decimal | None,
     unit_price: Decimal | None,
     cols: str,
+    shared: dict[str, str] | None = None,
 ) -> OrderLine:
-    """The pending line as an OrderLine of its own (own ``columns``), appended to ``lines``."""
-    line = OrderLine(
+    """The pending line as an OrderLine, appended to ``lines``.
+
+    ``columns`` is the ``shared`` dict when given (read-only, for lines that will not
+    change), else one of the line's own.
+    """
+    line = order_line_at(
         line_no=len(lines) + 1,
-        location=Location(line=position, segment="LIN"),
+        line=position,
+        segment="LIN",
         external_id=external_id,
         barcode=barcode,
         barcode_type="EN" if barcode else None,
         supplier_ref=supplier_ref,
+        customer_ref=None,
+        manufacturer_ref=None,
         name=name,
         quantity=quantity,
         quantity_text=quantity_text,
+        unit=None,
         unit_price=unit_price,
-        columns=_columns(cols),
+        columns=_columns(cols) if shared is None else shared,
     )
     lines.append(line)
     return line

@@ -129,13 +129,8 @@ def _next_interchange(data: bytes, pos: int, chars: ServiceChars) -> int:
         return _next_header(data, pos, term, release, elem)
     pattern = re.compile(re.escape(term) + rb"[ \t\r\n]*(?=UNA|UNB" + re.escape(elem) + rb")")
     for match in pattern.finditer(data, pos):
-        start = match.start()
-        if release:
-            run, k = 0, start - 1
-            while k >= 0 and data[k : k + 1] == release:
-                run, k = run + 1, k - 1
-            if run % 2:
-                continue  # a released terminator is data
+        if _released(data, match.start(), release):
+            continue  # a released terminator is data
         return match.start() + len(term)
     return len(data)
 
@@ -151,14 +146,20 @@ def _next_header(data: bytes, pos: int, term: bytes, release: bytes, elem: bytes
         start = k - 1
         if start < pos or data[start : start + 1] != term:
             continue
-        if release:
-            run, k = 0, start - 1
-            while k >= 0 and data[k : k + 1] == release:
-                run, k = run + 1, k - 1
-            if run % 2:
-                continue  # a released terminator is data
+        if _released(data, start, release):
+            continue  # a released terminator is data
         return start + 1
     return len(data)
+
+
+def _released(data: bytes, at: int, release: bytes) -> bool:
+    """Whether the character at ``at`` follows an odd run of release characters."""
+    if not release:
+        return False
+    run, k = 0, at - 1
+    while k >= 0 and data[k : k + 1] == release:
+        run, k = run + 1, k - 1
+    return run % 2 == 1
 
 
 def _syntax_identifier(raw: bytes, chars: ServiceChars) -> str:

@@ -188,6 +188,24 @@ class _SetReader:
             column=column,
         )
 
+    def value_error(
+        self,
+        index: int,
+        line: OrderLine | None,
+        issue: IssueCode,
+        segment_id: str,
+        position: int,
+        reference: str,
+        code: ElementErrorCode,
+        value: str,
+        message: str,
+    ) -> None:
+        """A value that cannot be read: an AK4 on the set, and an issue on its line if any."""
+        self.element_error(index, segment_id, position, reference, code, value, message)
+        if line is not None:
+            column = f"{segment_id}{position:02d}"
+            line.issues.append(LineIssue(code=issue, message=message, column=column, value=value))
+
 
 def read_850(
     segments: list[str],
@@ -302,19 +320,10 @@ def read_850(
             text = el[2].strip() if size > 2 else ""
             when = parse_date(text)
             if when is None:
-                ctx.element_error(
-                    index, "DTM", 2, "373", ElementErrorCode.INVALID_DATE, text,
-                    f"date {text!r} is not CCYYMMDD",
+                ctx.value_error(
+                    index, line, IssueCode.INVALID_DATE, "DTM", 2, "373",
+                    ElementErrorCode.INVALID_DATE, text, f"date {text!r} is not CCYYMMDD",
                 )  # fmt: skip
-                if line is not None:
-                    line.issues.append(
-                        LineIssue(
-                            code=IssueCode.INVALID_DATE,
-                            message=f"date {text!r} is not CCYYMMDD",
-                            column="DTM02",
-                            value=text,
-                        )
-                    )
             elif line is not None:
                 if qualifier == _DELIVERY_REQUESTED:
                     line.requested_delivery = when
@@ -420,17 +429,10 @@ def _general_po1(
         unit_price=price,
     )
     if quantity is None and quantity_text:
-        line.issues.append(
-            LineIssue(
-                code=IssueCode.INVALID_QUANTITY,
-                message=f"quantity {quantity_text!r} is not a number",
-                column="PO102",
-                value=quantity_text,
-            )
-        )
-        ctx.element_error(
-            index, "PO1", 2, "330", ElementErrorCode.INVALID_CHARACTER,
-            quantity_text, f"quantity {quantity_text!r} is not a number",
+        ctx.value_error(
+            index, line, IssueCode.INVALID_QUANTITY, "PO1", 2, "330",
+            ElementErrorCode.INVALID_CHARACTER, quantity_text,
+            f"quantity {quantity_text!r} is not a number",
         )  # fmt: skip
     elif quantity is None:
         line.issues.append(
@@ -439,17 +441,10 @@ def _general_po1(
             )
         )
     if price is None and price_text is not None:
-        line.issues.append(
-            LineIssue(
-                code=IssueCode.INVALID_VALUE,
-                message=f"unit price {price_text!r} is not a number",
-                column="PO104",
-                value=price_text,
-            )
-        )
-        ctx.element_error(
-            index, "PO1", 4, "212", ElementErrorCode.INVALID_CHARACTER,
-            price_text, f"unit price {price_text!r} is not a number",
+        ctx.value_error(
+            index, line, IssueCode.INVALID_VALUE, "PO1", 4, "212",
+            ElementErrorCode.INVALID_CHARACTER, price_text,
+            f"unit price {price_text!r} is not a number",
         )  # fmt: skip
     _product_ids(line, el, ranking)
     return line
