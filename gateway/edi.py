@@ -34,6 +34,12 @@ log = logging.getLogger("gateway.edi")
 
 
 # --- who sent it ---------------------------------------------------------------------------
+def edi_id(qualifier: str | None, ident: str | None) -> str:
+    """An interchange party as ``edi_ids`` write it: ``qualifier:id``, or ``id`` alone."""
+    ident = (ident or "").strip()
+    return f"{qualifier.strip()}:{ident}" if qualifier and qualifier.strip() else ident
+
+
 def ids_match(edi_ids: Iterable[str], qualifier: str | None, sender: str) -> bool:
     sender = sender.strip()
     for wanted in edi_ids:
@@ -61,7 +67,7 @@ def check_sender(
     sender: str | None,
 ) -> None:
     partner = config.partner(partner_id)
-    shown = f"{qualifier}:{sender}" if qualifier else f"{sender}"
+    shown = edi_id(qualifier, sender)
     head = "UNB" if fmt is SourceFormat.EDIFACT else "ISA"
     if not sender or not sender.strip():
         raise SenderRefused(

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.config import SupplierConfig
-from gateway.edi import ids_match
+from gateway.edi import edi_id, ids_match
 from gateway.formats import ReadOutcome
 from gateway.store.models import InboundFile, ReceivedInterchange
 from parsers import edifact, x12
@@ -48,11 +48,6 @@ class Refused:
 
     def __bool__(self) -> bool:
         return bool(self.reasons)
-
-
-def _party(qualifier: str | None, ident: str | None) -> str:
-    ident = (ident or "").strip()
-    return f"{qualifier.strip()}:{ident}" if qualifier and qualifier.strip() else ident
 
 
 def _documents(ic: _Interchange) -> list[OrderDocument]:
@@ -106,19 +101,18 @@ def admit_interchanges(
     if not isinstance(result, edifact.EdifactReadResult | x12.X12ReadResult):
         return refused
     for ic in result.interchanges:
+        sender = edi_id(ic.sender_qualifier, ic.sender_id)
         if isinstance(ic, x12.InterchangeReport):
-            sender = _party(ic.sender_qualifier, ic.sender_id)
             recipient = (ic.receiver_qualifier, ic.receiver_id)
             ref = ic.control_number.strip()
         else:
-            sender = _party(ic.sender_qualifier, ic.sender_id)
             recipient = (ic.recipient_qualifier, ic.recipient_id or "")
             ref = (ic.control_ref or "").strip()
         if not ref or not sender:
             continue  # already refused for it; nothing to tell apart
         if supplier.receiver_ids and not ids_match(supplier.receiver_ids, *recipient):
             text = (
-                f"interchange {ref} is addressed to {_party(*recipient) or 'no one'}, not to "
+                f"interchange {ref} is addressed to {edi_id(*recipient) or 'no one'}, not to "
                 f"us ([supplier] receiver_ids: {', '.join(supplier.receiver_ids)}); "
                 "it was not taken"
             )
