@@ -140,12 +140,13 @@ def read_edi(fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayCon
                 doc.envelope.syntax = ic.version
         problems = result.problems()
     reason = None
-    acks = received_acknowledgments(result)
-    if not result.documents and acks and all(ic.only_acknowledgments for ic in result.interchanges):
-        reason = f"acknowledgments only, not answered: {'; '.join(acks[:5])}"
-    elif not result.documents:
-        detail = "; ".join(problems[:5]) if problems else "it holds no order message"
-        reason = f"no order could be read from the file: {detail}"
+    if not result.documents:
+        acks = received_acknowledgments(result)
+        if acks and all(ic.only_acknowledgments for ic in result.interchanges):
+            reason = f"acknowledgments only, not answered: {'; '.join(acks[:5])}"
+        else:
+            detail = "; ".join(problems[:5]) if problems else "it holds no order message"
+            reason = f"no order could be read from the file: {detail}"
     return ReadOutcome(
         fmt, result.documents, result, reason=reason, warnings=list(result.warnings) + problems
     )
