@@ -158,20 +158,6 @@ def test_what_the_reader_tolerated_is_logged_with_partner_and_file(ws, tmp_path,
     assert all((r.partner, r.file) == ("x12buyer", "quirky.x12") for r in remarks)
 
 
-def _corpus_partner(tmp_path: Path, files: list[Path]):  # noqa: ANN202
-    ids = sorted(_sender_ids(files, x12.read) | _sender_ids(files, edifact.read))
-    config = (
-        CONFIG
-        + f"""
-[partners.corpus]
-name = "Corpus"
-edi_ids = {ids!r}
-grants = [{{ customer = "C1", site = "S1" }}]
-"""
-    )
-    return build_workspace(tmp_path / "ws", config=config)
-
-
 @pytest.mark.parametrize(
     ("folder", "name"),
     [
@@ -277,14 +263,9 @@ def _sender_ids(files: list[Path], reader) -> set[str]:  # noqa: ANN001
     return ids
 
 
-@pytest.mark.parametrize(
-    ("folder", "reader"), [("edifact-orders", edifact.read), ("x12-850", x12.read)]
-)
-def test_every_corpus_file_ends_processed_or_quarantined_with_an_answer(
-    corpus, tmp_path, folder, reader
-):
-    files = sorted((corpus / folder).iterdir())
-    ids = sorted(_sender_ids(files, reader))
+def _corpus_partner(tmp_path: Path, files: list[Path]):  # noqa: ANN202
+    """A workspace whose partner "corpus" may send as every sender of ``files``."""
+    ids = sorted(_sender_ids(files, x12.read) | _sender_ids(files, edifact.read))
     config = (
         CONFIG
         + f"""
@@ -295,7 +276,17 @@ grants = [{{ customer = "C1", site = "S1" }}]
 default_customer = "C1"
 """
     )
-    ws = build_workspace(tmp_path / "ws", config=config)
+    return build_workspace(tmp_path / "ws", config=config)
+
+
+@pytest.mark.parametrize(
+    ("folder", "reader"), [("edifact-orders", edifact.read), ("x12-850", x12.read)]
+)
+def test_every_corpus_file_ends_processed_or_quarantined_with_an_answer(
+    corpus, tmp_path, folder, reader
+):
+    files = sorted((corpus / folder).iterdir())
+    ws = _corpus_partner(tmp_path, files)
     try:
         for f in files:
             out = process_external(ws, "corpus", f)
@@ -313,18 +304,7 @@ default_customer = "C1"
 
 def test_corpus_broken_unt_count_gets_a_contrl_naming_the_error(corpus, tmp_path):
     staedi = corpus / "edifact-orders" / "staedi-orders-with-group.edi"
-    ids = sorted(_sender_ids([staedi], edifact.read))
-    config = (
-        CONFIG
-        + f"""
-[partners.corpus]
-name = "Corpus"
-edi_ids = {ids!r}
-default_customer = "C1"
-grants = [{{ customer = "C1", site = "S1" }}]
-"""
-    )
-    ws = build_workspace(tmp_path / "ws", config=config)
+    ws = _corpus_partner(tmp_path, [staedi])
     try:
         out = process_external(ws, "corpus", staedi)
         [contrl] = [p for p in out.replies if p.name.startswith("CONTRL")]
