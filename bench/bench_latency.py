@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from gateway.inotify import Kind, open_inotify  # noqa: E402
+from gateway.channels.folder.inotify import Kind, open_inotify  # noqa: E402
 from tests.gateway.conftest import COFFEE, build_workspace  # noqa: E402
 
 

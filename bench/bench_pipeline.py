@@ -79,7 +79,7 @@ def peak_mb() -> float:
 
 
 def phase_import(ws_root: str, products_csv: str, barcodes_csv: str) -> dict:
-    from gateway.masterdata import Kind, import_file
+    from gateway.catalog.importer import Kind, import_file
     from gateway.workspace import Workspace
 
     ws = Workspace.open(Path(ws_root))
@@ -120,7 +120,7 @@ def phase_pandas(order_csv: str) -> dict:
 
 
 def phase_pipeline(ws_root: str, order_csv: str) -> dict:
-    from gateway.runner import process_external
+    from gateway.daemon.passes import process_external
     from gateway.workspace import Workspace
 
     ws = Workspace.open(Path(ws_root))

@@ -1,3 +1,3 @@
-from gateway.cli import app
+from gateway.cli.app import app
 
 app(prog_name="order-gateway")

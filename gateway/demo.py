@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from gateway.config import CONFIG_NAME
-from gateway.masterdata import Kind, import_file
+from gateway.config.settings import CONFIG_NAME
+from gateway.catalog.importer import Kind, import_file
 from gateway.workspace import Workspace
 from parsers.gtin import calc_check_digit
 

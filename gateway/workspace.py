@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.config import CONFIG_NAME, GatewayConfig, PartnerConfig, load_config
+from gateway.config.settings import CONFIG_NAME, GatewayConfig, PartnerConfig, load_config
 from gateway.store.database import (
     create_schema,
     make_engine,

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from gateway.runner import process_external
+from gateway.daemon.passes import process_external
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 from tests.gateway.conftest import CONFIG, GLN_C1, GLN_S1, build_workspace

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from gateway.cli import app
-from gateway.lifecycle import OrderStatus
-from gateway.queries import get_order
-from gateway.runner import process_external
-from gateway.transitions import move_orders
+from gateway.cli.app import app
+from gateway.rules.lifecycle import OrderStatus
+from gateway.orders.queries import get_order
+from gateway.daemon.passes import process_external
+from gateway.orders.transitions import move_orders
 from gateway.workspace import Workspace
 from parsers import edifact, x12
 from tests.gateway.conftest import COFFEE
@@ -77,7 +77,7 @@ def test_a_997_rejecting_our_855_shows_on_the_order_and_warns(lifecycle_ws, capl
     oid = intake(ws, "x12buyer", "po.x12", x12_order("PO-K1", COFFEE, 3))
     [our_855] = outbox_files(ws, "x12buyer", "855_")
     _, gs06, st02 = _our_x12_refs(our_855)
-    with caplog.at_level(logging.INFO, logger="gateway.edi"):
+    with caplog.at_level(logging.INFO, logger="gateway.edi.legacy"):
         _drop(ws, "ack.x12", _partner_997(501, gs06, st02, "R"))
     assert _replies(ws, oid) == [("855", "rejected")]
     [reply] = get_order(ws, oid)["replies"]

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from gateway.cli import app
+from gateway.cli.app import app
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import ConfigError, load_config
+from gateway.config.settings import ConfigError, load_config
 
 
 def load(tmp_path: Path, text: str):  # noqa: ANN201
@@ -62,7 +62,7 @@ def test_partner_ids_reserved_for_the_gateway_are_refused(tmp_path):
 
 
 def test_example_mapping_profiles_in_the_repo_are_valid():
-    from gateway.mapping import load_mapping
+    from gateway.config.mapping import load_mapping
 
     folder = Path(__file__).resolve().parents[2] / "mappings"
     names = [p.stem for p in folder.glob("*.toml")]
@@ -72,7 +72,7 @@ def test_example_mapping_profiles_in_the_repo_are_valid():
 
 
 def test_mapping_profile_error_names_file_and_key(tmp_path):
-    from gateway.mapping import load_mapping
+    from gateway.config.mapping import load_mapping
 
     (tmp_path / "bad.toml").write_text('[spreadsheet]\ndelimitr = ";"\n')
     with pytest.raises(ConfigError) as exc:

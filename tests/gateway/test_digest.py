@@ -8,10 +8,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from gateway.cli import app
-from gateway.digest import due_digests, send_digest
-from gateway.lifecycle import OrderStatus
-from gateway.transitions import move_orders
+from gateway.cli.app import app
+from gateway.orders.digest import due_digests, send_digest
+from gateway.rules.lifecycle import OrderStatus
+from gateway.orders.transitions import move_orders
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY, build_workspace
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.queries import list_orders
-from gateway.runner import process_external
+from gateway.orders.queries import list_orders
+from gateway.daemon.passes import process_external
 from gateway.workspace import Workspace
 from parsers import edifact, x12
 from tests.gateway.conftest import COFFEE, CONFIG, build_workspace
@@ -147,7 +147,7 @@ def test_without_application_ids_any_gs02_is_taken(ws, tmp_path):
 
 def test_what_the_reader_tolerated_is_logged_with_partner_and_file(ws, tmp_path, caplog):
     quirky = b"\xef\xbb\xbf  " + x12_order("PO-Q", COFFEE, 1)
-    with caplog.at_level(logging.WARNING, logger="gateway.intake"):
+    with caplog.at_level(logging.WARNING, logger="gateway.intake.pipeline"):
         out = process(ws, "x12buyer", "quirky.x12", quirky, tmp_path)
     assert out.outcome == "processed", out.reason
     remarks = [r for r in caplog.records if "read with a remark" in r.getMessage()]
@@ -184,7 +184,7 @@ def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_
     path = corpus / "x12-997" / "edifabric-997.txt"
     ws = _corpus_partner(tmp_path, [path])
     try:
-        with caplog.at_level(logging.INFO, logger="gateway.edi"):
+        with caplog.at_level(logging.INFO, logger="gateway.edi.legacy"):
             process_external(ws, "corpus", path)
     finally:
         ws.close()
@@ -202,7 +202,7 @@ def test_a_contrl_rejecting_our_interchange_is_logged_not_answered(ws, tmp_path,
         b"UNH+1+CONTRL:D:3:UN'UCI+77+3012345000000:14+5412345000013:14+4+29'UNT+3+1'"
         b"UNZ+1+CX1'"
     )
-    with caplog.at_level(logging.INFO, logger="gateway.edi"):
+    with caplog.at_level(logging.INFO, logger="gateway.edi.legacy"):
         out = process(ws, "edi", "contrl.edi", contrl, tmp_path)
     assert out.outcome == "processed" and out.replies == []
     said = "CONTRL for our interchange 77: rejected (error 29)"

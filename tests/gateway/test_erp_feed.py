@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
-from gateway.erp_feed import feed_inbox, scan_feed
-from gateway.queries import get_order
+from gateway.orders.erp_feed import feed_inbox, scan_feed
+from gateway.orders.queries import get_order
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures
@@ -139,7 +139,7 @@ def test_a_feed_file_left_claimed_by_a_crash_is_applied_at_the_next_scan(
 def test_run_once_applies_the_feed_after_the_orders_it_refers_to(
     sqlite_lifecycle_ws: Workspace,
 ) -> None:
-    from gateway.runner import run_once
+    from gateway.daemon.passes import run_once
 
     ws = sqlite_lifecycle_ws
     order_file = ws.inbox("shop") / "PO-RUN.csv"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from gateway.inbox import InboxTracker, Readiness, claim_held, hold
-from gateway.inotify import Kind
-from gateway.runner import dispatch_unsent, process_claimed, recover, run_once
+from gateway.channels.folder.inbox import InboxTracker, Readiness, claim_held, hold
+from gateway.channels.folder.inotify import Kind
+from gateway.daemon.passes import dispatch_unsent, process_claimed, recover, run_once
 from gateway.store.models import InboundFile, Order
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, CONFIG, build_workspace
@@ -182,16 +182,16 @@ def test_file_that_makes_the_pipeline_raise_is_quarantined_and_the_next_is_read(
     sqlite_workspace, drop, monkeypatch
 ):
     ws = sqlite_workspace
-    import gateway.runner
+    import gateway.daemon.passes
 
-    real = gateway.runner.process_file
+    real = gateway.daemon.passes.process_file
 
     def pipeline_with_a_bug(ws, partner_id, path):  # noqa: ANN001, ANN202
         if path.name == "bad.csv":
             raise RuntimeError("a bug in the pipeline")
         return real(ws, partner_id, path)
 
-    monkeypatch.setattr(gateway.runner, "process_file", pipeline_with_a_bug)
+    monkeypatch.setattr(gateway.daemon.passes, "process_file", pipeline_with_a_bug)
     aged(fresh(ws.inbox("shop"), "bad.csv", order("BAD-1")), 20)
     aged(fresh(ws.inbox("shop"), "good.csv", order("GOOD-1")), 10)
     bad, good = run_once(ws, settle=0)

@@ -12,8 +12,8 @@ import io
 import openpyxl
 import pytest
 
-from gateway.queries import get_order, list_orders
-from gateway.runner import run_once
+from gateway.orders.queries import get_order, list_orders
+from gateway.daemon.passes import run_once
 from gateway.workspace import Workspace
 from tests.gateway.conftest import (
     CHEESE,
@@ -353,7 +353,7 @@ def test_get_order_shows_history_events(workspace, drop):
 
 # --- crash recovery ------------------------------------------------------------------------------
 def test_committed_file_left_in_processing_is_finished_not_redone(workspace, drop, monkeypatch):
-    import gateway.intake as intake
+    import gateway.intake.pipeline as intake
 
     drop(workspace, "shop", "o.csv", order_csv([["PO-1", COFFEE, "", "", "1"]]))
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from gateway.masterdata import ImportFailed, Kind, import_file
+from gateway.catalog.importer import ImportFailed, Kind, import_file
 from gateway.store.models import Barcode, Customer, Grant, Product
 from tests.gateway.conftest import COFFEE, ean
 

@@ -8,10 +8,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from gateway.cli import app
-from gateway.order_form import OrderFormError, order_form
-from gateway.queries import get_order
-from gateway.runner import process_external
+from gateway.cli.app import app
+from gateway.catalog.order_form import OrderFormError, order_form
+from gateway.orders.queries import get_order
+from gateway.daemon.passes import process_external
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, TEA_UPC
 from tests.gateway.lifecycle_support import sqlite_lifecycle_ws_fixture  # noqa: F401

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gateway.lifecycle import OrderStatus
-from gateway.queries import get_order
-from gateway.runner import process_external
-from gateway.transitions import move_orders
+from gateway.rules.lifecycle import OrderStatus
+from gateway.orders.queries import get_order
+from gateway.daemon.passes import process_external
+from gateway.orders.transitions import move_orders
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY, TEA_UPC
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures

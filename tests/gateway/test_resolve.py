@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gateway.catalog import NameIndex, ProductInfo, name_key
-from gateway.check import check_line
-from gateway.config import QuantityPolicy
-from gateway.reasons import ReasonCode
-from gateway.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from gateway.catalog.lookup import NameIndex, ProductInfo, name_key
+from gateway.rules.check import check_line
+from gateway.config.settings import QuantityPolicy
+from gateway.rules.reasons import ReasonCode
+from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
 from parsers.document import LineStatus, OrderLine
 
 COFFEE = ProductInfo(1, "COF-250", "Ground coffee arabica 250 g", "EA", Decimal(1), True)
@@ -101,7 +101,7 @@ def test_invalid_check_digit_is_its_own_reason():
 
 
 def check(product, qty, policy=QuantityPolicy.REJECT, pack=1):  # noqa: ANN001, ANN201
-    from gateway.resolve import Resolution
+    from gateway.rules.resolve import Resolution
 
     line = OrderLine(line_no=1, quantity=Decimal(qty))
     res = Resolution(product=product, pack_qty=Decimal(pack))

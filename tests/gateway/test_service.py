@@ -114,7 +114,7 @@ def test_file_written_slowly_over_3_seconds_is_not_read_before_it_is_complete(ws
         assert gw.terminate() == 0
     [original] = archived(ws, "shop")
     assert original.read_bytes() == data
-    from gateway.queries import list_orders
+    from gateway.orders.queries import list_orders
 
     [placed] = list_orders(ws)
     assert [ln["quantity"] for ln in placed["lines"]] == [1, 2, 3]

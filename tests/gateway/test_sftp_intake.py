@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gateway.queries import list_orders
-from gateway.runner import run_once
-from gateway.sftp_intake import SftpIntake
+from gateway.orders.queries import list_orders
+from gateway.daemon.passes import run_once
+from gateway.daemon.sftp_partners import SftpIntake
 from tests.gateway.conftest import COFFEE, build_workspace
 
 pytestmark = pytest.mark.sftp
@@ -146,7 +146,7 @@ def test_wrong_key_for_sftp_partner_does_not_stop_folder_partners(sshd, tmp_path
 def test_sftp_test_command_reports_each_step(sshd, ws):
     from typer.testing import CliRunner
 
-    from gateway.cli import app
+    from gateway.cli.app import app
 
     result = CliRunner().invoke(app, ["-w", str(ws.root), "sftp", "test", "remote", "--json"])
     assert result.exit_code == 0, result.output
@@ -158,7 +158,7 @@ def test_sftp_test_command_reports_each_step(sshd, ws):
 
 
 def test_sftp_partner_without_settings_is_a_config_error(tmp_path):
-    from gateway.config import ConfigError, load_config
+    from gateway.config.settings import ConfigError, load_config
 
     path = tmp_path / "gateway.toml"
     path.write_text('[partners.r]\nname = "R"\nchannel = "sftp"\n')

@@ -7,10 +7,10 @@ import os
 
 from typer.testing import CliRunner
 
-from gateway.cli import app
-from gateway.inbox import claim_held
-from gateway.runner import run_once
-from gateway.status import gateway_status
+from gateway.cli.app import app
+from gateway.channels.folder.inbox import claim_held
+from gateway.daemon.passes import run_once
+from gateway.daemon.status import gateway_status
 from tests.gateway.daemon import order
 
 

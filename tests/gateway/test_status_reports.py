@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gateway.dispatch import dispatch_pending
-from gateway.lifecycle import OrderStatus
-from gateway.transitions import move_orders
+from gateway.replies.dispatch import dispatch_pending
+from gateway.rules.lifecycle import OrderStatus
+from gateway.orders.transitions import move_orders
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY, TEA_UPC
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.lifecycle import ALLOWED, OrderStatus, TransitionRefused
-from gateway.queries import get_order
-from gateway.transitions import LineQuantityRefused, OrderNotFound, apply_transition, move_orders
+from gateway.rules.lifecycle import ALLOWED, OrderStatus, TransitionRefused
+from gateway.orders.queries import get_order
+from gateway.orders.transitions import LineQuantityRefused, OrderNotFound, apply_transition, move_orders
 from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures

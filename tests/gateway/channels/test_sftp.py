@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import pydantic
 import pytest
 
-from gateway.channels.sftp import SftpChannel
-from gateway.channels.sftp_errors import (
+from gateway.channels.sftp.channel import SftpChannel
+from gateway.channels.sftp.errors import (
     AuthenticationFailed,
     HostKeyRejected,
     RemoteFileChanged,
@@ -24,9 +24,9 @@ from gateway.channels.sftp_errors import (
     SftpUnavailable,
     TransferIncomplete,
 )
-from gateway.channels.sftp_probe import StepStatus
-from gateway.channels.sftp_readiness import NameFilter, Readiness, RemoteFile, SettleTracker
-from gateway.channels.sftp_settings import SftpSettings
+from gateway.channels.sftp.probe import StepStatus
+from gateway.channels.sftp.readiness import NameFilter, Readiness, RemoteFile, SettleTracker
+from gateway.config.sftp import SftpSettings
 
 if TYPE_CHECKING:  # the module itself loads as a plugin, so pytest can rewrite its asserts
     from tests.sshd import SshServer
@@ -394,7 +394,7 @@ def test_archive_adds_a_suffix_when_the_name_is_taken(sshd: SshServer):
 @sftp_test
 def test_archive_falls_back_to_plain_rename_without_posix_rename(sshd: SshServer, caplog):
     put(sshd, "in/o.csv", b"b's order", user=B)  # B's server denies posix-rename
-    with caplog.at_level(logging.INFO, logger="gateway.channels.sftp"):
+    with caplog.at_level(logging.INFO, logger="gateway.channels.sftp.channel"):
         with channel_for(sshd, B) as channel:
             [rf] = ready_files(channel)
             assert channel.archive(rf) == "archive/o.csv"
@@ -471,12 +471,12 @@ def test_probe_with_a_refused_key_says_login_failed_and_skips_the_rest(sshd: Ssh
 @sftp_test
 def test_every_log_line_names_the_partner_and_file(sshd: SshServer, tmp_path, caplog):
     put(sshd, "in/o.csv", b"x")
-    with caplog.at_level(logging.DEBUG, logger="gateway.channels.sftp"):
+    with caplog.at_level(logging.DEBUG, logger="gateway.channels.sftp.channel"):
         with channel_for(sshd) as channel:
             [rf] = ready_files(channel)
             channel.download(rf, tmp_path / "o.csv")
             channel.archive(rf)
-    ours = [r for r in caplog.records if r.name == "gateway.channels.sftp"]
+    ours = [r for r in caplog.records if r.name == "gateway.channels.sftp.channel"]
     assert ours
     assert all(r.getMessage().startswith("partner=partner-a file=") for r in ours)
     assert any(r.getMessage().startswith("partner=partner-a file=o.csv archived") for r in ours)

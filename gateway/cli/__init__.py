@@ -1,0 +1,5 @@
+"""cli"""
+
+from gateway.cli.app import app
+
+__all__ = ["app"]

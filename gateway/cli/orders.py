@@ -1,0 +1,158 @@
+"""Commands that move orders and report on them: ``orders validate|reject|cancel|prepare|
+ship|deliver``, ``report orders``, ``template`` and ``erp-feed``.
+
+Registered on :data:`gateway.cli.app.app` / :data:`gateway.cli.app.orders_app` at import (the
+last line of ``gateway.cli.app`` imports this module). Thin: options in, services called.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from gateway.cli.app import JsonOpt, app, console, err, open_workspace, orders_app, print_json
+from gateway.rules.lifecycle import VERBS, ActorKind, OrderStatus, actor
+
+report_app = typer.Typer(help="Reports for admins and partners.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+_HELP = {
+    "validate": "Validate orders pending validation (--line N=QTY confirms another quantity).",
+    "reject": "Reject orders pending validation.",
+    "cancel": "Cancel orders that are not shipped yet.",
+    "prepare": "Mark validated orders as in preparation.",
+    "ship": "Mark orders as shipped (--line N=QTY when a line's shipped quantity differs).",
+    "deliver": "Mark shipped orders as delivered.",
+}
+
+
+def _admin(name: str | None) -> str:
+    user = name or os.environ.get("USER") or getpass.getuser() or "unknown"
+    return actor(ActorKind.ADMIN, user)
+
+
+def _register(verb: str, target: OrderStatus) -> None:
+    def command(
+        order_ids: Annotated[list[int], typer.Argument(help="Order ids.")],
+        reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+        line: Annotated[
+            list[str] | None,
+            typer.Option("--line", help="LINE=QTY: a line's confirmed / shipped quantity."),
+        ] = None,
+        actor_name: Annotated[
+            str | None, typer.Option("--actor", help="Who acts (default: $USER).")
+        ] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from gateway.orders.transitions import line_quantities, move_orders
+
+        try:
+            lines = line_quantities(line or [])
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+        ws = open_workspace()
+        report = move_orders(ws, order_ids, target, actor=_admin(actor_name), reason=reason,
+                             lines=lines or None)  # fmt: skip
+        if as_json:
+            print_json({
+                "moved": [vars(r) for r in report.moved],
+                "refused": {str(k): v for k, v in report.refused.items()},
+                "written": [str(p) for p in report.written],
+            })  # fmt: skip
+        else:
+            for r in report.moved:
+                console.print(f"order #{r.order_id} {r.order_number or ''}: "
+                              f"{r.from_status} → [bold]{r.to_status}[/bold]")  # fmt: skip
+            for p in report.written:
+                console.print(f"  report: {p}")
+            for oid, why in report.refused.items():
+                err.print(f"[red]refused:[/red] {why}" if f"#{oid}" in why
+                          else f"[red]refused:[/red] order #{oid}: {why}")  # fmt: skip
+        if report.refused:
+            raise typer.Exit(1)
+
+    command.__doc__ = _HELP[verb]
+    orders_app.command(verb)(command)
+
+
+for _verb, _target in VERBS.items():
+    _register(_verb, _target)
+
+
+@report_app.command("orders")
+def report_orders(
+    partner: Annotated[str, typer.Option("--partner", "-p", help="Partner id.")],
+    since: Annotated[
+        datetime | None, typer.Option(help="Only orders received at or after (YYYY-MM-DD).")
+    ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--all", help="Delivered, rejected and cancelled orders too.")
+    ] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="XLSX file.")] = None,
+) -> None:
+    """An XLSX of a partner's open orders: status, date of each step, quantities per line."""
+    from gateway.orders.digest import orders_report
+
+    ws = open_workspace()
+    try:
+        data = orders_report(ws, partner, since=since, open_only=not include_closed)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from None
+    target = output or Path(f"orders_{partner}_{datetime.now():%Y%m%d}.xlsx")
+    target.write_bytes(data)
+    console.print(f"report written to {target}")
+
+
+@app.command()
+def template(
+    customer: Annotated[str, typer.Argument(help="Customer code.")],
+    site: Annotated[str | None, typer.Option(help="Site code, written on every row.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="XLSX file.")] = None,
+) -> None:
+    """Write an order form: the customer's products with an empty quantity column."""
+    from gateway.catalog.order_form import OrderFormError, order_form
+
+    ws = open_workspace()
+    try:
+        with ws.sessions() as s:
+            data = order_form(s, customer, site)
+    except OrderFormError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    target = output or Path(f"order_form_{customer}{'_' + site if site else ''}.xlsx")
+    target.write_bytes(data)
+    console.print(f"order form written to {target}")
+
+
+@app.command("erp-feed")
+def erp_feed(as_json: JsonOpt = False) -> None:
+    """Apply the ERP status files waiting in inbox/_erp/ now."""
+    from gateway.orders.erp_feed import scan_feed
+
+    ws = open_workspace()
+    outcomes = scan_feed(ws, settle=0)
+    if as_json:
+        print_json([{"file": o.name, "outcome": o.outcome, "reason": o.reason,
+                     "rows": [vars(r) for r in o.rows]} for o in outcomes])  # fmt: skip
+        return
+    if not outcomes:
+        console.print("no feed files waiting")
+    table = Table(title="ERP feed")
+    for col in ("file", "outcome", "applied", "refused", "note"):
+        table.add_column(col)
+    for o in outcomes:
+        table.add_row(o.name, o.outcome, str(o.applied), str(o.refused), o.reason or "")
+    console.print(table)
+    for o in outcomes:
+        for r in o.rows:
+            if r.result == "refused":
+                err.print(f"[red]{o.name} row {', '.join(map(str, r.rows))}[/red] "
+                          f"{r.order_ref}: {r.message}")  # fmt: skip

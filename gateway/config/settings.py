@@ -1,0 +1,199 @@
+"""``gateway.toml``: one validated object, passed in — never global state.
+
+Every error names the key (``partners.acme.language``) and what was expected, so an
+admin can fix the file without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from gateway.config.sftp import SftpSettings
+
+CONFIG_NAME = "gateway.toml"
+PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Names that writers use while a file is not complete yet (fnmatch patterns)
+DEFAULT_TEMP_PATTERNS = (".*", "*.tmp", "*.part", "*.partial", "~$*", "*.crdownload", "*.swp")
+
+
+class ConfigError(Exception):
+    """gateway.toml is missing, not TOML, or not valid. ``problems`` are one per key."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+class ReplyFormat(StrEnum):
+    AUTO = "auto"  # the format the order came in
+    CSV = "csv"
+    XLSX = "xlsx"
+    EDIFACT = "edifact"
+    X12 = "x12"
+
+
+class QuantityPolicy(StrEnum):
+    REJECT = "reject"  # a quantity that is not a multiple of the sell multiple is refused
+    ROUND_UP = "round_up"  # rounded up to the next multiple, line marked adjusted
+
+
+class DuplicatePolicy(StrEnum):
+    REFUSE = "refuse"
+    REPLACE = "replace"  # while the first is still pending validation
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GrantConfig(Strict):
+    customer: str
+    site: str
+
+
+class PartnerConfig(Strict):
+    name: str
+    channel: Literal["folder", "sftp"] = "folder"
+    #: Folders relative to the workspace; default inbox/<id> and outbox/<id>
+    inbox: str | None = None
+    outbox: str | None = None
+    #: Name of a profile in the workspace's mappings/ folder (``NAME.toml``)
+    mapping: str | None = None
+    grants: list[GrantConfig] = Field(default_factory=list)
+    default_customer: str | None = None
+    default_site: str | None = None
+    reply_formats: list[ReplyFormat] = Field(default_factory=lambda: [ReplyFormat.AUTO])
+    language: Literal["fr", "en"] = "en"
+    auto_validate: bool = False
+    quantity_policy: QuantityPolicy = QuantityPolicy.REJECT
+    duplicate_policy: DuplicatePolicy = DuplicatePolicy.REFUSE
+    #: Interchange sender ids (UNB / ISA) that belong to this partner: "id" or "qualifier:id"
+    edi_ids: list[str] = Field(default_factory=list)
+    #: X12 functional-group senders (GS02) this partner sends as; none set: any GS02.
+    #: Tells apart divisions that share one ISA id.
+    application_ids: list[str] = Field(default_factory=list)
+    max_file_size: Annotated[int, Field(gt=0)] = 50_000_000
+    #: Answer every EDI interchange / functional group with a CONTRL / 997
+    functional_acks: bool = True
+    #: Send an admin rejection report (XLSX) when lines are rejected
+    rejection_report: bool = True
+    #: Channel settings when ``channel = "sftp"``
+    sftp: SftpSettings | None = None
+    #: A file is ready only once ``NAME.done`` or ``NAME.ok`` exists beside it
+    done_marker: bool = False
+    #: Names never read because their writer has not finished (fnmatch patterns)
+    temp_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_TEMP_PATTERNS))
+    #: Seconds a file's size and mtime must stay still before it is read (default: ``run``'s)
+    settle_seconds: Annotated[float, Field(ge=0)] | None = None
+    #: Queue a status report to the partner on every change of an order's status
+    status_reports: bool = True
+    #: Local time ("HH:MM") of the daily digest of open orders; none when unset
+    digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    @model_validator(mode="after")
+    def _sftp_needs_settings(self) -> PartnerConfig:
+        if self.channel == "sftp" and self.sftp is None:
+            raise ValueError("channel = 'sftp' needs an [partners.<id>.sftp] table (host, user…)")
+        return self
+
+    @field_validator("edi_ids", "application_ids")
+    @classmethod
+    def _strip_ids(cls, v: list[str]) -> list[str]:
+        return [i.strip() for i in v if i.strip()]
+
+
+class SupplierConfig(Strict):
+    """Who we are in replies."""
+
+    name: str = "Supplier"
+    gln: str | None = None
+    #: Our interchange id and qualifier (UNB sender / ISA06) in EDI replies
+    edi_id: str = "SUPPLIER"
+    edi_qualifier: str = "ZZ"
+    #: Ids partners address us by (UNB recipient / ISA08): "id" or "qualifier:id".  When
+    #: set, an interchange addressed to anyone else is refused; none set: any recipient.
+    receiver_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("receiver_ids")
+    @classmethod
+    def _strip_ids(cls, v: list[str]) -> list[str]:
+        return [i.strip() for i in v if i.strip()]
+
+
+class GatewaySettings(Strict):
+    #: SQLAlchemy URL; default: the SQLite file gateway.sqlite in the workspace
+    database: str | None = None
+    mappings_dir: str = "mappings"
+    archive_dir: str = "archive"
+    failed_dir: str = "failed"
+    reports_dir: str = "reports"
+    known_hosts: str = "known_hosts"
+
+
+class GatewayConfig(Strict):
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
+    supplier: SupplierConfig = Field(default_factory=SupplierConfig)
+    partners: dict[str, PartnerConfig] = Field(default_factory=dict)
+
+    @field_validator("partners")
+    @classmethod
+    def _partner_ids(cls, v: dict[str, PartnerConfig]) -> dict[str, PartnerConfig]:
+        for pid in v:
+            if not PARTNER_ID.match(pid) or pid.startswith("_"):
+                raise ValueError(
+                    f"partner id {pid!r} must be letters, digits, '_', '.', '-' "
+                    "(not starting with '_' — those folders are the gateway's own)"
+                )
+        return v
+
+    def partner(self, partner_id: str) -> PartnerConfig:
+        try:
+            return self.partners[partner_id]
+        except KeyError:
+            known = ", ".join(sorted(self.partners)) or "none"
+            raise KeyError(f"unknown partner {partner_id!r} (configured: {known})") from None
+
+
+def _describe(err: dict[str, Any]) -> str:
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key (check the spelling; see the README's config reference)"
+    if kind == "missing":
+        return f"{key}: required key is missing"
+    got = err.get("input")
+    shown = f", got {got!r}" if not isinstance(got, dict | list) else ""
+    return f"{key}: {err['msg'].lower()}{shown}"
+
+
+def parse_config(data: dict[str, Any], path: Path) -> GatewayConfig:
+    try:
+        return GatewayConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(path, [_describe(e) for e in exc.errors()]) from None
+
+
+def load_config(path: Path) -> GatewayConfig:
+    if not path.is_file():
+        raise ConfigError(path, ["file not found (run `order-gateway init` to create one)"])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, [f"not UTF-8 text: {exc}"]) from None
+    return parse_config(data, path)

@@ -1,0 +1,351 @@
+"""Driving the pipeline over inboxes: recovery, one pass over every partner, one external file.
+
+The long-running service (``gateway.daemon.service``) calls the same functions on a timer
+and on filesystem events. Every claimed file goes through :func:`process_claimed`, which
+never lets one file stop the gateway: a file that makes the pipeline raise is quarantined
+with the error, and a store that cannot be reached leaves the file claimed for later
+(outcome ``deferred``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from gateway.replies.dispatch import dispatch_pending
+from gateway.channels.folder.inbox import (
+    DEFAULT_SETTLE,
+    InboxTracker,
+    Readiness,
+    abandoned_claims,
+    claim_held,
+    hold,
+    poll_settled,
+    remove_markers,
+)
+from gateway.intake.pipeline import FileOutcome, archive, process_file, quarantine
+from gateway.logs import log_fields
+from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.workspace import Workspace
+
+log = logging.getLogger("gateway.daemon.passes")
+
+
+__all__ = [
+    "DEFAULT_SETTLE",
+    "DEFERRED",
+    "dispatch_unsent",
+    "process_claimed",
+    "process_external",
+    "quarantine_odd",
+    "readiness",
+    "recover",
+    "run_once",
+    "scan_partner",
+]
+
+#: Errors of the store itself (server down, database locked past the timeout, schema not
+#: reachable): not the file's fault, so the file is kept to be retried, not quarantined.
+STORE_ERRORS = (OperationalError, InterfaceError)
+
+
+#: Outcome of a file left claimed because the store could not be used
+DEFERRED = "deferred"
+
+
+def readiness(
+    ws: Workspace, partner_id: str, *, settle: float = DEFAULT_SETTLE, grace: float | None = None
+) -> Readiness:
+    """The partner's readiness rules; its own ``settle_seconds`` wins over ``settle``."""
+    p = ws.partner(partner_id)
+    rules = Readiness(
+        settle=p.settle_seconds if p.settle_seconds is not None else settle,
+        patterns=tuple(p.temp_patterns),
+        done_marker=p.done_marker,
+    )
+    if grace is not None:
+        rules = Readiness(rules.settle, grace, rules.patterns, rules.done_marker)
+    return rules
+
+
+def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
+    """:func:`process_file`, except that it never raises.
+
+    When the database cannot be used the file stays claimed (outcome ``deferred``) and
+    the next recovery sweep tries it again.
+    """
+    try:
+        return process_file(ws, partner_id, path)
+    except STORE_ERRORS as exc:
+        log.error(
+            "store unavailable partner=%s file=%s outcome=deferred error=%s; "
+            "file kept in .processing",
+            partner_id,
+            path.name,
+            exc,
+            **log_fields(partner_id, path.name, DEFERRED),
+        )
+        return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
+    except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
+        log.exception(
+            "pipeline failed partner=%s file=%s",
+            partner_id,
+            path.name,
+            **log_fields(partner_id, path.name),
+        )
+        return _after_crash(ws, partner_id, path, exc)
+
+
+def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+    """The pipeline raised on ``path``: archive it if its orders were committed, else
+    quarantine it with the error."""
+    if not path.exists() and not path.is_symlink():
+        # It was archived or quarantined before the error (e.g. a peer finished it).
+        return FileOutcome(partner_id, path.name, "failed", reason=f"{type(exc).__name__}: {exc}")
+    error = f"{type(exc).__name__}: {exc}"
+    stored = _recorded_as(ws, partner_id, path)
+    if stored is not None and stored.name == path.name:
+        finished = _finish_committed(ws, partner_id, path, stored, error)
+        if finished is not None:
+            return finished
+    reason = f"the gateway failed while processing {path.name} ({error}); " + (
+        f"it is recorded as inbound file #{stored.id}" if stored else "nothing was stored"
+    )
+    try:
+        moved = quarantine(ws, partner_id, path, reason)
+    except FileNotFoundError:
+        moved = None
+    log.error(
+        "quarantined partner=%s file=%s outcome=failed reason=%r",
+        partner_id,
+        path.name,
+        reason,
+        **log_fields(partner_id, path.name, "failed"),
+    )
+    return FileOutcome(
+        partner_id,
+        path.name,
+        "failed",
+        inbound_id=stored.id if stored else None,
+        reason=reason,
+        moved_to=moved,
+    )
+
+
+def _finish_committed(
+    ws: Workspace, partner_id: str, path: Path, stored: InboundFile, error: str
+) -> FileOutcome | None:
+    """The orders are stored and only a later step (replies, archive) failed: archive the
+    original now; the unsent replies are retried by :func:`dispatch_unsent`."""
+    try:
+        if stored.outcome == "failed":
+            moved = quarantine(ws, partner_id, path, stored.reason or "failed")
+        else:
+            moved = archive(ws, partner_id, path, datetime.now(UTC))
+        with ws.sessions.begin() as s:
+            row = s.get(InboundFile, stored.id)
+            if row is not None:
+                row.archived_to = str(moved)
+    except Exception:  # noqa: BLE001 — then it is quarantined like any other crash
+        log.exception("archiving after the error failed partner=%s file=%s", partner_id, path.name)
+        return None
+    reason = f"stored as inbound file #{stored.id}, but its replies are not written yet: {error}"
+    log.error(
+        "file done partner=%s file=%s outcome=%s inbound=%d reason=%r",
+        partner_id,
+        path.name,
+        stored.outcome,
+        stored.id,
+        reason,
+        **log_fields(partner_id, path.name, stored.outcome),
+    )
+    return FileOutcome(
+        partner_id,
+        path.name,
+        stored.outcome,
+        inbound_id=stored.id,
+        format=stored.format,
+        reason=reason,
+        moved_to=moved,
+    )
+
+
+def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | None:
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with ws.read_sessions() as s:
+            return s.scalar(
+                select(InboundFile).where(
+                    InboundFile.partner == partner_id, InboundFile.sha256 == sha
+                )
+            )
+    except Exception:  # noqa: BLE001 — the store may be what failed
+        return None
+
+
+def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
+    """Send unsent messages; a failing destination is logged and retried later.
+
+    ``older_than`` (seconds) leaves alone the messages a live worker committed just now
+    and is about to write itself: two writers of one reply would race on its temporary
+    file (and on PostgreSQL both would see it unsent).
+    """
+    try:
+        ids = None
+        if older_than is not None:
+            cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
+            with ws.read_sessions() as s:
+                ids = list(
+                    s.scalars(
+                        select(OutgoingMessage.id).where(
+                            OutgoingMessage.sent_at.is_(None), OutgoingMessage.created_at < cutoff
+                        )
+                    )
+                )
+            if not ids:
+                return 0
+        return len(dispatch_pending(ws.sessions, ids=ids))
+    except Exception:  # noqa: BLE001 — e.g. an outbox that cannot be written
+        log.exception("sending unsent messages failed; retried on the next pass")
+        return 0
+
+
+def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:
+    """Finish or redo the files in the partner's ``.processing/`` that no live worker holds."""
+    outcomes: list[FileOutcome] = []
+    inbox = ws.inbox(partner_id)
+    for held in abandoned_claims(inbox):
+        path = held.path
+        if ws.partner(partner_id).done_marker:
+            remove_markers(inbox / path.name)
+        log.info(
+            "recovering partner=%s file=%s",
+            partner_id,
+            path.name,
+            **log_fields(partner_id, path.name),
+        )
+        outcomes.append(process_claimed(ws, partner_id, path))
+        if outcomes[-1].outcome == DEFERRED:
+            break
+    return outcomes
+
+
+def recover(ws: Workspace) -> list[FileOutcome]:
+    """Finish what a crash interrupted: claimed files, then unsent messages."""
+    outcomes: list[FileOutcome] = []
+    for pid in ws.config.partners:
+        outcomes += recover_partner(ws, pid)
+    dispatch_unsent(ws)
+    return outcomes
+
+
+def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome | None:
+    """Quarantine a symlink, folder or other non-regular inbox entry, with the reason."""
+    kind = (
+        "a symbolic link"
+        if entry.is_symlink()
+        else ("a folder" if entry.is_dir() else "not a regular file")
+    )
+    reason = f"{entry.name} is {kind}; only regular files are read"
+    try:
+        moved = quarantine(ws, partner_id, entry, reason)
+    except FileNotFoundError:
+        return None  # taken away meanwhile (or by a peer)
+    log.warning(
+        "quarantined partner=%s file=%s outcome=failed reason=%r",
+        partner_id,
+        entry.name,
+        reason,
+        **log_fields(partner_id, entry.name, "failed"),
+    )
+    return FileOutcome(partner_id, entry.name, "failed", reason=reason, moved_to=moved)
+
+
+def process_inbox_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome | None:
+    """Claim inbox file ``path`` and process it; None if another worker claimed it."""
+    held = claim_held(path)
+    if held is None:
+        return None
+    with held:
+        if ws.partner(partner_id).done_marker:
+            remove_markers(path)
+        return process_claimed(ws, partner_id, held.path)
+
+
+def scan_partner(
+    ws: Workspace,
+    partner_id: str,
+    *,
+    settle: float = DEFAULT_SETTLE,
+    on_file: Callable[[str, str], None] | None = None,
+) -> list[FileOutcome]:
+    """Process the partner's ready files, waiting at most the settle time for young ones."""
+    tracker = InboxTracker(ws.inbox(partner_id), readiness(ws, partner_id, settle=settle))
+    poll = poll_settled(tracker, settle)
+    outcomes: list[FileOutcome] = []
+    for entry in poll.odd:
+        if (out := quarantine_odd(ws, partner_id, entry)) is not None:
+            outcomes.append(out)
+    for path in poll.ready:
+        if on_file:
+            on_file(partner_id, path.name)
+        out = process_inbox_file(ws, partner_id, path)
+        if out is not None:
+            outcomes.append(out)
+            if out.outcome == DEFERRED:
+                break
+    return outcomes
+
+
+def run_once(
+    ws: Workspace,
+    *,
+    settle: float = DEFAULT_SETTLE,
+    on_file: Callable[[str, str], None] | None = None,
+) -> list[FileOutcome]:
+    """Recover, then process every ready file of every partner inbox once.
+
+    Folder partners first, then SFTP partners (two polls a settle time apart), then
+    the ERP status feed — so a status change in the same run can find its order.
+    """
+    from gateway.orders.erp_feed import scan_feed
+    from gateway.daemon.sftp_partners import poll_sftp_once
+
+    outcomes = recover(ws)
+    for pid, partner in ws.config.partners.items():
+        if partner.channel != "folder":
+            continue
+        outcomes += scan_partner(ws, pid, settle=settle, on_file=on_file)
+    outcomes += poll_sftp_once(ws)
+    outcomes += scan_feed(ws, settle=settle)
+    return outcomes
+
+
+def process_external(ws: Workspace, partner_id: str, file: Path) -> FileOutcome:
+    """Process a file from anywhere: a copy is claimed; the original is left in place."""
+    ws.partner(partner_id)  # raises KeyError with the configured ids
+    folder = ws.processing(partner_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / file.name
+    n = 1
+    while target.exists():
+        target = folder / f"{file.stem}~{n}{file.suffix}"
+        n += 1
+    tmp = folder / f".{target.name}.copy"
+    shutil.copyfile(file, tmp)
+    # Locked before it gets its visible name, so a running service's recovery sweep
+    # leaves it to us.
+    held = hold(tmp)
+    tmp.rename(target)
+    try:
+        return process_file(ws, partner_id, target)
+    finally:
+        if held is not None:
+            held.release()

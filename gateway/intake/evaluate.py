@@ -1,0 +1,217 @@
+"""Resolve and check one order document: the decision, without storing anything.
+
+``inspect`` prints these decisions (a dry run); the intake pipeline stores them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from gateway.catalog.parties import Who, identify
+from gateway.catalog.lookup import CatalogLookup, name_key
+from gateway.rules.check import check_line
+from gateway.config.settings import PartnerConfig
+from gateway.config.mapping import MappingProfile
+from gateway.rules.reasons import ReasonCode, nearest_text, reason_message
+from gateway.rules.resolve import MatchedBy, NameMatcher, barcode_problem, gtin14_of, resolve_line
+from parsers.document import LineStatus, OrderDocument, OrderLine
+
+
+@dataclass(slots=True)
+class LineResult:
+    line: OrderLine
+    outcome: LineStatus
+    product_id: int | None = None
+    sku: str | None = None
+    product_name: str | None = None
+    unit: str | None = None
+    matched_by: MatchedBy | None = None
+    confidence: float | None = None
+    quantity: Decimal | None = None
+    confirmed: Decimal | None = None
+    reason: ReasonCode | None = None
+    message: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EvaluatedOrder:
+    doc: OrderDocument
+    who: Who
+    lines: list[LineResult]
+    reason: ReasonCode | None = None
+    message: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None and any(r.outcome is not LineStatus.REJECTED for r in self.lines)
+
+    @property
+    def accepted(self) -> int:
+        return sum(r.outcome is not LineStatus.REJECTED for r in self.lines)
+
+    @property
+    def rejected(self) -> int:
+        return sum(r.outcome is LineStatus.REJECTED for r in self.lines)
+
+
+def where(line: OrderLine, language: str = "en") -> str:
+    """Where the line is in the file, as the sender would look for it."""
+    loc = line.location
+    fr = language == "fr"
+    parts = []
+    if loc.sheet:
+        parts.append(f"{'feuille' if fr else 'sheet'} {loc.sheet!r}")
+    if loc.line is not None:
+        if loc.segment:
+            parts.append(f"segment {loc.line} ({loc.segment})")
+        else:
+            parts.append(f"{'ligne' if fr else 'line'} {loc.line}")
+    else:
+        parts.append(f"{'ligne de commande' if fr else 'order line'} {line.line_no}")
+    return ", ".join(parts)
+
+
+def _rejected_all(doc: OrderDocument, who: Who, code: ReasonCode, text: str) -> EvaluatedOrder:
+    lines = [
+        LineResult(line=ln, outcome=LineStatus.REJECTED, reason=code, message=text)
+        for ln in doc.lines
+    ]
+    return EvaluatedOrder(doc=doc, who=who, lines=lines, reason=code, message=text)
+
+
+def evaluate_document(
+    session: Session,
+    doc: OrderDocument,
+    partner_id: str,
+    partner: PartnerConfig,
+    profile: MappingProfile,
+) -> EvaluatedOrder:
+    lang = partner.language
+    who = identify(session, doc, partner_id, partner, gln_overrides=profile.edi.parties)
+    if not who.ok:
+        assert who.reason is not None
+        text = reason_message(
+            who.reason,
+            lang,
+            value=who.value,
+            partner=partner_id,
+            customer=who.customer.code if who.customer else None,
+            site=who.site.code if who.site else None,
+            at_site=f" at site {who.site.code}" if who.site else "",
+            sur_site=f" sur le site {who.site.code}" if who.site else "",
+        )
+        return _rejected_all(doc, who, who.reason, text)
+    assert who.customer is not None
+    if not doc.lines:
+        return EvaluatedOrder(
+            doc=doc,
+            who=who,
+            lines=[],
+            reason=ReasonCode.NO_LINES,
+            message=reason_message(ReasonCode.NO_LINES, lang),
+        )
+
+    catalog = CatalogLookup(session, who.customer.id, has_assortment=who.customer.has_assortment)
+    # Each distinct barcode validated once (a big order repeats them; a big catalog
+    # makes any bounded cache miss).
+    gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
+    catalog.prefetch(
+        gtin14s=[g for g in gtin_keys.values() if g],
+        skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r],
+        customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r],
+    )
+    # Names are looked up only for lines no identifier resolves: most lines of a big
+    # order carry a barcode and a description, and normalising every name costs.
+    catalog.prefetch(
+        name_keys=[
+            name_key(ln.name) for ln in doc.lines if ln.name and not _by_id(ln, catalog, gtin_keys)
+        ]
+    )
+    names = NameMatcher(catalog)
+    results = [
+        _evaluate_line(ln, catalog, names, who.customer.code, partner, gtin_keys)
+        for ln in doc.lines
+    ]
+    ev = EvaluatedOrder(doc=doc, who=who, lines=results)
+    if not ev.usable:
+        ev.reason = ReasonCode.NO_USABLE_LINE
+        ev.message = reason_message(ReasonCode.NO_USABLE_LINE, lang)
+    return ev
+
+
+def _by_id(line: OrderLine, catalog: CatalogLookup, gtin_keys: dict[str, str | None]) -> bool:
+    if line.barcode and (g := gtin_keys[line.barcode]) and catalog.by_gtin14(g):
+        return True
+    refs = (line.supplier_ref, line.customer_ref)
+    return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
+
+
+def _evaluate_line(
+    line: OrderLine,
+    catalog: CatalogLookup,
+    names: NameMatcher,
+    customer_code: str,
+    partner: PartnerConfig,
+    gtin_keys: dict[str, str | None] | None = None,
+) -> LineResult:
+    lang = partner.language
+    if line.issues:
+        issue = line.issues[0]
+        code = ReasonCode(issue.code.value)
+        text = reason_message(
+            code, lang, where=where(line, lang), value=issue.value, detail=issue.message
+        )
+        return LineResult(line=line, outcome=LineStatus.REJECTED, reason=code, message=text)
+
+    res = resolve_line(line, catalog, names, gtin_keys)
+    if not res.ok:
+        assert res.reason is not None
+        text = reason_message(
+            res.reason,
+            lang,
+            where=where(line, lang),
+            value=res.value,
+            detail=(
+                barcode_problem(res.value or "", lang)
+                if res.reason is ReasonCode.INVALID_BARCODE
+                else res.detail
+            ),
+            nearest=nearest_text(res.suggestions, lang),
+        )
+        return LineResult(
+            line=line,
+            outcome=LineStatus.REJECTED,
+            reason=res.reason,
+            message=text,
+            suggestions=res.suggestions,
+        )
+    product = res.product
+    assert product is not None
+    decision = check_line(
+        line,
+        res,
+        in_assortment=catalog.in_assortment(product.id),
+        customer_code=customer_code,
+        policy=partner.quantity_policy,
+    )
+    message = None
+    if decision.reason is not None:
+        message = reason_message(decision.reason, lang, where=where(line, lang), **decision.fields)
+    return LineResult(
+        line=line,
+        outcome=decision.outcome,
+        product_id=product.id,
+        sku=product.sku,
+        product_name=product.name,
+        unit=product.unit,
+        matched_by=res.matched_by,
+        confidence=res.confidence,
+        quantity=decision.quantity,
+        confirmed=decision.confirmed,
+        reason=decision.reason,
+        message=message,
+    )

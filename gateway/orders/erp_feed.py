@@ -1,0 +1,457 @@
+"""The ERP status feed: CSV / XLSX files in ``inbox/_erp/`` that move orders.
+
+A feed file has a header row and one row per instruction: the order (gateway id, or
+customer + order number), the new status (``validated``, ``shipped``… in English or
+French, or the verb: ``ship``), an optional reason, and optionally a line number and a
+quantity — several rows with the same order and status carry one instruction's line
+quantities (shipped quantities on ``shipped``, confirmed ones on ``validated``); a row
+with neither order nor status continues the instruction above it.
+
+Same guarantees as order files: a file is claimed into ``.processing/``, recorded by
+sha256 in the same transaction as the changes it applies (the same bytes are never
+applied twice), archived to ``archive/_erp/…`` or quarantined in ``failed/_erp/`` with a
+reason file. Unknown orders and forbidden transitions are refused row by row — in the
+log and in a result file written to ``reports/_erp/`` — and the other rows are applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.replies.dispatch import dispatch_pending
+from gateway.channels.folder.inbox import (
+    InboxTracker,
+    Readiness,
+    abandoned_claims,
+    claim_held,
+    poll_settled,
+)
+from gateway.intake.pipeline import FileOutcome, archive, quarantine
+from gateway.rules.lifecycle import VERBS, ActorKind, OrderStatus, TransitionRefused, actor
+from gateway.intake.record import find_live_order
+from gateway.replies.status_reports import ADMIN, queue_message
+from gateway.store.models import FeedFile, Order
+from gateway.orders.transitions import OrderNotFound, TransitionError, apply_transition
+from gateway.workspace import ERP_FEED, PROCESSING, Workspace
+from parsers import csv as csv_format
+from parsers import xlsx as xlsx_format
+from parsers.cells import cell_text
+from parsers.columns import normalise_header
+from parsers.errors import ParseError
+
+log = logging.getLogger("gateway.orders.erp_feed")
+
+DEFAULT_SETTLE = 1.0
+HEADER_SEARCH_ROWS = 10
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "order_id": ("Id", "Id commande", "Order id", "Gateway id", "N° gateway"),
+    "customer": ("Client", "Code client", "Customer", "Customer code"),
+    "order_number": ("N° commande", "Numéro de commande", "Commande", "Order number",
+                     "Order no", "PO", "PO number"),
+    "status": ("Statut", "Nouveau statut", "État", "Status", "New status"),
+    "line": ("N° ligne", "Ligne", "Line", "Line no", "Line number"),
+    "quantity": ("Quantité", "Qté", "Quantité expédiée", "Qté expédiée", "Quantité confirmée",
+                 "Qté confirmée", "Quantity", "Qty", "Shipped quantity", "Shipped qty",
+                 "Confirmed quantity", "Confirmed qty"),
+    "reason": ("Motif", "Raison", "Commentaire", "Reason", "Comment"),
+}  # fmt: skip
+_HEADER_KEYS = {normalise_header(a): f for f, names in ALIASES.items() for a in names}
+
+_STATUS_WORDS: dict[str, OrderStatus] = {
+    **{s.value: s for s in OrderStatus},
+    **VERBS,
+    "valid": OrderStatus.VALIDATED,
+    "validee": OrderStatus.VALIDATED,
+    "valide": OrderStatus.VALIDATED,
+    "enpreparation": OrderStatus.IN_PREPARATION,
+    "preparation": OrderStatus.IN_PREPARATION,
+    "inpreparation": OrderStatus.IN_PREPARATION,
+    "expediee": OrderStatus.SHIPPED,
+    "expedie": OrderStatus.SHIPPED,
+    "livree": OrderStatus.DELIVERED,
+    "livre": OrderStatus.DELIVERED,
+    "refusee": OrderStatus.REJECTED,
+    "refuse": OrderStatus.REJECTED,
+    "rejete": OrderStatus.REJECTED,
+    "rejetee": OrderStatus.REJECTED,
+    "annulee": OrderStatus.CANCELLED,
+    "annule": OrderStatus.CANCELLED,
+    "canceled": OrderStatus.CANCELLED,
+}
+STATUS_WORDS = {normalise_header(k): v for k, v in _STATUS_WORDS.items()}
+
+
+class FeedUnreadable(Exception):
+    """The file is not a feed the gateway can read; it is quarantined with this reason."""
+
+
+@dataclass
+class Instruction:
+    rows: list[int]
+    status: OrderStatus
+    order_id: int | None = None
+    customer: str | None = None
+    order_number: str | None = None
+    reason: str | None = None
+    lines: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def order_ref(self) -> str:
+        if self.order_id is not None:
+            return f"#{self.order_id}"
+        return f"{self.customer or '?'} / {self.order_number or '?'}"
+
+
+@dataclass
+class RowResult:
+    rows: list[int]
+    order_ref: str
+    status: str | None
+    #: applied | refused
+    result: str
+    order_id: int | None = None
+    from_status: str | None = None
+    message: str = ""
+
+
+@dataclass
+class FeedOutcome(FileOutcome):
+    rows: list[RowResult] = field(default_factory=list)
+
+    @property
+    def applied(self) -> int:
+        return sum(r.result == "applied" for r in self.rows)
+
+    @property
+    def refused(self) -> int:
+        return sum(r.result == "refused" for r in self.rows)
+
+    @property
+    def lines_accepted(self) -> int:  # type: ignore[override]
+        return self.applied
+
+    @property
+    def lines_rejected(self) -> int:  # type: ignore[override]
+        return self.refused
+
+
+# --- reading -----------------------------------------------------------------------------------
+def feed_rows(data: bytes, name: str) -> list[tuple[int, list[object]]]:
+    """Every row of the file with its line / row number."""
+    try:
+        if xlsx_format.recognise(data):
+            return xlsx_format.first_sheet_rows(data)  # type: ignore[return-value]
+        return csv_format.rows(data)  # type: ignore[return-value]
+    except ParseError as exc:
+        raise FeedUnreadable(f"{name} cannot be read: {exc}") from None
+
+
+def _header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]]:
+    for pos, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cols: dict[str, int] = {}
+        for i, c in enumerate(cells):
+            text = cell_text(c)
+            f = _HEADER_KEYS.get(normalise_header(text)) if text else None
+            if f and f not in cols:
+                cols[f] = i
+        if "status" in cols and ("order_id" in cols or "order_number" in cols):
+            return pos, cols
+    raise FeedUnreadable(
+        "no feed header in the first 10 rows: expected a status column (Statut / Status) "
+        "and an order column (Id, or N° commande / Order number with Client / Customer)"
+    )
+
+
+def _number(text: str) -> Decimal:
+    t = text.replace("\u00a0", "").replace(" ", "")
+    if "," in t and "." not in t:
+        t = t.replace(",", ".")
+    d = Decimal(t)
+    if not d.is_finite():
+        raise InvalidOperation
+    return d
+
+
+def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResult]]:
+    """The instructions of a feed file, and the rows refused while reading it."""
+    rows = feed_rows(data, name)
+    pos, cols = _header(rows)
+    instructions: list[Instruction] = []
+    errors: list[RowResult] = []
+    current: Instruction | None = None
+
+    def get(cells: list[object], f: str) -> str | None:
+        i = cols.get(f)
+        return cell_text(cells[i]) if i is not None and i < len(cells) else None
+
+    for row_no, cells in rows[pos + 1 :]:
+        v = {f: get(cells, f) for f in cols}
+        if not any(v.values()):
+            continue
+        ref = (f"#{v.get('order_id')}" if v.get("order_id")
+               else f"{v.get('customer') or '?'} / {v.get('order_number') or '?'}")  # fmt: skip
+
+        status_cell = v.get("status")
+
+        def refuse(
+            msg: str, row_no: int = row_no, ref: str = ref, st: str | None = status_cell
+        ) -> None:
+            errors.append(RowResult([row_no], ref, st, "refused", message=msg))
+
+        has_order = v.get("order_id") or v.get("order_number")
+        line_text, qty_text = v.get("line"), v.get("quantity")
+        lines: dict[int, Decimal] = {}
+        if line_text or qty_text:
+            try:
+                if not (line_text and qty_text):
+                    raise ValueError
+                lines[int(_number(line_text))] = _number(qty_text)
+            except (ValueError, InvalidOperation):
+                refuse(f"line {line_text!r} / quantity {qty_text!r}: expected a line number "
+                       "and a quantity, both numbers")  # fmt: skip
+                continue
+        if not has_order and not v.get("status"):
+            if current is None or not lines:
+                refuse("no order and no status on this row, and no instruction above to continue")
+                continue
+            current.rows.append(row_no)
+            current.lines.update(lines)
+            continue
+        if not has_order:
+            refuse("no order: give the gateway id, or the customer and order number")
+            continue
+        status_text = v.get("status")
+        status = STATUS_WORDS.get(normalise_header(status_text)) if status_text else None
+        if status is None:
+            known = ", ".join(s.value for s in OrderStatus)
+            refuse(f"status {status_text!r} is not one the gateway knows (expected: {known})")
+            continue
+        order_id = None
+        if v.get("order_id"):
+            try:
+                order_id = int(_number(v["order_id"]))  # type: ignore[arg-type]
+            except (ValueError, InvalidOperation):
+                refuse(f"order id {v['order_id']!r} is not a number")
+                continue
+        elif not v.get("customer"):
+            refuse("an order number needs the customer (Client / Customer column)")
+            continue
+        same = (
+            current is not None
+            and current.status is status
+            and (current.order_id, current.customer, current.order_number)
+            == (order_id, v.get("customer") if order_id is None else None,
+                v.get("order_number") if order_id is None else None)
+        )  # fmt: skip
+        if same and current is not None:
+            current.rows.append(row_no)
+            current.lines.update(lines)
+            continue
+        current = Instruction(
+            rows=[row_no], status=status, order_id=order_id,
+            customer=None if order_id is not None else v.get("customer"),
+            order_number=None if order_id is not None else v.get("order_number"),
+            reason=v.get("reason"), lines=lines,
+        )  # fmt: skip
+        instructions.append(current)
+    return instructions, errors
+
+
+# --- applying ----------------------------------------------------------------------------------
+def _find_order(session: Session, ins: Instruction) -> Order:
+    if ins.order_id is not None:
+        order = session.get(Order, ins.order_id)
+        if order is None:
+            raise OrderNotFound(ins.order_id)
+        return order
+    assert ins.customer and ins.order_number
+    order = find_live_order(session, ins.customer, ins.order_number) or session.scalar(
+        select(Order)
+        .where(Order.customer_code == ins.customer, Order.order_number == ins.order_number)
+        .order_by(Order.id.desc())
+        .limit(1)
+    )
+    if order is None:
+        raise OrderNotFound(None, f"no order {ins.order_number!r} for customer {ins.customer!r}")
+    return order
+
+
+def feed_inbox(ws: Workspace) -> Path:
+    return ws.root / "inbox" / ERP_FEED
+
+
+RESULT_HEADERS = ["Rows", "Order", "Order id", "Wanted status", "Result", "From status",
+                  "Message"]  # fmt: skip
+
+
+def _result_csv(results: list[RowResult]) -> bytes:
+    from parsers.sheets import Sheet
+
+    sheet = Sheet(title="Result", headers=list(RESULT_HEADERS))
+    for r in sorted(results, key=lambda r: r.rows[0]):
+        sheet.rows.append([", ".join(map(str, r.rows)), r.order_ref, r.order_id, r.status,
+                           r.result, r.from_status, r.message])  # fmt: skip
+    return csv_format.write_table(sheet, csv_format.CsvDialect(delimiter=";", decimal=","))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def process_feed_file(ws: Workspace, path: Path) -> FeedOutcome:
+    """Apply one claimed feed file; it always ends archived or quarantined."""
+    started = time.perf_counter()
+    out = _process(ws, path)
+    out.seconds = time.perf_counter() - started
+    log.info("erp feed done file=%s outcome=%s applied=%d refused=%d duration=%.3fs%s",
+             out.name, out.outcome, out.applied, out.refused, out.seconds,
+             f" reason={out.reason!r}" if out.reason else "")  # fmt: skip
+    return out
+
+
+def _process(ws: Workspace, path: Path) -> FeedOutcome:
+    name = path.name
+    if path.is_symlink() or not path.is_file():
+        reason = f"{name} is not a regular file; only regular files are read"
+        return FeedOutcome(
+            ERP_FEED, name, "failed", reason=reason, moved_to=quarantine(ws, ERP_FEED, path, reason)
+        )
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    with ws.sessions() as s:
+        known = s.scalar(select(FeedFile).where(FeedFile.sha256 == sha))
+    if known is not None:
+        return _already_known(ws, path, known)
+    try:
+        instructions, results = parse_feed(data, name)
+    except FeedUnreadable as exc:
+        reason = str(exc)
+        log.warning("erp feed quarantined file=%s reason=%r", name, reason)
+        return FeedOutcome(
+            ERP_FEED, name, "failed", reason=reason, moved_to=quarantine(ws, ERP_FEED, path, reason)
+        )
+    now = _now()
+    try:
+        with ws.sessions.begin() as s:
+            feed = FeedFile(sha256=sha, name=name, size=len(data), received_at=now)
+            s.add(feed)
+            s.flush()
+            for ins in instructions:
+                results.append(_apply(s, ws, ins, feed, now))
+            feed.rows = sum(len(r.rows) for r in results)
+            feed.applied = sum(r.result == "applied" for r in results)
+            feed.refused = sum(r.result == "refused" for r in results)
+            queue_message(s, ws, ERP_FEED, kind="feed_result", audience=ADMIN,
+                          destination=ws.reports_dir(ERP_FEED),
+                          filename=f"RESULT_{Path(name).stem}_{feed.id}.csv",
+                          content=_result_csv(results), now=now)  # fmt: skip
+            feed_id = feed.id
+    except IntegrityError:
+        # Another worker recorded the same bytes in between.
+        with ws.sessions() as s:
+            known = s.scalar(select(FeedFile).where(FeedFile.sha256 == sha))
+        if known is None:
+            raise
+        return _already_known(ws, path, known)
+    except Exception as exc:  # noqa: BLE001 — a bug must not leave the file claimed forever
+        log.exception("erp feed crashed file=%s", name)
+        reason = f"the feed could not be applied ({type(exc).__name__}: {exc}); nothing was applied"
+        return FeedOutcome(
+            ERP_FEED, name, "failed", reason=reason, moved_to=quarantine(ws, ERP_FEED, path, reason)
+        )
+    for r in results:
+        if r.result == "refused":
+            log.warning(
+                "erp feed row refused file=%s rows=%s order=%s status=%s: %s",
+                name,
+                ",".join(map(str, r.rows)),
+                r.order_ref,
+                r.status,
+                r.message,
+            )
+    written = dispatch_pending(ws.sessions)
+    moved = _finish(ws, path, feed_id, now)
+    return FeedOutcome(ERP_FEED, name, "processed", inbound_id=feed_id, format="erp_feed",
+                       replies=written, moved_to=moved, rows=results)  # fmt: skip
+
+
+def _apply(s: Session, ws: Workspace, ins: Instruction, feed: FeedFile, now: datetime) -> RowResult:
+    res = RowResult(ins.rows, ins.order_ref, ins.status.value, "refused", order_id=ins.order_id)
+    try:
+        order = _find_order(s, ins)
+        res.order_id, res.from_status = order.id, order.status
+        moved = apply_transition(
+            s, ws, order.id, ins.status, actor=actor(ActorKind.ERP), now=now, reason=ins.reason,
+            lines=ins.lines or None, details={"feed_file": feed.name, "feed_id": feed.id,
+                                              "rows": ins.rows},
+        )  # fmt: skip
+    except (TransitionRefused, TransitionError) as exc:
+        res.message = str(exc)
+        return res
+    res.result = "applied"
+    res.message = f"{moved.from_status} → {moved.to_status}"
+    return res
+
+
+def _finish(ws: Workspace, path: Path, feed_id: int, when: datetime) -> Path:
+    moved = archive(ws, ERP_FEED, path, when)
+    with ws.sessions.begin() as s:
+        row = s.get(FeedFile, feed_id)
+        assert row is not None
+        row.archived_to = str(moved)
+    return moved
+
+
+def _already_known(ws: Workspace, path: Path, known: FeedFile) -> FeedOutcome:
+    if known.name == path.name and known.archived_to is None:
+        # Applied and committed before a crash, not yet archived: finish, apply nothing again.
+        written = dispatch_pending(ws.sessions)
+        moved = _finish(ws, path, known.id, _now())
+        return FeedOutcome(ERP_FEED, path.name, "recovered", inbound_id=known.id,
+                           format="erp_feed", replies=written, moved_to=moved)  # fmt: skip
+    reason = (
+        f"duplicate: the same bytes were applied as {known.name!r} at "
+        f"{known.received_at:%Y-%m-%d %H:%M:%S} (feed file #{known.id}); not applied again"
+    )
+    log.warning("erp feed quarantined file=%s reason=%r", path.name, reason)
+    return FeedOutcome(ERP_FEED, path.name, "duplicate", inbound_id=known.id, reason=reason,
+                       moved_to=quarantine(ws, ERP_FEED, path, reason))  # fmt: skip
+
+
+def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutcome]:
+    """Finish claimed feed files left by a crash, then apply every settled file once.
+
+    The same claim as partner inboxes: a locked hard link into ``.processing/``, so a
+    file another live worker holds is left to it.
+    """
+    folder = feed_inbox(ws)
+    (folder / PROCESSING).mkdir(parents=True, exist_ok=True)
+    outcomes: list[FeedOutcome] = []
+    for held in abandoned_claims(folder):
+        outcomes.append(process_feed_file(ws, held.path))
+    poll = poll_settled(InboxTracker(folder, Readiness(settle=settle)), settle)
+    for entry in poll.odd:
+        reason = f"{entry.name} is not a regular file; only regular files are read"
+        try:
+            moved = quarantine(ws, ERP_FEED, entry, reason)
+        except FileNotFoundError:
+            continue
+        outcomes.append(FeedOutcome(ERP_FEED, entry.name, "failed", reason=reason, moved_to=moved))
+    for path in poll.ready:
+        held = claim_held(path)
+        if held is None:
+            continue
+        with held:
+            outcomes.append(process_feed_file(ws, held.path))
+    return outcomes

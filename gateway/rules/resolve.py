@@ -1,0 +1,239 @@
+"""Which product does a line mean? The resolution rules, over plain data.
+
+In order, recording how it matched:
+
+1. **barcode** — GTIN-8/12/13/14, check digit verified; a case barcode (GTIN-14 with a
+   pack quantity) multiplies the ordered quantity by the pack;
+2. **supplier reference** (our SKU);
+3. **the customer's own reference** (customer-refs);
+4. **name** — exact after normalisation, then fuzzy only when the best candidate is
+   clearly ahead of the next; otherwise the line is rejected naming the 3 nearest.
+
+When two identifiers of one line point at *different* products the line is refused as a
+conflict rather than guessing which one the sender meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from rapidfuzz import fuzz, process
+
+from gateway.catalog.lookup import NameIndex, ProductInfo, name_key
+from gateway.rules.reasons import ReasonCode
+from parsers import gtin
+from parsers.document import OrderLine
+
+#: Fuzzy acceptance: the best score must reach this, and lead the runner-up by MARGIN.
+FUZZY_MIN_SCORE = 88.0
+FUZZY_MARGIN = 6.0
+
+
+class MatchedBy(StrEnum):
+    BARCODE = "barcode"
+    SKU = "sku"
+    CUSTOMER_REF = "customer_ref"
+    NAME = "name"
+
+
+class Catalog(Protocol):
+    def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None: ...
+    def by_sku(self, sku: str) -> ProductInfo | None: ...
+    def by_customer_ref(self, ref: str) -> ProductInfo | None: ...
+    def by_name_key(self, key: str) -> list[ProductInfo]: ...
+    def name_candidates(self) -> NameIndex: ...
+
+
+@dataclass(slots=True)
+class Resolution:
+    product: ProductInfo | None = None
+    matched_by: MatchedBy | None = None
+    pack_qty: Decimal = Decimal(1)
+    confidence: float | None = None
+    reason: ReasonCode | None = None
+    #: (column, value, detail) for the message
+    column: str | None = None
+    value: str | None = None
+    detail: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.product is not None
+
+
+def gtin14_of(barcode: str) -> str | None:
+    """The GTIN-14 key of a valid barcode, or None when it is not a valid GTIN."""
+    try:
+        return gtin.validate(barcode).zfill(14)  # to_gtin14 would validate a second time
+    except gtin.GtinError:
+        return None
+
+
+def barcode_problem(barcode: str, language: str = "en") -> str:
+    """What is wrong with an invalid barcode, in words for ``language``."""
+    try:
+        gtin.validate(barcode)
+    except gtin.InvalidChecksum as exc:
+        if language == "fr":
+            return f"le chiffre de contrôle devrait être {exc.expected}, pas {exc.found}"
+        return f"the check digit should be {exc.expected}, not {exc.found}"
+    except gtin.InvalidLength as exc:
+        if language == "fr":
+            return f"un GTIN a 8, 12, 13 ou 14 chiffres, pas {exc.found}"
+        return f"a GTIN has 8, 12, 13 or 14 digits, not {exc.found}"
+    except gtin.GtinError:
+        return (
+            "un GTIN ne contient que des chiffres" if language == "fr" else "a GTIN has only digits"
+        )
+    return ""
+
+
+class NameMatcher:
+    """Fuzzy name matching over the candidate names, built on first use."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._index: NameIndex | None = None
+
+    @property
+    def index(self) -> NameIndex:
+        if self._index is None:
+            self._index = self._catalog.name_candidates()
+        return self._index
+
+    def nearest(self, text: str, limit: int = 3) -> list[tuple[ProductInfo, float]]:
+        idx = self.index
+        if not idx.keys:
+            return []
+        hits = process.extract(name_key(text), idx.keys, scorer=fuzz.WRatio, limit=limit)
+        return [(idx.products[i], score) for _, score, i in hits]
+
+
+def _suggest(names: NameMatcher, line: OrderLine) -> list[str]:
+    text = line.name or line.supplier_ref or line.customer_ref
+    if not text:
+        return []
+    return [p.label for p, _ in names.nearest(text)]
+
+
+def resolve_line(
+    line: OrderLine,
+    catalog: Catalog,
+    names: NameMatcher,
+    gtin_keys: Mapping[str, str | None] | None = None,
+) -> Resolution:
+    """How ``line`` matches the catalog. ``gtin_keys`` (barcode → GTIN-14 or None) spares
+    re-validating barcodes the caller already validated."""
+    found: list[tuple[MatchedBy, ProductInfo, Decimal, str, str]] = []
+    failures: list[Resolution] = []
+
+    if line.barcode:
+        col = line.columns.get("barcode", "barcode")
+        key = gtin_keys[line.barcode] if gtin_keys is not None else gtin14_of(line.barcode)
+        if key is None:
+            failures.append(
+                Resolution(
+                    reason=ReasonCode.INVALID_BARCODE,
+                    column=col,
+                    value=line.barcode,
+                    detail=barcode_problem(line.barcode),
+                )
+            )
+        else:
+            hit = catalog.by_gtin14(key)
+            if hit:
+                found.append((MatchedBy.BARCODE, hit[0], hit[1], col, line.barcode))
+            else:
+                failures.append(
+                    Resolution(reason=ReasonCode.UNKNOWN_BARCODE, column=col, value=line.barcode)
+                )
+    # People put their own code in the "Référence" column and our SKU in "their ref":
+    # each reference is tried as what its column says first, then as the other kind.
+    if line.supplier_ref:
+        col = line.columns.get("supplier_ref", "supplier_ref")
+        p = catalog.by_sku(line.supplier_ref)
+        if p:
+            found.append((MatchedBy.SKU, p, Decimal(1), col, line.supplier_ref))
+        elif p := catalog.by_customer_ref(line.supplier_ref):
+            found.append((MatchedBy.CUSTOMER_REF, p, Decimal(1), col, line.supplier_ref))
+        else:
+            failures.append(
+                Resolution(reason=ReasonCode.UNKNOWN_SKU, column=col, value=line.supplier_ref)
+            )
+    if line.customer_ref:
+        col = line.columns.get("customer_ref", "customer_ref")
+        p = catalog.by_customer_ref(line.customer_ref)
+        if p:
+            found.append((MatchedBy.CUSTOMER_REF, p, Decimal(1), col, line.customer_ref))
+        elif p := catalog.by_sku(line.customer_ref):
+            found.append((MatchedBy.SKU, p, Decimal(1), col, line.customer_ref))
+        else:
+            failures.append(
+                Resolution(
+                    reason=ReasonCode.UNKNOWN_CUSTOMER_REF, column=col, value=line.customer_ref
+                )
+            )
+
+    if found:
+        how, product, pack, col, value = found[0]
+        for _how, other, _, other_col, other_value in found[1:]:
+            if other.id != product.id:
+                return Resolution(
+                    reason=ReasonCode.IDENTIFIER_CONFLICT,
+                    column=other_col,
+                    value=other_value,
+                    detail=(
+                        f"{col} {value!r} is {product.label} but {other_col} "
+                        f"{other_value!r} is {other.label}; which one was meant?"
+                    ),
+                    suggestions=[product.label, other.label],
+                )
+        return Resolution(product=product, matched_by=how, pack_qty=pack, confidence=1.0)
+
+    if line.name:
+        by_name = _resolve_name(line, catalog, names)
+        if by_name.ok or not failures:
+            return by_name
+    if failures:
+        first = failures[0]
+        first.suggestions = _suggest(names, line)
+        return first
+    return Resolution(reason=ReasonCode.MISSING_PRODUCT_ID)
+
+
+def _resolve_name(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Resolution:
+    assert line.name
+    col = line.columns.get("name", "name")
+    exact = [p for p in catalog.by_name_key(name_key(line.name)) if p.active] or (
+        catalog.by_name_key(name_key(line.name))
+    )
+    if len(exact) == 1:
+        return Resolution(product=exact[0], matched_by=MatchedBy.NAME, confidence=1.0)
+    if len(exact) > 1:
+        return Resolution(
+            reason=ReasonCode.AMBIGUOUS_NAME,
+            column=col,
+            value=line.name,
+            suggestions=[p.label for p in exact[:3]],
+        )
+    nearest = names.nearest(line.name, limit=3)
+    if nearest:
+        best, score = nearest[0]
+        runner_up = nearest[1][1] if len(nearest) > 1 else 0.0
+        if score >= FUZZY_MIN_SCORE and score - runner_up >= FUZZY_MARGIN:
+            return Resolution(
+                product=best, matched_by=MatchedBy.NAME, confidence=round(score / 100, 3)
+            )
+    code = (
+        ReasonCode.AMBIGUOUS_NAME
+        if len(nearest) > 1 and nearest[0][1] >= FUZZY_MIN_SCORE
+        else ReasonCode.UNKNOWN_PRODUCT
+    )
+    return Resolution(
+        reason=code, column=col, value=line.name, suggestions=[p.label for p, _ in nearest]
+    )
