@@ -1,4 +1,4 @@
-"""``init`` and the demo workspace: a sample catalog, customers, sites, partners and orders.
+"""The demo workspace: a sample catalog, customers, sites, four partners and their orders.
 
 The demo is built from code (not copied files) so every barcode has a right check
 digit and every sample order exercises one resolution path or one rejection reason.
@@ -7,27 +7,12 @@ digit and every sample order exercises one resolution path or one rejection reas
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 
-from gateway.config.settings import CONFIG_NAME
 from gateway.catalog.importer import Kind, import_file
-from gateway.workspace import Workspace
+from gateway.workspace import Workspace, create_workspace
 from parsers.gtin import calc_check_digit
-
-PLAIN_CONFIG = """\
-# order-gateway workspace configuration. Reference: README.md, "Configuration".
-
-[supplier]
-name = "My Company"
-# gln = "3012345000000"
-edi_id = "MYCOMPANY"
-edi_qualifier = "ZZ"
-
-# [partners.acme]
-# name = "ACME Stores"
-# language = "fr"
-# grants = [{ customer = "C001", site = "S01" }]
-"""
 
 DEMO_CONFIG = """\
 # Demo workspace. Reference: README.md, "Configuration".
@@ -207,28 +192,101 @@ def sample_xlsx_order() -> bytes:
     return buf.getvalue()
 
 
-def create_workspace(root: Path, *, demo: bool = False, force: bool = False) -> Workspace:
-    root.mkdir(parents=True, exist_ok=True)
-    config = root / CONFIG_NAME
-    if config.exists() and not force:
-        raise FileExistsError(f"{config} already exists")
-    config.write_text(DEMO_CONFIG if demo else PLAIN_CONFIG, encoding="utf-8")
-    (root / "mappings").mkdir(exist_ok=True)
-    if demo:
-        (root / "mappings" / "excel-fr.toml").write_text(EXCEL_FR_MAPPING, encoding="utf-8")
-    ws = Workspace.open(root)
-    ws.ensure_folders()
-    ws.engine  # noqa: B018 — creates the database schema
-    if demo:
-        files = write_masterdata(root / "masterdata")
-        with ws.sessions.begin() as s:
-            for kind, path in files.items():
-                report = import_file(s, kind, path)
-                if report.error_count:  # the demo data is ours: any error is a bug
-                    raise RuntimeError(f"demo {kind.value}: {report.errors}")
-        (ws.inbox("epicerie") / "commande_EPI-2026-118.csv").write_bytes(sample_csv_order())
-        (ws.inbox("bellevue") / "bon_de_commande_HB.xlsx").write_bytes(sample_xlsx_order())
-        from gateway import edi_samples
+# --- EDI samples --------------------------------------------------------------------------
+def _barcode(sku: str) -> str:
+    return next(gtin13(p[5]) for p in PRODUCTS if p[0] == sku)
 
-        edi_samples.drop_samples(ws)
+
+def sample_edifact_order(when: datetime) -> bytes:
+    segs = [
+        "UNB+UNOC:3+5412345000013:14+3012345000000:14+{d}:{t}+HR000451'",
+        "UNH+1+ORDERS:D:96A:UN:EAN008'",
+        "BGM+220+HR-PO-88412+9'",
+        "DTM+137:{D}:102'",
+        "DTM+2:{D2}:102'",
+        "NAD+BY+5412345000013::9'",
+        "NAD+SU+3012345000017::9'",
+        "NAD+DP+5412345000013::9'",
+        "CUX+2:EUR:9'",
+        f"LIN+1++{_barcode('CAF-250')}:EN'",
+        "QTY+21:24:PCE'",
+        "LIN+2'",
+        "PIA+5+HR-77002:IN'",
+        "IMD+F++:::Thé vert Sencha'",
+        "QTY+21:10:PCE'",
+        f"LIN+3++{_barcode('RIZ-BAS')}:EN'",
+        "QTY+21:8:PCE'",
+        "LIN+4++4000000000006:EN'",
+        "QTY+21:3:PCE'",
+        "UNS+S'",
+        "CNT+2:4'",
+    ]
+    body = [
+        s.format(
+            d=when.strftime("%y%m%d"),
+            t=when.strftime("%H%M"),
+            D=when.strftime("%Y%m%d"),
+            D2=when.strftime("%Y%m%d"),
+        )
+        for s in segs
+    ]
+    count = len(body) - 1 + 1  # UNH … UNT inclusive
+    body.append(f"UNT+{count}+1'")
+    body.append("UNZ+1+HR000451'")
+    return ("\n".join(body) + "\n").encode("latin-1")
+
+
+def sample_x12_order(when: datetime) -> bytes:
+    isa = (
+        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  *"
+        f"{when:%y%m%d}*{when:%H%M}*U*00401*000000917*0*P*>~"
+    )
+    st = [
+        "ST*850*0001",
+        f"BEG*00*SA*NW-4410**{when:%Y%m%d}",
+        "CUR*BY*USD",
+        "N1*BY*Northwind Buying Group*UL*0614141000036",
+        "N1*SE*Maison Dupont Distribution*UL*3012345000024",
+        f"PO1*1*12*EA*4.10**EN*{_barcode('CHOC-LAIT')}",
+        "PID*F****MILK CHOCOLATE 100G",
+        "PO1*2*6*EA*7.90**VP*HUI-OLI",
+        "PO1*3*5*EA*2.20**VP*NOPE-999",
+        "PID*F****UNKNOWN ITEM",
+        "CTT*3*23",
+    ]
+    st.append(f"SE*{len(st) + 1}*0001")
+    segs = [
+        isa.rstrip("~"),
+        f"GS*PO*NORTHWIND*3012345000000*{when:%Y%m%d}*{when:%H%M}*917*X*004010",
+        *st,
+        "GE*1*917",
+        "IEA*1*000000917",
+    ]
+    return ("~\n".join(segs) + "~\n").encode("ascii")
+
+
+def _drop_edi_samples(ws: Workspace) -> None:
+    now = datetime.now()
+    (ws.inbox("retail-edi") / "ORDERS_HR-PO-88412.edi").write_bytes(sample_edifact_order(now))
+    (ws.inbox("us-buyer") / "850_NW-4410.x12").write_bytes(sample_x12_order(now))
+
+
+def create_demo(root: Path, *, force: bool = False) -> Workspace:
+    """A workspace with the demo's partners and master data, and a sample order in each
+    partner's inbox (``run --once`` processes them)."""
+    ws = create_workspace(
+        root, force=force, config=DEMO_CONFIG, mappings={"excel-fr": EXCEL_FR_MAPPING}
+    )
+    files = write_masterdata(root / "masterdata")
+    with ws.sessions.begin() as s:
+        for kind, path in files.items():
+            report = import_file(s, kind, path)
+            if report.error_count:  # the demo data is ours: any error is a bug
+                raise RuntimeError(f"demo {kind.value}: {report.errors}")
+    (ws.inbox("epicerie") / "commande_EPI-2026-118.csv").write_bytes(sample_csv_order())
+    (ws.inbox("bellevue") / "bon_de_commande_HB.xlsx").write_bytes(sample_xlsx_order())
+    _drop_edi_samples(ws)
     return ws
+
+
+__all__ = ["create_demo"]

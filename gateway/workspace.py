@@ -118,3 +118,45 @@ class Workspace:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+PLAIN_CONFIG = """\
+# order-gateway workspace configuration. Reference: README.md, "Configuration".
+
+[supplier]
+name = "My Company"
+# gln = "3012345000000"
+edi_id = "MYCOMPANY"
+edi_qualifier = "ZZ"
+
+# [partners.acme]
+# name = "ACME Stores"
+# language = "fr"
+# grants = [{ customer = "C001", site = "S01" }]
+"""
+
+
+def create_workspace(
+    root: Path,
+    *,
+    force: bool = False,
+    config: str = PLAIN_CONFIG,
+    mappings: dict[str, str] | None = None,
+) -> Workspace:
+    """Write ``gateway.toml`` (and mapping profiles), make the folders and the database.
+
+    FileExistsError when a configuration is there already, unless ``force``.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / CONFIG_NAME
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists")
+    path.write_text(config, encoding="utf-8")
+    folder = root / "mappings"
+    folder.mkdir(exist_ok=True)
+    for name, text in (mappings or {}).items():
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    ws = Workspace.open(root)
+    ws.ensure_folders()
+    ws.engine  # noqa: B018 — creates the database schema
+    return ws

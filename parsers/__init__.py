@@ -8,6 +8,44 @@ Each format is a module with the same small surface:
   cannot be read; problems confined to one line become ``LineIssue`` entries.
 * ``write_*(...) -> bytes`` — acknowledgements and responses in that format.
 
+:data:`FORMATS` holds each format's module under its :class:`SourceFormat`, and a test
+feeds every one of them the same junk, truncated, empty and BOM-only bytes:
+
+>>> sorted(FORMATS)
+[<SourceFormat.CSV: 'csv'>, <SourceFormat.EDIFACT: 'edifact'>, <SourceFormat.X12: 'x12'>, \
+<SourceFormat.XLSX: 'xlsx'>]
+>>> FORMATS[SourceFormat.X12].recognise(b"UNA:+.? 'UNB+UNOC:3+A+B'")
+False
+
 This package knows nothing of the catalog, the database or folders: it never opens a
 file, a socket or a connection, and it imports nothing from ``gateway``.
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Protocol
+
+from parsers import csv, edifact, x12, xlsx
+from parsers.document import ReadResult, SourceFormat
+
+
+class Codec(Protocol):
+    """What every format module offers (its ``read`` may take more keyword options)."""
+
+    def recognise(self, data: bytes) -> bool: ...
+
+    def read(self, data: bytes) -> ReadResult: ...
+
+
+_CODECS: dict[SourceFormat, Codec] = {
+    SourceFormat.CSV: csv,
+    SourceFormat.XLSX: xlsx,
+    SourceFormat.EDIFACT: edifact,
+    SourceFormat.X12: x12,
+}
+#: Each format's module, by the :class:`SourceFormat` the documents it reads carry
+FORMATS: Mapping[SourceFormat, Codec] = MappingProxyType(_CODECS)
+
+__all__ = ["FORMATS", "Codec"]

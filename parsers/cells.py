@@ -171,9 +171,9 @@ def cell_date(value: Cell, formats: Sequence[str], excel_serials: bool, cache: d
 def cell_barcode(value: Cell) -> tuple[str | None, bool]:
     """The barcode as digits, and whether it was mangled into scientific notation."""
     if value.__class__ is str:
-        text = value.strip()
-        if len(text) in gtin.GTIN_LENGTHS and text.isdigit() and text.isascii():
-            return text, False
+        digits = value.strip()
+        if len(digits) in gtin.GTIN_LENGTHS and digits.isdigit() and digits.isascii():
+            return digits, False
     if isinstance(value, float) and value.is_integer():
         return gtin.restore_leading_zeros(str(int(value))), False
     if isinstance(value, int) and not isinstance(value, bool):

@@ -182,9 +182,9 @@ def _alias_table(profile: TabularProfile) -> dict[str, Field]:
         for name in names:
             table.setdefault(normalise_header(name), fld)
     # A partner's own names win over the built-ins.
-    for fld, names in profile.aliases.items():
-        for name in names:
-            table[normalise_header(name)] = fld
+    for own_field, own_names in profile.aliases.items():
+        for name in own_names:
+            table[normalise_header(name)] = own_field
     return table
 
 
@@ -233,9 +233,9 @@ def _match_row(
             columns[fld] = index
             taken.add(index)
     for index, key in enumerate(keys):
-        fld = aliases.get(key) if key else None
-        if fld is not None and fld not in columns and index not in taken:
-            columns[fld] = index
+        named = aliases.get(key) if key else None
+        if named is not None and named not in columns and index not in taken:
+            columns[named] = index
             taken.add(index)
     return columns, texts
 
@@ -247,7 +247,7 @@ def _fixed_column(spec: str | int, keys: list[str]) -> int | None:
     if key and key in keys:
         return keys.index(key)
     spec = spec.strip()
-    if spec.isdigit() and int(spec) >= 1:
+    if spec.isascii() and spec.isdigit() and int(spec) >= 1:
         return int(spec) - 1
     if re.fullmatch(r"[A-Za-z]{1,3}", spec):
         return _letter_index(spec)

@@ -61,6 +61,25 @@ class CsvDialect:
     line_terminator: str = "\r\n"
 
 
+def dialect_for(language: str) -> CsvDialect:
+    """The dialect a partner's Excel opens cleanly, for a reply not answering a CSV file.
+
+    French Excel splits on ``;`` and reads ``,`` as the decimal mark (the
+    :class:`CsvDialect` defaults); every other language gets ``,`` and ``.``.  The
+    language is matched on its first two letters, as the reply's labels are.
+
+    >>> dialect_for("fr")
+    CsvDialect(encoding='utf-8', delimiter=';', decimal=',', bom=True, line_terminator='\\r\\n')
+    >>> (dialect_for("fr-BE").delimiter, dialect_for("en").delimiter, dialect_for("en").decimal)
+    (';', ',', '.')
+    >>> dialect_for("de") == dialect_for("en")
+    True
+    """
+    if language[:2].lower() == "fr":
+        return CsvDialect()
+    return CsvDialect(delimiter=",", decimal=".")
+
+
 @dataclass(slots=True, kw_only=True)
 class CsvReadResult(ReadResult):
     dialect: CsvDialect
@@ -163,12 +182,12 @@ def decode(data: bytes, declared: str | None, *, partial: bool = False) -> tuple
         return _decode_strict(data, name, partial), name, False
     head = data[:4096]
     if b"\x00" in head:
-        encoding = _bomless_utf16(head)
-        if encoding is None:
+        utf16 = _bomless_utf16(head)
+        if utf16 is None:
             raise UnrecognisedFormat(
                 "this is binary data, not text", line=1, expected="a CSV or text export"
             )
-        return _decode_strict(data, encoding, partial), encoding, False
+        return _decode_strict(data, utf16, partial), utf16, False
     for encoding in ("utf-8", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -323,12 +342,11 @@ def format_cell(value: Cell, dialect: CsvDialect) -> str:
     """A cell as CSV text: formula-like text neutralised, numbers in the dialect's decimal."""
     # Most cells are plain text, empty or whole numbers: answered first, without the
     # general conversions (an acknowledgement of 100,000 lines has a million cells).
-    cls = value.__class__
-    if cls is str:
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value  # type: ignore[union-attr]
+    if value.__class__ is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
-    if cls is int:
+    if value.__class__ is int:
         return str(value)
     value = neutralise(value)
     if isinstance(value, bool):

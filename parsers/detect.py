@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import codecs
-import io
-import zipfile
 
 from parsers import csv, xlsx
 from parsers.document import SourceFormat
@@ -65,15 +63,14 @@ def _extension(filename: str | None) -> str:
 
 
 def _zip_format(data: bytes, extension: str) -> SourceFormat:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile as error:
+    entries = xlsx.zip_entries(data)
+    if entries is None:
         if extension in _EXCEL_EXTENSIONS:
             return SourceFormat.XLSX  # the XLSX reader explains what is damaged
         raise UnrecognisedFormat(
             "this zip archive is truncated or damaged", expected="CSV, XLSX, EDIFACT or X12"
-        ) from error
+        )
+    names = {entry.filename for entry in entries}
     if "xl/workbook.xml" in names:
         return SourceFormat.XLSX
     if "content.xml" in names:

@@ -191,7 +191,8 @@ class Envelope:
     message_type: str | None = None  # ORDERS:D:96A:UN:EAN008 / 850
     syntax: str | None = None  # UNOC:3 / 00401 (ISA12) and GS08
     #: The service characters the sender used, to answer in kind: the UNA string
-    #: (EDIFACT) or element, component, segment and repetition characters (X12)
+    #: (EDIFACT) or element, component, segment and repetition characters (X12).
+    #: Both EDI readers set it, and ``syntax``, on every order they return.
     service_string: str | None = None
     #: The message/group version as sent: UNH 0052:0054 (D:96A) / GS08 (004010VICS)
     version: str | None = None

@@ -119,7 +119,8 @@ def status_label(status: str, language: str) -> str:
 def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
     """One row per order line of every response: what was ordered and what we answer."""
     labels = _labels(language)
-    sheet = Sheet(title=labels["lines"], headers=list(labels["line_headers"]), styles=[])
+    styles: list[RowStyle | None] = []
+    sheet = Sheet(title=labels["lines"], headers=list(labels["line_headers"]), styles=styles)
     for response in responses:
         for line in response.lines:
             sheet.rows.append(
@@ -137,7 +138,7 @@ def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") ->
                     line.message,
                 ]
             )
-            sheet.styles.append(_ROW_STYLES.get(line.status))
+            styles.append(_ROW_STYLES.get(line.status))
     return sheet
 
 
@@ -147,7 +148,8 @@ _ROW_STYLES: dict[str, RowStyle] = {str(s): s for s in RowStyle}
 def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
     """One row per order: who it is for, its status and how its lines fared."""
     labels = _labels(language)
-    sheet = Sheet(title=labels["summary"], headers=list(labels["summary_headers"]), styles=[])
+    styles: list[RowStyle | None] = []
+    sheet = Sheet(title=labels["summary"], headers=list(labels["summary_headers"]), styles=styles)
     for response in responses:
         counts = {status: 0 for status in ("accepted", "adjusted", "rejected")}
         for line in response.lines:
@@ -167,7 +169,7 @@ def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") 
             ]
         )
         kind = response.kind.value
-        sheet.styles.append(
+        styles.append(
             RowStyle.REJECTED
             if kind == "rejected"
             else RowStyle.ADJUSTED

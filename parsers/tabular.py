@@ -137,7 +137,6 @@ def _header_not_found(
 
 
 _SIMPLE_NUMBER = {",": re.compile(r"\d+(?:,\d+)?"), ".": re.compile(r"\d+(?:\.\d+)?")}
-_NOT_CACHED = object()
 
 
 class _TableReader:
@@ -349,7 +348,12 @@ class _TableReader:
             )
         # Fast paths inlined (cached plain numbers and dates); the methods handle the rest.
         cache = self.number_cache
-        if (quantity := cache.get(line.quantity_text)) is not None and self.all_text:
+        quantity_text = line.quantity_text
+        if (
+            quantity_text is not None
+            and (quantity := cache.get(quantity_text)) is not None
+            and self.all_text
+        ):
             line.quantity = quantity
         else:
             self._quantity(line, cells)
@@ -455,8 +459,8 @@ class _TableReader:
         text = texts[key]
         raw = cells[self.index[key]]
         if raw.__class__ is str:
-            cached = self.date_cache.get(text, _NOT_CACHED)
-            if cached is not _NOT_CACHED and cached is not None:
+            cached = self.date_cache.get(text)  # None: not read yet, or read as blank
+            if cached is not None:
                 return cached
         try:
             return cell_date(raw, self.profile.date_formats, self.excel_serials, self.date_cache)

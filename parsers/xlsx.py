@@ -68,15 +68,27 @@ class XlsxReadResult(ReadResult):
 # --------------------------------------------------------------------------- reading
 
 
+#: What :mod:`zipfile` raises on a damaged central directory: BadZipFile for most
+#: damage, NotImplementedError for an impossible "version needed to extract", and
+#: UnicodeDecodeError for an entry flagged UTF-8 whose name is not
+_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError)
+
+
+def zip_entries(data: bytes) -> list[zipfile.ZipInfo] | None:
+    """The entries of the zip archive ``data``; None when it cannot be opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return archive.infolist()
+    except _ZIP_ERRORS:
+        return None
+
+
 def recognise(data: bytes) -> bool:
     """Whether ``data`` is a zip archive holding an Excel workbook."""
     if not data.startswith(_ZIP_MAGIC):
         return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
+    entries = zip_entries(data)
+    return entries is not None and any(e.filename == "xl/workbook.xml" for e in entries)
 
 
 def _open(data: bytes) -> CalamineWorkbook:
@@ -158,15 +170,13 @@ def check_archive(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
         )
     if not data.startswith(_ZIP_MAGIC):
         raise UnrecognisedFormat("this is not an .xlsx workbook", expected="an .xlsx workbook")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile as error:
+    entries = zip_entries(data)
+    if entries is None:
         raise UnrecognisedFormat(
             "the .xlsx file is truncated or damaged (its zip archive cannot be opened); "
             "send the complete file again",
             expected="a complete .xlsx workbook",
-        ) from error
+        )
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
         raise UnrecognisedFormat(
@@ -213,7 +223,7 @@ def _order_sheet(workbook: CalamineWorkbook, profile: TabularProfile):
 
 
 def _profile_sheet(names: Sequence[str], wanted: str | int) -> str:
-    if isinstance(wanted, int) or (isinstance(wanted, str) and wanted.isdigit()):
+    if isinstance(wanted, int) or (wanted.isascii() and wanted.isdigit()):
         index = int(wanted)
         if 1 <= index <= len(names):
             return names[index - 1]

@@ -30,7 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from gateway.catalog.lookup import bump_catalog_version, name_key
+from gateway.catalog.lookup import bump_catalog_version
+from gateway.errors import Unreadable
+from gateway.rules.products import name_key
 from gateway.store.bulk import bulk_insert
 from gateway.store.models import (
     AssortmentItem,
@@ -138,7 +140,7 @@ OPTIONAL: dict[Kind, tuple[str, ...]] = {
 }
 
 
-class ImportFailed(Exception):
+class ImportFailed(Unreadable):
     """The file cannot be imported at all (unreadable, required column missing)."""
 
 

@@ -7,15 +7,14 @@ queries, every product the order's barcodes, references and names can point to, 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.rules.products import NameIndex, ProductInfo, sku_key
 from gateway.store.models import (
     AssortmentItem,
     Barcode,
@@ -26,36 +25,6 @@ from gateway.store.models import (
 )
 
 CHUNK = 500
-
-
-@dataclass(frozen=True, slots=True)
-class ProductInfo:
-    id: int
-    sku: str
-    name: str
-    unit: str
-    sell_multiple: Decimal
-    active: bool
-
-    @property
-    def label(self) -> str:
-        return f"{self.sku} {self.name}"
-
-
-_ASCII_KEY = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
-
-
-def name_key(text: str) -> str:
-    """Accent-, case- and spacing-insensitive form of a product name."""
-    if text.isascii():  # the common case, without Unicode normalisation
-        return " ".join(text.lower().translate(_ASCII_KEY).split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalnum() else " " for c in plain.casefold()).split())
-
-
-def sku_key(text: str) -> str:
-    return text.strip().upper()
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -92,14 +61,6 @@ def bump_catalog_version(session: Session) -> None:
         session.add(ControlNumber(partner="_catalog", kind="version", last=1))
     else:
         row.last += 1
-
-
-class NameIndex:
-    """Every product name, for fuzzy matching; built once per catalog version."""
-
-    def __init__(self, products: list[ProductInfo]) -> None:
-        self.products = products
-        self.keys = [name_key(p.name) for p in products]
 
 
 class MasterDataCache:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.errors import NotFound
+from gateway.rules.quantity import trimmed
 from gateway.store.models import AssortmentItem, Barcode, Customer, Product, Site
 from parsers import xlsx as xlsx_format
 from parsers.columns import ORDER_FORM_SHEET
@@ -34,8 +36,8 @@ HEADERS = [
 QUANTITY_COLUMN = HEADERS.index("Quantité commandée")
 
 
-class OrderFormError(LookupError):
-    """An unknown customer or site; the message names it and what is known."""
+class UnknownParty(NotFound):
+    """No such customer or site."""
 
 
 def _unit_barcodes(session: Session, product_ids: list[int]) -> dict[int, str]:
@@ -54,19 +56,14 @@ def _unit_barcodes(session: Session, product_ids: list[int]) -> dict[int, str]:
     return {pid: code for pid, (_, code) in out.items()}
 
 
-def _qty(v: Decimal) -> Decimal:
-    d = Decimal(v)
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
-
-
 def form_sheet(session: Session, customer_code: str, site_code: str | None = None) -> Sheet:
     customer = session.scalar(select(Customer).where(Customer.code == customer_code))
     if customer is None:
-        raise OrderFormError(
+        raise UnknownParty(
             f"unknown customer {customer_code!r} (import it with `import customers`)"
         )
     if site_code is not None and session.scalar(select(Site).where(Site.code == site_code)) is None:
-        raise OrderFormError(f"unknown site {site_code!r} (import it with `import sites`)")
+        raise UnknownParty(f"unknown site {site_code!r} (import it with `import sites`)")
     q = select(Product).where(Product.active.is_(True)).order_by(Product.name, Product.sku)
     if customer.has_assortment:
         q = q.where(
@@ -78,7 +75,7 @@ def form_sheet(session: Session, customer_code: str, site_code: str | None = Non
     barcodes = _unit_barcodes(session, [p.id for p in products])
     rows: list[list[object]] = [
         [customer.code, site_code, barcodes.get(p.id), p.sku, p.name, p.unit,
-         _qty(p.sell_multiple), None]
+         trimmed(p.sell_multiple), None]
         for p in products
     ]  # fmt: skip
     return Sheet(title=ORDER_FORM_SHEET, headers=list(HEADERS), rows=rows)  # type: ignore[arg-type]
@@ -87,3 +84,6 @@ def form_sheet(session: Session, customer_code: str, site_code: str | None = Non
 def order_form(session: Session, customer_code: str, site_code: str | None = None) -> bytes:
     """The XLSX order form of ``customer_code`` (and ``site_code`` when given)."""
     return xlsx_format.write_table([form_sheet(session, customer_code, site_code)])
+
+
+__all__ = ["HEADERS", "QUANTITY_COLUMN", "UnknownParty", "form_sheet", "order_form"]

@@ -1,5 +1,19 @@
-"""cli"""
+"""The ``order-gateway`` command line (typer): thin commands over the services.
 
+Every command parses its options and calls one service function, the same one the
+daemon and the web console call. ``gateway.cli:app`` is the entry point.
+
+Where each command lives:
+
+* the application, shared options, errors printed as messages — :mod:`gateway.cli.app`
+* ``init``, ``import``, ``demo`` — :mod:`gateway.cli.workspace`
+* ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`
+* ``orders …``, ``report orders``, ``template``, ``erp-feed`` — :mod:`gateway.cli.orders`
+* ``sftp test`` — :mod:`gateway.cli.sftp`
+* ``status`` — :mod:`gateway.cli.status`
+"""
+
+from gateway.cli import intake, orders, sftp, status, workspace  # noqa: F401 — they register
 from gateway.cli.app import app
 
 __all__ = ["app"]

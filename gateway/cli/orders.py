@@ -1,15 +1,13 @@
-"""Commands that move orders and report on them: ``orders validate|reject|cancel|prepare|
-ship|deliver``, ``report orders``, ``template`` and ``erp-feed``.
-
-Registered on :data:`gateway.cli.app.app` / :data:`gateway.cli.app.orders_app` at import (the
-last line of ``gateway.cli.app`` imports this module). Thin: options in, services called.
-"""
+"""Orders: ``orders list|show``, ``orders validate|reject|cancel|prepare|ship|deliver``,
+``report orders``, ``template`` and ``erp-feed``. Thin: options in, services called."""
 
 from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +15,113 @@ import typer
 from rich.table import Table
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, orders_app, print_json
+from gateway.cli.tables import orders_table, print_lines
+from gateway.replies.names import order_form_name, orders_report_name
 from gateway.rules.lifecycle import VERBS, ActorKind, OrderStatus, actor
 
 report_app = typer.Typer(help="Reports for admins and partners.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+
+
+def line_quantities(specs: Iterable[str]) -> dict[int, Decimal]:
+    """``["2=5", "3=0,5"]`` → ``{2: 5, 3: 0.5}``; ValueError naming the bad spec.
+
+    >>> line_quantities(["2=5", "3=0,5"])
+    {2: Decimal('5'), 3: Decimal('0.5')}
+    """
+    out: dict[int, Decimal] = {}
+    for spec in specs:
+        line, sep, qty = spec.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            n = int(line.strip())
+            q = Decimal(qty.strip().replace(",", "."))
+            if not q.is_finite():
+                raise ValueError
+        except (ValueError, ArithmeticError):
+            raise ValueError(
+                f"--line {spec!r}: expected LINE=QUANTITY, e.g. --line 2=5 or --line 3=0.5"
+            ) from None
+        out[n] = q
+    return out
+
+
+@orders_app.command("list")
+def orders_list(
+    status: Annotated[str | None, typer.Option(help="Only orders in this status.")] = None,
+    partner: Annotated[str | None, typer.Option(help="Only this partner's orders.")] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Only this customer's orders (code).")
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="Received at or after (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[datetime | None, typer.Option(help="Received before (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """List orders, newest first."""
+    from gateway.orders.queries import list_orders
+
+    ws = open_workspace()
+    orders = list_orders(
+        ws, status=status, partner=partner, customer=customer, since=since, until=until, limit=limit
+    )
+    if as_json:
+        print_json(orders)
+        return
+    console.print(orders_table(orders, f"{len(orders)} order(s)"))
+
+
+@orders_app.command("show")
+def orders_show(
+    order_id: Annotated[int, typer.Argument(help="Order id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one order: lines with outcomes, its status history, and the replies sent."""
+    from gateway.orders.queries import get_order
+
+    ws = open_workspace()
+    order = get_order(ws, order_id)
+    if order is None:
+        err.print(f"[red]no order #{order_id}[/red]")
+        raise typer.Exit(1)
+    if as_json:
+        print_json(order)
+        return
+    console.print(
+        f"[bold]order #{order['id']}[/bold] {order['order_number'] or ''} — "
+        f"partner {order['partner']}, customer {order['customer']}, site {order['site']}, "
+        f"status [bold]{order['status']}[/bold]"
+    )
+    if order["reason"]:
+        console.print(f"reason: {order['reason']}")
+    print_lines(order["lines"])
+    hist = Table(title="history")
+    for col in ("at", "from", "to", "actor", "reason"):
+        hist.add_column(col)
+    for e in order["events"]:
+        hist.add_row(
+            e["at"][:19].replace("T", " "),
+            e["from_status"] or "",
+            e["to_status"],
+            e["actor"],
+            e["reason"] or "",
+        )
+    console.print(hist)
+    if order["replies"]:
+        replies = Table(title="replies")
+        for col in ("file", "sent", "partner's acknowledgment"):
+            replies.add_column(col)
+        for r in order["replies"]:
+            said = r["acknowledgment"] or ""
+            if r["acknowledgment_detail"]:
+                said = f"{said}: {r['acknowledgment_detail']}"
+            sent = (r["sent_at"] or "not yet")[:19].replace("T", " ")
+            replies.add_row(r["filename"], sent, said)
+        console.print(replies)
+
 
 _HELP = {
     "validate": "Validate orders pending validation (--line N=QTY confirms another quantity).",
@@ -50,7 +151,7 @@ def _register(verb: str, target: OrderStatus) -> None:
         ] = None,
         as_json: JsonOpt = False,
     ) -> None:
-        from gateway.orders.transitions import line_quantities, move_orders
+        from gateway.orders.transitions import move_orders
 
         try:
             lines = line_quantities(line or [])
@@ -101,12 +202,8 @@ def report_orders(
     from gateway.orders.digest import orders_report
 
     ws = open_workspace()
-    try:
-        data = orders_report(ws, partner, since=since, open_only=not include_closed)
-    except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(2) from None
-    target = output or Path(f"orders_{partner}_{datetime.now():%Y%m%d}.xlsx")
+    data = orders_report(ws, partner, since=since, open_only=not include_closed)
+    target = output or Path(orders_report_name(partner, datetime.now()))
     target.write_bytes(data)
     console.print(f"report written to {target}")
 
@@ -118,16 +215,12 @@ def template(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="XLSX file.")] = None,
 ) -> None:
     """Write an order form: the customer's products with an empty quantity column."""
-    from gateway.catalog.order_form import OrderFormError, order_form
+    from gateway.catalog.order_form import order_form
 
     ws = open_workspace()
-    try:
-        with ws.sessions() as s:
-            data = order_form(s, customer, site)
-    except OrderFormError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
-    target = output or Path(f"order_form_{customer}{'_' + site if site else ''}.xlsx")
+    with ws.read_sessions() as s:
+        data = order_form(s, customer, site)
+    target = output or Path(order_form_name(customer, site))
     target.write_bytes(data)
     console.print(f"order form written to {target}")
 

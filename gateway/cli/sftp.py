@@ -18,14 +18,10 @@ def sftp_test(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Connect, check the pinned host key, list in/out, write and remove a probe file."""
-    from gateway.channels.sftp.probe import probe_server
+    from gateway.channels.sftp import probe_server
 
     ws = open_workspace()
-    try:
-        settings = ws.partner(partner).sftp
-    except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(2) from None
+    settings = ws.partner(partner).sftp
     if settings is None:
         err.print(f"[red]partner {partner!r} has no sftp settings (channel = 'sftp')[/red]")
         raise typer.Exit(2)

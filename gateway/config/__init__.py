@@ -1,1 +1,43 @@
-"""config"""
+"""Configuration: ``gateway.toml`` and the partners' mapping profiles, validated by pydantic.
+
+One validated object, passed in — never global state. Every error names the key and
+what was expected.
+
+Where each rule lives:
+
+* the workspace configuration and every partner setting — :mod:`gateway.config.settings`
+* a partner's mapping profile (``mappings/NAME.toml``) — :mod:`gateway.config.mapping`
+* SFTP account settings of a partner — :mod:`gateway.config.sftp`
+"""
+
+from gateway.config.mapping import EdiProfile, MappingProfile, load_mapping
+from gateway.config.settings import (
+    CONFIG_NAME,
+    ConfigError,
+    DuplicatePolicy,
+    GatewayConfig,
+    PartnerConfig,
+    QuantityPolicy,
+    ReplyFormat,
+    SupplierConfig,
+    UnknownPartner,
+    load_config,
+)
+from gateway.config.sftp import SftpSettings
+
+__all__ = [
+    "CONFIG_NAME",
+    "ConfigError",
+    "DuplicatePolicy",
+    "EdiProfile",
+    "GatewayConfig",
+    "MappingProfile",
+    "PartnerConfig",
+    "QuantityPolicy",
+    "ReplyFormat",
+    "SftpSettings",
+    "SupplierConfig",
+    "UnknownPartner",
+    "load_config",
+    "load_mapping",
+]

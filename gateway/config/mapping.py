@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gateway.config.settings import ConfigError, _describe
+from gateway.config.settings import ConfigError, describe_error
 from parsers.columns import TabularProfile
 
 
@@ -47,4 +47,4 @@ def load_mapping(mappings_dir: Path, name: str | None) -> MappingProfile:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
     except ValidationError as exc:
-        raise ConfigError(path, [_describe(e) for e in exc.errors()]) from None
+        raise ConfigError(path, [describe_error(e) for e in exc.errors()]) from None

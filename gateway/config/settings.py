@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,6 +23,7 @@ from pydantic import (
 )
 
 from gateway.config.sftp import SftpSettings
+from gateway.errors import NotFound, Unreadable
 
 CONFIG_NAME = "gateway.toml"
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -29,13 +31,24 @@ PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 DEFAULT_TEMP_PATTERNS = (".*", "*.tmp", "*.part", "*.partial", "~$*", "*.crdownload", "*.swp")
 
 
-class ConfigError(Exception):
-    """gateway.toml is missing, not TOML, or not valid. ``problems`` are one per key."""
+class ConfigError(Unreadable):
+    """The configuration is missing, not TOML, or not valid. ``problems`` are one per key."""
+
+    exit_code = 2
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
         super().__init__(f"{path}: " + "; ".join(problems))
+
+
+class UnknownPartner(NotFound):
+    """No partner of that id is configured."""
+
+    def __init__(self, partner_id: str, known: list[str]) -> None:
+        self.partner_id = partner_id
+        shown = ", ".join(sorted(known)) or "none"
+        super().__init__(f"unknown partner {partner_id!r} (configured: {shown})")
 
 
 class ReplyFormat(StrEnum):
@@ -161,14 +174,15 @@ class GatewayConfig(Strict):
         return v
 
     def partner(self, partner_id: str) -> PartnerConfig:
+        """The partner's settings; :class:`UnknownPartner` naming the configured ids."""
         try:
             return self.partners[partner_id]
         except KeyError:
-            known = ", ".join(sorted(self.partners)) or "none"
-            raise KeyError(f"unknown partner {partner_id!r} (configured: {known})") from None
+            raise UnknownPartner(partner_id, list(self.partners)) from None
 
 
-def _describe(err: dict[str, Any]) -> str:
+def describe_error(err: Mapping[str, Any]) -> str:
+    """One pydantic error as an admin reads it: the dotted key, then what was expected."""
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -184,7 +198,7 @@ def parse_config(data: dict[str, Any], path: Path) -> GatewayConfig:
     try:
         return GatewayConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(path, [_describe(e) for e in exc.errors()]) from None
+        raise ConfigError(path, [describe_error(e) for e in exc.errors()]) from None
 
 
 def load_config(path: Path) -> GatewayConfig:

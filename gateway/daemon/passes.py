@@ -9,7 +9,6 @@ with the error, and a store that cannot be reached leaves the file claimed for l
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 from collections.abc import Callable
@@ -17,9 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import InterfaceError, OperationalError
 
-from gateway.replies.dispatch import dispatch_pending
 from gateway.channels.folder.inbox import (
     DEFAULT_SETTLE,
     InboxTracker,
@@ -30,34 +27,17 @@ from gateway.channels.folder.inbox import (
     poll_settled,
     remove_markers,
 )
-from gateway.intake.pipeline import FileOutcome, archive, process_file, quarantine
+from gateway.daemon.sftp_partners import poll_sftp_once
+from gateway.intake.files import free_name, quarantine
+from gateway.intake.guard import DEFERRED, process_claimed
+from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
-from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.orders.erp_feed import scan_feed
+from gateway.replies.dispatch import dispatch_pending
+from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.daemon.passes")
-
-
-__all__ = [
-    "DEFAULT_SETTLE",
-    "DEFERRED",
-    "dispatch_unsent",
-    "process_claimed",
-    "process_external",
-    "quarantine_odd",
-    "readiness",
-    "recover",
-    "run_once",
-    "scan_partner",
-]
-
-#: Errors of the store itself (server down, database locked past the timeout, schema not
-#: reachable): not the file's fault, so the file is kept to be retried, not quarantined.
-STORE_ERRORS = (OperationalError, InterfaceError)
-
-
-#: Outcome of a file left claimed because the store could not be used
-DEFERRED = "deferred"
 
 
 def readiness(
@@ -73,121 +53,6 @@ def readiness(
     if grace is not None:
         rules = Readiness(rules.settle, grace, rules.patterns, rules.done_marker)
     return rules
-
-
-def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
-    """:func:`process_file`, except that it never raises.
-
-    When the database cannot be used the file stays claimed (outcome ``deferred``) and
-    the next recovery sweep tries it again.
-    """
-    try:
-        return process_file(ws, partner_id, path)
-    except STORE_ERRORS as exc:
-        log.error(
-            "store unavailable partner=%s file=%s outcome=deferred error=%s; "
-            "file kept in .processing",
-            partner_id,
-            path.name,
-            exc,
-            **log_fields(partner_id, path.name, DEFERRED),
-        )
-        return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
-    except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
-        log.exception(
-            "pipeline failed partner=%s file=%s",
-            partner_id,
-            path.name,
-            **log_fields(partner_id, path.name),
-        )
-        return _after_crash(ws, partner_id, path, exc)
-
-
-def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
-    """The pipeline raised on ``path``: archive it if its orders were committed, else
-    quarantine it with the error."""
-    if not path.exists() and not path.is_symlink():
-        # It was archived or quarantined before the error (e.g. a peer finished it).
-        return FileOutcome(partner_id, path.name, "failed", reason=f"{type(exc).__name__}: {exc}")
-    error = f"{type(exc).__name__}: {exc}"
-    stored = _recorded_as(ws, partner_id, path)
-    if stored is not None and stored.name == path.name:
-        finished = _finish_committed(ws, partner_id, path, stored, error)
-        if finished is not None:
-            return finished
-    reason = f"the gateway failed while processing {path.name} ({error}); " + (
-        f"it is recorded as inbound file #{stored.id}" if stored else "nothing was stored"
-    )
-    try:
-        moved = quarantine(ws, partner_id, path, reason)
-    except FileNotFoundError:
-        moved = None
-    log.error(
-        "quarantined partner=%s file=%s outcome=failed reason=%r",
-        partner_id,
-        path.name,
-        reason,
-        **log_fields(partner_id, path.name, "failed"),
-    )
-    return FileOutcome(
-        partner_id,
-        path.name,
-        "failed",
-        inbound_id=stored.id if stored else None,
-        reason=reason,
-        moved_to=moved,
-    )
-
-
-def _finish_committed(
-    ws: Workspace, partner_id: str, path: Path, stored: InboundFile, error: str
-) -> FileOutcome | None:
-    """The orders are stored and only a later step (replies, archive) failed: archive the
-    original now; the unsent replies are retried by :func:`dispatch_unsent`."""
-    try:
-        if stored.outcome == "failed":
-            moved = quarantine(ws, partner_id, path, stored.reason or "failed")
-        else:
-            moved = archive(ws, partner_id, path, datetime.now(UTC))
-        with ws.sessions.begin() as s:
-            row = s.get(InboundFile, stored.id)
-            if row is not None:
-                row.archived_to = str(moved)
-    except Exception:  # noqa: BLE001 — then it is quarantined like any other crash
-        log.exception("archiving after the error failed partner=%s file=%s", partner_id, path.name)
-        return None
-    reason = f"stored as inbound file #{stored.id}, but its replies are not written yet: {error}"
-    log.error(
-        "file done partner=%s file=%s outcome=%s inbound=%d reason=%r",
-        partner_id,
-        path.name,
-        stored.outcome,
-        stored.id,
-        reason,
-        **log_fields(partner_id, path.name, stored.outcome),
-    )
-    return FileOutcome(
-        partner_id,
-        path.name,
-        stored.outcome,
-        inbound_id=stored.id,
-        format=stored.format,
-        reason=reason,
-        moved_to=moved,
-    )
-
-
-def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | None:
-    try:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        with ws.read_sessions() as s:
-            return s.scalar(
-                select(InboundFile).where(
-                    InboundFile.partner == partner_id, InboundFile.sha256 == sha
-                )
-            )
-    except Exception:  # noqa: BLE001 — the store may be what failed
-        return None
 
 
 def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
@@ -265,7 +130,7 @@ def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome |
         reason,
         **log_fields(partner_id, entry.name, "failed"),
     )
-    return FileOutcome(partner_id, entry.name, "failed", reason=reason, moved_to=moved)
+    return FileOutcome(partner_id, entry.name, FileResult.FAILED, reason=reason, moved_to=moved)
 
 
 def process_inbox_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome | None:
@@ -315,9 +180,6 @@ def run_once(
     Folder partners first, then SFTP partners (two polls a settle time apart), then
     the ERP status feed — so a status change in the same run can find its order.
     """
-    from gateway.orders.erp_feed import scan_feed
-    from gateway.daemon.sftp_partners import poll_sftp_once
-
     outcomes = recover(ws)
     for pid, partner in ws.config.partners.items():
         if partner.channel != "folder":
@@ -330,14 +192,10 @@ def run_once(
 
 def process_external(ws: Workspace, partner_id: str, file: Path) -> FileOutcome:
     """Process a file from anywhere: a copy is claimed; the original is left in place."""
-    ws.partner(partner_id)  # raises KeyError with the configured ids
+    ws.partner(partner_id)  # raises UnknownPartner naming the configured ids
     folder = ws.processing(partner_id)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / file.name
-    n = 1
-    while target.exists():
-        target = folder / f"{file.stem}~{n}{file.suffix}"
-        n += 1
+    target = free_name(folder, file.name)
     tmp = folder / f".{target.name}.copy"
     shutil.copyfile(file, tmp)
     # Locked before it gets its visible name, so a running service's recovery sweep
@@ -349,3 +207,16 @@ def process_external(ws: Workspace, partner_id: str, file: Path) -> FileOutcome:
     finally:
         if held is not None:
             held.release()
+
+
+__all__ = [
+    "dispatch_unsent",
+    "process_external",
+    "process_inbox_file",
+    "quarantine_odd",
+    "readiness",
+    "recover",
+    "recover_partner",
+    "run_once",
+    "scan_partner",
+]

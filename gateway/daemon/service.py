@@ -26,12 +26,9 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 
-from gateway.orders.digest import due_digests, send_digest
-from gateway.orders.erp_feed import scan_feed
 from gateway.channels.folder.inbox import DEFAULT_GRACE, DEFAULT_SETTLE, InboxTracker
 from gateway.channels.folder.inotify import Inotify, Kind, open_inotify
 from gateway.daemon.passes import (
-    DEFERRED,
     dispatch_unsent,
     process_inbox_file,
     quarantine_odd,
@@ -39,6 +36,9 @@ from gateway.daemon.passes import (
     recover_partner,
 )
 from gateway.daemon.sftp_partners import SftpWorker, sftp_partners
+from gateway.intake.guard import DEFERRED
+from gateway.orders.digest import due_digests, send_digest
+from gateway.orders.erp_feed import scan_feed
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.daemon.service")

@@ -21,11 +21,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from gateway.channels.folder.inbox import hold
 from gateway.channels.sftp.channel import SftpChannel
 from gateway.channels.sftp.errors import RemoteFileMissing, SftpError
 from gateway.config.sftp import SftpSettings
-from gateway.channels.folder.inbox import hold
-from gateway.intake.pipeline import FileOutcome, known_file, process_file
+from gateway.intake.pipeline import FileOutcome, process_file
+from gateway.store.ledger import known_file
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
@@ -81,7 +82,8 @@ class SftpIntake:
         # its name: no one ever sees a partial download in .processing/.
         partial = folder / f".{rf.name}.sftp"
         got = self.channel.download_with_sha256(rf, partial)
-        known = known_file(self.ws, self.partner_id, got.sha256)
+        with self.ws.read_sessions() as s:
+            known = known_file(s, self.partner_id, got.sha256)
         if known is not None and known.name == rf.name:
             # Committed before a crash (its local copy was finished above): only the
             # remote move is left.

@@ -19,10 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from gateway.channels.folder.inbox import in_processing, is_marker, listing
+from gateway.intake.files import REASON_SUFFIX
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
-
-REASON_SUFFIX = ".reason.txt"
 
 
 @dataclass

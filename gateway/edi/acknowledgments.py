@@ -7,11 +7,12 @@ an order – shows whether the partner accepted it, and an admin is warned when 
 
 An acknowledgment is itself never acknowledged: answering a CONTRL with a CONTRL, or a
 997 with a 997, is how two translators end up acknowledging each other without end
-(:mod:`gateway.edi.legacy` skips them).
+(:mod:`gateway.replies.fan_out` skips them).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -19,9 +20,12 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.logs import log_fields
 from gateway.store.models import OutgoingMessage, SentInterchange
 from parsers import edifact, x12
 from parsers.document import ReadResult, SourceFormat
+
+log = logging.getLogger("gateway.edi.acknowledgments")
 
 
 class EdiReply(NamedTuple):
@@ -166,3 +170,31 @@ def received_acknowledgments(result: ReadResult) -> list[str]:
     if isinstance(result, edifact.EdifactReadResult):
         return [text for text, _ in _edifact_texts(result)]
     return []
+
+
+def take_acknowledgments(
+    session: Session, partner_id: str, file_name: str, result: ReadResult, now: datetime
+) -> list[Verdict]:
+    """Match what the partner says of what we sent, and log it; a rejection is a warning."""
+    verdicts = reconcile(session, partner_id, result, now)
+    for verdict in verdicts:
+        about = ", ".join(verdict.matched) if verdict.matched else "matches nothing we sent"
+        (log.info if verdict.accepted else log.warning)(
+            "acknowledgment received partner=%s file=%s: %s — %s",
+            partner_id,
+            file_name,
+            verdict.text,
+            about,
+            **log_fields(partner_id, file_name),
+        )
+    return verdicts
+
+
+__all__ = [
+    "EdiReply",
+    "Verdict",
+    "received_acknowledgments",
+    "reconcile",
+    "record_sent",
+    "take_acknowledgments",
+]

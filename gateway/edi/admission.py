@@ -24,15 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.config.settings import SupplierConfig
-from gateway.edi.legacy import edi_id, ids_match
-from gateway.intake.read import ReadOutcome
-from gateway.store.models import InboundFile, ReceivedInterchange
+from gateway.rules.senders import addressed_to_us, edi_id
+from gateway.store.ledger import earlier_interchange, record_interchange
+from gateway.store.models import InboundFile
 from parsers import edifact, x12
-from parsers.document import Location, OrderDocument
+from parsers.document import Location, ReadResult
 
 _Interchange = edifact.InterchangeReport | x12.InterchangeReport
 
@@ -50,14 +49,6 @@ class Refused:
         return bool(self.reasons)
 
 
-def _documents(ic: _Interchange) -> list[OrderDocument]:
-    if isinstance(ic, x12.InterchangeReport):
-        reports = [s.document for g in ic.groups for s in g.sets]
-    else:
-        reports = [m.document for m in ic.messages]
-    return [d for d in reports if d is not None]
-
-
 def _refuse(
     ic: _Interchange,
     refused: Refused,
@@ -70,7 +61,7 @@ def _refuse(
 ) -> None:
     """Put the error first on the interchange's report, where its acknowledgment reads it."""
     refused.reasons.append(text)
-    refused.documents.update(id(d) for d in _documents(ic))
+    refused.documents.update(id(d) for d in ic.documents)
     if isinstance(ic, x12.InterchangeReport):
         where = Location(line=ic.location.line, segment="ISA", column=isa_column)
         ic.errors.insert(0, x12.InterchangeError(code=x12_code, message=text, location=where))
@@ -87,7 +78,7 @@ def _refuse(
 
 def admit_interchanges(
     session: Session,
-    read: ReadOutcome,
+    result: ReadResult,
     inbound: InboundFile,
     now: datetime,
     supplier: SupplierConfig,
@@ -97,22 +88,21 @@ def admit_interchanges(
     A second copy within the same file is a duplicate too; the first copy is taken.
     """
     refused = Refused()
-    result = read.result
     if not isinstance(result, edifact.EdifactReadResult | x12.X12ReadResult):
         return refused
-    for ic in result.interchanges:
+    fmt = inbound.format or ""
+    interchanges: list[_Interchange] = list(result.interchanges)
+    for ic in interchanges:
         sender = edi_id(ic.sender_qualifier, ic.sender_id)
-        if isinstance(ic, x12.InterchangeReport):
-            recipient = (ic.receiver_qualifier, ic.receiver_id)
-            ref = ic.control_number.strip()
-        else:
-            recipient = (ic.recipient_qualifier, ic.recipient_id or "")
-            ref = (ic.control_ref or "").strip()
+        ref = (ic.control_ref or "").strip()
         if not ref or not sender:
             continue  # already refused for it; nothing to tell apart
-        if supplier.receiver_ids and not ids_match(supplier.receiver_ids, *recipient):
+        if not addressed_to_us(
+            supplier.receiver_ids, ic.recipient_qualifier, ic.recipient_id or ""
+        ):
+            shown = edi_id(ic.recipient_qualifier, ic.recipient_id) or "no one"
             text = (
-                f"interchange {ref} is addressed to {edi_id(*recipient) or 'no one'}, not to "
+                f"interchange {ref} is addressed to {shown}, not to "
                 f"us ([supplier] receiver_ids: {', '.join(supplier.receiver_ids)}); "
                 "it was not taken"
             )
@@ -123,28 +113,9 @@ def admit_interchanges(
                 isa_column="ISA08", unb_element=3,
             )  # fmt: skip
             continue
-        earlier = session.scalar(
-            select(InboundFile)
-            .join(ReceivedInterchange, ReceivedInterchange.inbound_file_id == InboundFile.id)
-            .where(
-                ReceivedInterchange.partner == inbound.partner,
-                ReceivedInterchange.format == read.format.value,
-                ReceivedInterchange.sender == sender,
-                ReceivedInterchange.control_ref == ref,
-            )
-        )
+        earlier = earlier_interchange(session, inbound.partner, fmt, sender, ref)
         if earlier is None:
-            session.add(
-                ReceivedInterchange(
-                    partner=inbound.partner,
-                    format=read.format.value,
-                    sender=sender,
-                    control_ref=ref,
-                    inbound_file_id=inbound.id,
-                    received_at=now,
-                )
-            )
-            session.flush()  # a second copy later in this same file is then found
+            record_interchange(session, inbound, fmt, sender, ref, now)
             continue
         where = (
             "earlier in this file"
@@ -161,3 +132,6 @@ def admit_interchanges(
             isa_column="ISA13", unb_element=5,
         )  # fmt: skip
     return refused
+
+
+__all__ = ["Refused", "admit_interchanges"]

@@ -1,1 +1,26 @@
-"""intake"""
+"""The intake of one claimed file: read → evaluate → admit → record → reply → archive.
+
+Where each rule lives:
+
+* which reader reads a file, and who may have sent it — :mod:`gateway.intake.read`
+* resolving and checking an order's lines (a decision, nothing stored) —
+  :mod:`gateway.intake.evaluate`
+* storing an evaluated order, duplicates refused or replaced — :mod:`gateway.intake.record`,
+  :mod:`gateway.intake.replacement`
+* the one transaction of a file, then its replies and its archive — :mod:`gateway.intake.pipeline`
+* where a file ends (archive, quarantine, the one free-name rule) — :mod:`gateway.intake.files`
+* one file never stops the gateway; a store fault keeps it for later — :mod:`gateway.intake.guard`
+* ``inspect``: a dry run that stores and writes nothing — :mod:`gateway.intake.dry_run`
+"""
+
+from gateway.intake.guard import DEFERRED, process_claimed
+from gateway.intake.pipeline import FileOutcome, FileResult, OrderSummary, process_file
+
+__all__ = [
+    "DEFERRED",
+    "FileOutcome",
+    "FileResult",
+    "OrderSummary",
+    "process_claimed",
+    "process_file",
+]

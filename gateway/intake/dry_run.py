@@ -5,17 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gateway.intake.evaluate import evaluate_document
-from gateway.intake.read import SenderRefused, read_file
-from gateway.rules.lifecycle import OrderStatus
 from gateway.config.mapping import load_mapping
-from gateway.orders.queries import json_number
+from gateway.errors import Unreadable
+from gateway.intake.evaluate import evaluate_document
+from gateway.intake.read import read_file
+from gateway.rules.lifecycle import OrderStatus
+from gateway.rules.quantity import json_number
+from gateway.rules.senders import SenderRefused
 from gateway.workspace import Workspace
 from parsers.errors import ParseError
 
 
-class InspectFailed(Exception):
-    """The file would be quarantined; the message is the reason."""
+class InspectFailed(Unreadable):
+    """The file would be quarantined."""
 
 
 def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str, Any]:
@@ -24,10 +26,7 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
             known = ", ".join(sorted(ws.config.partners)) or "none"
             raise InspectFailed(f"name the partner with --partner (configured: {known})")
         partner_id = next(iter(ws.config.partners))
-    try:
-        partner = ws.partner(partner_id)
-    except KeyError as exc:
-        raise InspectFailed(exc.args[0]) from None
+    partner = ws.partner(partner_id)
     profile = load_mapping(ws.mappings_dir, partner.mapping)
     try:
         read = read_file(file.read_bytes(), file.name, partner_id, ws.config, profile)
@@ -84,3 +83,6 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
         "warnings": read.warnings,
         "orders": orders,
     }
+
+
+__all__ = ["InspectFailed", "inspect_file"]

@@ -10,13 +10,15 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from gateway.catalog.parties import Who, identify
-from gateway.catalog.lookup import CatalogLookup, name_key
-from gateway.rules.check import check_line
-from gateway.config.settings import PartnerConfig
+from gateway.catalog.lookup import CatalogLookup
+from gateway.catalog.parties import StoreParties, partner_grants
 from gateway.config.mapping import MappingProfile
-from gateway.rules.reasons import ReasonCode, nearest_text, reason_message
-from gateway.rules.resolve import MatchedBy, NameMatcher, barcode_problem, gtin14_of, resolve_line
+from gateway.config.settings import PartnerConfig
+from gateway.rules.check import check_line
+from gateway.rules.grants import Who, identify
+from gateway.rules.products import name_key
+from gateway.rules.reasons import ReasonCode, barcode_problem, nearest_text, reason_message, where
+from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
 from parsers.document import LineStatus, OrderDocument, OrderLine
 
 
@@ -58,23 +60,6 @@ class EvaluatedOrder:
         return sum(r.outcome is LineStatus.REJECTED for r in self.lines)
 
 
-def where(line: OrderLine, language: str = "en") -> str:
-    """Where the line is in the file, as the sender would look for it."""
-    loc = line.location
-    fr = language == "fr"
-    parts = []
-    if loc.sheet:
-        parts.append(f"{'feuille' if fr else 'sheet'} {loc.sheet!r}")
-    if loc.line is not None:
-        if loc.segment:
-            parts.append(f"segment {loc.line} ({loc.segment})")
-        else:
-            parts.append(f"{'ligne' if fr else 'line'} {loc.line}")
-    else:
-        parts.append(f"{'ligne de commande' if fr else 'order line'} {line.line_no}")
-    return ", ".join(parts)
-
-
 def _rejected_all(doc: OrderDocument, who: Who, code: ReasonCode, text: str) -> EvaluatedOrder:
     lines = [
         LineResult(line=ln, outcome=LineStatus.REJECTED, reason=code, message=text)
@@ -91,7 +76,13 @@ def evaluate_document(
     profile: MappingProfile,
 ) -> EvaluatedOrder:
     lang = partner.language
-    who = identify(session, doc, partner_id, partner, gln_overrides=profile.edi.parties)
+    who = identify(
+        doc,
+        partner,
+        partner_grants(session, partner_id, partner),
+        StoreParties(session),
+        overrides=profile.edi.parties,
+    )
     if not who.ok:
         assert who.reason is not None
         text = reason_message(

@@ -6,40 +6,54 @@ record → detect → parse → resolve → check → store → reply → archiv
 folder and always ends with the file archived (processed) or quarantined in
 ``failed/`` with a reason file — whatever the bytes are. One database transaction
 stores the inbound-file record, the orders, their lines and events, and the outgoing
-messages; replies are written after the commit by the dispatcher.
+messages; the replies are written after the commit (:mod:`gateway.replies.outbox`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from gateway.replies.dispatch import dispatch_committed, dispatch_pending, fsync_dir
-from gateway.intake.evaluate import evaluate_document
-from gateway.intake.read import ReadOutcome, SenderRefused, queue_format_replies, read_file
-from gateway.edi.admission import admit_interchanges
-from gateway.logs import log_fields
 from gateway.config.mapping import load_mapping
+from gateway.edi.acknowledgments import take_acknowledgments
+from gateway.edi.admission import admit_interchanges
+from gateway.intake.evaluate import evaluate_document
+from gateway.intake.files import archive, planned_archive, quarantine
+from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
-from gateway.replies.responses import ReplyContext, queue_rejection_report
+from gateway.logs import log_fields
+from gateway.replies.dispatch import dispatch_pending
+from gateway.replies.fan_out import queue_file_error, queue_file_replies
+from gateway.replies.outbox import ReplyContext, outbox_transaction
+from gateway.rules.senders import SenderRefused
+from gateway.store.ledger import AlreadyKnown, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 from parsers.errors import ParseError
 
-log = logging.getLogger("gateway.intake.pipeline")
+log = logging.getLogger("gateway.intake")
 #: Remarks logged per file; a file with thousands of bad values says so in one line
 _LOGGED_WARNINGS = 20
+
+
+class FileResult(StrEnum):
+    """How a file ended (``FileOutcome.outcome``; stored as ``InboundFile.outcome``)."""
+
+    PROCESSED = "processed"  # read; its orders (if any) stored and answered
+    FAILED = "failed"  # quarantined with a reason
+    DUPLICATE = "duplicate"  # the same bytes were received before
+    RECOVERED = "recovered"  # committed before a crash; finished now
+    DEFERRED = "deferred"  # the store could not be used; left claimed for later
 
 
 @dataclass
@@ -57,8 +71,7 @@ class OrderSummary:
 class FileOutcome:
     partner: str
     name: str
-    #: processed | failed | duplicate | recovered
-    outcome: str
+    outcome: FileResult
     inbound_id: int | None = None
     reason: str | None = None
     format: str | None = None
@@ -78,46 +91,6 @@ class FileOutcome:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    n = 1
-    while target.exists() or target.with_name(target.name + ".reason.txt").exists():
-        stem, dot, ext = name.partition(".")
-        target = folder / f"{stem}~{n}{dot}{ext}"
-        n += 1
-    return target
-
-
-def move_durably(src: Path, dest_dir: Path, name: str | None = None) -> Path:
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    target = _free_name(dest_dir, name or src.name)
-    shutil.move(str(src), str(target))
-    fsync_dir(dest_dir)
-    return target
-
-
-def quarantine(ws: Workspace, partner_id: str, path: Path, reason: str) -> Path:
-    """Move ``path`` to failed/<partner>/ with a ``.reason.txt`` beside it."""
-    folder = ws.failed_dir(partner_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, path.name)
-    note = target.with_name(target.name + ".reason.txt")
-    note.write_text(
-        f"file: {path.name}\npartner: {partner_id}\nat: {_now().isoformat()}\nreason: {reason}\n",
-        encoding="utf-8",
-    )
-    if path.is_symlink() or path.is_file():
-        os.replace(path, target) if path.is_symlink() else shutil.move(str(path), str(target))
-    elif path.is_dir():
-        shutil.move(str(path), str(target))
-    fsync_dir(folder)
-    return target
-
-
-def archive(ws: Workspace, partner_id: str, path: Path, when: datetime) -> Path:
-    return move_durably(path, ws.archive_dir(partner_id, when))
 
 
 def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
@@ -143,7 +116,7 @@ def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
 def _refuse(ws: Workspace, partner_id: str, path: Path, reason: str) -> FileOutcome:
     """Quarantine ``path`` unread (not a regular file, too large)."""
     moved = quarantine(ws, partner_id, path, reason)
-    return FileOutcome(partner_id, path.name, "failed", reason=reason, moved_to=moved)
+    return FileOutcome(partner_id, path.name, FileResult.FAILED, reason=reason, moved_to=moved)
 
 
 def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
@@ -167,7 +140,7 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     for attempt in range(2):
         try:
             return _first_time(ws, partner_id, path, data, sha)
-        except _AlreadyKnown as seen:
+        except AlreadyKnown as seen:
             return _already_known(ws, partner_id, path, seen.known)
         except IntegrityError:
             # Another worker recorded the same order number (or EDI interchange) in
@@ -175,37 +148,6 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             if attempt:
                 raise
     raise AssertionError("unreachable")
-
-
-class _AlreadyKnown(Exception):
-    def __init__(self, known: InboundFile) -> None:
-        self.known = known
-
-
-def _record_inbound(s: Session, inbound: InboundFile) -> None:
-    """Add the inbound-file record, or stop with the one these bytes already have.
-
-    Looked up inside the file's own write transaction (SQLite: BEGIN IMMEDIATE;
-    PostgreSQL: the unique constraint), so of two workers only one records the file.
-    """
-    known = s.scalar(
-        select(InboundFile).where(
-            InboundFile.partner == inbound.partner, InboundFile.sha256 == inbound.sha256
-        )
-    )
-    if known is not None:
-        s.expunge(known)  # keep its loaded state through the rollback that follows
-        raise _AlreadyKnown(known)
-    s.add(inbound)
-    s.flush()
-
-
-def known_file(ws: Workspace, partner_id: str, sha: str) -> InboundFile | None:
-    """The inbound file already recorded with these bytes from this partner, if any."""
-    with ws.read_sessions() as s:
-        return s.scalar(
-            select(InboundFile).where(InboundFile.partner == partner_id, InboundFile.sha256 == sha)
-        )
 
 
 def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFile) -> FileOutcome:
@@ -216,7 +158,7 @@ def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFil
         return FileOutcome(
             partner_id,
             path.name,
-            "recovered",
+            FileResult.RECOVERED,
             inbound_id=known.id,
             format=known.format,
             replies=replies,
@@ -229,7 +171,7 @@ def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFil
     return FileOutcome(
         partner_id,
         path.name,
-        "duplicate",
+        FileResult.DUPLICATE,
         inbound_id=known.id,
         reason=reason,
         moved_to=quarantine(ws, partner_id, path, reason),
@@ -248,7 +190,7 @@ def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
 def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) -> Path:
     """Archive (or quarantine) the original; record where, unless it went where planned."""
     planned = Path(inbound.archived_to) if inbound.archived_to else None
-    if inbound.outcome == "failed":
+    if inbound.outcome == FileResult.FAILED:
         moved = quarantine(ws, partner_id, path, inbound.reason or "failed")
     elif planned is not None and not planned.exists():
         planned.parent.mkdir(parents=True, exist_ok=True)
@@ -272,6 +214,28 @@ def _unfinished(known: InboundFile, path: Path) -> bool:
     return known.archived_to is None or not Path(known.archived_to).exists()
 
 
+def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
+    # What the reader tolerated or found wrong in the envelopes (a BOM, a short ISA,
+    # counts that do not match…) is no reason to refuse the file, but an admin should
+    # see it: once per file, beside the file and partner.
+    for warning in read.warnings[:_LOGGED_WARNINGS]:
+        log.warning(
+            "read with a remark partner=%s file=%s: %s",
+            partner_id,
+            name,
+            warning,
+            **log_fields(partner_id, name),
+        )
+    if len(read.warnings) > _LOGGED_WARNINGS:
+        log.warning(
+            "read with a remark partner=%s file=%s: %d more not shown",
+            partner_id,
+            name,
+            len(read.warnings) - _LOGGED_WARNINGS,
+            **log_fields(partner_id, name),
+        )
+
+
 def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str) -> FileOutcome:
     partner = ws.partner(partner_id)
     now = _now()
@@ -280,7 +244,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         name=path.name,
         sha256=sha,
         size=len(data),
-        outcome="processed",
+        outcome=FileResult.PROCESSED.value,
         received_at=now,
     )
     try:
@@ -295,25 +259,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         reason = f"the file could not be read ({type(exc).__name__}: {exc})"
         return _failed(ws, partner_id, path, inbound, reason, None)
     inbound.format = read.format.value
-    # What the reader tolerated or found wrong in the envelopes (a BOM, a short ISA,
-    # counts that do not match…) is no reason to refuse the file, but an admin should
-    # see it: once per file, beside the file and partner.
-    for warning in read.warnings[:_LOGGED_WARNINGS]:
-        log.warning(
-            "read with a remark partner=%s file=%s: %s",
-            partner_id,
-            path.name,
-            warning,
-            **log_fields(partner_id, path.name),
-        )
-    if len(read.warnings) > _LOGGED_WARNINGS:
-        log.warning(
-            "read with a remark partner=%s file=%s: %d more not shown",
-            partner_id,
-            path.name,
-            len(read.warnings) - _LOGGED_WARNINGS,
-            **log_fields(partner_id, path.name),
-        )
+    _log_remarks(partner_id, path.name, read)
 
     # Resolve and check first, reading only: on SQLite several workers can do this at
     # once; only storing takes the write lock.
@@ -322,22 +268,15 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
             evaluate_document(r, doc, partner_id, partner, profile) for doc in read.documents
         ]
     summaries: list[OrderSummary] = []
-    with ws.sessions.begin() as s:
-        _record_inbound(s, inbound)
-        refused = admit_interchanges(s, read, inbound, now, ws.config.supplier)
+    with outbox_transaction(ws, now) as box:
+        s = box.session
+        record_file(s, inbound)
+        refused = admit_interchanges(s, read.result, inbound, now, ws.config.supplier)
         if refused:
             # A refused interchange's orders are not stored, nor answered one by one.
             evaluated = [ev for ev in evaluated if id(ev.doc) not in refused.documents]
-        ctx = ReplyContext(
-            ws=ws,
-            session=s,
-            partner_id=partner_id,
-            partner=partner,
-            inbound=inbound,
-            source=read.format,
-            now=now,
-            read_result=read.result,
-        )
+        take_acknowledgments(s, partner_id, path.name, read.result, now)
+        ctx = ReplyContext(box, partner_id, partner, inbound, read.format, read.result)
         stored = []
         for ev in evaluated:
             so = store_order(
@@ -359,26 +298,23 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         inbound.orders_count = len(stored)
         inbound.lines_accepted = sum(o.accepted for o in summaries)
         inbound.lines_rejected = sum(o.rejected for o in summaries)
-        queue_format_replies(ctx, stored, read)
-        if partner.rejection_report:
-            queue_rejection_report(ctx, stored)
+        queue_file_replies(ctx, stored, read.format, read.result)
         if refused:
             inbound.reason = "; ".join(refused.reasons)
         elif not read.documents and read.reason:
             inbound.reason = read.reason
         # Where the original will go, decided in the same transaction: finishing the
         # file then needs no second one (recovery checks that path for the file).
-        inbound.archived_to = str(_free_name(ws.archive_dir(partner_id, now), path.name))
-    replies = dispatch_committed(ws.sessions, ctx.queued)
+        inbound.archived_to = str(planned_archive(ws, partner_id, path.name, now))
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,
         path.name,
-        "processed",
+        FileResult.PROCESSED,
         inbound_id=inbound.id,
         format=read.format.value,
         orders=summaries,
-        replies=replies,
+        replies=box.written,
         moved_to=moved,
         reason=inbound.reason,
     )
@@ -392,48 +328,22 @@ def _failed(
     reason: str,
     fmt: str | None,
 ) -> FileOutcome:
-    inbound.outcome, inbound.reason, inbound.format = "failed", reason, fmt
-    with ws.sessions.begin() as s:
-        _record_inbound(s, inbound)
-        error = ReplyContext(
-            ws=ws,
-            session=s,
-            partner_id=partner_id,
-            partner=ws.partner(partner_id),
-            inbound=inbound,
-            source=None,  # type: ignore[arg-type]
-            now=inbound.received_at,
-        ).queue(
-            "file_error",
-            f"ERROR_{Path(path.name).stem}_{inbound.id}.txt",
-            _error_text(path.name, reason, ws.partner(partner_id).language),
-        )
-    replies = dispatch_committed(ws.sessions, [error])
+    inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
+    with outbox_transaction(ws, inbound.received_at) as box:
+        record_file(box.session, inbound)
+        ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
+        queue_file_error(ctx, reason)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,
         path.name,
-        "failed",
+        FileResult.FAILED,
         inbound_id=inbound.id,
         reason=reason,
         format=fmt,
-        replies=replies,
+        replies=box.written,
         moved_to=moved,
     )
 
 
-def _error_text(name: str, reason: str, language: str) -> bytes:
-    if language == "fr":
-        text = (
-            f"Le fichier {name} n'a pas pu être traité.\nMotif : {reason}\n"
-            "Corrigez le fichier et déposez-le à nouveau.\n"
-        )
-    else:
-        text = (
-            f"The file {name} could not be processed.\nReason: {reason}\n"
-            "Correct the file and drop it again.\n"
-        )
-    return text.encode("utf-8")
-
-
-__all__ = ["FileOutcome", "OrderSummary", "ReadOutcome", "archive", "process_file", "quarantine"]
+__all__ = ["FileOutcome", "FileResult", "OrderSummary", "process_file"]

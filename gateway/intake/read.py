@@ -1,35 +1,23 @@
-"""The format seam of the pipeline: which reader reads a file, which writers answer it.
+"""Read one file: which reader reads it, and who may have sent it.
 
-Content decides the format (``parsers.detect``); the partner's mapping profile tunes
-the spreadsheet readers; EDI files must come from one of the partner's own interchange
-ids. Replies go out in the partner's reply formats.
+Content decides the format (:func:`parsers.detect.detect_format`); the partner's mapping
+profile tunes the spreadsheet readers; an EDI interchange must come from one of the
+partner's own sender ids (:mod:`gateway.rules.senders`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gateway.config.settings import GatewayConfig
 from gateway.config.mapping import MappingProfile
-from gateway.intake.record import StoredOrder
-from gateway.replies.responses import (
-    ReplyContext,
-    order_response,
-    queue_tabular_acks,
-    reply_formats,
-)
+from gateway.config.settings import GatewayConfig
+from gateway.edi.acknowledgments import received_acknowledgments
+from gateway.rules.senders import check_application_sender, check_sender
 from parsers import csv as csv_format
+from parsers import edifact, x12
 from parsers import xlsx as xlsx_format
 from parsers.detect import detect_format
-from parsers.document import OrderDocument, OrderResponse, ReadResult, SourceFormat
-
-
-class SenderRefused(Exception):
-    """An EDI file claims a sender id that is not this partner's."""
-
-    def __init__(self, message: str, fmt: str) -> None:
-        super().__init__(message)
-        self.format = fmt
+from parsers.document import OrderDocument, ReadResult, SourceFormat
 
 
 @dataclass
@@ -49,37 +37,44 @@ def read_file(
     config: GatewayConfig,
     profile: MappingProfile,
 ) -> ReadOutcome:
+    """The orders in ``data``; ParseError when unreadable, SenderRefused when not the
+    partner's to send."""
     fmt = detect_format(data, name)
     if fmt is SourceFormat.CSV:
         result: ReadResult = csv_format.read(data, profile.spreadsheet)
     elif fmt is SourceFormat.XLSX:
         result = xlsx_format.read(data, profile.spreadsheet)
     else:
-        from gateway.edi import legacy as edi
-
-        return edi.read_edi(fmt, data, partner_id, config)
+        return _read_edi(fmt, data, partner_id, config)
     return ReadOutcome(fmt, result.documents, result, warnings=list(result.warnings))
 
 
-def queue_format_replies(ctx: ReplyContext, stored: list[StoredOrder], read: ReadOutcome) -> None:
-    formats = reply_formats(ctx.partner, read.format)
-    orders = [so.order for so in stored]
-    responses: list[OrderResponse] = [
-        order_response(
-            ctx.session,
-            so.order,
-            response_number=f"{so.order.id}",
-            issued_at=ctx.now,
-            language=ctx.partner.language,
-            lines=so.lines,
-            parties=(so.customer, so.site),
-        )
-        for so in stored
-    ]
-    tabular = [f for f in formats if f in (SourceFormat.CSV, SourceFormat.XLSX)]
-    queue_tabular_acks(ctx, responses, tabular)
-    edi_formats = [f for f in formats if f in (SourceFormat.EDIFACT, SourceFormat.X12)]
-    if edi_formats or read.format in (SourceFormat.EDIFACT, SourceFormat.X12):
-        from gateway.edi import legacy as edi
+def _read_edi(
+    fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayConfig
+) -> ReadOutcome:
+    result: edifact.EdifactReadResult | x12.X12ReadResult = (
+        edifact.read(data) if fmt is SourceFormat.EDIFACT else x12.read(data)
+    )
+    for ic in result.interchanges:
+        check_sender(config, partner_id, fmt, ic.sender_qualifier, ic.sender_id)
+    if isinstance(result, x12.X12ReadResult):
+        for x12_ic in result.interchanges:
+            for group in x12_ic.groups:
+                check_application_sender(
+                    config, partner_id, group.application_sender, group.location
+                )
+    problems = result.problems()
+    reason = None
+    if not result.documents:
+        acks = received_acknowledgments(result)
+        if acks and all(ic.only_acknowledgments for ic in result.interchanges):
+            reason = f"acknowledgments only, not answered: {'; '.join(acks[:5])}"
+        else:
+            detail = "; ".join(problems[:5]) if problems else "it holds no order message"
+            reason = f"no order could be read from the file: {detail}"
+    return ReadOutcome(
+        fmt, result.documents, result, reason=reason, warnings=list(result.warnings) + problems
+    )
 
-        edi.queue_edi_replies(ctx, orders, responses, read, edi_formats)
+
+__all__ = ["ReadOutcome", "read_file"]

@@ -6,7 +6,6 @@ Called inside the file's one transaction (see ``gateway.intake.pipeline``); it n
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,37 +13,17 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from gateway.rules.check import MAX_AMOUNT
 from gateway.config.settings import PartnerConfig
 from gateway.intake.evaluate import EvaluatedOrder
-from gateway.rules.lifecycle import LIVE, OrderStatus, check_transition
-from gateway.rules.reasons import ReasonCode, reason_message
 from gateway.intake.replacement import LineChanges, line_changes, not_replaced_note, replaceable
+from gateway.replies.responses import StoredOrder
+from gateway.rules.check import MAX_AMOUNT
+from gateway.rules.lifecycle import LIVE, ActorKind, OrderStatus, check_transition
+from gateway.rules.lifecycle import actor as make_actor
+from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.bulk import bulk_insert
-from gateway.store.models import Customer, Order, OrderEvent, OrderLine, Site
-from parsers.document import LineStatus
-
-SYSTEM = "system"
-_REJECTED = str(LineStatus.REJECTED)
-
-
-@dataclass(slots=True)
-class StoredOrder:
-    order: Order
-    #: The line rows as inserted (column name → value), in line order
-    lines: list[dict[str, Any]]
-    #: The order's customer and site as resolved (read-only copies), for replies
-    customer: Customer | None = None
-    site: Site | None = None
-
-    @property
-    def accepted(self) -> int:
-        rejected = _REJECTED
-        return sum(r["outcome"] != rejected for r in self.lines)
-
-    @property
-    def rejected(self) -> int:
-        return len(self.lines) - self.accepted
+from gateway.store.models import Order, OrderEvent, OrderLine
+from parsers.document import LineStatus, Party
 
 
 def find_live_order(session: Session, customer_code: str, order_number: str) -> Order | None:
@@ -167,7 +146,7 @@ def store_order(
             tuples.append(tuple(values))
         bulk_insert(session.connection(), OrderLine.__table__, cols, tuples)
 
-    who_acted = actor or f"partner:{partner_id}"
+    who_acted = actor or actor_of_partner(partner_id)
     events = [
         {
             "order_id": order.id,
@@ -183,7 +162,7 @@ def store_order(
             "at": now,
             "from_status": OrderStatus.RECEIVED.value,
             "to_status": final.value,
-            "actor": SYSTEM,
+            "actor": ActorKind.SYSTEM.value,
             "reason": ev.message or _summary(ev),
             "details": {"accepted": ev.accepted, "rejected": ev.rejected},
         },
@@ -226,8 +205,13 @@ def _storable(value: Decimal | None) -> Decimal | None:
 
 
 def _summary(ev: EvaluatedOrder) -> str:
-    return f"{ev.accepted} line(s) accepted, {ev.rejected} rejected"
+    # The event's reason, read by the supplier's people: in English, like the log.
+    return sentence("lines_summary", "en", accepted=ev.accepted, rejected=ev.rejected)
 
 
-def _party(p) -> dict[str, str | None]:  # noqa: ANN001
+def actor_of_partner(partner_id: str) -> str:
+    return make_actor(ActorKind.PARTNER, partner_id)
+
+
+def _party(p: Party) -> dict[str, str | None]:
     return {"role": p.role.value, "id": p.id, "qualifier": p.qualifier, "name": p.name}

@@ -17,6 +17,8 @@ from typing import Any
 from gateway.config.settings import DuplicatePolicy, PartnerConfig
 from gateway.intake.evaluate import EvaluatedOrder, LineResult
 from gateway.rules.lifecycle import OrderStatus
+from gateway.rules.quantity import plain
+from gateway.rules.reasons import sentence
 from gateway.store.models import Order
 
 
@@ -34,28 +36,15 @@ def not_replaced_note(other: Order, partner_id: str, partner: PartnerConfig) -> 
     """Why a partner allowed to replace could not, appended to the duplicate message."""
     if partner.duplicate_policy is not DuplicatePolicy.REPLACE:
         return ""
-    fr = partner.language == "fr"
     if other.partner != partner_id:
-        return (
-            " ; elle a été envoyée par un autre partenaire et ne peut pas être remplacée"
-            if fr
-            else "; it was sent by another partner and cannot be replaced"
-        )
+        return sentence("not_replaced_other_partner", partner.language)
     if other.status != OrderStatus.PENDING_VALIDATION.value:
-        if fr:
-            return (
-                f" ; elle est déjà au statut {other.status} : seule une commande en attente "
-                "de validation peut être remplacée"
-            )
-        return f"; it is already {other.status}: only an order pending validation can be replaced"
+        return sentence("not_replaced_status", partner.language, status=other.status)
     return ""
 
 
 def qty_text(q: object) -> str:
-    if q is None:
-        return "?"
-    d = Decimal(str(q))
-    return format(d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize(), "f")
+    return plain(q, missing="?")
 
 
 def _key(sku: str | None, barcode: str | None, ref: str | None, name: str | None) -> str:
@@ -91,26 +80,23 @@ class LineChanges:
         )
 
     def summary(self, language: str) -> str:
-        fr = language == "fr"
-        sep = " : " if fr else ": "
+        def say(key: str, **fields: object) -> str:
+            return sentence(key, language, **fields)
+
         parts = (
-            [f"{'ajout' if fr else 'added'} {k} ({qty_text(q)})" for k, q in self.added]
-            + [f"{'retrait' if fr else 'removed'} {k} ({qty_text(q)})" for k, q in self.removed]
-            + [f"{k}{sep}{qty_text(a)} → {qty_text(b)}" for k, a, b in self.changed]
+            [say("replaced_added", product=k, quantity=qty_text(q)) for k, q in self.added]
+            + [say("replaced_removed", product=k, quantity=qty_text(q)) for k, q in self.removed]
+            + [
+                say("replaced_quantity", product=k, before=qty_text(a), after=qty_text(b))
+                for k, a, b in self.changed
+            ]
         )
         if not parts:
-            parts = ["lignes inchangées" if fr else "lines unchanged"]
-        head = "remplace la commande n°" if fr else "replaces order #"
-        return f"{head}{self.replaced_id}{sep}" + "; ".join(parts)
+            parts = [say("replaced_unchanged")]
+        return say("replaces", order=self.replaced_id, changes="; ".join(parts))
 
     def annotate(self, rows: list[dict[str, Any]], language: str) -> None:
         """Say on each added or changed line (that has no message of its own) what changed."""
-        fr = language == "fr"
-        tail = (
-            f"(remplace la commande n°{self.replaced_id})"
-            if fr
-            else f"(replaces order #{self.replaced_id})"
-        )
         added = {k for k, _ in self.added}
         changed = {k: (a, b) for k, a, b in self.changed}
         for row in rows:
@@ -118,11 +104,16 @@ class LineChanges:
                 continue
             key = _key(row["sku"], row["barcode"], row["supplier_ref"], row["description"])
             if key in added:
-                row["message"] = f"{'ligne ajoutée' if fr else 'line added'} {tail}"
+                row["message"] = sentence("line_added", language, order=self.replaced_id)
             elif key in changed:
                 a, b = changed[key]
-                word = "quantité" if fr else "quantity"
-                row["message"] = f"{word} {qty_text(a)} → {qty_text(b)} {tail}"
+                row["message"] = sentence(
+                    "line_quantity_changed",
+                    language,
+                    order=self.replaced_id,
+                    before=qty_text(a),
+                    after=qty_text(b),
+                )
 
 
 def line_changes(old: Order, new_lines: list[LineResult]) -> LineChanges:

@@ -18,9 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from gateway.replies.dispatch import dispatch_pending
+from gateway.replies.names import digest_name
+from gateway.replies.outbox import MessageKind, outbox_transaction
 from gateway.rules.lifecycle import OPEN, OrderStatus
-from gateway.replies.status_reports import queue_message
+from gateway.rules.quantity import trimmed
 from gateway.store.models import DigestSent, Order
 from gateway.workspace import Workspace
 from parsers import xlsx as xlsx_format
@@ -53,13 +54,6 @@ HEADERS = {
                          "Ordered qty", "Confirmed qty", "Shipped qty"],
     },
 }  # fmt: skip
-
-
-def _qty(v: object) -> Decimal | None:
-    if v is None:
-        return None
-    d = Decimal(str(v))
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 
 def _naive(at: datetime | None) -> datetime | None:
@@ -95,9 +89,9 @@ def report_sheets(orders: list[Order], language: str) -> list[Sheet]:
             refused = ln.outcome == LineStatus.REJECTED.value
             lines.rows.append(
                 [number, label, ln.line_no, ln.barcode, ln.sku or ln.supplier_ref,
-                 ln.description, _qty(ln.ordered_quantity),
-                 Decimal(0) if refused else _qty(ln.confirmed_quantity),
-                 _qty(ln.shipped_quantity)]
+                 ln.description, trimmed(ln.ordered_quantity),
+                 Decimal(0) if refused else trimmed(ln.confirmed_quantity),
+                 trimmed(ln.shipped_quantity)]
             )  # fmt: skip
             assert lines.styles is not None
             lines.styles.append(RowStyle.REJECTED if refused else None)
@@ -159,21 +153,17 @@ def send_digest(ws: Workspace, partner_id: str, now: datetime) -> list[Path]:
     day = _local(now).date()
     data = xlsx_format.write_table(report_sheets(partner_orders(ws, partner_id), partner.language))
     try:
-        with ws.sessions.begin() as s:
+        with outbox_transaction(ws, now) as box:
+            s = box.session
             if s.get(DigestSent, (partner_id, day)) is not None:
                 return []
-            msg = queue_message(
-                s,
-                ws,
-                partner_id,
-                kind="digest",
-                filename=f"DIGEST_{partner_id}_{day:%Y%m%d}.xlsx",
-                content=data,
-                now=now,
-            )
+            msg = box.queue(partner_id, MessageKind.DIGEST, digest_name(partner_id, day), data)
             s.flush()
             s.add(DigestSent(partner=partner_id, day=day, sent_at=now, message_id=msg.id))
     except IntegrityError:
         return []  # another worker recorded today's digest first
     log.info("digest queued partner=%s day=%s", partner_id, day)
-    return dispatch_pending(ws.sessions, ids=[msg.id])
+    return box.written
+
+
+__all__ = ["due_digests", "orders_report", "partner_orders", "report_sheets", "send_digest"]

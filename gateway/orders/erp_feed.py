@@ -28,20 +28,25 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gateway.replies.dispatch import dispatch_pending
 from gateway.channels.folder.inbox import (
+    DEFAULT_SETTLE,
     InboxTracker,
     Readiness,
     abandoned_claims,
     claim_held,
     poll_settled,
 )
-from gateway.intake.pipeline import FileOutcome, archive, quarantine
-from gateway.rules.lifecycle import VERBS, ActorKind, OrderStatus, TransitionRefused, actor
+from gateway.errors import GatewayError, Unreadable
+from gateway.intake.files import archive, quarantine
+from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.intake.record import find_live_order
-from gateway.replies.status_reports import ADMIN, queue_message
+from gateway.orders.transitions import OrderNotFound, apply_transition
+from gateway.replies.dispatch import dispatch_pending
+from gateway.replies.names import feed_result_name, stem
+from gateway.replies.outbox import Audience, MessageKind, Outbox, outbox_transaction
+from gateway.rules.lifecycle import VERBS, ActorKind, OrderStatus, actor
+from gateway.store.ledger import known_feed_file
 from gateway.store.models import FeedFile, Order
-from gateway.orders.transitions import OrderNotFound, TransitionError, apply_transition
 from gateway.workspace import ERP_FEED, PROCESSING, Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
@@ -51,7 +56,6 @@ from parsers.errors import ParseError
 
 log = logging.getLogger("gateway.orders.erp_feed")
 
-DEFAULT_SETTLE = 1.0
 HEADER_SEARCH_ROWS = 10
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -92,7 +96,7 @@ _STATUS_WORDS: dict[str, OrderStatus] = {
 STATUS_WORDS = {normalise_header(k): v for k, v in _STATUS_WORDS.items()}
 
 
-class FeedUnreadable(Exception):
+class FeedUnreadable(Unreadable):
     """The file is not a feed the gateway can read; it is quarantined with this reason."""
 
 
@@ -320,56 +324,54 @@ def process_feed_file(ws: Workspace, path: Path) -> FeedOutcome:
     return out
 
 
+def _quarantined(ws: Workspace, path: Path, reason: str) -> FeedOutcome:
+    moved = quarantine(ws, ERP_FEED, path, reason)
+    return FeedOutcome(ERP_FEED, path.name, FileResult.FAILED, reason=reason, moved_to=moved)
+
+
 def _process(ws: Workspace, path: Path) -> FeedOutcome:
     name = path.name
     if path.is_symlink() or not path.is_file():
-        reason = f"{name} is not a regular file; only regular files are read"
-        return FeedOutcome(
-            ERP_FEED, name, "failed", reason=reason, moved_to=quarantine(ws, ERP_FEED, path, reason)
-        )
+        return _quarantined(ws, path, f"{name} is not a regular file; only regular files are read")
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    with ws.sessions() as s:
-        known = s.scalar(select(FeedFile).where(FeedFile.sha256 == sha))
+    with ws.read_sessions() as s:
+        known = known_feed_file(s, sha)
     if known is not None:
         return _already_known(ws, path, known)
     try:
         instructions, results = parse_feed(data, name)
     except FeedUnreadable as exc:
-        reason = str(exc)
-        log.warning("erp feed quarantined file=%s reason=%r", name, reason)
-        return FeedOutcome(
-            ERP_FEED, name, "failed", reason=reason, moved_to=quarantine(ws, ERP_FEED, path, reason)
-        )
+        log.warning("erp feed quarantined file=%s reason=%r", name, str(exc))
+        return _quarantined(ws, path, str(exc))
     now = _now()
     try:
-        with ws.sessions.begin() as s:
+        with outbox_transaction(ws, now) as box:
+            s = box.session
             feed = FeedFile(sha256=sha, name=name, size=len(data), received_at=now)
             s.add(feed)
             s.flush()
             for ins in instructions:
-                results.append(_apply(s, ws, ins, feed, now))
+                results.append(_apply(box, ins, feed))
             feed.rows = sum(len(r.rows) for r in results)
             feed.applied = sum(r.result == "applied" for r in results)
             feed.refused = sum(r.result == "refused" for r in results)
-            queue_message(s, ws, ERP_FEED, kind="feed_result", audience=ADMIN,
-                          destination=ws.reports_dir(ERP_FEED),
-                          filename=f"RESULT_{Path(name).stem}_{feed.id}.csv",
-                          content=_result_csv(results), now=now)  # fmt: skip
+            box.queue(
+                ERP_FEED, MessageKind.FEED_RESULT, feed_result_name(stem(name), feed.id),
+                _result_csv(results), audience=Audience.ADMIN,
+            )  # fmt: skip
             feed_id = feed.id
     except IntegrityError:
         # Another worker recorded the same bytes in between.
-        with ws.sessions() as s:
-            known = s.scalar(select(FeedFile).where(FeedFile.sha256 == sha))
+        with ws.read_sessions() as s:
+            known = known_feed_file(s, sha)
         if known is None:
             raise
         return _already_known(ws, path, known)
     except Exception as exc:  # noqa: BLE001 — a bug must not leave the file claimed forever
         log.exception("erp feed crashed file=%s", name)
         reason = f"the feed could not be applied ({type(exc).__name__}: {exc}); nothing was applied"
-        return FeedOutcome(
-            ERP_FEED, name, "failed", reason=reason, moved_to=quarantine(ws, ERP_FEED, path, reason)
-        )
+        return _quarantined(ws, path, reason)
     for r in results:
         if r.result == "refused":
             log.warning(
@@ -380,23 +382,23 @@ def _process(ws: Workspace, path: Path) -> FeedOutcome:
                 r.status,
                 r.message,
             )
-    written = dispatch_pending(ws.sessions)
     moved = _finish(ws, path, feed_id, now)
-    return FeedOutcome(ERP_FEED, name, "processed", inbound_id=feed_id, format="erp_feed",
-                       replies=written, moved_to=moved, rows=results)  # fmt: skip
+    return FeedOutcome(ERP_FEED, name, FileResult.PROCESSED, inbound_id=feed_id,
+                       format="erp_feed", replies=box.written, moved_to=moved,
+                       rows=results)  # fmt: skip
 
 
-def _apply(s: Session, ws: Workspace, ins: Instruction, feed: FeedFile, now: datetime) -> RowResult:
+def _apply(box: Outbox, ins: Instruction, feed: FeedFile) -> RowResult:
     res = RowResult(ins.rows, ins.order_ref, ins.status.value, "refused", order_id=ins.order_id)
     try:
-        order = _find_order(s, ins)
+        order = _find_order(box.session, ins)
         res.order_id, res.from_status = order.id, order.status
         moved = apply_transition(
-            s, ws, order.id, ins.status, actor=actor(ActorKind.ERP), now=now, reason=ins.reason,
+            box, order.id, ins.status, actor=actor(ActorKind.ERP), reason=ins.reason,
             lines=ins.lines or None, details={"feed_file": feed.name, "feed_id": feed.id,
                                               "rows": ins.rows},
         )  # fmt: skip
-    except (TransitionRefused, TransitionError) as exc:
+    except GatewayError as exc:
         res.message = str(exc)
         return res
     res.result = "applied"
@@ -418,15 +420,16 @@ def _already_known(ws: Workspace, path: Path, known: FeedFile) -> FeedOutcome:
         # Applied and committed before a crash, not yet archived: finish, apply nothing again.
         written = dispatch_pending(ws.sessions)
         moved = _finish(ws, path, known.id, _now())
-        return FeedOutcome(ERP_FEED, path.name, "recovered", inbound_id=known.id,
+        return FeedOutcome(ERP_FEED, path.name, FileResult.RECOVERED, inbound_id=known.id,
                            format="erp_feed", replies=written, moved_to=moved)  # fmt: skip
     reason = (
         f"duplicate: the same bytes were applied as {known.name!r} at "
         f"{known.received_at:%Y-%m-%d %H:%M:%S} (feed file #{known.id}); not applied again"
     )
     log.warning("erp feed quarantined file=%s reason=%r", path.name, reason)
-    return FeedOutcome(ERP_FEED, path.name, "duplicate", inbound_id=known.id, reason=reason,
-                       moved_to=quarantine(ws, ERP_FEED, path, reason))  # fmt: skip
+    moved = quarantine(ws, ERP_FEED, path, reason)
+    return FeedOutcome(ERP_FEED, path.name, FileResult.DUPLICATE, inbound_id=known.id,
+                       reason=reason, moved_to=moved)  # fmt: skip
 
 
 def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutcome]:
@@ -447,7 +450,9 @@ def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutc
             moved = quarantine(ws, ERP_FEED, entry, reason)
         except FileNotFoundError:
             continue
-        outcomes.append(FeedOutcome(ERP_FEED, entry.name, "failed", reason=reason, moved_to=moved))
+        outcomes.append(
+            FeedOutcome(ERP_FEED, entry.name, FileResult.FAILED, reason=reason, moved_to=moved)
+        )
     for path in poll.ready:
         held = claim_held(path)
         if held is None:

@@ -9,12 +9,12 @@ One order shown alone adds ``events`` and ``replies`` (each with the partner's
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gateway.rules.quantity import json_number
 from gateway.store.models import (
     Order,
     OrderEvent,
@@ -23,14 +23,6 @@ from gateway.store.models import (
     SentInterchange,
 )
 from gateway.workspace import Workspace
-
-
-def json_number(v: Any) -> Any:
-    """A stored number as JSON wants it: 12 for 12.0000, 2.5 for 2.5000, None stays None."""
-    if v is None:
-        return None
-    d = Decimal(str(v))
-    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def line_dict(ln: OrderLine) -> dict[str, Any]:

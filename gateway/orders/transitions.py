@@ -24,9 +24,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from gateway.replies.dispatch import dispatch_pending
-from gateway.rules.lifecycle import OrderStatus, TransitionRefused, check_transition
+from gateway.errors import NotFound, Refused
+from gateway.replies.outbox import Outbox, outbox_transaction
 from gateway.replies.status_reports import queue_status_report
+from gateway.rules.lifecycle import OrderStatus, TransitionRefused, check_transition
+from gateway.rules.quantity import json_number, plain
+from gateway.rules.reasons import sentence
 from gateway.store.models import Order, OrderEvent
 from gateway.workspace import Workspace
 from parsers.document import LineStatus
@@ -34,17 +37,17 @@ from parsers.document import LineStatus
 log = logging.getLogger("gateway.orders.transitions")
 
 
-class TransitionError(Exception):
-    """A requested change that was not applied; the message says why, for a person."""
+class OrderNotFound(NotFound):
+    """No such order."""
 
-
-class OrderNotFound(TransitionError, LookupError):
     def __init__(self, order_id: int | None, description: str | None = None) -> None:
         self.order_id = order_id
         super().__init__(description or f"no order #{order_id}")
 
 
-class LineQuantityRefused(TransitionError, ValueError):
+class LineQuantityRefused(Refused):
+    """A line quantity that cannot apply to this order."""
+
     def __init__(self, order_id: int, line_no: int | None, message: str) -> None:
         self.order_id = order_id
         self.line_no = line_no
@@ -64,10 +67,6 @@ class TransitionResult:
     to_status: str
     event_id: int
     message_ids: list[int] = field(default_factory=list)
-
-
-def _num(d: Decimal) -> int | float:
-    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def _check_lines(order: Order, to: OrderStatus, lines: Mapping[int, Decimal]) -> None:
@@ -99,7 +98,7 @@ def _check_lines(order: Order, to: OrderStatus, lines: Mapping[int, Decimal]) ->
             )
 
 
-def _confirm(order: Order, lines: Mapping[int, Decimal]) -> dict[str, Any]:
+def _confirm(order: Order, lines: Mapping[int, Decimal], language: str) -> dict[str, Any]:
     changed: dict[str, Any] = {}
     for ln in order.lines:
         if ln.line_no not in lines:
@@ -109,9 +108,10 @@ def _confirm(order: Order, lines: Mapping[int, Decimal]) -> dict[str, Any]:
         ln.confirmed_quantity = qty
         if before is None or Decimal(before) != qty:
             ln.outcome = LineStatus.ADJUSTED.value
-            was = _num(Decimal(before or 0))
-            ln.message = f"confirmed quantity changed by the supplier: {was} → {_num(qty)}"
-        changed[str(ln.line_no)] = _num(qty)
+            ln.message = sentence(
+                "confirmed_changed", language, before=plain(before or 0), after=plain(qty)
+            )
+        changed[str(ln.line_no)] = json_number(qty)
     return changed
 
 
@@ -127,7 +127,7 @@ def _ship(order: Order, lines: Mapping[int, Decimal]) -> dict[str, Any]:
             base = ln.confirmed_quantity if ln.confirmed_quantity is not None else ln.quantity
             qty = Decimal(base) if base is not None else Decimal(0)
         ln.shipped_quantity = qty
-        shipped[str(ln.line_no)] = _num(Decimal(qty))
+        shipped[str(ln.line_no)] = json_number(qty)
     return shipped
 
 
@@ -144,22 +144,22 @@ def load_order_for_update(session: Session, order_id: int) -> Order:
 
 
 def apply_transition(
-    session: Session,
-    ws: Workspace,
+    box: Outbox,
     order: Order | int,
     to: OrderStatus | str,
     *,
     actor: str,
-    now: datetime,
     reason: str | None = None,
     lines: Mapping[int, Decimal] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> TransitionResult:
-    """Move one order to ``to`` inside ``session``'s transaction (the caller commits).
+    """Move one order to ``to`` inside ``box``'s transaction (the caller commits), queueing
+    the partner's status report on it.
 
     Raises :class:`TransitionRefused` (forbidden by the lifecycle), :class:`OrderNotFound`
     or :class:`LineQuantityRefused` before changing anything.
     """
+    session, now = box.session, box.now
     target = OrderStatus(to)
     if isinstance(order, int):
         order = load_order_for_update(session, order)
@@ -170,7 +170,8 @@ def apply_transition(
 
     info: dict[str, Any] = dict(details or {})
     if target is OrderStatus.VALIDATED and lines:
-        info["confirmed"] = _confirm(order, lines)
+        language = box.ws.partner(order.partner).language
+        info["confirmed"] = _confirm(order, lines, language)
     if target is OrderStatus.SHIPPED:
         info["shipped"] = _ship(order, lines or {})
     order.status = target.value
@@ -188,7 +189,7 @@ def apply_transition(
     )
     session.add(event)
     session.flush()
-    messages = queue_status_report(session, ws, order, event_id=event.id, now=now, reason=reason)
+    messages = queue_status_report(box, order, event_id=event.id, reason=reason)
     session.flush()
     log.info(
         "order moved id=%d partner=%s %s→%s actor=%s%s",
@@ -228,50 +229,19 @@ def move_orders(
     lines: Mapping[int, Decimal] | None = None,
     now: datetime | None = None,
 ) -> MoveReport:
-    """Move each order in its own transaction; then write the status reports queued."""
+    """Move each order in its own transaction, whose status reports are written after it."""
     report = MoveReport()
     for oid in order_ids:
         try:
-            with ws.sessions.begin() as s:
-                result = apply_transition(
-                    s,
-                    ws,
-                    oid,
-                    to,
-                    actor=actor,
-                    reason=reason,
-                    lines=lines,
-                    now=now or datetime.now(UTC),
-                )
-        except (TransitionRefused, TransitionError) as exc:
+            with outbox_transaction(ws, now or datetime.now(UTC)) as box:
+                result = apply_transition(box, oid, to, actor=actor, reason=reason, lines=lines)
+        except (TransitionRefused, OrderNotFound, LineQuantityRefused) as exc:
             report.refused[oid] = str(exc)
             log.warning("order not moved id=%d to=%s actor=%s: %s", oid, to, actor, exc)
             continue
         report.moved.append(result)
-    ids = [m for r in report.moved for m in r.message_ids]
-    if ids:
-        report.written = dispatch_pending(ws.sessions, ids=ids)
+        report.written += box.written
     return report
-
-
-def line_quantities(specs: Iterable[str]) -> dict[int, Decimal]:
-    """``["2=5", "3=0,5"]`` → ``{2: 5, 3: 0.5}``; ValueError naming the bad spec."""
-    out: dict[int, Decimal] = {}
-    for spec in specs:
-        line, sep, qty = spec.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            n = int(line.strip())
-            q = Decimal(qty.strip().replace(",", "."))
-            if not q.is_finite():
-                raise ValueError
-        except (ValueError, ArithmeticError):
-            raise ValueError(
-                f"--line {spec!r}: expected LINE=QUANTITY, e.g. --line 2=5 or --line 3=0.5"
-            ) from None
-        out[n] = q
-    return out
 
 
 __all__ = [
@@ -279,11 +249,9 @@ __all__ = [
     "LineQuantityRefused",
     "MoveReport",
     "OrderNotFound",
-    "TransitionError",
     "TransitionRefused",
     "TransitionResult",
     "apply_transition",
-    "line_quantities",
     "load_order_for_update",
     "move_orders",
 ]

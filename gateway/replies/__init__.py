@@ -1,1 +1,26 @@
-"""replies"""
+"""What the gateway says back, and writing it out (the transactional outbox).
+
+Where each rule lives:
+
+* queue in the transaction, write after the commit — :mod:`gateway.replies.outbox`
+* the name of every file we write — :mod:`gateway.replies.names`
+* which replies a received file gets — :mod:`gateway.replies.fan_out`
+* an order as its partner is told about it — :mod:`gateway.replies.responses`
+* spreadsheet acknowledgements and the admin's rejection report — :mod:`gateway.replies.tabular`
+* CONTRL and ORDRSP — :mod:`gateway.replies.edifact`; TA1, 997 and 855 — :mod:`gateway.replies.x12`
+* what a partner hears when an order changes status — :mod:`gateway.replies.status_reports`
+* writing a message exactly once (tmp name, fsync, rename) — :mod:`gateway.replies.dispatch`
+"""
+
+from gateway.replies.dispatch import dispatch_pending
+from gateway.replies.outbox import Audience, MessageKind, Outbox, outbox_transaction
+from gateway.replies.status_reports import queue_status_report
+
+__all__ = [
+    "Audience",
+    "MessageKind",
+    "Outbox",
+    "dispatch_pending",
+    "outbox_transaction",
+    "queue_status_report",
+]

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from gateway.edi.acknowledgments import record_sent
+from gateway.replies.edifact import ordrsp_reply
+from gateway.replies.fan_out import EDI, TABULAR, reply_formats
+from gateway.replies.names import status_name
+from gateway.replies.outbox import MessageKind, Outbox
+from gateway.replies.responses import order_response, response_kind
+from gateway.replies.x12 import x855_reply
 from gateway.rules.lifecycle import OrderStatus
-from gateway.replies.responses import ADMIN, PARTNER, order_response, reply_formats, response_kind
+from gateway.rules.quantity import trimmed
 from gateway.store.models import Order, OutgoingMessage
-from gateway.workspace import Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.document import LineStatus, ResponseKind, SourceFormat
@@ -42,44 +43,6 @@ STATUS_HEADERS = {
     "en": ["Order number", "Status", "Status code", "Date", "Line", "Barcode", "SKU",
            "Name", "Ordered qty", "Confirmed qty", "Shipped qty", "Reason"],
 }  # fmt: skip
-
-
-def csv_dialect(language: str) -> csv_format.CsvDialect:
-    """What the partner's Excel opens cleanly: French ``;`` and ``,``; English ``,`` and ``.``."""
-    if language == "fr":
-        return csv_format.CsvDialect()
-    return csv_format.CsvDialect(delimiter=",", decimal=".")
-
-
-def queue_message(
-    session: Session,
-    ws: Workspace,
-    partner_id: str,
-    *,
-    kind: str,
-    filename: str,
-    content: bytes,
-    now: datetime,
-    order_id: int | None = None,
-    audience: str = PARTNER,
-    destination: Path | None = None,
-) -> OutgoingMessage:
-    """An outgoing message not answering an inbound file (status reports, digests, results)."""
-    if destination is None:
-        destination = ws.outbox(partner_id) if audience == PARTNER else ws.reports_dir(partner_id)
-    msg = OutgoingMessage(
-        partner=partner_id,
-        order_id=order_id,
-        inbound_file_id=None,
-        kind=kind,
-        audience=audience,
-        destination=str(destination),
-        filename=filename,
-        content=content,
-        created_at=now,
-    )
-    session.add(msg)
-    return msg
 
 
 def status_sheet(
@@ -102,26 +65,14 @@ def status_sheet(
             sheet.styles.append(None)
         for ln in order.lines:
             refused = ln.outcome == LineStatus.REJECTED.value
-            confirmed = Decimal(0) if refused else _dec(ln.confirmed_quantity)
+            confirmed = Decimal(0) if refused else trimmed(ln.confirmed_quantity)
             sheet.rows.append([
                 *head, ln.line_no, ln.barcode, ln.sku or ln.supplier_ref, ln.description,
-                _dec(ln.ordered_quantity), confirmed, _dec(ln.shipped_quantity),
+                trimmed(ln.ordered_quantity), confirmed, trimmed(ln.shipped_quantity),
                 ln.message if refused else reason,
             ])  # fmt: skip
             sheet.styles.append(RowStyle.REJECTED if refused else None)
     return sheet
-
-
-def _dec(v: object) -> Decimal | None:
-    """A stored quantity without the storage's trailing zeros (20.0000 → 20)."""
-    if v is None:
-        return None
-    d = Decimal(str(v))
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
-
-
-def _safe(text: str | None) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in (text or "order"))[:40]
 
 
 def _shipped_differs(order: Order) -> bool:
@@ -143,50 +94,33 @@ def _edi_kind(order: Order) -> ResponseKind:
 
 
 def queue_status_report(
-    session: Session,
-    ws: Workspace,
-    order: Order,
-    *,
-    event_id: int,
-    now: datetime,
-    reason: str | None = None,
+    box: Outbox, order: Order, *, event_id: int, reason: str | None = None
 ) -> list[OutgoingMessage]:
     """Queue what the order's partner receives about its current status (maybe nothing)."""
+    ws, session, now = box.ws, box.session, box.now
     partner = ws.partner(order.partner)
     if not partner.status_reports:
         return []
     lang = partner.language
     status = OrderStatus(order.status)
     formats = reply_formats(partner, SourceFormat(order.format))
-    stem = f"STATUS_{_safe(order.order_number)}_{order.id}_{event_id}"
     queued: list[OutgoingMessage] = []
 
-    def add(kind: str, filename: str, content: bytes) -> OutgoingMessage:
-        message = queue_message(
-            session,
-            ws,
-            order.partner,
-            kind=kind,
-            filename=filename,
-            content=content,
-            now=now,
-            order_id=order.id,
-        )
-        queued.append(message)
-        return message
-
-    tabular = [f for f in formats if f in (SourceFormat.CSV, SourceFormat.XLSX)]
+    tabular = [f for f in formats if f in TABULAR]
     if tabular:
         sheet = status_sheet([order], lang, at=now, reason=reason)
-        if SourceFormat.CSV in tabular:
-            add("status", f"{stem}.csv", csv_format.write_table(sheet, csv_dialect(lang)))
-        if SourceFormat.XLSX in tabular:
-            add("status", f"{stem}.xlsx", xlsx_format.write_table([sheet]))
+        for fmt in tabular:
+            if fmt is SourceFormat.CSV:
+                data = csv_format.write_table(sheet, csv_format.dialect_for(lang))
+            else:
+                data = xlsx_format.write_table([sheet])
+            name = status_name(order.order_number, order.id, event_id, fmt.value)
+            queued.append(
+                box.queue(order.partner, MessageKind.STATUS, name, data, order_id=order.id)
+            )
 
-    edi = [f for f in formats if f in (SourceFormat.EDIFACT, SourceFormat.X12)]
+    edi = [f for f in formats if f in EDI]
     if edi and (status in EDI_REPORTED or (status is S.SHIPPED and _shipped_differs(order))):
-        from gateway.edi import legacy as edi_replies
-
         response = order_response(
             session,
             order,
@@ -198,20 +132,22 @@ def queue_status_report(
         if reason:
             response.reason = reason
         if SourceFormat.EDIFACT in edi:
-            reply = edi_replies.ordrsp_reply(session, ws.config, order.partner, response, now)
-            record_sent(session, add("ordrsp", reply.name, reply.data), SourceFormat.EDIFACT, reply)
+            reply = ordrsp_reply(session, ws.config, order.partner, response, now)
+            queued.append(
+                box.queue_edi(
+                    order.partner, MessageKind.ORDRSP, SourceFormat.EDIFACT, reply,
+                    order_id=order.id,
+                )
+            )  # fmt: skip
         if SourceFormat.X12 in edi and order.order_number:
-            reply = edi_replies.x855_reply(session, ws.config, order.partner, response, now)
-            record_sent(session, add("855", reply.name, reply.data), SourceFormat.X12, reply)
+            reply = x855_reply(session, ws.config, order.partner, response, now)
+            queued.append(
+                box.queue_edi(
+                    order.partner, MessageKind.PO_ACK_855, SourceFormat.X12, reply,
+                    order_id=order.id,
+                )
+            )  # fmt: skip
     return queued
 
 
-__all__ = [
-    "ADMIN",
-    "EDI_REPORTED",
-    "PARTNER",
-    "csv_dialect",
-    "queue_message",
-    "queue_status_report",
-    "status_sheet",
-]
+__all__ = ["EDI_REPORTED", "queue_status_report", "status_sheet"]

@@ -1,1 +1,29 @@
-"""rules"""
+"""Plain rules over plain data: no session, no files, no I/O.
+
+Everything the gateway decides about an order is here, as functions and small classes
+over values (:mod:`gateway.rules.products`), tested in milliseconds without a database.
+Where each rule lives:
+
+* which product a line means (barcode, SKU, customer ref, name) — :mod:`gateway.rules.resolve`
+* may it be ordered, in what quantity (assortment, multiples) — :mod:`gateway.rules.check`
+* the order's customer and site, and the grant check — :mod:`gateway.rules.grants`
+* who may send an EDI interchange, and to whom — :mod:`gateway.rules.senders`
+* statuses and the moves allowed between them; actors — :mod:`gateway.rules.lifecycle`
+* reason codes and every sentence a partner reads, French and English — :mod:`gateway.rules.reasons`
+* quantities as people and JSON read them — :mod:`gateway.rules.quantity`
+* products and parties as the rules see them; name keys — :mod:`gateway.rules.products`
+"""
+
+from gateway.rules.lifecycle import ALLOWED, OrderStatus, check_transition
+from gateway.rules.reasons import ReasonCode, reason_message
+from gateway.rules.resolve import MatchedBy, resolve_line
+
+__all__ = [
+    "ALLOWED",
+    "MatchedBy",
+    "OrderStatus",
+    "ReasonCode",
+    "check_transition",
+    "reason_message",
+    "resolve_line",
+]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from gateway.config.settings import QuantityPolicy
+from gateway.rules.quantity import plain
 from gateway.rules.reasons import ReasonCode
 from gateway.rules.resolve import Resolution
 from parsers.document import LineStatus, OrderLine
@@ -30,12 +31,6 @@ class LineDecision:
     confirmed: Decimal | None = None
     reason: ReasonCode | None = None
     fields: dict[str, object] = field(default_factory=dict)
-
-
-def _plain(d: Decimal) -> str:
-    """12.000 → '12', 2.50 → '2.5'."""
-    text = format(d.normalize(), "f")
-    return text
 
 
 def check_line(
@@ -58,14 +53,14 @@ def check_line(
     if ordered is None:
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.MISSING_QUANTITY, fields=info)
     qty = ordered * res.pack_qty
-    info["value"] = _plain(ordered)
+    info["value"] = plain(ordered)
     if abs(qty) >= MAX_AMOUNT or (
         line.unit_price is not None and abs(line.unit_price) >= MAX_AMOUNT
     ):
         # Beyond what an order line can mean (and what the store's numbers hold).
         what = "quantity" if abs(qty) >= MAX_AMOUNT else "unit price"
         info["detail"] = (
-            f"{what} {_plain(qty if what == 'quantity' else line.unit_price)} is too large"
+            f"{what} {plain(qty if what == 'quantity' else line.unit_price)} is too large"
         )
         info["detail"] += f" (at most {MAX_AMOUNT - 1:,})"
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.INVALID_VALUE, fields=info)
@@ -81,7 +76,7 @@ def check_line(
     multiple = product.sell_multiple
     if multiple > 0 and qty % multiple != 0:
         rounded = (qty / multiple).to_integral_value(rounding=ROUND_CEILING) * multiple
-        info.update(value=_plain(qty), multiple=_plain(multiple), next=_plain(rounded))
+        info.update(value=plain(qty), multiple=plain(multiple), next=plain(rounded))
         if policy is QuantityPolicy.ROUND_UP:
             return LineDecision(
                 LineStatus.ADJUSTED,
@@ -92,3 +87,6 @@ def check_line(
             )
         return LineDecision(LineStatus.REJECTED, qty, reason=ReasonCode.NOT_A_MULTIPLE, fields=info)
     return LineDecision(LineStatus.ACCEPTED, qty, confirmed=qty, fields=info)
+
+
+__all__ = ["COUNTABLE_UNITS", "MAX_AMOUNT", "LineDecision", "check_line"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from gateway.errors import Refused
+
 
 class OrderStatus(StrEnum):
     RECEIVED = "received"
@@ -36,7 +38,9 @@ LIVE = frozenset(s for s in S if s not in (S.REJECTED, S.CANCELLED))
 OPEN = frozenset({S.RECEIVED, S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREPARATION, S.SHIPPED})
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(Refused):
+    """The lifecycle does not allow this change of status."""
+
     def __init__(self, order_id: int | None, current: OrderStatus, wanted: OrderStatus) -> None:
         self.order_id = order_id
         self.current = current
@@ -77,3 +81,16 @@ VERBS: dict[str, OrderStatus] = {
     "ship": S.SHIPPED,
     "deliver": S.DELIVERED,
 }
+
+
+__all__ = [
+    "ALLOWED",
+    "LIVE",
+    "OPEN",
+    "VERBS",
+    "ActorKind",
+    "OrderStatus",
+    "TransitionRefused",
+    "actor",
+    "check_transition",
+]

@@ -1,14 +1,18 @@
-"""Reason codes: one enum, one message template per language.
+"""Reason codes, and every sentence the gateway says to a sender, in French and English.
 
 A code is stable (it is stored, sent to partners and filtered on); the message is for
-people and names the line, the column, the value and what was expected.
+people and names the line, the column, the value and what was expected. The other
+sentences a partner reads — where a line is, what is wrong with a barcode, why a file
+could not be read, what a replacement changed — live here too, so that one file holds
+everything a translator would have to look at.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from parsers.document import IssueCode
+from parsers import gtin
+from parsers.document import IssueCode, OrderLine
 
 
 class ReasonCode(StrEnum):
@@ -169,3 +173,108 @@ def nearest_text(names: list[str], language: str = "en") -> str:
         return ""
     lead = " ; produits proches : " if language == "fr" else "; nearest products: "
     return lead + ", ".join(names)
+
+
+def where(line: OrderLine, language: str = "en") -> str:
+    """Where the line is in the file, as the sender would look for it."""
+    loc = line.location
+    fr = language == "fr"
+    parts = []
+    if loc.sheet:
+        parts.append(f"{'feuille' if fr else 'sheet'} {loc.sheet!r}")
+    if loc.line is not None:
+        if loc.segment:
+            parts.append(f"segment {loc.line} ({loc.segment})")
+        else:
+            parts.append(f"{'ligne' if fr else 'line'} {loc.line}")
+    else:
+        parts.append(f"{'ligne de commande' if fr else 'order line'} {line.line_no}")
+    return ", ".join(parts)
+
+
+def barcode_problem(barcode: str, language: str = "en") -> str:
+    """What is wrong with an invalid barcode, in words for ``language``.
+
+    >>> barcode_problem("4006381333932", "fr")
+    'le chiffre de contrôle devrait être 1, pas 2'
+    """
+    fr = language == "fr"
+    try:
+        gtin.validate(barcode)
+    except gtin.InvalidChecksum as exc:
+        if fr:
+            return f"le chiffre de contrôle devrait être {exc.expected}, pas {exc.found}"
+        return f"the check digit should be {exc.expected}, not {exc.found}"
+    except gtin.InvalidLength as exc:
+        if fr:
+            return f"un GTIN a 8, 12, 13 ou 14 chiffres, pas {exc.found}"
+        return f"a GTIN has 8, 12, 13 or 14 digits, not {exc.found}"
+    except gtin.GtinError:
+        return "un GTIN ne contient que des chiffres" if fr else "a GTIN has only digits"
+    return ""
+
+
+#: (english, french) sentences that are not a reason code's message
+_SENTENCES: dict[str, tuple[str, str]] = {
+    "file_error": (
+        "The file {name} could not be processed.\nReason: {reason}\n"
+        "Correct the file and drop it again.\n",
+        "Le fichier {name} n'a pas pu être traité.\nMotif : {reason}\n"
+        "Corrigez le fichier et déposez-le à nouveau.\n",
+    ),
+    "not_replaced_other_partner": (
+        "; it was sent by another partner and cannot be replaced",
+        " ; elle a été envoyée par un autre partenaire et ne peut pas être remplacée",
+    ),
+    "not_replaced_status": (
+        "; it is already {status}: only an order pending validation can be replaced",
+        " ; elle est déjà au statut {status} : seule une commande en attente de validation "
+        "peut être remplacée",
+    ),
+    "replaces": (
+        "replaces order #{order}: {changes}",
+        "remplace la commande n°{order} : {changes}",
+    ),
+    "replaced_added": ("added {product} ({quantity})", "ajout {product} ({quantity})"),
+    "replaced_removed": ("removed {product} ({quantity})", "retrait {product} ({quantity})"),
+    "replaced_quantity": ("{product}: {before} → {after}", "{product} : {before} → {after}"),
+    "replaced_unchanged": ("lines unchanged", "lignes inchangées"),
+    "line_added": (
+        "line added (replaces order #{order})",
+        "ligne ajoutée (remplace la commande n°{order})",
+    ),
+    "line_quantity_changed": (
+        "quantity {before} → {after} (replaces order #{order})",
+        "quantité {before} → {after} (remplace la commande n°{order})",
+    ),
+    "confirmed_changed": (
+        "confirmed quantity changed by the supplier: {before} → {after}",
+        "quantité confirmée modifiée par le fournisseur : {before} → {after}",
+    ),
+    "lines_summary": (
+        "{accepted} line(s) accepted, {rejected} rejected",
+        "{accepted} ligne(s) acceptée(s), {rejected} refusée(s)",
+    ),
+}  # fmt: skip
+
+
+def sentence(key: str, language: str = "en", **fields: object) -> str:
+    """One of the sentences above, in ``language``, with its fields filled in."""
+    en, fr = _SENTENCES[key]
+    return (fr if language == "fr" else en).format_map(_Blank(fields))
+
+
+def file_error_text(name: str, reason: str, language: str = "en") -> str:
+    """The notice a partner receives when its file could not be read."""
+    return sentence("file_error", language, name=name, reason=reason)
+
+
+__all__ = [
+    "ReasonCode",
+    "barcode_problem",
+    "file_error_text",
+    "nearest_text",
+    "reason_message",
+    "sentence",
+    "where",
+]

@@ -23,8 +23,8 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from gateway.catalog.lookup import NameIndex, ProductInfo, name_key
-from gateway.rules.reasons import ReasonCode
+from gateway.rules.products import NameIndex, ProductInfo, name_key
+from gateway.rules.reasons import ReasonCode, barcode_problem
 from parsers import gtin
 from parsers.document import OrderLine
 
@@ -72,25 +72,6 @@ def gtin14_of(barcode: str) -> str | None:
         return gtin.validate(barcode).zfill(14)  # to_gtin14 would validate a second time
     except gtin.GtinError:
         return None
-
-
-def barcode_problem(barcode: str, language: str = "en") -> str:
-    """What is wrong with an invalid barcode, in words for ``language``."""
-    try:
-        gtin.validate(barcode)
-    except gtin.InvalidChecksum as exc:
-        if language == "fr":
-            return f"le chiffre de contrôle devrait être {exc.expected}, pas {exc.found}"
-        return f"the check digit should be {exc.expected}, not {exc.found}"
-    except gtin.InvalidLength as exc:
-        if language == "fr":
-            return f"un GTIN a 8, 12, 13 ou 14 chiffres, pas {exc.found}"
-        return f"a GTIN has 8, 12, 13 or 14 digits, not {exc.found}"
-    except gtin.GtinError:
-        return (
-            "un GTIN ne contient que des chiffres" if language == "fr" else "a GTIN has only digits"
-        )
-    return ""
 
 
 class NameMatcher:
@@ -237,3 +218,15 @@ def _resolve_name(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Reso
     return Resolution(
         reason=code, column=col, value=line.name, suggestions=[p.label for p, _ in nearest]
     )
+
+
+__all__ = [
+    "FUZZY_MARGIN",
+    "FUZZY_MIN_SCORE",
+    "Catalog",
+    "MatchedBy",
+    "NameMatcher",
+    "Resolution",
+    "gtin14_of",
+    "resolve_line",
+]

@@ -1,1 +1,10 @@
-"""Persistence: SQLAlchemy 2 models and the engine/session for SQLite or PostgreSQL."""
+"""Persistence: SQLAlchemy 2 models, the engine and sessions (SQLite or PostgreSQL), the
+ledger of what was received, and the driver's bulk path.
+
+Where each rule lives:
+
+* the tables — :mod:`gateway.store.models`
+* engine, sessions, schema — :mod:`gateway.store.database`
+* "have we seen these bytes / this interchange?" — :mod:`gateway.store.ledger`
+* bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`
+"""

@@ -79,7 +79,7 @@ def write_contrl(
         ACKNOWLEDGED if accepted else REJECTED,
         *_error_elements(report.errors[0] if report.errors else None),
     )
-    in_groups = {g.ref: [] for g in report.groups}
+    in_groups: dict[str | None, list[MessageReport]] = {g.ref: [] for g in report.groups}
     loose: list[MessageReport] = []
     for message in report.messages:
         (in_groups[message.group_ref] if message.group_ref in in_groups else loose).append(message)

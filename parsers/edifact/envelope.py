@@ -389,13 +389,15 @@ def _check_count(
     message: MessageReport | None = None,
 ) -> None:
     written = value(els, 1)
-    if written.isdigit() and int(written) == actual:
+    # ASCII only: "²".isdigit() is true, yet int() refuses it
+    numeric = written.isascii() and written.isdigit()
+    if numeric and int(written) == actual:
         return
     issue = SyntaxIssue(
-        code=E.CONTROL_COUNT_DOES_NOT_MATCH if written.isdigit() else E.INVALID_VALUE,
+        code=E.CONTROL_COUNT_DOES_NOT_MATCH if numeric else E.INVALID_VALUE,
         text=(
             f"{tag} says {written} {what}, found {actual}"
-            if written.isdigit()
+            if numeric
             else f"{tag} count {written!r} is not a number (found {actual} {what})"
         ),
         position=position,

@@ -77,7 +77,7 @@ def _barcode(code: str, kind: str) -> str:
     code = code.strip()
     if kind == "UP" and code.isdigit() and len(code) < 12:
         return code.zfill(12)  # UPC-A loses its leading zeros in numeric fields
-    if kind == "IB" and len(code) == 10 and code[:9].isdigit():
+    if kind == "IB" and len(code) == 10 and code[:9].isascii() and code[:9].isdigit():
         return _isbn10_to_gtin(code)
     return code
 
@@ -237,9 +237,9 @@ def build_order(
                 elif tag == "PRI":
                     if not price_rank:
                         continue  # nothing beats an AAA price
-                    number = prices.get(seg)
-                    if number is not None:
-                        p_price, price_rank = number, 0
+                    price_before = prices.get(seg)
+                    if price_before is not None:
+                        p_price, price_rank = price_before, 0
                         p_cols += "P"
                         continue
                     if not rel or rel not in seg:
@@ -248,10 +248,10 @@ def build_order(
                             continue
                         c509 = parts[1].split(comp)
                         if c509[0] == "AAA" and len(c509) == 2 and p_price is None:
-                            number = parse_number(c509[1])
-                            if number is not None:
-                                prices[seg] = number
-                                p_price, price_rank = number, 0
+                            price = parse_number(c509[1])
+                            if price is not None:
+                                prices[seg] = price
+                                p_price, price_rank = price, 0
                                 p_cols += "P"
                                 continue
                 line = _materialise(
@@ -317,21 +317,24 @@ def build_order(
                 qty21, price_rank, delivery_rank, unknown = False, 9, 9, []
                 if n > 3:
                     _item_number(line, els[3], "LIN03", unknown)
-            elif tag == "UNH" or tag == "UNT" or line is None and tag in _HOT_TAGS:
+            elif tag == "UNH" or tag == "UNT":
                 continue
-            elif tag == "QTY":
-                if n > 1 and (els[1][0] == "21" or els[1][0] == "1" and not qty21):
-                    qty21 = qty21 or els[1][0] == "21"
-                    _quantity(line, els[1])
-            elif tag == "PIA":
-                for k in range(2, min(n, 7)):
-                    _item_number(line, els[k], _PIA_COLUMNS[k][:5], unknown)
-            elif tag == "IMD":
-                if n > 3 and line.name is None:
-                    _name(line, els[3])
-            elif tag == "PRI":
-                if n > 1:
-                    price_rank = _price(line, els[1], price_rank)
+            elif tag in _HOT_TAGS:  # QTY, PIA, IMD, PRI: line data, ignored before any LIN
+                if line is None:
+                    continue
+                if tag == "QTY":
+                    if n > 1 and (els[1][0] == "21" or els[1][0] == "1" and not qty21):
+                        qty21 = qty21 or els[1][0] == "21"
+                        _quantity(line, els[1])
+                elif tag == "PIA":
+                    for k in range(2, min(n, 7)):
+                        _item_number(line, els[k], _PIA_COLUMNS[k][:5], unknown)
+                elif tag == "IMD":
+                    if n > 3 and line.name is None:
+                        _name(line, els[3])
+                elif tag == "PRI":
+                    if n > 1:
+                        price_rank = _price(line, els[1], price_rank)
             elif tag == "DTM":
                 if n < 2:
                     continue

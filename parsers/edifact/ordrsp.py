@@ -154,6 +154,7 @@ def _line(
         out.add("IMD", "F", None, (None, None, None, *_text_components(line.name)[:2]))
     if line.ordered_quantity is not None:
         out.add("QTY", ("21", num(line.ordered_quantity), line.unit))
+    confirmed: Decimal | None
     if line.status is LineStatus.REJECTED:
         confirmed = Decimal(0)
     else:

@@ -237,12 +237,11 @@ def _read_messages(
     chars: ServiceChars,
     result: EdifactReadResult,
 ) -> None:
-    groups_ok = {g.ref: g.accepted for g in report.groups}
-    syntax = (
-        f"{report.syntax_identifier}:{report.syntax_version}"
-        if report.syntax_version
-        else (report.syntax_identifier)
-    )
+    groups_ok: dict[str | None, bool] = {g.ref: g.accepted for g in report.groups}
+    # Stamped on every order so a reply can be written in the sender's own syntax and
+    # service characters without going back to the interchange.
+    syntax = f"{report.syntax_identifier or 'UNOC'}:{report.syntax_version or '3'}"
+    service_string = report.service_chars.una()
     for span in spans:
         message = span.report
         if message.type in SERVICE_MESSAGES:
@@ -276,6 +275,7 @@ def _read_messages(
             message_ref=message.ref,
             message_type=message.identifier,
             syntax=syntax,
+            service_string=service_string,
         )
         document = build_order(
             span.chunks(), span.first_position, chars, message, envelope, released=span.has_release

@@ -212,9 +212,18 @@ class InterchangeReport:
             found.extend(message.errors)
         return found
 
+    @property
+    def documents(self) -> list[OrderDocument]:
+        """The orders read from this interchange (its accepted ORDERS messages)."""
+        return [m.document for m in self.messages if m.document is not None]
+
 
 @dataclass(slots=True, kw_only=True)
 class EdifactReadResult(ReadResult):
     """Orders from every accepted ORDERS message, and a report per interchange."""
 
     interchanges: list[InterchangeReport] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Every error of every interchange, group and message as one line of text."""
+        return [issue.text for ic in self.interchanges for issue in ic.all_errors]

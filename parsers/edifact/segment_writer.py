@@ -17,6 +17,8 @@ from parsers.edifact.service_chars import DEFAULT, ServiceChars
 
 Component = str | None
 Element = Component | Sequence[Component]
+#: UNB S002/S003: identification, code qualifier and, when echoed, a routing address
+Party = tuple[str, str | None] | tuple[str, str | None, str | None]
 
 
 def fit_to_charset(value: str, codec: str) -> str:
@@ -91,8 +93,8 @@ class SegmentWriter:
     def unb(
         self,
         *,
-        sender: tuple[str, str | None],
-        recipient: tuple[str, str | None],
+        sender: Party,
+        recipient: Party,
         when: datetime,
         control_ref: str,
         test: bool = False,

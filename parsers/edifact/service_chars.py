@@ -62,7 +62,7 @@ def parse_una(una: str) -> ServiceChars:
     """Service characters from a UNA string advice (``UNA`` plus six characters)."""
     if len(una) < UNA_LENGTH or not una.startswith("UNA"):
         raise InvalidServiceChars(f"UNA must be 'UNA' and six characters, found {una!r}")
-    component, element, decimal, release, repetition, terminator = una[3:UNA_LENGTH]
+    component, element, decimal, release, repetition, terminator = tuple(una[3:UNA_LENGTH])
     # Release may be a space meaning "no release character" (syntax 4 allows it)
     release = "" if release == " " else release
     delimiters = [c for c in (component, element, release, terminator) if c]

@@ -131,21 +131,23 @@ class Segments:
 
     def __init__(self, text: str, chars: ServiceChars, *, force_listed: bool = False) -> None:
         self.term, self.elem = chars.terminator, chars.element
-        self.text: str | None = None
+        #: The fast shape's text ("" in the listed shape)
+        self.text = ""
+        #: The listed shape's segments (None in the fast shape)
         self.listed: list[str] | None = None
         body = None if force_listed else _fast_body(text, chars)
         if body is not None:
             self.text, self.tail = body, ""
             self.count = body.count(self.term)
         else:
-            self.listed, self.tail = split_segments(text, chars)
+            listed, self.tail = split_segments(text, chars)
             if self.tail:
-                self.listed.append(self.tail)
-            self.count = len(self.listed)
+                listed.append(self.tail)
+            self.listed, self.count = listed, len(listed)
 
     @property
     def is_fast(self) -> bool:
-        return self.text is not None
+        return self.listed is None
 
     def first(self) -> str:
         if self.listed is not None:
@@ -155,7 +157,7 @@ class Segments:
 
     def end_offset(self) -> int:
         """Offset of the last terminator (fast shape), where an unclosed message ends."""
-        return self.text.rfind(self.term) if self.text is not None else -1
+        return self.text.rfind(self.term) if self.listed is None else -1
 
     def envelope(self) -> Iterator[tuple[int, str, int]]:
         """``(index, segment, offset)`` from index 1 on: every segment (listed) or only

@@ -31,7 +31,7 @@ from parsers.x12.delimiters import Delimiters, NotX12
 from parsers.x12.order_850 import ID_QUALIFIERS
 from parsers.x12.reader import Segment, read, recognise, segments
 from parsers.x12.received_acks import AcknowledgedSet, FunctionalAck, InterchangeAck
-from parsers.x12.report import (
+from parsers.x12.reports import (
     ElementError,
     GroupError,
     GroupReport,

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from parsers.x12.report import GroupReport, InterchangeReport
-from parsers.x12.writing import EnvelopeWriter, clean
+from parsers.x12.reports import GroupReport, InterchangeReport
+from parsers.x12.segment_writer import EnvelopeWriter, clean
 
 _MAX_CODES = 5
 

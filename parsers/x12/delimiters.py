@@ -52,6 +52,11 @@ class Delimiters:
             chars.add(self.repetition)
         return frozenset(chars)
 
+    def service_string(self) -> str:
+        """Element, component, segment and (when used) repetition character, in that
+        order: what :attr:`parsers.document.Envelope.service_string` holds for X12."""
+        return f"{self.element}{self.component}{self.segment}{self.repetition or ''}"
+
     def padding(self) -> str:
         """Characters that may surround a segment and are not delimiters."""
         used = self.characters()

@@ -14,7 +14,7 @@ from parsers.document import Location
 from parsers.x12.codes import GroupErrorCode, InterchangeErrorCode, SetErrorCode
 from parsers.x12.delimiters import Delimiters
 from parsers.x12.received_acks import read_ta1
-from parsers.x12.report import (
+from parsers.x12.reports import (
     GroupError,
     GroupReport,
     InterchangeError,
@@ -42,7 +42,8 @@ def _field(elements: list[str], index: int) -> str:
 
 def _count(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isdigit() else None
+    # ASCII only: "²".isdigit() is true, yet int() refuses it
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def walk_interchange(
@@ -58,11 +59,11 @@ def walk_interchange(
     interchange = InterchangeReport(
         sender_qualifier=_field(isa, 5),
         sender_id=_field(isa, 6),
-        receiver_qualifier=_field(isa, 7),
-        receiver_id=_field(isa, 8),
+        recipient_qualifier=_field(isa, 7),
+        recipient_id=_field(isa, 8),
         date=_field(isa, 9),
         time=_field(isa, 10),
-        control_number=_field(isa, 13),
+        control_ref=_field(isa, 13),
         version=_field(isa, 12),
         delimiters=delimiters,
         ack_requested=_field(isa, 14) == "1",
@@ -76,10 +77,10 @@ def walk_interchange(
     def interchange_error(code: InterchangeErrorCode, message: str, where: Location) -> None:
         interchange.errors.append(InterchangeError(code=code, message=message, location=where))
 
-    if not (interchange.control_number.isdigit() and len(interchange.control_number) == 9):
+    if not (interchange.control_ref.isdigit() and len(interchange.control_ref) == 9):
         interchange_error(
             InterchangeErrorCode.INVALID_CONTROL_NUMBER,
-            f"ISA13 {interchange.control_number!r} is not a 9-digit control number",
+            f"ISA13 {interchange.control_ref!r} is not a 9-digit control number",
             at(0, "ISA", "ISA13"),
         )
 
@@ -273,7 +274,7 @@ def walk_interchange(
             close_group(end, None)
         interchange_error(
             InterchangeErrorCode.PREMATURE_END_OF_FILE,
-            f"interchange {interchange.control_number} has no IEA trailer",
+            f"interchange {interchange.control_ref} has no IEA trailer",
             at(end - 1, segments[-1].split(sep, 1)[0]),
         )
     spans.sort(key=lambda span: span.start)
@@ -294,9 +295,9 @@ def _check_iea(
             f"{len(interchange.groups)}",
             Location(line=where.line, segment="IEA", column="IEA01"),
         )
-    if _field(elements, 2) != interchange.control_number:
+    if _field(elements, 2) != interchange.control_ref:
         report(
             InterchangeErrorCode.CONTROL_NUMBER_MISMATCH,
-            f"IEA02 {_field(elements, 2)!r} does not match ISA13 {interchange.control_number!r}",
+            f"IEA02 {_field(elements, 2)!r} does not match ISA13 {interchange.control_ref!r}",
             Location(line=where.line, segment="IEA", column="IEA02"),
         )

@@ -55,7 +55,7 @@ from parsers.x12.codes import (
     SegmentErrorCode,
     TransactionPurpose,
 )
-from parsers.x12.report import ElementError, SegmentError, TransactionSetReport
+from parsers.x12.reports import ElementError, SegmentError, TransactionSetReport
 
 #: Line field → PO1 product-id qualifiers (element 235) that fill it, best first.
 ID_QUALIFIERS: Mapping[str, tuple[str, ...]] = {
@@ -353,9 +353,9 @@ def read_850(
             continue
         if tag == "REF":
             if line is None and not in_party_loop and size > 2:
-                value = el[2].strip() or (el[3].strip() if size > 3 else "")
-                if value:
-                    doc.references.setdefault(el[1].strip(), value)
+                reference = el[2].strip() or (el[3].strip() if size > 3 else "")
+                if reference:
+                    doc.references.setdefault(el[1].strip(), reference)
             continue
         if tag == "CUR":
             if line is None and size > 2 and el[2].strip():

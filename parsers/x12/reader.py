@@ -20,7 +20,7 @@ from parsers.x12.delimiters import Delimiters, parse_isa
 from parsers.x12.envelope import walk_interchange
 from parsers.x12.order_850 import ID_QUALIFIERS, read_850
 from parsers.x12.received_acks import read_functional_ack
-from parsers.x12.report import ACKNOWLEDGMENT_SETS, InterchangeReport, X12ReadResult
+from parsers.x12.reports import ACKNOWLEDGMENT_SETS, InterchangeReport, X12ReadResult
 
 
 class Segment(NamedTuple):
@@ -168,6 +168,8 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
         interchange, spans = walk_interchange(chunk.segments, chunk.base, chunk.delimiters)
         result.interchanges.append(interchange)
         _check_versions(interchange, warnings)
+        # Stamped on every order so a reply can use the sender's own delimiters
+        service_string = interchange.delimiters.service_string()
         for span in spans:
             report = span.report
             group = span.group
@@ -199,13 +201,14 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
             envelope = Envelope(
                 sender_id=interchange.sender_id,
                 sender_qualifier=interchange.sender_qualifier,
-                recipient_id=interchange.receiver_id,
-                recipient_qualifier=interchange.receiver_qualifier,
-                interchange_ref=interchange.control_number,
+                recipient_id=interchange.recipient_id,
+                recipient_qualifier=interchange.recipient_qualifier,
+                interchange_ref=interchange.control_ref,
                 group_ref=group.control_number,
                 message_ref=report.control_number,
                 message_type="850",
                 syntax=interchange.version,
+                service_string=service_string,
                 version=group.version,
                 application_sender=group.application_sender,
                 application_recipient=group.application_receiver,

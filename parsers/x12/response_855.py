@@ -31,7 +31,7 @@ from decimal import Decimal
 from parsers.document import LineStatus, OrderResponse, ResponseKind, ResponseLine
 from parsers.x12.codes import AcknowledgmentType, LineItemStatus, TransactionPurpose
 from parsers.x12.delimiters import Delimiters
-from parsers.x12.writing import EnvelopeWriter, versions, x12_date
+from parsers.x12.segment_writer import EnvelopeWriter, versions, x12_date
 
 _CURRENT_SCHEDULE_DELIVERY = "067"  # element 374
 _GLN = "UL"  # N103: Global Location Number

@@ -23,8 +23,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from parsers.x12.codes import InterchangeAckCode, InterchangeErrorCode
-from parsers.x12.report import InterchangeReport
-from parsers.x12.writing import clean, isa_segment
+from parsers.x12.reports import InterchangeReport
+from parsers.x12.segment_writer import clean, isa_segment
 
 #: Errors that refuse the whole interchange, however sound its groups
 _REJECTING = frozenset(
@@ -72,7 +72,7 @@ def write_ta1(
     ta1 = d.element.join(
         [
             "TA1",
-            clean(report.control_number, d),
+            clean(report.control_ref, d),
             clean(report.date, d),
             clean(report.time, d),
             ack.value,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config.settings import CONFIG_NAME
 from gateway.catalog.importer import Kind, import_file
+from gateway.config.settings import CONFIG_NAME
 from gateway.workspace import Workspace
 from parsers.gtin import calc_check_digit
 

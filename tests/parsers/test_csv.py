@@ -463,6 +463,21 @@ def test_ack_in_utf16_with_bom_keeps_the_bom_and_tabs():
     assert ack[2:].decode("utf-16-le").startswith("Order number\tLine\t")
 
 
+@pytest.mark.parametrize(
+    ("language", "delimiter", "quantity"), [("fr", ";", "2,5"), ("en", ",", "2.5")]
+)
+def test_an_ack_in_dialect_for_a_language_splits_and_reads_as_that_excel_does(
+    language, delimiter, quantity
+):
+    import csv
+
+    dialect = csv_codec.dialect_for(language)
+    ack = csv_codec.write_ack([response(*ACK_LINES)], dialect, language=language)
+    rows = list(csv.reader(ack.decode("utf-8-sig").splitlines(), delimiter=delimiter))
+    assert rows[2][:3] == ["CMD-1", "2", "3"]
+    assert rows[2][6] == quantity
+
+
 def test_write_table_prefixes_every_dangerous_first_character(tmp_path):
     from parsers.sheets import Sheet
 

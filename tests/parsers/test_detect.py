@@ -66,6 +66,15 @@ def test_truncated_zip_without_a_name_is_unrecognised(tmp_path):
         detect_format(workbook_bytes(tmp_path)[:200])
 
 
+def test_zip_with_an_unreadable_directory_is_unrecognised(tmp_path):
+    data = bytearray(workbook_bytes(tmp_path))
+    at = data.index(b"PK\x01\x02")
+    data[at + 6 : at + 8] = (99).to_bytes(2, "little")  # "version needed to extract": 9.9
+    with pytest.raises(UnrecognisedFormat):
+        detect_format(bytes(data))
+    assert detect_format(bytes(data), "commande.xlsx") is SourceFormat.XLSX
+
+
 def test_zip_without_workbook_is_unrecognised():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -197,6 +197,30 @@ def test_truncated_workbook_says_so(tmp_path):
     assert "truncated" in str(error.value)
 
 
+def _damage_central_directory(data: bytes, damage: str) -> bytes:
+    """The first central directory entry given an impossible "version needed to extract",
+    or flagged as holding a UTF-8 name that is not UTF-8."""
+    entry = bytearray(data)
+    at = data.index(b"PK\x01\x02")
+    if damage == "version":
+        entry[at + 6 : at + 8] = (99).to_bytes(2, "little")
+    else:
+        flags = int.from_bytes(entry[at + 8 : at + 10], "little") | 0x800
+        entry[at + 8 : at + 10] = flags.to_bytes(2, "little")
+        entry[at + 46] = 0xFF  # first byte of the name
+    return bytes(entry)
+
+
+@pytest.mark.parametrize("damage", ["version", "utf8 name"])
+def test_a_damaged_zip_directory_is_unrecognised_not_a_crash(tmp_path, damage):
+    data = save(tmp_path, order_workbook(["EAN", "Qté"], [4006381333931, 1]))
+    damaged = _damage_central_directory(data, damage)
+    assert not xlsx.recognise(damaged)
+    with pytest.raises(UnrecognisedFormat) as error:
+        xlsx.read(damaged)
+    assert "truncated or damaged" in str(error.value)
+
+
 def test_old_xls_workbook_asks_to_save_as_xlsx():
     ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
     with pytest.raises(UnrecognisedFormat) as error:

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gateway.config.settings import DEFAULT_TEMP_PATTERNS
 from gateway.channels.folder.inotify import Kind
+from gateway.config.settings import DEFAULT_TEMP_PATTERNS
 from gateway.workspace import PROCESSING
 
 TEMP_PATTERNS = DEFAULT_TEMP_PATTERNS

@@ -3,7 +3,7 @@ remotely, and upload replies — each at most once, none lost.
 
 How the intake pipeline uses it, and why nothing is lost or taken twice::
 
-    for rf in channel.poll():                      # complete files only (see sftp_readiness)
+    for rf in channel.poll():                      # complete files only (see readiness)
         got = channel.download_with_sha256(rf, dest)   # temp name, verified, fsync, rename
         ... record (partner, rf.name, got.size, got.sha256), parse, store: ONE commit ...
         channel.archive(rf)                        # remote_in/NAME -> remote_archive/NAME
@@ -130,7 +130,7 @@ class SftpChannel:
     # -- intake -------------------------------------------------------------------------
 
     def poll(self) -> list[RemoteFile]:
-        """The complete files in remote_in, oldest first (see sftp_readiness)."""
+        """The complete files in remote_in, oldest first (see readiness)."""
         folder = self.settings.remote_in
         entries = self._run(f"list {folder}", lambda sftp: sftp.listdir_attr(folder))
         ready, oversized = self._readiness.select(entries, time.monotonic())

@@ -28,6 +28,15 @@ def test_wrong_unt_count_rejects_the_message_at_the_unt_position():
     assert result.documents == [] and result.interchanges[0].accepted
 
 
+def test_a_count_with_a_superscript_digit_is_an_invalid_value_not_a_crash():
+    # "²" (Latin-1 0xB2) is a digit to str.isdigit, but not to int
+    message = orders_message()[:-1] + ["UNT+1²+1"]
+    result = read(interchange(message).encode("latin-1"))
+    [error] = result.interchanges[0].messages[0].errors
+    assert (error.code, error.segment_tag, error.element) == (E.INVALID_VALUE, "UNT", 1)
+    assert "'1²' is not a number" in error.text
+
+
 def test_unt_reference_differing_from_unh_is_code_28():
     message = orders_message("77")[:-1] + ["UNT+10+78"]
     error = read(interchange(message).encode()).interchanges[0].messages[0].errors[0]

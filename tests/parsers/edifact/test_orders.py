@@ -41,6 +41,22 @@ def test_header_fields_and_envelope():
     assert (env.message_type, env.syntax) == ("ORDERS:D:96A:UN:EAN008", "UNOC:3")
 
 
+def test_each_order_carries_the_syntax_and_service_string_of_its_own_interchange():
+    data = interchange(orders_message(), ref="IC1") + interchange(
+        orders_message(), ref="IC2", una="UNA:+,? '", syntax="UNOA:2"
+    )
+    envelopes = [d.envelope for d in read(data.encode()).documents]
+    assert [(e.interchange_ref, e.syntax, e.service_string) for e in envelopes] == [
+        ("IC1", "UNOC:3", "UNA:+.? '"),
+        ("IC2", "UNOA:2", "UNA:+,? '"),
+    ]
+
+
+def test_an_order_without_una_carries_the_default_service_string():
+    [doc] = read(interchange(orders_message(), una=None, syntax="UNOB:4").encode()).documents
+    assert (doc.envelope.syntax, doc.envelope.service_string) == ("UNOB:4", "UNA:+.? '")
+
+
 @pytest.mark.parametrize(
     ("code", "function"), [("9", "original"), ("5", "replace"), ("1", "cancel"), ("3", "cancel")]
 )
@@ -117,6 +133,11 @@ def test_line_identifiers_name_quantity_price_and_delivery():
 def test_barcode_types(c212, barcode, kind):
     line = _order("BGM+220+X+9", f"LIN+1++{c212}", "QTY+21:1").lines[0]
     assert (line.barcode, line.barcode_type) == (barcode, kind)
+
+
+def test_an_isbn_with_a_superscript_digit_is_kept_as_written():
+    line = _order("BGM+220+X+9", "LIN+1++²764569104:IB", "QTY+21:1").lines[0]
+    assert (line.barcode, line.barcode_type) == ("²764569104", "IB")
 
 
 def test_buyers_article_number_in_lin_is_the_customer_ref():

@@ -25,7 +25,7 @@ def test_several_interchanges_in_one_file_are_all_read() -> None:
     )
     result = read(text.encode("latin-1"))
     assert [d.order_number for d in result.documents] == ["A", "B"]
-    assert [i.control_number for i in result.interchanges] == ["000000001", "000000002"]
+    assert [i.control_ref for i in result.interchanges] == ["000000001", "000000002"]
     assert result.interchanges[1].delimiters.element == "|"
     assert result.documents[1].lines[0].location.line == 9 + 5  # positions run on across ISAs
 
@@ -90,6 +90,14 @@ def test_iea_count_and_control_number_are_checked() -> None:
         InterchangeErrorCode.INVALID_GROUP_COUNT,
         InterchangeErrorCode.CONTROL_NUMBER_MISMATCH,
     ]
+
+
+@pytest.mark.parametrize("segment", ["SE*5", "GE*1", "IEA*1"])
+def test_a_count_with_a_superscript_digit_is_reported_not_raised(segment: str) -> None:
+    # "²" (Latin-1 0xB2) is a digit to str.isdigit, but not to int
+    data = one_order().replace(f"~\n{segment}*".encode(), f"~\n{segment}²*".encode("latin-1"))
+    result = read(data)
+    assert any(f"'{segment[-1]}²'" in problem for problem in result.problems())
 
 
 def test_a_missing_ge_and_iea_are_reported_at_the_end_of_the_file() -> None:

@@ -43,6 +43,23 @@ def test_envelope_carries_what_replies_need() -> None:
     assert e.application_sender == "BUYERCO"
 
 
+def test_envelope_carries_the_interchange_delimiters_and_isa12() -> None:
+    text = interchange(
+        [group([order_set()], version="005010")],
+        element="|",
+        component="^",
+        repetition="!",
+        version="00501",
+    )
+    [order] = read(text.encode()).documents
+    assert (order.envelope.service_string, order.envelope.syntax) == ("|^~!", "00501")
+
+
+def test_service_string_has_no_repetition_character_when_isa11_is_u() -> None:
+    [order] = read(one_order()).documents
+    assert order.envelope.service_string == "*>~"
+
+
 def test_header_cur_ref_dtm_and_n1_loops() -> None:
     extra = (
         ("CUR", "BY", "EUR"),

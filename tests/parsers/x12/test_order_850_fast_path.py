@@ -17,7 +17,7 @@ import pytest
 from parsers.document import Location, OrderLine
 from parsers.x12 import read
 from parsers.x12.order_850 import ID_QUALIFIERS, _general_po1, _ranking, _SetReader
-from parsers.x12.report import TransactionSetReport
+from parsers.x12.reports import TransactionSetReport
 
 from .builders import one_order
 

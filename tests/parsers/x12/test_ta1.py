@@ -43,8 +43,8 @@ def test_the_ta1_is_an_interchange_of_its_own_with_no_group() -> None:
     assert [s.id for s in segments(data)] == ["ISA", "TA1", "IEA"]
     [report] = read(data).interchanges
     assert report.errors == [] and report.groups == []
-    assert (report.sender_id, report.receiver_id) == ("SUPPLIERCO", "BUYERCO")
-    assert report.control_number == "000000007"
+    assert (report.sender_id, report.recipient_id) == ("SUPPLIERCO", "BUYERCO")
+    assert report.control_ref == "000000007"
 
 
 def test_a_trailer_that_does_not_match_is_noted_and_the_groups_still_count() -> None:

@@ -1,0 +1,33 @@
+"""``status``: per partner, what is waiting, in hand, done and failed today."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from gateway.cli.app import JsonOpt, app, console, open_workspace, print_json
+
+
+@app.command()
+def status(as_json: JsonOpt = False) -> None:
+    """Per partner: files waiting, in progress, processed and failed today, unsent replies."""
+    from gateway.daemon.status import gateway_status
+
+    ws = open_workspace()
+    rows = gateway_status(ws)
+    if as_json:
+        print_json([r.as_dict() for r in rows])
+        return
+    table = Table(title="gateway status (today = since local midnight)")
+    counted = ("waiting", "in progress", "abandoned", "processed", "failed", "unsent")
+    table.add_column("partner")
+    for col in counted:
+        table.add_column(col, justify="right")
+    table.add_column("last error")
+    for r in rows:
+        last = ""
+        if r.last_error is not None:
+            when = r.last_error.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            last = f"{when} {r.last_error.file}: {r.last_error.reason}"
+        numbers = (r.waiting, r.in_progress, r.abandoned, r.processed_today, r.failed_today)
+        table.add_row(r.partner, *map(str, numbers), str(r.unsent_messages), last)
+    console.print(table)

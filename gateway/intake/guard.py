@@ -1,0 +1,150 @@
+"""The guard around one claimed file: whatever happens, it ends archived, quarantined, or
+kept for later — and the gateway goes on.
+
+* A store fault (server down, database locked past its timeout) is not the file's fault:
+  the file stays claimed (outcome ``deferred``) and the next recovery sweep retries it.
+* Any other exception is a bug met on this file: when its orders were committed the
+  original is archived (the unsent replies are retried later); otherwise it is
+  quarantined with the error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from gateway.intake.files import archive, quarantine
+from gateway.intake.pipeline import FileOutcome, FileResult, process_file
+from gateway.logs import log_fields
+from gateway.store.ledger import known_file
+from gateway.store.models import InboundFile
+from gateway.workspace import Workspace
+
+log = logging.getLogger("gateway.intake.guard")
+
+#: Errors of the store itself (server down, database locked past the timeout, schema not
+#: reachable): not the file's fault, so the file is kept to be retried, not quarantined.
+STORE_ERRORS = (OperationalError, InterfaceError)
+
+
+#: Outcome of a file left claimed because the store could not be used
+DEFERRED = FileResult.DEFERRED
+
+
+def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
+    """:func:`process_file`, except that it never raises.
+
+    When the database cannot be used the file stays claimed (outcome ``deferred``) and
+    the next recovery sweep tries it again.
+    """
+    try:
+        return process_file(ws, partner_id, path)
+    except STORE_ERRORS as exc:
+        log.error(
+            "store unavailable partner=%s file=%s outcome=deferred error=%s; "
+            "file kept in .processing",
+            partner_id,
+            path.name,
+            exc,
+            **log_fields(partner_id, path.name, DEFERRED),
+        )
+        return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
+    except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
+        log.exception(
+            "pipeline failed partner=%s file=%s",
+            partner_id,
+            path.name,
+            **log_fields(partner_id, path.name),
+        )
+        return _after_crash(ws, partner_id, path, exc)
+
+
+def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+    """The pipeline raised on ``path``: archive it if its orders were committed, else
+    quarantine it with the error."""
+    if not path.exists() and not path.is_symlink():
+        # It was archived or quarantined before the error (e.g. a peer finished it).
+        why = f"{type(exc).__name__}: {exc}"
+        return FileOutcome(partner_id, path.name, FileResult.FAILED, reason=why)
+    error = f"{type(exc).__name__}: {exc}"
+    stored = _recorded_as(ws, partner_id, path)
+    if stored is not None and stored.name == path.name:
+        finished = _finish_committed(ws, partner_id, path, stored, error)
+        if finished is not None:
+            return finished
+    reason = f"the gateway failed while processing {path.name} ({error}); " + (
+        f"it is recorded as inbound file #{stored.id}" if stored else "nothing was stored"
+    )
+    try:
+        moved = quarantine(ws, partner_id, path, reason)
+    except FileNotFoundError:
+        moved = None
+    log.error(
+        "quarantined partner=%s file=%s outcome=failed reason=%r",
+        partner_id,
+        path.name,
+        reason,
+        **log_fields(partner_id, path.name, FileResult.FAILED),
+    )
+    return FileOutcome(
+        partner_id,
+        path.name,
+        FileResult.FAILED,
+        inbound_id=stored.id if stored else None,
+        reason=reason,
+        moved_to=moved,
+    )
+
+
+def _finish_committed(
+    ws: Workspace, partner_id: str, path: Path, stored: InboundFile, error: str
+) -> FileOutcome | None:
+    """The orders are stored and only a later step (replies, archive) failed: archive the
+    original now; the unsent replies are retried by :func:`dispatch_unsent`."""
+    try:
+        if stored.outcome == FileResult.FAILED:
+            moved = quarantine(ws, partner_id, path, stored.reason or "failed")
+        else:
+            moved = archive(ws, partner_id, path, datetime.now(UTC))
+        with ws.sessions.begin() as s:
+            row = s.get(InboundFile, stored.id)
+            if row is not None:
+                row.archived_to = str(moved)
+    except Exception:  # noqa: BLE001 — then it is quarantined like any other crash
+        log.exception("archiving after the error failed partner=%s file=%s", partner_id, path.name)
+        return None
+    reason = f"stored as inbound file #{stored.id}, but its replies are not written yet: {error}"
+    log.error(
+        "file done partner=%s file=%s outcome=%s inbound=%d reason=%r",
+        partner_id,
+        path.name,
+        stored.outcome,
+        stored.id,
+        reason,
+        **log_fields(partner_id, path.name, stored.outcome),
+    )
+    return FileOutcome(
+        partner_id,
+        path.name,
+        stored.outcome,
+        inbound_id=stored.id,
+        format=stored.format,
+        reason=reason,
+        moved_to=moved,
+    )
+
+
+def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | None:
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with ws.read_sessions() as s:
+            return known_file(s, partner_id, sha)
+    except Exception:  # noqa: BLE001 — the store may be what failed
+        return None
+
+
+__all__ = ["DEFERRED", "STORE_ERRORS", "process_claimed"]

@@ -1,0 +1,190 @@
+"""The transactional outbox: replies are queued with the work they answer, written after.
+
+Everything the gateway sends is an :class:`OutgoingMessage` row added in the same
+transaction as the orders, events or files it speaks of, so a reply exists exactly when
+what it answers was committed. :func:`outbox_transaction` is the one way to do that: it
+opens the transaction, hands out an :class:`Outbox` to queue on, commits, then writes
+exactly the messages it queued (:mod:`gateway.replies.dispatch`). A crash between the
+commit and the write leaves them unsent, and the next sweep sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from gateway.config.settings import PartnerConfig
+from gateway.edi.acknowledgments import EdiReply, record_sent
+from gateway.replies.dispatch import dispatch_committed
+from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.workspace import Workspace
+from parsers.document import ReadResult, SourceFormat
+
+
+class MessageKind(StrEnum):
+    """What an outgoing message is (stored in ``outgoing_messages.kind``)."""
+
+    ACK = "ack"  # line acknowledgement of a spreadsheet file
+    FILE_ERROR = "file_error"  # a file that could not be read
+    REJECTION_REPORT = "rejection_report"  # admin: a file's rejected lines
+    CONTRL = "contrl"
+    TA1 = "ta1"
+    FA_997 = "997"
+    ORDRSP = "ordrsp"
+    PO_ACK_855 = "855"
+    STATUS = "status"  # spreadsheet status report after a change
+    DIGEST = "digest"
+    FEED_RESULT = "feed_result"  # admin: what an ERP feed file did
+
+
+class Audience(StrEnum):
+    """Who reads a message, and so where it goes."""
+
+    PARTNER = "partner"  # the partner's outbox
+    ADMIN = "admin"  # the workspace's reports folder
+
+
+@dataclass
+class Outbox:
+    """Messages queued in one transaction; :attr:`written` once it committed."""
+
+    ws: Workspace
+    session: Session
+    now: datetime
+    queued: list[OutgoingMessage] = field(default_factory=list)
+    #: Where each queued message was written, after the commit
+    written: list[Path] = field(default_factory=list)
+
+    def queue(
+        self,
+        partner_id: str,
+        kind: MessageKind,
+        filename: str,
+        content: bytes,
+        *,
+        audience: Audience = Audience.PARTNER,
+        order_id: int | None = None,
+        inbound_file_id: int | None = None,
+        destination: Path | None = None,
+    ) -> OutgoingMessage:
+        if destination is None:
+            destination = (
+                self.ws.outbox(partner_id)
+                if audience is Audience.PARTNER
+                else self.ws.reports_dir(partner_id)
+            )
+        msg = OutgoingMessage(
+            partner=partner_id,
+            order_id=order_id,
+            inbound_file_id=inbound_file_id,
+            kind=kind.value,
+            audience=audience.value,
+            destination=str(destination),
+            filename=filename,
+            content=content,
+            created_at=self.now,
+        )
+        self.session.add(msg)
+        self.queued.append(msg)
+        return msg
+
+    def queue_edi(
+        self,
+        partner_id: str,
+        kind: MessageKind,
+        fmt: SourceFormat,
+        reply: EdiReply,
+        *,
+        order_id: int | None = None,
+        inbound_file_id: int | None = None,
+    ) -> OutgoingMessage:
+        """Queue an EDI message and record its control references, so that the partner's
+        acknowledgment of it can be matched (:mod:`gateway.edi.acknowledgments`)."""
+        msg = self.queue(
+            partner_id,
+            kind,
+            reply.name,
+            reply.data,
+            order_id=order_id,
+            inbound_file_id=inbound_file_id,
+        )
+        record_sent(self.session, msg, fmt, reply)
+        return msg
+
+
+@contextmanager
+def outbox_transaction(ws: Workspace, now: datetime | None = None) -> Iterator[Outbox]:
+    """One write transaction; after it commits, the messages queued in it are written.
+
+    >>> with outbox_transaction(ws) as box:                     # doctest: +SKIP
+    ...     box.queue("acme", MessageKind.STATUS, "STATUS_1.csv", data)
+    >>> box.written                                             # doctest: +SKIP
+    [PosixPath('.../outbox/acme/STATUS_1.csv')]
+
+    An exception inside rolls everything back and writes nothing.
+    """
+    with ws.sessions.begin() as session:
+        box = Outbox(ws, session, now or datetime.now(UTC))
+        yield box
+    box.written = dispatch_committed(ws.sessions, box.queued)
+
+
+@dataclass
+class ReplyContext:
+    """What the reply writers need about the one received file they answer."""
+
+    outbox: Outbox
+    partner_id: str
+    partner: PartnerConfig
+    inbound: InboundFile
+    #: The format the file came in (None: it could not be read)
+    source: SourceFormat | None = None
+    #: The reader's result (CSV dialect, EDI interchange reports…)
+    read_result: ReadResult | None = None
+
+    @property
+    def session(self) -> Session:
+        return self.outbox.session
+
+    @property
+    def ws(self) -> Workspace:
+        return self.outbox.ws
+
+    @property
+    def now(self) -> datetime:
+        return self.outbox.now
+
+    def queue(
+        self,
+        kind: MessageKind,
+        filename: str,
+        content: bytes,
+        *,
+        audience: Audience = Audience.PARTNER,
+        order_id: int | None = None,
+    ) -> OutgoingMessage:
+        return self.outbox.queue(
+            self.partner_id,
+            kind,
+            filename,
+            content,
+            audience=audience,
+            order_id=order_id,
+            inbound_file_id=self.inbound.id,
+        )
+
+    def queue_edi(
+        self, kind: MessageKind, fmt: SourceFormat, reply: EdiReply, *, order_id: int | None = None
+    ) -> OutgoingMessage:
+        return self.outbox.queue_edi(
+            self.partner_id, kind, fmt, reply, order_id=order_id, inbound_file_id=self.inbound.id
+        )
+
+
+__all__ = ["Audience", "MessageKind", "Outbox", "ReplyContext", "outbox_transaction"]

@@ -1,0 +1,89 @@
+"""Spreadsheet replies to a received file: the partner's line acknowledgement, and the
+admin's report of rejected lines."""
+
+from __future__ import annotations
+
+from gateway.replies.names import ack_name, rejection_report_name, stem
+from gateway.replies.outbox import Audience, MessageKind, ReplyContext
+from gateway.replies.responses import StoredOrder
+from gateway.rules.quantity import trimmed
+from parsers import csv as csv_format
+from parsers import xlsx as xlsx_format
+from parsers.cells import Cell
+from parsers.document import LineStatus, OrderResponse, SourceFormat
+from parsers.sheets import RowStyle, Sheet
+
+
+def queue_tabular_acks(
+    ctx: ReplyContext, responses: list[OrderResponse], formats: list[SourceFormat]
+) -> None:
+    """One line-level acknowledgement per file, in the sender's own spreadsheet format.
+
+    A CSV ack is written in the dialect the file came in (its delimiter, decimal mark,
+    encoding); answering another format in CSV, in the one the partner's language opens.
+    """
+    if not responses:
+        return
+    lang = ctx.partner.language
+    file_stem = stem(ctx.inbound.name)
+    for fmt in formats:
+        if fmt is SourceFormat.CSV:
+            read_dialect = getattr(ctx.read_result, "dialect", None)
+            dialect = read_dialect or csv_format.dialect_for(lang)
+            data = csv_format.write_ack(responses, dialect, language=lang)
+            ctx.queue(MessageKind.ACK, ack_name(file_stem, ctx.inbound.id, "csv"), data)
+        elif fmt is SourceFormat.XLSX:
+            data = xlsx_format.write_ack(responses, language=lang)
+            ctx.queue(MessageKind.ACK, ack_name(file_stem, ctx.inbound.id, "xlsx"), data)
+
+
+REPORT_HEADERS = {
+    "en": ["Order", "Line", "Row/segment", "Barcode", "Reference", "Customer ref",
+           "Description", "Quantity", "Reason code", "Message", "Suggestions"],
+    "fr": ["Commande", "Ligne", "Ligne fichier", "Code-barre", "Référence", "Réf. client",
+           "Désignation", "Quantité", "Code motif", "Message", "Suggestions"],
+}  # fmt: skip
+
+
+def queue_rejection_report(ctx: ReplyContext, stored: list[StoredOrder]) -> None:
+    """An XLSX for admins listing every rejected line with its reason and suggestions."""
+    rows: list[list[Cell]] = []
+    for so in stored:
+        order = so.order
+        for ln in so.lines:
+            if ln["outcome"] != LineStatus.REJECTED.value:
+                continue
+            rows.append(
+                [
+                    order.order_number or f"#{order.id}",
+                    ln["line_no"],
+                    ln["source_line"],
+                    ln["barcode"],
+                    ln["supplier_ref"],
+                    ln["customer_ref"],
+                    ln["description"],
+                    trimmed(ln["ordered_quantity"]),
+                    ln["reason_code"],
+                    ln["message"],
+                    ", ".join(ln["suggestions"] or []),
+                ]
+            )
+    if not rows:
+        return
+    headers = REPORT_HEADERS[ctx.partner.language]
+    sheet = Sheet(
+        title="Lignes refusées" if ctx.partner.language == "fr" else "Rejected lines",
+        headers=headers,
+        rows=rows,
+        styles=[RowStyle.REJECTED] * len(rows),
+    )
+    data = xlsx_format.write_table([sheet])
+    ctx.queue(
+        MessageKind.REJECTION_REPORT,
+        rejection_report_name(stem(ctx.inbound.name), ctx.inbound.id),
+        data,
+        audience=Audience.ADMIN,
+    )
+
+
+__all__ = ["queue_rejection_report", "queue_tabular_acks"]

@@ -1,0 +1,45 @@
+"""Quantities as people and JSON read them: the one home of decimal formatting.
+
+Stored quantities carry the column's scale (``NUMERIC(18, 4)``: ``12.0000``); nobody
+wants to read that. Every reply, listing and message shows a quantity through here.
+
+>>> plain(Decimal("12.0000")), plain(Decimal("2.50")), plain(None)
+('12', '2.5', '')
+>>> trimmed(Decimal("20.0000")), trimmed("2.5000"), trimmed(None)
+(Decimal('20'), Decimal('2.5'), None)
+>>> json_number(Decimal("12.0000")), json_number("2.5000"), json_number(None)
+(12, 2.5, None)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+_ONE = Decimal(1)
+
+
+def trimmed(value: object) -> Decimal | None:
+    """A stored quantity without the storage's trailing zeros; None stays None."""
+    if value is None:
+        return None
+    d = value if value.__class__ is Decimal else Decimal(str(value))
+    assert isinstance(d, Decimal)
+    return d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
+
+
+def plain(value: object, missing: str = "") -> str:
+    """A quantity as a person writes it: ``12``, ``2.5`` (never ``1.2E+1``)."""
+    d = trimmed(value)
+    return missing if d is None else format(d, "f")
+
+
+def json_number(value: Any) -> int | float | None:
+    """A quantity as JSON wants it: 12 for 12.0000, 2.5 for 2.5000, None stays None."""
+    d = trimmed(value)
+    if d is None:
+        return None
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+__all__ = ["json_number", "plain", "trimmed"]

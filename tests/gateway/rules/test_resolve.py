@@ -1,0 +1,98 @@
+"""The resolution rules on plain data: no database, an in-memory catalog."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from gateway.rules.products import NameIndex, ProductInfo, name_key
+from gateway.rules.reasons import ReasonCode
+from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from parsers.document import OrderLine
+
+COFFEE = ProductInfo(1, "COF-250", "Ground coffee arabica 250 g", "EA", Decimal(1), True)
+TEA = ProductInfo(2, "TEA-GRN", "Green tea Sencha 100 g", "EA", Decimal(1), True)
+JAM_S = ProductInfo(3, "JAM-STR", "Strawberry jam 370 g", "EA", Decimal(1), True)
+JAM_A = ProductInfo(4, "JAM-APR", "Apricot jam 370 g", "EA", Decimal(1), True)
+SUGAR = ProductInfo(5, "SUG-1K", "Caster sugar 1 kg", "EA", Decimal(10), True)
+CHEESE = ProductInfo(6, "CHE-KG", "Comte cheese per kg", "KG", Decimal("0.5"), True)
+ALL = [COFFEE, TEA, JAM_S, JAM_A, SUGAR, CHEESE]
+
+
+class MemoryCatalog:
+    def __init__(self) -> None:
+        self.gtins = {
+            gtin14_of("4006381333931"): (COFFEE, Decimal(1)),
+            gtin14_of("14006381333938"): (COFFEE, Decimal(12)),
+            gtin14_of("036000291452"): (TEA, Decimal(1)),
+        }
+        self.refs = {"MY-0042": JAM_S}
+
+    def by_gtin14(self, g):  # noqa: ANN001, ANN201
+        return self.gtins.get(g)
+
+    def by_sku(self, sku):  # noqa: ANN001, ANN201
+        return next((p for p in ALL if p.sku == sku.strip().upper()), None)
+
+    def by_customer_ref(self, ref):  # noqa: ANN001, ANN201
+        return self.refs.get(ref)
+
+    def by_name_key(self, key):  # noqa: ANN001, ANN201
+        return [p for p in ALL if name_key(p.name) == key]
+
+    def name_candidates(self):  # noqa: ANN201
+        return NameIndex(ALL)
+
+
+def resolve(**fields):  # noqa: ANN003, ANN201
+    catalog = MemoryCatalog()
+    return resolve_line(OrderLine(line_no=1, **fields), catalog, NameMatcher(catalog))
+
+
+def test_ean13_upc_and_gtin14_writings_of_one_item_match():
+    for code in ("036000291452", "0036000291452", "00036000291452"):
+        r = resolve(barcode=code)
+        assert (r.product, r.matched_by) == (TEA, MatchedBy.BARCODE)
+
+
+def test_case_barcode_carries_its_pack_quantity():
+    r = resolve(barcode="14006381333938")
+    assert (r.product, r.pack_qty) == (COFFEE, Decimal(12))
+
+
+def test_barcode_wins_over_name_but_a_conflicting_reference_is_refused():
+    assert resolve(barcode="4006381333931", name="Green tea").product == COFFEE
+    r = resolve(barcode="4006381333931", supplier_ref="TEA-GRN")
+    assert r.reason is ReasonCode.IDENTIFIER_CONFLICT
+    assert set(r.suggestions) == {COFFEE.label, TEA.label}
+
+
+def test_unknown_barcode_falls_back_to_a_known_reference():
+    r = resolve(barcode="4000000000006", supplier_ref="SUG-1K")
+    assert (r.product, r.matched_by) == (SUGAR, MatchedBy.SKU)
+
+
+def test_customer_reference_in_the_supplier_column_is_found():
+    r = resolve(supplier_ref="MY-0042")
+    assert (r.product, r.matched_by) == (JAM_S, MatchedBy.CUSTOMER_REF)
+
+
+def test_fuzzy_name_accepted_only_when_clearly_ahead():
+    clear = resolve(name="grnd coffee arabica 250g")
+    assert (clear.product, clear.matched_by) == (COFFEE, MatchedBy.NAME)
+    assert 0 < clear.confidence < 1
+    close_call = resolve(name="jam 370 g")
+    assert close_call.product is None
+    assert close_call.reason is ReasonCode.AMBIGUOUS_NAME
+    assert {JAM_S.label, JAM_A.label} <= set(close_call.suggestions)
+
+
+def test_nothing_matching_names_three_nearest():
+    r = resolve(name="unobtainium")
+    assert r.reason is ReasonCode.UNKNOWN_PRODUCT
+    assert len(r.suggestions) == 3
+
+
+def test_invalid_check_digit_is_its_own_reason():
+    r = resolve(barcode="4006381333932")
+    assert r.reason is ReasonCode.INVALID_BARCODE
+    assert "check digit" in r.detail
