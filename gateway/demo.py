@@ -173,6 +173,7 @@ def sample_xlsx_order() -> bytes:
     b = {p[0]: int(gtin13(p[5])) for p in PRODUCTS}
     wb = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "Commande"
     ws.append(["Hôtel Bellevue — bon de commande"])
     ws.append(["Client", "C002"])

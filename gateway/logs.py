@@ -38,9 +38,9 @@ def setup_logging(level: str = "warning", fmt: str = "text") -> None:
     root.propagate = False
 
 
-def log_fields(partner_id: str, name: str, outcome: str | None = None) -> dict[str, dict[str, str]]:
+def log_fields(partner_id: str, name: str, outcome: str | None = None) -> dict[str, str]:
     """``extra=`` for a log call: the JSON log format shows partner, file and outcome."""
     data = {"partner": partner_id, "file": name}
     if outcome:
-        data["outcome"] = outcome
-    return {"extra": data}
+        data["outcome"] = str(outcome)
+    return data

@@ -42,6 +42,7 @@ from gateway.store.models import (
     Grant,
     Product,
     Site,
+    table_of,
 )
 from parsers import csv as csv_format
 from parsers import gtin
@@ -396,7 +397,7 @@ def _products(session: Session, conn: Connection, rows: Rows, report: ImportRepo
     ]
     report.changes["products"] = upsert(
         conn,
-        Product.__table__,
+        table_of(Product),
         ["sku"],
         ["name", "name_key", "unit", "sell_multiple", "active"],
         list(products.values()),
@@ -453,7 +454,7 @@ def _apply_barcodes(
         out[key] = (key, valid, pid, qty)
     return upsert(
         conn,
-        Barcode.__table__,
+        table_of(Barcode),
         ["gtin14"],
         ["barcode", "product_id", "pack_qty"],
         list(out.values()),
@@ -471,14 +472,15 @@ def _parties(model: Any, table_key: str):  # noqa: ANN202
             if not code:
                 report.error(line, h["code"], "empty code")
                 continue
-            gln = glns[i] if glns and glns[i] else None
+            written = glns[i] if glns and glns[i] else None
+            gln = written
             if gln is not None:
                 try:
                     gln = gtin.validate(gln)
                     if len(gln) != 13:
                         raise gtin.InvalidLength("a GLN has 13 digits")
                 except gtin.GtinError as exc:
-                    report.error(line, h["gln"], f"{glns[i]!r} is not a valid GLN: {exc}")
+                    report.error(line, h["gln"], f"{written!r} is not a valid GLN: {exc}")
                     continue
             out[code] = (code, c["name"][i] or code, gln)
         report.changes[table_key] = upsert(
@@ -510,7 +512,7 @@ def _grants(session: Session, conn: Connection, rows: Rows, report: ImportReport
         else:
             out.add((c["partner"][i], cid, sid))
     report.changes["grants"] = upsert(
-        conn, Grant.__table__, ["partner", "customer_id", "site_id"], [], sorted(out)
+        conn, table_of(Grant), ["partner", "customer_id", "site_id"], [], sorted(out)
     )
 
 
@@ -529,12 +531,12 @@ def _assortments(session: Session, conn: Connection, rows: Rows, report: ImportR
         else:
             out.add((cid, pid))
     report.changes["assortments"] = upsert(
-        conn, AssortmentItem.__table__, ["customer_id", "product_id"], [], sorted(out)
+        conn, table_of(AssortmentItem), ["customer_id", "product_id"], [], sorted(out)
     )
     with_assortment = {cid for cid, _ in out}
     if with_assortment:
         conn.execute(
-            update(Customer.__table__)
+            update(table_of(Customer))
             .where(Customer.__table__.c.id.in_(with_assortment))
             .values(has_assortment=True)
         )
@@ -561,7 +563,7 @@ def _customer_refs(
             out[(cid, ref)] = (cid, ref, pid)
     report.changes["customer_refs"] = upsert(
         conn,
-        CustomerRef.__table__,
+        table_of(CustomerRef),
         ["customer_id", "customer_ref"],
         ["product_id"],
         list(out.values()),

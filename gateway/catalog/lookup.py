@@ -32,7 +32,7 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
         yield values[i : i + CHUNK]
 
 
-def _row(r: Sequence[object]) -> ProductInfo:
+def _row(r: Sequence[Any]) -> ProductInfo:
     pid, sku, name, unit, mult, active = r
     return ProductInfo(pid, sku, name, unit, Decimal(str(mult)), bool(active))
 
@@ -75,7 +75,7 @@ class MasterDataCache:
         self._values: dict[tuple, Any] = {}
 
     def get(self, session: Session, key: tuple, compute: Callable[[], Any]) -> Any:
-        full = (str(session.get_bind().url), catalog_version(session), *key)
+        full = (str(session.get_bind().engine.url), catalog_version(session), *key)
         if full in self._values:
             return self._values[full]
         value = compute()
@@ -121,8 +121,8 @@ class CatalogLookup:
                 .join(Product.__table__, p.id == b.product_id)
                 .where(b.gtin14.in_(chunk))
             )
-            for g, pack, *info in rows:
-                self._by_gtin[g] = (_row(info), Decimal(str(pack)))
+            for g, pack, *found in rows:
+                self._by_gtin[g] = (_row(found), Decimal(str(pack)))
         for chunk in _chunks(sorted({sku_key(k) for k in skus})):
             for info in s.execute(select(*cols).where(p.sku.in_(chunk))):
                 self._by_sku[sku_key(info[1])] = _row(info)
@@ -133,11 +133,11 @@ class CatalogLookup:
                     .join(Product.__table__, p.id == cr.product_id)
                     .where(cr.customer_id == self.customer_id, cr.customer_ref.in_(chunk))
                 )
-                for ref, *info in rows:
-                    self._by_cref[ref] = _row(info)
+                for ref, *found in rows:
+                    self._by_cref[ref] = _row(found)
         for chunk in _chunks(sorted(set(name_keys))):
-            for info in s.execute(select(p.name_key, *cols).where(p.name_key.in_(chunk))):
-                self._by_name.setdefault(info[0], []).append(_row(info[1:]))
+            for named in s.execute(select(p.name_key, *cols).where(p.name_key.in_(chunk))):
+                self._by_name.setdefault(named[0], []).append(_row(named[1:]))
 
     # --- look-ups ------------------------------------------------------------------
     def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None:

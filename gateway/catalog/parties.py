@@ -8,6 +8,7 @@ version, since every file of a partner asks the same questions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from gateway.config.settings import PartnerConfig
 from gateway.rules.products import PartyInfo
 from gateway.store.models import Customer, Grant, Site
 
+_Party = TypeVar("_Party", Customer, Site)
 _GRANTS = MasterDataCache(limit=256)
 _PARTIES = MasterDataCache(limit=4096)
 
@@ -78,13 +80,13 @@ class StoreParties:
         found: PartyInfo | None = _PARTIES.get(self.session, (model.__name__, how, text), load)
         return found
 
-    def _find(self, model: type[Customer] | type[Site], text: str) -> PartyInfo | None:
+    def _find(self, model: type[_Party], text: str) -> PartyInfo | None:
         text = text.strip()
         if not text:
             return None
         return self._cached(model, "find", text, lambda: self._find_now(model, text))
 
-    def _find_now(self, model: type[Customer] | type[Site], text: str) -> Customer | Site | None:
+    def _find_now(self, model: type[_Party], text: str) -> _Party | None:
         s = self.session
         hit = s.scalar(select(model).where(model.code == text))  # the usual case, indexed
         if hit is None:
@@ -95,7 +97,7 @@ class StoreParties:
             hit = s.scalar(select(model).where(func.lower(model.name) == text.lower()))
         return hit
 
-    def _by_gln(self, model: type[Customer] | type[Site], gln: str) -> PartyInfo | None:
+    def _by_gln(self, model: type[_Party], gln: str) -> PartyInfo | None:
         gln = gln.strip()
         return self._cached(
             model, "gln", gln, lambda: self.session.scalar(select(model).where(model.gln == gln))

@@ -6,6 +6,7 @@ daemon and the web console call. ``gateway.cli:app`` is the entry point.
 Where each command lives:
 
 * the application, shared options, errors printed as messages — :mod:`gateway.cli.app`
+* the tables commands print — :mod:`gateway.cli.tables`
 * ``init``, ``import``, ``demo`` — :mod:`gateway.cli.workspace`
 * ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`
 * ``orders …``, ``report orders``, ``template``, ``erp-feed`` — :mod:`gateway.cli.orders`

@@ -94,7 +94,7 @@ def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:
             "recovering partner=%s file=%s",
             partner_id,
             path.name,
-            **log_fields(partner_id, path.name),
+            extra=log_fields(partner_id, path.name),
         )
         outcomes.append(process_claimed(ws, partner_id, path))
         if outcomes[-1].outcome == DEFERRED:
@@ -128,7 +128,7 @@ def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome |
         partner_id,
         entry.name,
         reason,
-        **log_fields(partner_id, entry.name, "failed"),
+        extra=log_fields(partner_id, entry.name, "failed"),
     )
     return FileOutcome(partner_id, entry.name, FileResult.FAILED, reason=reason, moved_to=moved)
 

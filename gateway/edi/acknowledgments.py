@@ -185,7 +185,7 @@ def take_acknowledgments(
             file_name,
             verdict.text,
             about,
-            **log_fields(partner_id, file_name),
+            extra=log_fields(partner_id, file_name),
         )
     return verdicts
 

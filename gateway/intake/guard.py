@@ -50,7 +50,7 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             partner_id,
             path.name,
             exc,
-            **log_fields(partner_id, path.name, DEFERRED),
+            extra=log_fields(partner_id, path.name, DEFERRED),
         )
         return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
     except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
@@ -58,7 +58,7 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             "pipeline failed partner=%s file=%s",
             partner_id,
             path.name,
-            **log_fields(partner_id, path.name),
+            extra=log_fields(partner_id, path.name),
         )
         return _after_crash(ws, partner_id, path, exc)
 
@@ -88,7 +88,7 @@ def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> 
         partner_id,
         path.name,
         reason,
-        **log_fields(partner_id, path.name, FileResult.FAILED),
+        extra=log_fields(partner_id, path.name, FileResult.FAILED),
     )
     return FileOutcome(
         partner_id,
@@ -125,12 +125,12 @@ def _finish_committed(
         stored.outcome,
         stored.id,
         reason,
-        **log_fields(partner_id, path.name, stored.outcome),
+        extra=log_fields(partner_id, path.name, stored.outcome),
     )
     return FileOutcome(
         partner_id,
         path.name,
-        stored.outcome,
+        FileResult(stored.outcome),
         inbound_id=stored.id,
         format=stored.format,
         reason=reason,

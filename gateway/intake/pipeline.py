@@ -224,7 +224,7 @@ def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
             partner_id,
             name,
             warning,
-            **log_fields(partner_id, name),
+            extra=log_fields(partner_id, name),
         )
     if len(read.warnings) > _LOGGED_WARNINGS:
         log.warning(
@@ -232,7 +232,7 @@ def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
             partner_id,
             name,
             len(read.warnings) - _LOGGED_WARNINGS,
-            **log_fields(partner_id, name),
+            extra=log_fields(partner_id, name),
         )
 
 

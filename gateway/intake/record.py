@@ -22,7 +22,7 @@ from gateway.rules.lifecycle import LIVE, ActorKind, OrderStatus, check_transiti
 from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.bulk import bulk_insert
-from gateway.store.models import Order, OrderEvent, OrderLine
+from gateway.store.models import Order, OrderEvent, OrderLine, table_of
 from parsers.document import LineStatus, Party
 
 
@@ -144,7 +144,7 @@ def store_order(
             found = values[at]
             values[at] = json.dumps(found, ensure_ascii=False) if found else "[]"
             tuples.append(tuple(values))
-        bulk_insert(session.connection(), OrderLine.__table__, cols, tuples)
+        bulk_insert(session.connection(), table_of(OrderLine), cols, tuples)
 
     who_acted = actor or actor_of_partner(partner_id)
     events = [
@@ -169,7 +169,7 @@ def store_order(
     ]
     if replaced is not None:
         _record_replacement(events, replaced, order, who_acted, now)
-    session.execute(insert(OrderEvent.__table__), events)
+    session.execute(insert(table_of(OrderEvent)), events)
     return StoredOrder(order, rows, who.customer, who.site)
 
 

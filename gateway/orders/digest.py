@@ -13,6 +13,7 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,7 +35,7 @@ S = OrderStatus
 #: The steps whose date the report shows, in lifecycle order
 STEPS = (S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREPARATION, S.SHIPPED, S.DELIVERED)
 
-HEADERS = {
+HEADERS: dict[str, dict[str, Any]] = {
     "fr": {
         "orders": "Commandes",
         "lines": "Lignes",
@@ -74,8 +75,8 @@ def step_dates(order: Order) -> dict[str, datetime]:
 def report_sheets(orders: list[Order], language: str) -> list[Sheet]:
     lang = language if language in HEADERS else "en"
     h = HEADERS[lang]
-    summary = Sheet(title=h["orders"], headers=list(h["order_headers"]))
-    lines = Sheet(title=h["lines"], headers=list(h["line_headers"]), styles=[])
+    summary = Sheet(title=str(h["orders"]), headers=list(h["order_headers"]))
+    lines = Sheet(title=str(h["lines"]), headers=list(h["line_headers"]), styles=[])
     for o in orders:
         when = step_dates(o)
         number = o.order_number or f"#{o.id}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -50,7 +51,7 @@ from gateway.store.models import FeedFile, Order
 from gateway.workspace import ERP_FEED, PROCESSING, Workspace
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
-from parsers.cells import cell_text
+from parsers.cells import Cell, cell_text
 from parsers.columns import normalise_header
 from parsers.errors import ParseError
 
@@ -142,26 +143,26 @@ class FeedOutcome(FileOutcome):
         return sum(r.result == "refused" for r in self.rows)
 
     @property
-    def lines_accepted(self) -> int:  # type: ignore[override]
+    def lines_accepted(self) -> int:
         return self.applied
 
     @property
-    def lines_rejected(self) -> int:  # type: ignore[override]
+    def lines_rejected(self) -> int:
         return self.refused
 
 
 # --- reading -----------------------------------------------------------------------------------
-def feed_rows(data: bytes, name: str) -> list[tuple[int, list[object]]]:
+def feed_rows(data: bytes, name: str) -> Sequence[tuple[int, Sequence[Cell]]]:
     """Every row of the file with its line / row number."""
     try:
         if xlsx_format.recognise(data):
-            return xlsx_format.first_sheet_rows(data)  # type: ignore[return-value]
-        return csv_format.rows(data)  # type: ignore[return-value]
+            return xlsx_format.first_sheet_rows(data)
+        return csv_format.rows(data)
     except ParseError as exc:
         raise FeedUnreadable(f"{name} cannot be read: {exc}") from None
 
 
-def _header(rows: list[tuple[int, list[object]]]) -> tuple[int, dict[str, int]]:
+def _header(rows: Sequence[tuple[int, Sequence[Cell]]]) -> tuple[int, dict[str, int]]:
     for pos, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cols: dict[str, int] = {}
         for i, c in enumerate(cells):
@@ -195,7 +196,7 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
     errors: list[RowResult] = []
     current: Instruction | None = None
 
-    def get(cells: list[object], f: str) -> str | None:
+    def get(cells: Sequence[Cell], f: str) -> str | None:
         i = cols.get(f)
         return cell_text(cells[i]) if i is not None and i < len(cells) else None
 
@@ -454,9 +455,9 @@ def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutc
             FeedOutcome(ERP_FEED, entry.name, FileResult.FAILED, reason=reason, moved_to=moved)
         )
     for path in poll.ready:
-        held = claim_held(path)
-        if held is None:
+        claimed = claim_held(path)
+        if claimed is None:
             continue
-        with held:
-            outcomes.append(process_feed_file(ws, held.path))
+        with claimed:
+            outcomes.append(process_feed_file(ws, claimed.path))
     return outcomes

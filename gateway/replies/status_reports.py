@@ -29,6 +29,7 @@ from gateway.rules.quantity import trimmed
 from gateway.store.models import Order, OutgoingMessage
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
+from parsers.cells import Cell
 from parsers.document import LineStatus, ResponseKind, SourceFormat
 from parsers.sheets import RowStyle, Sheet, status_label
 
@@ -53,8 +54,10 @@ def status_sheet(
     sheet = Sheet(
         title="Statut" if lang == "fr" else "Status", headers=list(STATUS_HEADERS[lang]), styles=[]
     )
+    styles: list[RowStyle | None] = []
+    sheet.styles = styles
     for order in orders:
-        head = [
+        head: list[Cell] = [
             order.order_number or f"#{order.id}",
             status_label(order.status, lang),
             order.status,
@@ -62,7 +65,7 @@ def status_sheet(
         ]
         if not order.lines:
             sheet.rows.append([*head, None, None, None, None, None, None, None, reason])
-            sheet.styles.append(None)
+            styles.append(None)
         for ln in order.lines:
             refused = ln.outcome == LineStatus.REJECTED.value
             confirmed = Decimal(0) if refused else trimmed(ln.confirmed_quantity)
@@ -71,7 +74,7 @@ def status_sheet(
                 trimmed(ln.ordered_quantity), confirmed, trimmed(ln.shipped_quantity),
                 ln.message if refused else reason,
             ])  # fmt: skip
-            sheet.styles.append(RowStyle.REJECTED if refused else None)
+            styles.append(RowStyle.REJECTED if refused else None)
     return sheet
 
 

@@ -43,7 +43,7 @@ def check_line(
 ) -> LineDecision:
     product = res.product
     assert product is not None
-    info = {"sku": product.sku, "name": product.name, "customer": customer_code}
+    info: dict[str, object] = {"sku": product.sku, "name": product.name, "customer": customer_code}
     if not product.active:
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.PRODUCT_INACTIVE, fields=info)
     if not in_assortment:
@@ -59,10 +59,8 @@ def check_line(
     ):
         # Beyond what an order line can mean (and what the store's numbers hold).
         what = "quantity" if abs(qty) >= MAX_AMOUNT else "unit price"
-        info["detail"] = (
-            f"{what} {plain(qty if what == 'quantity' else line.unit_price)} is too large"
-        )
-        info["detail"] += f" (at most {MAX_AMOUNT - 1:,})"
+        shown = plain(qty if what == "quantity" else line.unit_price)
+        info["detail"] = f"{what} {shown} is too large (at most {MAX_AMOUNT - 1:,})"
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.INVALID_VALUE, fields=info)
     if qty <= 0:
         return LineDecision(

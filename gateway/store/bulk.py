@@ -24,6 +24,7 @@ def bulk_insert(conn: Connection, table: Table, cols: Sequence[str], rows: Seque
     if not rows:
         return
     dbapi = conn.connection.driver_connection
+    assert dbapi is not None, "a connection inside a transaction has its driver connection"
     names = ", ".join(cols)
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in cols)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -299,3 +300,10 @@ class DigestSent(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outgoing_messages.id"))
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table, typed as a Table (``__table__`` is typed as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

@@ -76,8 +76,8 @@ __all__ = [
     "read",
     "recognise",
     "segments",
-    "write_855",
     "ta1_verdict",
+    "write_855",
     "write_997",
     "write_ta1",
 ]

@@ -19,6 +19,7 @@ import os
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import paramiko
 
@@ -171,7 +172,7 @@ class SftpConnection:
                 except (OSError, EOFError, paramiko.SSHException):
                     pass  # already dead: closing is all we wanted
 
-    def _credentials(self) -> dict[str, object]:
+    def _credentials(self) -> dict[str, Any]:
         s = self.settings
         if s.key_file is not None:
             try:

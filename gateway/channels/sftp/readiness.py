@@ -36,10 +36,14 @@ Signature = tuple[int, int]
 class Listed(Protocol):
     """One directory entry as SFTP lists it (paramiko's SFTPAttributes has this shape)."""
 
-    filename: str
-    st_mode: int | None
-    st_size: int | None
-    st_mtime: int | float | None
+    @property
+    def filename(self) -> str: ...
+    @property
+    def st_mode(self) -> int | None: ...
+    @property
+    def st_size(self) -> int | None: ...
+    @property
+    def st_mtime(self) -> int | float | None: ...
 
 
 @dataclass(frozen=True)
