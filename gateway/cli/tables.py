@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from gateway.cli.app import console
-from gateway.intake.pipeline import FileOutcome
+from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.rules.quantity import plain
 
 
@@ -32,9 +32,11 @@ def print_outcomes(outcomes: list[FileOutcome]) -> None:
     for col in ("partner", "file", "outcome", "orders", "accepted", "rejected", "note"):
         table.add_column(col)
     for o in outcomes:
-        colour = {"processed": "green", "recovered": "green", "failed": "red"}.get(
-            o.outcome, "yellow"
-        )
+        colour = {
+            FileResult.PROCESSED: "green",
+            FileResult.RECOVERED: "green",
+            FileResult.FAILED: "red",
+        }.get(o.outcome, "yellow")
         table.add_row(
             o.partner,
             o.name,

@@ -26,6 +26,7 @@ from gateway.channels.sftp.channel import SftpChannel
 from gateway.channels.sftp.errors import RemoteFileMissing, SftpError
 from gateway.config.sftp import SftpSettings
 from gateway.intake.pipeline import FileOutcome, process_file
+from gateway.replies.outbox import Audience
 from gateway.store.ledger import known_file
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
@@ -115,7 +116,7 @@ class SftpIntake:
                     select(OutgoingMessage.id)
                     .where(
                         OutgoingMessage.partner == self.partner_id,
-                        OutgoingMessage.audience == "partner",
+                        OutgoingMessage.audience == Audience.PARTNER.value,
                         OutgoingMessage.sent_at.is_not(None),
                         OutgoingMessage.uploaded_at.is_(None),
                     )

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from gateway.channels.folder.inbox import in_processing, is_marker, listing
 from gateway.intake.files import REASON_SUFFIX
+from gateway.intake.pipeline import FileResult
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 
@@ -139,7 +140,10 @@ def gateway_status(ws: Workspace) -> list[PartnerStatus]:
         processed = dict(
             s.execute(
                 select(InboundFile.partner, func.count())
-                .where(InboundFile.outcome == "processed", InboundFile.received_at >= since)
+                .where(
+                    InboundFile.outcome == FileResult.PROCESSED.value,
+                    InboundFile.received_at >= since,
+                )
                 .group_by(InboundFile.partner)
             ).all()
         )
