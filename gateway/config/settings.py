@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -65,8 +66,30 @@ class QuantityPolicy(StrEnum):
 
 
 class DuplicatePolicy(StrEnum):
+    """What a second order with the same customer and order number does."""
+
     REFUSE = "refuse"
-    REPLACE = "replace"  # while the first is still pending validation
+    REPLACE = "replace"  # while the first is still pending validation: a new order
+    AMEND = "amend"  # while the first is still pending validation: it is amended
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"24h"``, ``"2d"``, ``"90m"``, ``"1d 12h"`` as a timedelta.
+
+    >>> parse_duration("1d 12h"), parse_duration("90m")
+    (datetime.timedelta(days=1, seconds=43200), datetime.timedelta(seconds=5400))
+    """
+    m = _DURATION.match(text)
+    if not m or not any(m.groups()):
+        raise ValueError(f"expected a duration such as 24h, 2d, 90m or 1d 12h, got {text!r}")
+    days, hours, minutes = (int(g or 0) for g in m.groups())
+    span = timedelta(days=days, hours=hours, minutes=minutes)
+    if not span:
+        raise ValueError(f"a deadline must be longer than zero, got {text!r}")
+    return span
 
 
 class Strict(BaseModel):
@@ -93,7 +116,11 @@ class PartnerConfig(Strict):
     language: Literal["fr", "en"] = "en"
     auto_validate: bool = False
     quantity_policy: QuantityPolicy = QuantityPolicy.REJECT
-    duplicate_policy: DuplicatePolicy = DuplicatePolicy.REFUSE
+    #: Unset: ``amend`` for spreadsheet orders, ``refuse`` for EDI (whose messages say
+    #: themselves whether they change an order)
+    duplicate_policy: DuplicatePolicy | None = None
+    #: How long the supplier may take to validate or reject an order ("24h", "2d")
+    response_deadline: timedelta | None = None
     #: Interchange sender ids (UNB / ISA) that belong to this partner: "id" or "qualifier:id"
     edi_ids: list[str] = Field(default_factory=list)
     #: X12 functional-group senders (GS02) this partner sends as; none set: any GS02.
@@ -127,6 +154,17 @@ class PartnerConfig(Strict):
     @classmethod
     def _strip_ids(cls, v: list[str]) -> list[str]:
         return [i.strip() for i in v if i.strip()]
+
+    @field_validator("response_deadline", mode="before")
+    @classmethod
+    def _duration(cls, v: object) -> object:
+        return parse_duration(v) if isinstance(v, str) else v
+
+    def duplicates(self, tabular: bool) -> DuplicatePolicy:
+        """The duplicate policy for an order read from a spreadsheet (or not)."""
+        if self.duplicate_policy is not None:
+            return self.duplicate_policy
+        return DuplicatePolicy.AMEND if tabular else DuplicatePolicy.REFUSE
 
 
 class SupplierConfig(Strict):

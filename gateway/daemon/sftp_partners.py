@@ -27,7 +27,7 @@ from gateway.channels.sftp.errors import RemoteFileMissing, SftpError
 from gateway.config.sftp import SftpSettings
 from gateway.intake.pipeline import FileOutcome, process_file
 from gateway.replies.outbox import Audience
-from gateway.store.ledger import known_file
+from gateway.store.ledger import latest_record
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
@@ -84,10 +84,15 @@ class SftpIntake:
         partial = folder / f".{rf.name}.sftp"
         got = self.channel.download_with_sha256(rf, partial)
         with self.ws.read_sessions() as s:
-            known = known_file(s, self.partner_id, got.sha256)
-        if known is not None and known.name == rf.name:
-            # Committed before a crash (its local copy was finished above): only the
-            # remote move is left.
+            known = latest_record(s, self.partner_id, got.sha256)
+        if (
+            known is not None
+            and known.name == rf.name
+            and rf.mtime <= known.received_at.timestamp()
+        ):
+            # Recorded after it was written: committed before a crash (its local copy was
+            # finished above), only the remote move is left. The same name and bytes
+            # uploaded again later are a new file (a duplicate, or a new attempt).
             partial.unlink(missing_ok=True)
             self._archive(rf)
             log.info("remote file already processed partner=%s file=%s", self.partner_id, rf.name)

@@ -5,8 +5,11 @@ Where each rule lives:
 * which reader reads a file, and who may have sent it — :mod:`gateway.intake.read`
 * resolving and checking an order's lines (a decision, nothing stored) —
   :mod:`gateway.intake.evaluate`
-* storing an evaluated order, duplicates refused or replaced — :mod:`gateway.intake.record`,
+* storing an evaluated order, duplicates refused, replaced or amended —
+  :mod:`gateway.intake.record`,
   :mod:`gateway.intake.replacement`
+* revising an order still waiting for validation (a replay, a follow-up file) —
+  :mod:`gateway.intake.revision`
 * the one transaction of a file, then its replies and its archive — :mod:`gateway.intake.pipeline`
 * where a file ends (archive, quarantine, the one free-name rule) — :mod:`gateway.intake.files`
 * one file never stops the gateway; a store fault keeps it for later — :mod:`gateway.intake.guard`

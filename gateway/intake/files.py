@@ -44,11 +44,15 @@ def move_durably(src: Path, dest_dir: Path, name: str | None = None) -> Path:
     return target
 
 
-def quarantine(ws: Workspace, partner_id: str, path: Path, reason: str) -> Path:
-    """Move ``path`` to failed/<partner>/ with a ``.reason.txt`` beside it."""
+def quarantine(
+    ws: Workspace, partner_id: str, path: Path, reason: str, *, target: Path | None = None
+) -> Path:
+    """Move ``path`` to failed/<partner>/ with a ``.reason.txt`` beside it (to ``target``
+    when it was planned and is still free)."""
     folder = ws.failed_dir(partner_id)
     folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, path.name)
+    if target is None or target.parent != folder or target.exists():
+        target = free_name(folder, path.name)
     note = target.with_name(target.name + REASON_SUFFIX)
     note.write_text(
         f"file: {path.name}\npartner: {partner_id}\nat: {datetime.now(UTC).isoformat()}\n"
@@ -72,4 +76,17 @@ def planned_archive(ws: Workspace, partner_id: str, name: str, when: datetime) -
     return free_name(ws.archive_dir(partner_id, when), name)
 
 
-__all__ = ["REASON_SUFFIX", "archive", "free_name", "move_durably", "planned_archive", "quarantine"]
+def planned_quarantine(ws: Workspace, partner_id: str, name: str) -> Path:
+    """Where a file being recorded as failed (or duplicate) now will be quarantined."""
+    return free_name(ws.failed_dir(partner_id), name)
+
+
+__all__ = [
+    "REASON_SUFFIX",
+    "archive",
+    "free_name",
+    "move_durably",
+    "planned_archive",
+    "planned_quarantine",
+    "quarantine",
+]

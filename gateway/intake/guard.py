@@ -20,7 +20,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from gateway.intake.files import archive, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
-from gateway.store.ledger import known_file
+from gateway.store.ledger import latest_record
 from gateway.store.models import InboundFile
 from gateway.workspace import Workspace
 
@@ -142,7 +142,7 @@ def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | No
     try:
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         with ws.read_sessions() as s:
-            return known_file(s, partner_id, sha)
+            return latest_record(s, partner_id, sha)
     except Exception:  # noqa: BLE001 — the store may be what failed
         return None
 

@@ -16,9 +16,9 @@ import logging
 import shutil
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,15 +28,15 @@ from gateway.config.mapping import load_mapping
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
 from gateway.intake.evaluate import evaluate_document
-from gateway.intake.files import archive, planned_archive, quarantine
+from gateway.intake.files import archive, planned_archive, planned_quarantine, quarantine
 from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
-from gateway.replies.fan_out import queue_file_error, queue_file_replies
+from gateway.replies.fan_out import queue_duplicate_notice, queue_file_error, queue_file_replies
 from gateway.replies.outbox import ReplyContext, outbox_transaction
 from gateway.rules.senders import SenderRefused
-from gateway.store.ledger import AlreadyKnown, record_file
+from gateway.store.ledger import AlreadyKnown, FileResult, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 from parsers.errors import ParseError
@@ -44,16 +44,6 @@ from parsers.errors import ParseError
 log = logging.getLogger("gateway.intake")
 #: Remarks logged per file; a file with thousands of bad values says so in one line
 _LOGGED_WARNINGS = 20
-
-
-class FileResult(StrEnum):
-    """How a file ended (``FileOutcome.outcome``; stored as ``InboundFile.outcome``)."""
-
-    PROCESSED = "processed"  # read; its orders (if any) stored and answered
-    FAILED = "failed"  # quarantined with a reason
-    DUPLICATE = "duplicate"  # the same bytes were received before
-    RECOVERED = "recovered"  # committed before a crash; finished now
-    DEFERRED = "deferred"  # the store could not be used; left claimed for later
 
 
 @dataclass
@@ -125,23 +115,24 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     if path.is_symlink() or not path.is_file():
         kind = "a symbolic link" if path.is_symlink() else "not a regular file"
         return _refuse(ws, partner_id, path, f"{name} is {kind}; only regular files are read")
-    size = path.stat().st_size
-    if size > partner.max_file_size:
+    st = path.stat()
+    if st.st_size > partner.max_file_size:
         return _refuse(
             ws,
             partner_id,
             path,
-            f"{name} is {size:,} bytes, over the partner's limit of "
+            f"{name} is {st.st_size:,} bytes, over the partner's limit of "
             f"{partner.max_file_size:,} bytes (max_file_size); it was not read",
         )
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
+    inode = f"{st.st_dev}:{st.st_ino}"
 
     for attempt in range(2):
         try:
-            return _first_time(ws, partner_id, path, data, sha)
+            return _first_time(ws, partner_id, path, data, sha, inode)
         except AlreadyKnown as seen:
-            return _already_known(ws, partner_id, path, seen.known)
+            return _already_known(ws, partner_id, path, seen.known, inode)
         except IntegrityError:
             # Another worker recorded the same order number (or EDI interchange) in
             # between: look again, and this time find it.
@@ -150,8 +141,17 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     raise AssertionError("unreachable")
 
 
-def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFile) -> FileOutcome:
-    if _unfinished(known, path):
+def _unfinished(known: InboundFile, path: Path, inode: str) -> bool:
+    """This very file was committed before a crash, and its original never moved."""
+    if known.name != path.name or (known.source_inode and known.source_inode != inode):
+        return False  # the same bytes sent again are another file
+    return known.archived_to is None or not Path(known.archived_to).exists()
+
+
+def _already_known(
+    ws: Workspace, partner_id: str, path: Path, known: InboundFile, inode: str
+) -> FileOutcome:
+    if _unfinished(known, path, inode):
         # Committed before a crash but not finished: send what is unsent, then archive.
         replies = dispatch_pending(ws.sessions, ids=_message_ids(ws, known.id))
         moved = _finish(ws, partner_id, path, known)
@@ -164,17 +164,54 @@ def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFil
             replies=replies,
             moved_to=moved,
         )
+    return _duplicate(ws, partner_id, path, known, inode)
+
+
+def _duplicate(
+    ws: Workspace, partner_id: str, path: Path, known: InboundFile, inode: str
+) -> FileOutcome:
+    """The same bytes as a processed file: recorded, answered, quarantined, not processed."""
+    now = _now()
     reason = (
         f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
         f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
     )
+    dup = InboundFile(
+        partner=partner_id,
+        name=path.name,
+        sha256=known.sha256,
+        size=known.size,
+        format=known.format,
+        outcome=FileResult.DUPLICATE.value,
+        reason=reason,
+        received_at=now,
+        duplicate_of=known.id,
+        source_inode=inode,
+        archived_to=str(planned_quarantine(ws, partner_id, path.name)),
+    )
+    with outbox_transaction(ws, now) as box:
+        box.session.add(dup)
+        box.session.flush()
+        ctx = ReplyContext(box, partner_id, ws.partner(partner_id), dup)
+        queue_duplicate_notice(ctx, known)
+    log.warning(
+        "duplicate partner=%s file=%s of=%r inbound=%d; not processed again",
+        partner_id,
+        path.name,
+        known.name,
+        known.id,
+        extra=log_fields(partner_id, path.name, FileResult.DUPLICATE),
+    )
+    moved = _finish(ws, partner_id, path, dup)
     return FileOutcome(
         partner_id,
         path.name,
         FileResult.DUPLICATE,
-        inbound_id=known.id,
+        inbound_id=dup.id,
+        format=known.format,
         reason=reason,
-        moved_to=quarantine(ws, partner_id, path, reason),
+        replies=box.written,
+        moved_to=moved,
     )
 
 
@@ -188,10 +225,11 @@ def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
 
 
 def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) -> Path:
-    """Archive (or quarantine) the original; record where, unless it went where planned."""
+    """Archive (or quarantine) the original where its transaction planned; record where it
+    went when that place was taken meanwhile."""
     planned = Path(inbound.archived_to) if inbound.archived_to else None
-    if inbound.outcome == FileResult.FAILED:
-        moved = quarantine(ws, partner_id, path, inbound.reason or "failed")
+    if inbound.outcome in (FileResult.FAILED, FileResult.DUPLICATE):
+        moved = quarantine(ws, partner_id, path, inbound.reason or "failed", target=planned)
     elif planned is not None and not planned.exists():
         planned.parent.mkdir(parents=True, exist_ok=True)
         # No directory fsync here: a move lost to a power cut leaves the file in
@@ -200,18 +238,12 @@ def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) ->
         return planned
     else:
         moved = archive(ws, partner_id, path, _now())
-    with ws.sessions.begin() as s:
-        row = s.get(InboundFile, inbound.id)
-        assert row is not None
-        row.archived_to = str(moved)
+    if planned != moved:
+        with ws.sessions.begin() as s:
+            row = s.get(InboundFile, inbound.id)
+            assert row is not None
+            row.archived_to = str(moved)
     return moved
-
-
-def _unfinished(known: InboundFile, path: Path) -> bool:
-    """Committed, but its original was never moved: a crash between commit and archive."""
-    if known.name != path.name:
-        return False
-    return known.archived_to is None or not Path(known.archived_to).exists()
 
 
 def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
@@ -236,7 +268,9 @@ def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
         )
 
 
-def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str) -> FileOutcome:
+def _first_time(
+    ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str, inode: str
+) -> FileOutcome:
     partner = ws.partner(partner_id)
     now = _now()
     inbound = InboundFile(
@@ -246,18 +280,24 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         size=len(data),
         outcome=FileResult.PROCESSED.value,
         received_at=now,
+        source_inode=inode,
     )
+
+    def unfinished(known: InboundFile) -> bool:
+        return _unfinished(known, path, inode)
+
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         read = read_file(data, path.name, partner_id, ws.config, profile)
     except (ParseError, SenderRefused) as exc:
-        return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None))
+        fmt = getattr(exc, "format", None)
+        return _failed(ws, partner_id, path, inbound, str(exc), fmt, unfinished)
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
         )
         reason = f"the file could not be read ({type(exc).__name__}: {exc})"
-        return _failed(ws, partner_id, path, inbound, reason, None)
+        return _failed(ws, partner_id, path, inbound, reason, None, unfinished)
     inbound.format = read.format.value
     _log_remarks(partner_id, path.name, read)
 
@@ -270,7 +310,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
     summaries: list[OrderSummary] = []
     with outbox_transaction(ws, now) as box:
         s = box.session
-        record_file(s, inbound)
+        record_file(s, inbound, unfinished=unfinished)
         refused = admit_interchanges(s, read.result, inbound, now, ws.config.supplier)
         if refused:
             # A refused interchange's orders are not stored, nor answered one by one.
@@ -278,9 +318,17 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         take_acknowledgments(s, partner_id, path.name, read.result, now)
         ctx = ReplyContext(box, partner_id, partner, inbound, read.format, read.result)
         stored = []
+        index = {id(doc): i for i, doc in enumerate(read.documents)}
         for ev in evaluated:
             so = store_order(
-                s, ev, partner_id=partner_id, partner=partner, inbound_file_id=inbound.id, now=now
+                s,
+                ev,
+                partner_id=partner_id,
+                partner=partner,
+                inbound_file_id=inbound.id,
+                now=now,
+                source_index=index[id(ev.doc)],
+                file_name=path.name,
             )
             stored.append(so)
             o = so.order
@@ -327,10 +375,12 @@ def _failed(
     inbound: InboundFile,
     reason: str,
     fmt: str | None,
+    unfinished: Callable[[InboundFile], bool],
 ) -> FileOutcome:
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
+    inbound.archived_to = str(planned_quarantine(ws, partner_id, path.name))
     with outbox_transaction(ws, inbound.received_at) as box:
-        record_file(box.session, inbound)
+        record_file(box.session, inbound, unfinished=unfinished)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
         queue_file_error(ctx, reason)
     moved = _finish(ws, partner_id, path, inbound)

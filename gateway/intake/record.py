@@ -1,52 +1,77 @@
 """Store evaluated orders: the order, its lines with outcomes, its first status events.
 
+An order whose customer and number are already live for the partner is a duplicate,
+and the partner's duplicate policy decides: ``refuse`` it, ``replace`` the first (a new
+order; the first cancelled) or ``amend`` the first (the same order, its lines revised:
+:mod:`gateway.intake.revision`). A first order that is no longer waiting for validation
+cannot be replaced or amended: the duplicate is refused, in the customer's words.
+
 Called inside the file's one transaction (see ``gateway.intake.pipeline``); it never commits.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from gateway.config.settings import PartnerConfig
+from gateway.config.settings import DuplicatePolicy, PartnerConfig
 from gateway.intake.evaluate import EvaluatedOrder
-from gateway.intake.replacement import LineChanges, line_changes, not_replaced_note, replaceable
-from gateway.replies.responses import StoredOrder
-from gateway.rules.check import MAX_AMOUNT
+from gateway.intake.replacement import LineChanges, line_changes, replaceable
+from gateway.intake.revision import (
+    LineChangeKind,
+    Revision,
+    RevisionKind,
+    apply_revision,
+    insert_lines,
+    line_row,
+    revise,
+)
+from gateway.replies.responses import StoredOrder, line_rows
 from gateway.rules.lifecycle import LIVE, ActorKind, OrderStatus, check_transition
 from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
-from gateway.store.bulk import bulk_insert
-from gateway.store.models import Order, OrderEvent, OrderLine, table_of
-from parsers.document import LineStatus, Party
+from gateway.store.models import Order, OrderEvent, OrderSource, table_of
+from parsers.document import LineStatus, Party, SourceFormat
+from parsers.sheets import status_label
+
+#: Statuses in which an order may still be revised by the customer or a replay
+REVISABLE = frozenset({OrderStatus.RECEIVED.value, OrderStatus.PENDING_VALIDATION.value})
 
 
-def find_live_order(session: Session, customer_code: str, order_number: str) -> Order | None:
-    return session.scalar(
-        select(Order).where(
-            Order.customer_code == customer_code,
-            Order.order_number == order_number,
-            Order.status.in_([s.value for s in LIVE]),
-        )
+def find_live_orders(
+    session: Session, customer_code: str, order_number: str, partner_id: str | None = None
+) -> list[Order]:
+    """The live orders with this customer and number (one per partner at most)."""
+    q = select(Order).where(
+        Order.customer_code == customer_code,
+        Order.order_number == order_number,
+        Order.status.in_([s.value for s in LIVE]),
+    )
+    if partner_id is not None:
+        q = q.where(Order.partner == partner_id)
+    return list(session.scalars(q.order_by(Order.id)))
+
+
+def duplicate_text(other: Order, number: str | None, language: str, note: str) -> str:
+    """Why a second order with ``other``'s number is refused, as the customer reads it."""
+    return reason_message(
+        ReasonCode.DUPLICATE_ORDER,
+        language,
+        value=number,
+        date=f"{other.created_at.astimezone():%Y-%m-%d}",
+        status=_in_a_sentence(status_label(other.status, language)),
+        note=sentence(note, language),
     )
 
 
-def _mark_duplicate(ev: EvaluatedOrder, other: Order, language: str, note: str = "") -> None:
-    text = (
-        reason_message(
-            ReasonCode.DUPLICATE_ORDER,
-            language,
-            value=ev.doc.order_number,
-            customer=other.customer_code,
-            other=other.id,
-        )
-        + note
-    )
+def _in_a_sentence(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
+def _mark_duplicate(ev: EvaluatedOrder, text: str) -> None:
     ev.reason, ev.message = ReasonCode.DUPLICATE_ORDER, text
     for r in ev.lines:
         r.outcome, r.reason, r.message = LineStatus.REJECTED, ReasonCode.DUPLICATE_ORDER, text
@@ -62,25 +87,33 @@ def store_order(
     inbound_file_id: int | None,
     now: datetime,
     actor: str | None = None,
+    source_index: int | None = None,
+    file_name: str = "",
 ) -> StoredOrder:
     doc, who = ev.doc, ev.who
     customer_code = who.customer.code if who.customer else None
+    who_acted = actor or actor_of_partner(partner_id)
     replaced: LineChanges | None = None
     if ev.reason is None and customer_code and doc.order_number:
-        other = find_live_order(session, customer_code, doc.order_number)
-        if other is not None and replaceable(other, ev, partner_id, partner):
+        live = find_live_orders(session, customer_code, doc.order_number, partner_id)
+        other = live[0] if live else None
+        policy = partner.duplicates(doc.format in (SourceFormat.CSV, SourceFormat.XLSX))
+        if other is not None and policy is DuplicatePolicy.AMEND and other.status in REVISABLE:
+            return _amend(session, other, ev, partner, who_acted, now, inbound_file_id, file_name)
+        if other is not None and replaceable(other, ev, policy):
             replaced = line_changes(other, ev.lines)
             _cancel_replaced(session, other, now)
         elif other is not None:
-            _mark_duplicate(
-                ev, other, partner.language, not_replaced_note(other, partner_id, partner)
-            )
+            late = policy is not DuplicatePolicy.REFUSE and other.status not in REVISABLE
+            note = "duplicate_too_late" if late else "duplicate_refused"
+            _mark_duplicate(ev, duplicate_text(other, doc.order_number, partner.language, note))
 
     if ev.usable:
         final = OrderStatus.VALIDATED if partner.auto_validate else OrderStatus.PENDING_VALIDATION
     else:
         final = OrderStatus.REJECTED
     env = doc.envelope
+    deadline = partner.response_deadline
     order = Order(
         partner=partner_id,
         inbound_file_id=inbound_file_id,
@@ -100,53 +133,21 @@ def store_order(
         | {"parties": [_party(p) for p in doc.parties]},
         created_at=now,
         updated_at=now,
+        source_index=source_index,
+        due_at=now + deadline if deadline and final is OrderStatus.PENDING_VALIDATION else None,
     )
     session.add(order)
     session.flush()
+    if inbound_file_id is not None:
+        session.add(
+            OrderSource(order_id=order.id, inbound_file_id=inbound_file_id, role="original")
+        )
 
-    rows = [
-        {
-            "order_id": order.id,
-            "line_no": r.line.line_no,
-            "source_line": r.line.location.line,
-            "external_id": r.line.external_id,
-            "barcode": r.line.barcode,
-            "supplier_ref": r.line.supplier_ref,
-            "customer_ref": r.line.customer_ref,
-            "description": r.line.name or r.product_name,
-            "product_id": r.product_id,
-            "sku": r.sku,
-            "ordered_quantity": _storable(r.line.quantity),
-            "ordered_unit": r.line.unit or r.unit,
-            "quantity": r.quantity,
-            "confirmed_quantity": r.confirmed if r.outcome is not LineStatus.REJECTED else None,
-            "unit_price": _storable(r.line.unit_price),
-            # str(member), not member.value: enum's value property is slow in a 100k loop
-            "outcome": str(r.outcome),
-            "reason_code": str(r.reason) if r.reason else None,
-            "message": r.message,
-            "matched_by": str(r.matched_by) if r.matched_by else None,
-            "confidence": r.confidence,
-            "suggestions": r.suggestions,
-        }
-        for r in ev.lines
-    ]
+    rows = [line_row(order.id, r) for r in ev.lines]
     if replaced is not None:
         replaced.annotate(rows, partner.language)
-    if rows:
-        # The driver's bulk path, not ORM objects nor SQLAlchemy's per-row parameter
-        # processing: a 100,000-line order is stored in well under a second.
-        cols = list(rows[0])
-        at = cols.index("suggestions")
-        tuples = []
-        for r in rows:
-            values = [r[c] for c in cols]
-            found = values[at]
-            values[at] = json.dumps(found, ensure_ascii=False) if found else "[]"
-            tuples.append(tuple(values))
-        bulk_insert(session.connection(), table_of(OrderLine), cols, tuples)
+    insert_lines(session, rows)
 
-    who_acted = actor or actor_of_partner(partner_id)
     events = [
         {
             "order_id": order.id,
@@ -171,6 +172,68 @@ def store_order(
         _record_replacement(events, replaced, order, who_acted, now)
     session.execute(insert(table_of(OrderEvent)), events)
     return StoredOrder(order, rows, who.customer, who.site)
+
+
+def _amend(
+    session: Session,
+    order: Order,
+    ev: EvaluatedOrder,
+    partner: PartnerConfig,
+    actor: str,
+    now: datetime,
+    inbound_file_id: int | None,
+    file_name: str,
+) -> StoredOrder:
+    """The customer's follow-up file amends its order still waiting for validation."""
+    usable = OrderStatus.VALIDATED if partner.auto_validate else OrderStatus.PENDING_VALIDATION
+    revision = revise(
+        RevisionKind.AMENDED, order, line_rows(session, order.id), ev, usable_status=usable
+    )
+    say_what_changed(revision, partner.language, file_name)
+    apply_revision(
+        session,
+        order,
+        revision,
+        actor=actor,
+        now=now,
+        reason=revision_summary(revision, partner.language, file_name),
+        details={"inbound_file_id": inbound_file_id},
+    )
+    if inbound_file_id is not None:
+        session.merge(
+            OrderSource(order_id=order.id, inbound_file_id=inbound_file_id, role="amendment")
+        )
+    return StoredOrder(order, line_rows(session, order.id), ev.who.customer, ev.who.site)
+
+
+def say_what_changed(revision: Revision, language: str, file_name: str) -> None:
+    """On each changed line that has no message of its own, say what changed."""
+    by_no = {r["line_no"]: r for r in revision.rows}
+    for change in revision.changed:
+        row = by_no[change.line_no]
+        if row.get("message"):
+            continue
+        if change.kind is LineChangeKind.ADDED:
+            row["message"] = sentence("line_amended_added", language, file=file_name)
+        elif change.kind is LineChangeKind.REVIVED:
+            row["message"] = sentence("line_amended_revived", language, file=file_name)
+        else:
+            before = change.before.ordered if change.before else "?"
+            row["message"] = sentence(
+                "line_amended_changed",
+                language,
+                before=before,
+                after=change.after.ordered,
+                file=file_name,
+            )
+        change.message = row["message"]
+
+
+def revision_summary(revision: Revision, language: str, file_name: str) -> str:
+    parts = [f"{c.line_no}: {c.kind.value}" for c in revision.changed] or [
+        sentence("replaced_unchanged", language)
+    ]
+    return sentence("amended", language, file=file_name, changes=", ".join(parts))
 
 
 def _cancel_replaced(session: Session, other: Order, now: datetime) -> None:
@@ -198,12 +261,6 @@ def _record_replacement(
     })  # fmt: skip
 
 
-def _storable(value: Decimal | None) -> Decimal | None:
-    """A number the store's NUMERIC(18, 4) holds; an absurd one is left out (its line is
-    rejected, and the message quotes it)."""
-    return value if value is None or abs(value) < MAX_AMOUNT else None
-
-
 def _summary(ev: EvaluatedOrder) -> str:
     # The event's reason, read by the supplier's people: in English, like the log.
     return sentence("lines_summary", "en", accepted=ev.accepted, rejected=ev.rejected)
@@ -215,3 +272,14 @@ def actor_of_partner(partner_id: str) -> str:
 
 def _party(p: Party) -> dict[str, str | None]:
     return {"role": p.role.value, "id": p.id, "qualifier": p.qualifier, "name": p.name}
+
+
+__all__ = [
+    "REVISABLE",
+    "actor_of_partner",
+    "duplicate_text",
+    "find_live_orders",
+    "revision_summary",
+    "say_what_changed",
+    "store_order",
+]

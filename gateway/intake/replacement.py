@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from gateway.config.settings import DuplicatePolicy, PartnerConfig
+from gateway.config.settings import DuplicatePolicy
 from gateway.intake.evaluate import EvaluatedOrder, LineResult
 from gateway.rules.lifecycle import OrderStatus
 from gateway.rules.quantity import plain
@@ -22,25 +22,13 @@ from gateway.rules.reasons import sentence
 from gateway.store.models import Order
 
 
-def replaceable(other: Order, ev: EvaluatedOrder, partner_id: str, partner: PartnerConfig) -> bool:
+def replaceable(other: Order, ev: EvaluatedOrder, policy: DuplicatePolicy) -> bool:
     """Whether ``ev`` replaces the live order ``other`` rather than being refused."""
     return (
-        partner.duplicate_policy is DuplicatePolicy.REPLACE
+        policy is DuplicatePolicy.REPLACE
         and ev.usable
-        and other.partner == partner_id
         and other.status == OrderStatus.PENDING_VALIDATION.value
     )
-
-
-def not_replaced_note(other: Order, partner_id: str, partner: PartnerConfig) -> str:
-    """Why a partner allowed to replace could not, appended to the duplicate message."""
-    if partner.duplicate_policy is not DuplicatePolicy.REPLACE:
-        return ""
-    if other.partner != partner_id:
-        return sentence("not_replaced_other_partner", partner.language)
-    if other.status != OrderStatus.PENDING_VALIDATION.value:
-        return sentence("not_replaced_status", partner.language, status=other.status)
-    return ""
 
 
 def qty_text(q: object) -> str:

@@ -40,7 +40,7 @@ from gateway.channels.folder.inbox import (
 from gateway.errors import GatewayError, Unreadable
 from gateway.intake.files import archive, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult
-from gateway.intake.record import find_live_order
+from gateway.intake.record import find_live_orders
 from gateway.orders.transitions import OrderNotFound, apply_transition
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.names import feed_result_name, stem
@@ -281,7 +281,14 @@ def _find_order(session: Session, ins: Instruction) -> Order:
             raise OrderNotFound(ins.order_id)
         return order
     assert ins.customer and ins.order_number
-    order = find_live_order(session, ins.customer, ins.order_number) or session.scalar(
+    live = find_live_orders(session, ins.customer, ins.order_number)
+    if len(live) > 1:
+        raise OrderNotFound(
+            None,
+            f"order {ins.order_number!r} of customer {ins.customer!r} is live for several "
+            f"partners (ids {', '.join(str(o.id) for o in live)}): give the order id",
+        )
+    order = (live[0] if live else None) or session.scalar(
         select(Order)
         .where(Order.customer_code == ins.customer, Order.order_number == ins.order_number)
         .order_by(Order.id.desc())

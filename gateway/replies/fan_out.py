@@ -1,6 +1,7 @@
 """Which replies a received file gets. One home for the decision.
 
 * A file that could not be read: an error notice to the partner (``ERROR_….txt``).
+* A spreadsheet file repeating one already processed: a notice naming that one.
 * An EDIFACT file: a CONTRL per interchange (``functional_acks``); an X12 file: a TA1
   when asked for or when the envelope is wrong, and a 997 per functional group.
   Acknowledgments a partner sends are never acknowledged.
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 from gateway.config.settings import PartnerConfig, ReplyFormat
 from gateway.replies.edifact import ordrsp_reply, queue_contrls
-from gateway.replies.names import file_error_name, stem
+from gateway.replies.names import duplicate_notice_name, file_error_name, stem
 from gateway.replies.outbox import MessageKind, ReplyContext
 from gateway.replies.responses import StoredOrder, order_response
 from gateway.replies.tabular import queue_rejection_report, queue_tabular_acks
 from gateway.replies.x12 import queue_x12_acks, x855_reply
-from gateway.rules.reasons import file_error_text
+from gateway.rules.reasons import file_error_text, sentence
+from gateway.store.models import InboundFile
 from parsers import edifact, x12
 from parsers.document import OrderResponse, ReadResult, SourceFormat
 
@@ -73,6 +75,34 @@ def queue_file_replies(
         queue_rejection_report(ctx, stored)
 
 
+def queue_duplicate_notice(ctx: ReplyContext, earlier: InboundFile) -> None:
+    """Tell a spreadsheet partner which of its files a duplicate repeats, and its result.
+
+    An EDI partner gets nothing: its translator expects EDI, and the interchange was
+    acknowledged when it first came (the admin sees the duplicate in ``files list``).
+    """
+    if earlier.format not in TABULAR:
+        return
+    lang = ctx.partner.language
+    result = sentence(
+        "file_result",
+        lang,
+        orders=earlier.orders_count,
+        accepted=earlier.lines_accepted,
+        rejected=earlier.lines_rejected,
+    )
+    text = sentence(
+        "duplicate_file",
+        lang,
+        name=ctx.inbound.name,
+        earlier=earlier.name,
+        date=f"{earlier.received_at.astimezone():%Y-%m-%d %H:%M}",
+        result=result,
+    )
+    name = duplicate_notice_name(stem(ctx.inbound.name), ctx.inbound.id)
+    ctx.queue(MessageKind.DUPLICATE_NOTICE, name, text.encode("utf-8"))
+
+
 def queue_file_error(ctx: ReplyContext, reason: str) -> None:
     """The partner's notice that its file could not be read, and why."""
     name = ctx.inbound.name
@@ -83,4 +113,11 @@ def queue_file_error(ctx: ReplyContext, reason: str) -> None:
     )
 
 
-__all__ = ["EDI", "TABULAR", "queue_file_error", "queue_file_replies", "reply_formats"]
+__all__ = [
+    "EDI",
+    "TABULAR",
+    "queue_duplicate_notice",
+    "queue_file_error",
+    "queue_file_replies",
+    "reply_formats",
+]

@@ -46,6 +46,11 @@ def file_error_name(file_stem: str, inbound_id: int) -> str:
     return f"ERROR_{file_stem}_{inbound_id}.txt"
 
 
+def duplicate_notice_name(file_stem: str, inbound_id: int) -> str:
+    """The notice to the partner that a file repeats one it sent before."""
+    return f"DUPLICATE_{file_stem}_{inbound_id}.txt"
+
+
 def contrl_name(control_ref: str | None, interchange: int) -> str:
     return f"CONTRL_{safe(control_ref)}_{interchange}.edi"
 
@@ -93,6 +98,7 @@ __all__ = [
     "ack_name",
     "contrl_name",
     "digest_name",
+    "duplicate_notice_name",
     "fa_997_name",
     "feed_result_name",
     "file_error_name",

@@ -32,6 +32,7 @@ class MessageKind(StrEnum):
 
     ACK = "ack"  # line acknowledgement of a spreadsheet file
     FILE_ERROR = "file_error"  # a file that could not be read
+    DUPLICATE_NOTICE = "duplicate_notice"  # a file repeating one already processed
     REJECTION_REPORT = "rejection_report"  # admin: a file's rejected lines
     CONTRL = "contrl"
     TA1 = "ta1"

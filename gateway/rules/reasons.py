@@ -143,8 +143,8 @@ _TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
         "{sur_site}",
     ),
     ReasonCode.DUPLICATE_ORDER: (
-        "order {value!r} of customer {customer} was already received (order #{other})",
-        "la commande {value!r} du client {customer} a déjà été reçue (commande n°{other})",
+        "order {value!r} was already received on {date} ({status}){note}",
+        "la commande {value!r} a déjà été reçue le {date} ({status}){note}",
     ),
     ReasonCode.NO_USABLE_LINE: (
         "no line of the order could be accepted",
@@ -222,15 +222,35 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "Le fichier {name} n'a pas pu être traité.\nMotif : {reason}\n"
         "Corrigez le fichier et déposez-le à nouveau.\n",
     ),
-    "not_replaced_other_partner": (
-        "; it was sent by another partner and cannot be replaced",
-        " ; elle a été envoyée par un autre partenaire et ne peut pas être remplacée",
+    "duplicate_file": (
+        "The file {name} has the same content as your file {earlier}, received on {date} "
+        "and already processed: {result}.\nIt was not processed a second time.\n",
+        "Le fichier {name} a le même contenu que votre fichier {earlier}, reçu le {date} "
+        "et déjà traité : {result}.\nIl n'a pas été traité une seconde fois.\n",
     ),
-    "not_replaced_status": (
-        "; it is already {status}: only an order pending validation can be replaced",
-        " ; elle est déjà au statut {status} : seule une commande en attente de validation "
-        "peut être remplacée",
+    "file_result": (
+        "{orders} order(s), {accepted} line(s) accepted, {rejected} refused",
+        "{orders} commande(s), {accepted} ligne(s) acceptée(s), {rejected} refusée(s)",
     ),
+    "duplicate_refused": (
+        ": it is not taken a second time; to change it, send a new order under another "
+        "number or contact us",
+        " : elle n'est pas reprise une seconde fois ; pour la modifier, envoyez une nouvelle "
+        "commande sous un autre numéro ou contactez-nous",
+    ),
+    "duplicate_too_late": (
+        ": it can no longer be changed; for anything more, send a new order under another "
+        "number",
+        " : elle ne peut plus être modifiée ; pour tout complément, envoyez une nouvelle "
+        "commande sous un autre numéro",
+    ),
+    "line_amended_added": ("line added by {file}", "ligne ajoutée par {file}"),
+    "line_amended_changed": (
+        "quantity {before} → {after} ({file})",
+        "quantité {before} → {after} ({file})",
+    ),
+    "line_amended_revived": ("line taken up again ({file})", "ligne reprise ({file})"),
+    "amended": ("amended by {file}: {changes}", "complétée par {file} : {changes}"),
     "replaces": (
         "replaces order #{order}: {changes}",
         "remplace la commande n°{order} : {changes}",

@@ -1,7 +1,8 @@
 """The ledger: the one place that asks "have we seen these bytes, this interchange?"
 
 * **Files.** Every file that arrives is recorded (partner, name, sha256). The same
-  partner's same bytes again are the same file: not processed twice.
+  partner's same bytes again are the same file: once processed, not processed twice
+  (the duplicate is recorded too, and answered); after a failed attempt, a new attempt.
 * **Interchanges.** Every EDI interchange taken is recorded by sender and control
   reference (UNB 0020 / ISA13): the same interchange in other bytes is a duplicate.
 * **ERP feed files.** The same bytes are never applied twice.
@@ -13,7 +14,9 @@ retried, finds it here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,32 +25,100 @@ from gateway.store.models import FeedFile, InboundFile, ReceivedInterchange
 
 
 class AlreadyKnown(Exception):
-    """These bytes were already recorded from this partner (``known`` is that record)."""
+    """These bytes were already recorded from this partner (``known`` is that record):
+    processed, or recorded but not finished before a crash."""
 
     def __init__(self, known: InboundFile) -> None:
         super().__init__(f"already recorded as inbound file #{known.id}")
         self.known = known
 
 
-def known_file(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
-    """The inbound file already recorded with these bytes from this partner, if any."""
+class FileResult(StrEnum):
+    """How a file ended: stored as ``InboundFile.outcome`` (the first three), or said of
+    one pass over it (``FileOutcome.outcome``)."""
+
+    PROCESSED = "processed"  # read; its orders (if any) stored and answered
+    FAILED = "failed"  # quarantined with a reason; its bytes may come again
+    DUPLICATE = "duplicate"  # the same bytes as a processed file; answered, not processed
+    RECOVERED = "recovered"  # committed before a crash; finished now
+    DEFERRED = "deferred"  # the store could not be used; left claimed for later
+
+
+PROCESSED, FAILED, DUPLICATE = FileResult.PROCESSED, FileResult.FAILED, FileResult.DUPLICATE
+
+
+def latest_record(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
+    """The newest record of these bytes from this partner (any outcome), if any."""
     return session.scalar(
-        select(InboundFile).where(InboundFile.partner == partner_id, InboundFile.sha256 == sha256)
+        select(InboundFile)
+        .where(InboundFile.partner == partner_id, InboundFile.sha256 == sha256)
+        .order_by(InboundFile.id.desc())
+        .limit(1)
     )
 
 
-def record_file(session: Session, inbound: InboundFile) -> None:
-    """Add the inbound-file record, or raise :class:`AlreadyKnown` with the existing one.
+def known_file(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
+    """The processed file with these bytes from this partner, if any (a duplicate of it
+    is not processed again)."""
+    return session.scalar(
+        select(InboundFile).where(
+            InboundFile.partner == partner_id,
+            InboundFile.sha256 == sha256,
+            InboundFile.outcome == PROCESSED,
+        )
+    )
+
+
+def record_file(
+    session: Session, inbound: InboundFile, *, unfinished: Callable[[InboundFile], bool]
+) -> None:
+    """Add the inbound-file record, or raise :class:`AlreadyKnown`.
+
+    Raised with the record these bytes already have when it is processed (a duplicate)
+    or ``unfinished`` (committed before a crash, its original never moved). Bytes whose
+    last attempt failed are recorded again, as a new attempt linked to that one.
 
     Looked up inside the file's own write transaction (SQLite: BEGIN IMMEDIATE;
-    PostgreSQL: the unique constraint), so of two workers only one records the file.
+    PostgreSQL: the partial unique index on processed records), so of two workers
+    only one records the file as processed.
     """
-    known = known_file(session, inbound.partner, inbound.sha256)
-    if known is not None:
-        session.expunge(known)  # keep its loaded state through the rollback that follows
-        raise AlreadyKnown(known)
+    latest = latest_record(session, inbound.partner, inbound.sha256)
+    if latest is not None and unfinished(latest):
+        session.expunge(latest)  # keep its loaded state through the rollback that follows
+        raise AlreadyKnown(latest)
+    processed = known_file(session, inbound.partner, inbound.sha256)
+    if processed is not None:
+        session.expunge(processed)
+        raise AlreadyKnown(processed)
+    if latest is not None and latest.outcome == FAILED and inbound.attempt_of is None:
+        inbound.attempt_of = latest.id
     session.add(inbound)
     session.flush()
+
+
+def attempts(session: Session, inbound_id: int) -> list[InboundFile]:
+    """The chain a file belongs to, oldest first: the first attempt, its retries, and
+    the duplicates of any of them."""
+    first = session.get(InboundFile, inbound_id)
+    while first is not None and first.attempt_of is not None:
+        first = session.get(InboundFile, first.attempt_of)
+    if first is None:
+        return []
+    chain, frontier = [first], [first.id]
+    while frontier:
+        found = list(
+            session.scalars(
+                select(InboundFile)
+                .where(
+                    (InboundFile.attempt_of.in_(frontier))
+                    | (InboundFile.duplicate_of.in_(frontier))
+                )
+                .order_by(InboundFile.id)
+            )
+        )
+        chain += found
+        frontier = [f.id for f in found]
+    return sorted(chain, key=lambda f: f.id)
 
 
 def earlier_interchange(
@@ -95,10 +166,16 @@ def known_feed_file(session: Session, sha256: str) -> FeedFile | None:
 
 
 __all__ = [
+    "DUPLICATE",
+    "FAILED",
+    "PROCESSED",
     "AlreadyKnown",
+    "FileResult",
+    "attempts",
     "earlier_interchange",
     "known_feed_file",
     "known_file",
+    "latest_record",
     "record_file",
     "record_interchange",
 ]

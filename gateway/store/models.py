@@ -98,17 +98,34 @@ class CustomerRef(Base):
 
 
 class InboundFile(Base):
-    """Every file that arrived. Same partner + same sha256 = the same file."""
+    """Every file that arrived, and every attempt at it.
+
+    Same partner + same sha256 = the same file: once processed, the same bytes again are
+    a duplicate (recorded, answered, not processed). Bytes that failed (nothing stored)
+    may come again, dropped or replayed: a new attempt, linked to the one before.
+    """
 
     __tablename__ = "inbound_files"
-    __table_args__ = (UniqueConstraint("partner", "sha256"),)
+    __table_args__ = (
+        # At most one processed record per partner and bytes, whatever the worker:
+        # a partial unique index, so failed attempts and duplicates may repeat.
+        Index(
+            "uq_inbound_files_processed",
+            "partner",
+            "sha256",
+            unique=True,
+            sqlite_where=text("outcome = 'processed'"),
+            postgresql_where=text("outcome = 'processed'"),
+        ),
+        Index("ix_inbound_files_partner_sha256", "partner", "sha256"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     format: Mapped[str | None] = mapped_column(String(16))
-    #: processed | failed
+    #: processed | failed | duplicate
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -116,6 +133,13 @@ class InboundFile(Base):
     lines_accepted: Mapped[int] = mapped_column(Integer, default=0)
     lines_rejected: Mapped[int] = mapped_column(Integer, default=0)
     archived_to: Mapped[str | None] = mapped_column(String(1000))
+    #: The failed attempt this one tries again (dropped again, or replayed)
+    attempt_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    #: For a duplicate: the processed file whose bytes these are
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    #: "device:inode" of the claimed file: recovery finishes this very file, while the
+    #: same bytes dropped again are another file
+    source_inode: Mapped[str | None] = mapped_column(String(64))
 
 
 class Order(Base):
@@ -123,8 +147,11 @@ class Order(Base):
     __table_args__ = (
         # One live order per customer + order number; a rejected or cancelled one may be
         # sent again. Partial unique index: enforced by the database for every worker.
+        # Per partner: two partners sharing a customer cannot take (or learn of) each
+        # other's order numbers.
         Index(
             "uq_orders_live_number",
+            "partner",
             "customer_code",
             "order_number",
             unique=True,
@@ -151,6 +178,12 @@ class Order(Base):
     envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Which order document of its file this is (0-based), to find it again on a replay
+    source_index: Mapped[int | None] = mapped_column(Integer)
+    #: When the supplier owes an answer (the partner's ``response_deadline``)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: When the gateway logged it overdue (once)
+    overdue_logged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
@@ -191,17 +224,73 @@ class OrderLine(Base):
 
 
 class OrderEvent(Base):
+    """A change of an order: of its status, or (``kind``) of its lines by a replay or a
+    follow-up file from the customer."""
+
     __tablename__ = "order_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
+    #: None for a status change; replayed | amended for changes of lines
+    kind: Mapped[str | None] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     order: Mapped[Order] = relationship(back_populates="events")
+
+
+class OrderSource(Base):
+    """Which received files made or changed an order (the first, follow-ups, replays)."""
+
+    __tablename__ = "order_sources"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    inbound_file_id: Mapped[int] = mapped_column(ForeignKey("inbound_files.id"), primary_key=True)
+    #: original | amendment | replay
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class Replay(Base):
+    """A replay of a received file by an admin: who, when, and what it changed."""
+
+    __tablename__ = "replays"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inbound_file_id: Mapped[int] = mapped_column(ForeignKey("inbound_files.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    #: changed | unchanged | new_attempt | refused
+    result: Mapped[str] = mapped_column(String(16))
+    #: Per order: the lines that changed, before → after
+    changes: Mapped[list[Any]] = mapped_column(default=list)
+    #: The new attempt, when a failed file was replayed
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+
+
+class CrossReference(Base):
+    """An identifier an admin mapped to a product once (a learned cross-reference).
+
+    ``kind`` says which identifier (barcode, reference, name) and ``key`` is its
+    compared form; ``scope`` says whose lines it serves: one customer's, one partner's,
+    or everyone's.
+    """
+
+    __tablename__ = "cross_references"
+    __table_args__ = (UniqueConstraint("scope", "owner", "kind", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: customer | partner | everyone
+    scope: Mapped[str] = mapped_column(String(16))
+    #: The customer code or partner id of the scope ("" for everyone)
+    owner: Mapped[str] = mapped_column(String(64))
+    #: barcode | reference | name
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    #: The identifier as first written
+    written: Mapped[str] = mapped_column(String(300))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
 
 
 class OutgoingMessage(Base):

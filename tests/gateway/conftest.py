@@ -79,6 +79,11 @@ grants = [{ customer = "C2", site = "S1" }, { customer = "C2", site = "S2" }]
 name = "Buying group"
 grants = [{ customer = "C1", site = "S1" }, { customer = "C2", site = "S2" }]
 
+[partners.strict]
+name = "Refuses a second order with the same number"
+duplicate_policy = "refuse"
+grants = [{ customer = "C1", site = "S1" }]
+
 [partners.rounder]
 name = "Rounding partner"
 quantity_policy = "round_up"

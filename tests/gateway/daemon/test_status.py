@@ -20,7 +20,7 @@ def by_partner(ws):  # noqa: ANN001, ANN201
 
 def test_empty_workspace_reports_zeros_for_every_partner(sqlite_workspace):
     rows = gateway_status(sqlite_workspace)
-    assert [r.partner for r in rows] == ["shop", "hotel", "multi", "rounder"]
+    assert [r.partner for r in rows] == ["shop", "hotel", "multi", "strict", "rounder"]
     assert all(
         (
             r.waiting,

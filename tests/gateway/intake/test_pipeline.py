@@ -209,15 +209,26 @@ def test_same_bytes_twice_are_not_processed_again(workspace, drop):
     assert "a.csv" in reason and "duplicate" in reason
 
 
-def test_same_order_number_again_is_refused_as_duplicate(workspace, drop):
-    drop(workspace, "shop", "a.csv", order_csv([["PO-1", COFFEE, "", "", "1"]]))
-    drop(workspace, "shop", "b.csv", order_csv([["PO-1", COFFEE, "", "", "2"]]))
+def test_same_order_number_again_is_refused_as_duplicate_in_the_customers_words(workspace, drop):
+    drop(workspace, "strict", "a.csv", order_csv([["PO-1", COFFEE, "", "", "1"]]))
+    drop(workspace, "strict", "b.csv", order_csv([["PO-1", COFFEE, "", "", "2"]]))
     run(workspace)
     first, second = sorted(list_orders(workspace), key=lambda o: o["id"])
     assert first["status"] == "pending_validation"
     assert second["status"] == "rejected"
     assert second["reason_code"] == "duplicate_order"
-    assert f"#{first['id']}" in second["reason"]
+    # the customer's number and the date; never the gateway's own order id
+    assert "'PO-1' was already received on" in second["reason"]
+    assert "#" not in second["reason"] and "n°" not in second["reason"]
+
+
+def test_same_order_number_again_amends_a_spreadsheet_order_by_default(workspace, drop):
+    drop(workspace, "shop", "a.csv", order_csv([["PO-1", COFFEE, "", "", "1"]]))
+    drop(workspace, "shop", "b.csv", order_csv([["PO-1", COFFEE, "", "", "2"]]))
+    run(workspace)
+    [order] = list_orders(workspace)
+    assert order["status"] == "pending_validation"
+    assert [(ln["line_no"], ln["ordered_quantity"]) for ln in order["lines"]] == [(1, 2)]
 
 
 def test_a_file_with_several_order_numbers_gives_several_orders(workspace, drop):

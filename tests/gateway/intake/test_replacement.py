@@ -49,17 +49,17 @@ def test_a_validated_order_is_not_replaced(sqlite_lifecycle_ws: Workspace) -> No
     new = get_order(ws, second)
     assert new is not None and new["status"] == "rejected"
     assert new["reason_code"] == "duplicate_order"
-    assert "only an order pending validation can be replaced" in new["reason"]
+    assert "(validated): it can no longer be changed" in new["reason"]
     old = get_order(ws, first)
     assert old is not None and old["status"] == "validated"
 
 
-def test_the_default_policy_refuses_the_second_file(sqlite_lifecycle_ws: Workspace) -> None:
+def test_the_refuse_policy_refuses_the_second_file(sqlite_lifecycle_ws: Workspace) -> None:
     ws = sqlite_lifecycle_ws
-    first = intake(ws, "shop", "v1.csv", FIRST)
+    first = intake(ws, "strict", "v1.csv", FIRST)
     src = ws.root / "v2.csv"
     src.write_bytes(SECOND)
-    [summary] = process_external(ws, "shop", src).orders
+    [summary] = process_external(ws, "strict", src).orders
     assert summary.status == "rejected"
     old = get_order(ws, first)
     assert old is not None and old["status"] == "pending_validation"
