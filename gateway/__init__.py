@@ -5,6 +5,7 @@ One package per layer; a module imports from its own package or from those below
 
     cli, demo          the command line
     daemon             passes over every inbox, the long-running service
+    admin              the admin's loop: replay, files, rejections, cross-references
     orders             after intake: transitions, ERP feed, listings, reports
     intake             one claimed file: read → evaluate → admit → record → reply → archive
     replies            the outbox, file names, acknowledgements and responses

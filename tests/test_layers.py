@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"__main__"},
     {"cli", "demo"},
     {"daemon"},
+    {"admin"},
     {"orders"},
     {"intake"},
     {"replies"},

@@ -9,6 +9,7 @@ Where each rule lives:
 * importing master data (products, barcodes, customers, sites, grants…) —
   :mod:`gateway.catalog.importer`
 * an XLSX order form of what a customer may order — :mod:`gateway.catalog.order_form`
+* learned cross-references, saved by admins — :mod:`gateway.catalog.xrefs`
 """
 
 from gateway.catalog.importer import ImportFailed, Kind, import_file

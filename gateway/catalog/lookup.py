@@ -11,14 +11,16 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.rules.products import NameIndex, ProductInfo, sku_key
+from gateway.rules.xrefs import SCOPE_ORDER, XrefKind, XrefScope
 from gateway.store.models import (
     AssortmentItem,
     Barcode,
     ControlNumber,
+    CrossReference,
     Customer,
     CustomerRef,
     Product,
@@ -90,10 +92,23 @@ _NAME_INDEXES = MasterDataCache(limit=32)
 
 class CatalogLookup:
     def __init__(
-        self, session: Session, customer_id: int | None, *, has_assortment: bool | None = None
+        self,
+        session: Session,
+        customer_id: int | None,
+        *,
+        has_assortment: bool | None = None,
+        customer_code: str | None = None,
+        partner_id: str | None = None,
     ) -> None:
         self.session = session
         self.customer_id = customer_id
+        #: Whose learned cross-references apply (see gateway.rules.xrefs)
+        self._owners = {
+            XrefScope.CUSTOMER: customer_code,
+            XrefScope.PARTNER: partner_id,
+            XrefScope.EVERYONE: "",
+        }
+        self._learned: dict[tuple[str, str], ProductInfo] = {}
         self._by_gtin: dict[str, tuple[ProductInfo, Decimal]] = {}
         self._by_sku: dict[str, ProductInfo] = {}
         self._by_cref: dict[str, ProductInfo] = {}
@@ -110,6 +125,7 @@ class CatalogLookup:
         skus: Iterable[str] = (),
         customer_refs: Iterable[str] = (),
         name_keys: Iterable[str] = (),
+        learned: Iterable[tuple[XrefKind, str]] = (),
     ) -> None:
         s = self.session
         p = Product.__table__.c
@@ -135,9 +151,33 @@ class CatalogLookup:
                 )
                 for ref, *found in rows:
                     self._by_cref[ref] = _row(found)
+        self._prefetch_learned(learned)
         for chunk in _chunks(sorted(set(name_keys))):
             for named in s.execute(select(p.name_key, *cols).where(p.name_key.in_(chunk))):
                 self._by_name.setdefault(named[0], []).append(_row(named[1:]))
+
+    def _prefetch_learned(self, learned: Iterable[tuple[XrefKind, str]]) -> None:
+        p, x = Product.__table__.c, CrossReference.__table__.c
+        cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
+        whose = or_(
+            *(
+                and_(x.scope == scope.value, x.owner == owner)
+                for scope, owner in self._owners.items()
+                if owner is not None
+            )
+        )
+        rank = {scope.value: i for i, scope in enumerate(SCOPE_ORDER)}
+        best: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(sorted({key for _, key in learned})):
+            rows = self.session.execute(
+                select(x.kind, x.key, x.scope, *cols)
+                .join(Product.__table__, p.id == x.product_id)
+                .where(x.key.in_(chunk), whose)
+            )
+            for kind, key, scope, *found in rows:
+                if rank[scope] < best.get((kind, key), len(rank)):
+                    best[(kind, key)] = rank[scope]
+                    self._learned[(kind, key)] = _row(found)
 
     # --- look-ups ------------------------------------------------------------------
     def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None:
@@ -151,6 +191,11 @@ class CatalogLookup:
 
     def by_name_key(self, key: str) -> list[ProductInfo]:
         return self._by_name.get(key, [])
+
+    def by_learned(self, kind: XrefKind, key: str) -> ProductInfo | None:
+        """The product an admin mapped this identifier to (inactive ones too: the check
+        then says the product is no longer sold, rather than the line naming nothing)."""
+        return self._learned.get((kind.value, key))
 
     def in_assortment(self, product_id: int) -> bool:
         """True when the customer has no assortment, or the product is in it."""

@@ -10,11 +10,12 @@ Where each command lives:
 * ``init``, ``import``, ``demo`` — :mod:`gateway.cli.workspace`
 * ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`
 * ``orders …``, ``report orders``, ``template``, ``erp-feed`` — :mod:`gateway.cli.orders`
+* ``replay``, ``files …``, ``rejections …``, ``xref …`` — :mod:`gateway.cli.admin`
 * ``sftp test`` — :mod:`gateway.cli.sftp`
 * ``status`` — :mod:`gateway.cli.status`
 """
 
-from gateway.cli import intake, orders, sftp, status, workspace  # noqa: F401 — they register
+from gateway.cli import admin, intake, orders, sftp, status, workspace  # noqa: F401 — they register
 from gateway.cli.app import app
 
 __all__ = ["app"]

@@ -8,7 +8,9 @@ service is printed as its message, never as a traceback.
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +24,7 @@ from typer.core import TyperGroup
 
 from gateway.config.settings import ConfigError
 from gateway.errors import GatewayError
+from gateway.rules.lifecycle import ActorKind, actor
 from gateway.rules.quantity import json_number
 from gateway.workspace import Workspace, resolve_root
 
@@ -84,6 +87,17 @@ def main(
     from gateway.logs import setup_logging
 
     setup_logging(log_level, log_format)
+
+
+ActorOpt = Annotated[
+    str | None, typer.Option("--actor", metavar="USER", help="Who acts (default: $USER).")
+]
+
+
+def admin_actor(name: str | None) -> str:
+    """The event actor of an admin acting by command: ``admin:NAME``."""
+    user = name or os.environ.get("USER") or getpass.getuser() or "unknown"
+    return actor(ActorKind.ADMIN, user)
 
 
 def open_workspace() -> Workspace:

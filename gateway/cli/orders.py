@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -14,10 +12,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from gateway.cli.app import JsonOpt, app, console, err, open_workspace, orders_app, print_json
+from gateway.cli.app import (
+    JsonOpt,
+    admin_actor,
+    app,
+    console,
+    err,
+    open_workspace,
+    orders_app,
+    print_json,
+)
 from gateway.cli.tables import orders_table, print_lines
 from gateway.replies.names import order_form_name, orders_report_name
-from gateway.rules.lifecycle import VERBS, ActorKind, OrderStatus, actor
+from gateway.rules.lifecycle import VERBS, OrderStatus
 
 report_app = typer.Typer(help="Reports for admins and partners.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -54,6 +61,12 @@ def orders_list(
     customer: Annotated[
         str | None, typer.Option(help="Only this customer's orders (code).")
     ] = None,
+    number: Annotated[
+        str | None, typer.Option(metavar="PO", help="Only orders with this customer's number.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only orders past their partner's response deadline.")
+    ] = False,
     since: Annotated[
         datetime | None, typer.Option(help="Received at or after (YYYY-MM-DD).")
     ] = None,
@@ -66,7 +79,15 @@ def orders_list(
 
     ws = open_workspace()
     orders = list_orders(
-        ws, status=status, partner=partner, customer=customer, since=since, until=until, limit=limit
+        ws,
+        status=status,
+        partner=partner,
+        customer=customer,
+        number=number,
+        overdue=overdue,
+        since=since,
+        until=until,
+        limit=limit,
     )
     if as_json:
         print_json(orders)
@@ -97,13 +118,19 @@ def orders_show(
     )
     if order["reason"]:
         console.print(f"reason: {order['reason']}")
-    print_lines(order["lines"])
+    if order["due_at"]:
+        late = " [red](overdue)[/red]" if order["overdue"] else ""
+        console.print(f"answer due: {order['due_at'][:16].replace('T', ' ')}{late}")
+    for f in order["files"]:
+        console.print(f"file #{f['id']} {f['name']} ({f['role']}, {f['received_at'][:16]})")
+    print_lines(order["lines"], quantities=True)
     hist = Table(title="history")
-    for col in ("at", "from", "to", "actor", "reason"):
+    for col in ("at", "what", "from", "to", "actor", "reason"):
         hist.add_column(col)
     for e in order["events"]:
         hist.add_row(
             e["at"][:19].replace("T", " "),
+            e["kind"],
             e["from_status"] or "",
             e["to_status"],
             e["actor"],
@@ -133,11 +160,6 @@ _HELP = {
 }
 
 
-def _admin(name: str | None) -> str:
-    user = name or os.environ.get("USER") or getpass.getuser() or "unknown"
-    return actor(ActorKind.ADMIN, user)
-
-
 def _register(verb: str, target: OrderStatus) -> None:
     def command(
         order_ids: Annotated[list[int], typer.Argument(help="Order ids.")],
@@ -159,7 +181,7 @@ def _register(verb: str, target: OrderStatus) -> None:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from None
         ws = open_workspace()
-        report = move_orders(ws, order_ids, target, actor=_admin(actor_name), reason=reason,
+        report = move_orders(ws, order_ids, target, actor=admin_actor(actor_name), reason=reason,
                              lines=lines or None)  # fmt: skip
         if as_json:
             print_json({

@@ -18,7 +18,7 @@ def status(as_json: JsonOpt = False) -> None:
         print_json([r.as_dict() for r in rows])
         return
     table = Table(title="gateway status (today = since local midnight)")
-    counted = ("waiting", "in progress", "abandoned", "processed", "failed", "unsent")
+    counted = ("waiting", "in progress", "abandoned", "processed", "failed", "unsent", "overdue")
     table.add_column("partner")
     for col in counted:
         table.add_column(col, justify="right")
@@ -29,5 +29,7 @@ def status(as_json: JsonOpt = False) -> None:
             when = r.last_error.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             last = f"{when} {r.last_error.file}: {r.last_error.reason}"
         numbers = (r.waiting, r.in_progress, r.abandoned, r.processed_today, r.failed_today)
-        table.add_row(r.partner, *map(str, numbers), str(r.unsent_messages), last)
+        table.add_row(
+            r.partner, *map(str, numbers), str(r.unsent_messages), str(r.overdue_orders), last
+        )
     console.print(table)

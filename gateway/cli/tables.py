@@ -49,9 +49,12 @@ def print_outcomes(outcomes: list[FileOutcome]) -> None:
     console.print(table)
 
 
-def print_lines(lines: list[dict[str, Any]]) -> None:
+def print_lines(lines: list[dict[str, Any]], *, quantities: bool = False) -> None:
+    """Lines with outcome and message; ``quantities``: ordered / confirmed / shipped too."""
     table = Table()
-    for col in ("line", "barcode / ref / name", "sku", "qty", "matched by", "outcome", "message"):
+    qty_cols = ("ordered", "confirmed", "shipped") if quantities else ("qty",)
+    for col in ("line", "barcode / ref / name", "sku", *qty_cols, "matched by", "outcome",
+                "message"):  # fmt: skip
         table.add_column(col)
     for ln in lines:
         ident = (
@@ -62,12 +65,21 @@ def print_lines(lines: list[dict[str, Any]]) -> None:
             or ""
         )
         colour = {"accepted": "green", "adjusted": "yellow", "rejected": "red"}[ln["outcome"]]
+        matched = ln.get("matched_by") or ""
+        if matched == "name" and ln.get("confidence") is not None:
+            matched = f"name ({ln['confidence']:.0%})"
+        numbers = (
+            (plain(ln.get("ordered_quantity")), plain(ln.get("confirmed_quantity")),
+             plain(ln.get("shipped_quantity")))
+            if quantities
+            else (plain(ln.get("quantity")),)
+        )  # fmt: skip
         table.add_row(
             str(ln["line_no"]),
             str(ident),
             ln.get("sku") or "",
-            plain(ln.get("quantity")),
-            ln.get("matched_by") or "",
+            *numbers,
+            matched,
             f"[{colour}]{ln['outcome']}[/{colour}]",
             ln.get("message") or "",
         )

@@ -10,7 +10,6 @@ with the error, and a store that cannot be reached leaves the file claimed for l
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,15 +22,15 @@ from gateway.channels.folder.inbox import (
     Readiness,
     abandoned_claims,
     claim_held,
-    hold,
     poll_settled,
     remove_markers,
 )
 from gateway.daemon.sftp_partners import poll_sftp_once
-from gateway.intake.files import free_name, quarantine
-from gateway.intake.guard import DEFERRED, process_claimed
-from gateway.intake.pipeline import FileOutcome, FileResult, process_file
+from gateway.intake.files import quarantine
+from gateway.intake.guard import DEFERRED, process_claimed, process_copy
+from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.logs import log_fields
+from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.erp_feed import scan_feed
 from gateway.replies.dispatch import dispatch_pending
 from gateway.store.models import OutgoingMessage
@@ -187,26 +186,13 @@ def run_once(
         outcomes += scan_partner(ws, pid, settle=settle, on_file=on_file)
     outcomes += poll_sftp_once(ws)
     outcomes += scan_feed(ws, settle=settle)
+    log_newly_overdue(ws)
     return outcomes
 
 
 def process_external(ws: Workspace, partner_id: str, file: Path) -> FileOutcome:
     """Process a file from anywhere: a copy is claimed; the original is left in place."""
-    ws.partner(partner_id)  # raises UnknownPartner naming the configured ids
-    folder = ws.processing(partner_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, file.name)
-    tmp = folder / f".{target.name}.copy"
-    shutil.copyfile(file, tmp)
-    # Locked before it gets its visible name, so a running service's recovery sweep
-    # leaves it to us.
-    held = hold(tmp)
-    tmp.rename(target)
-    try:
-        return process_file(ws, partner_id, target)
-    finally:
-        if held is not None:
-            held.release()
+    return process_copy(ws, partner_id, file.name, file.read_bytes())
 
 
 __all__ = [

@@ -37,6 +37,7 @@ from gateway.daemon.passes import (
 )
 from gateway.daemon.sftp_partners import SftpWorker, sftp_partners
 from gateway.intake.guard import DEFERRED
+from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.digest import due_digests, send_digest
 from gateway.orders.erp_feed import scan_feed
 from gateway.workspace import Workspace
@@ -150,6 +151,7 @@ class Service:
         now = datetime.now()
         for pid in due_digests(self.ws, now):
             send_digest(self.ws, pid, now)
+        log_newly_overdue(self.ws)
 
     def _scan_due(self) -> None:
         now = time.monotonic()

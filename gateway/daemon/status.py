@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from gateway.channels.folder.inbox import in_processing, is_marker, listing
 from gateway.intake.files import REASON_SUFFIX
 from gateway.intake.pipeline import FileResult
+from gateway.orders.deadlines import overdue_counts
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 
@@ -45,6 +46,8 @@ class PartnerStatus:
     #: Files quarantined into failed/ today, whatever the reason
     failed_today: int
     unsent_messages: int
+    #: Orders awaiting the supplier's answer past the partner's response_deadline
+    overdue_orders: int
     last_error: LastError | None
 
     def as_dict(self) -> dict[str, Any]:
@@ -154,6 +157,7 @@ def gateway_status(ws: Workspace) -> list[PartnerStatus]:
                 .group_by(OutgoingMessage.partner)
             ).all()
         )
+    overdue = overdue_counts(ws)
     flocked = _flocked_inodes()
     out: list[PartnerStatus] = []
     for pid, partner in ws.config.partners.items():
@@ -175,6 +179,7 @@ def gateway_status(ws: Workspace) -> list[PartnerStatus]:
                 processed_today=int(processed.get(pid, 0)),
                 failed_today=failed,
                 unsent_messages=int(unsent.get(pid, 0)),
+                overdue_orders=overdue.get(pid, 0),
                 last_error=last,
             )
         )

@@ -19,6 +19,7 @@ from gateway.rules.grants import Who, identify
 from gateway.rules.products import name_key
 from gateway.rules.reasons import ReasonCode, barcode_problem, nearest_text, reason_message, where
 from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
 
 
@@ -106,7 +107,13 @@ def evaluate_document(
             message=reason_message(ReasonCode.NO_LINES, lang),
         )
 
-    catalog = CatalogLookup(session, who.customer.id, has_assortment=who.customer.has_assortment)
+    catalog = CatalogLookup(
+        session,
+        who.customer.id,
+        has_assortment=who.customer.has_assortment,
+        customer_code=who.customer.code,
+        partner_id=partner_id,
+    )
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
     gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
@@ -117,10 +124,10 @@ def evaluate_document(
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
+    unresolved = [ln for ln in doc.lines if not _by_id(ln, catalog, gtin_keys)]
     catalog.prefetch(
-        name_keys=[
-            name_key(ln.name) for ln in doc.lines if ln.name and not _by_id(ln, catalog, gtin_keys)
-        ]
+        name_keys=[name_key(ln.name) for ln in unresolved if ln.name],
+        learned=[found for ln in unresolved for found in line_identifiers(ln)],
     )
     names = NameMatcher(catalog)
     results = [

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from gateway.intake.files import archive, quarantine
+from gateway.channels.folder.inbox import hold
+from gateway.intake.files import archive, free_name, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
 from gateway.store.ledger import latest_record
@@ -147,4 +148,24 @@ def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | No
         return None
 
 
-__all__ = ["DEFERRED", "STORE_ERRORS", "process_claimed"]
+def process_copy(ws: Workspace, partner_id: str, name: str, data: bytes) -> FileOutcome:
+    """Process ``data`` as a file ``name`` of the partner's: it is claimed into the
+    partner's ``.processing/`` like any dropped file, and never raises."""
+    ws.partner(partner_id)  # raises UnknownPartner naming the configured ids
+    folder = ws.processing(partner_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = free_name(folder, name)
+    tmp = folder / f".{target.name}.copy"
+    tmp.write_bytes(data)
+    # Locked before it gets its visible name, so a running service's recovery sweep
+    # leaves it to us.
+    held = hold(tmp)
+    tmp.rename(target)
+    try:
+        return process_claimed(ws, partner_id, target)
+    finally:
+        if held is not None:
+            held.release()
+
+
+__all__ = ["DEFERRED", "STORE_ERRORS", "process_claimed", "process_copy"]

@@ -8,6 +8,7 @@ Where each rule lives:
 * the ERP status feed — :mod:`gateway.orders.erp_feed`
 * orders as plain dicts: listings and the JSON contract — :mod:`gateway.orders.queries`
 * a partner's orders report and its daily digest — :mod:`gateway.orders.digest`
+* reply deadlines: overdue orders, logged once — :mod:`gateway.orders.deadlines`
 """
 
 from gateway.orders.transitions import (

@@ -8,17 +8,21 @@ One order shown alone adds ``events`` and ``replies`` (each with the partner's
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gateway.errors import NotFound
+from gateway.rules.lifecycle import AWAITING_ANSWER, OrderStatus, is_overdue
 from gateway.rules.quantity import json_number
 from gateway.store.models import (
+    InboundFile,
     Order,
     OrderEvent,
     OrderLine,
+    OrderSource,
     OutgoingMessage,
     SentInterchange,
 )
@@ -53,6 +57,7 @@ def line_dict(ln: OrderLine) -> dict[str, Any]:
 def event_dict(e: OrderEvent) -> dict[str, Any]:
     return {
         "at": e.at.isoformat(),
+        "kind": e.kind or "status",
         "from_status": e.from_status,
         "to_status": e.to_status,
         "actor": e.actor,
@@ -78,11 +83,17 @@ def order_dict(o: Order, *, events: bool = False) -> dict[str, Any]:
         "inbound_file_id": o.inbound_file_id,
         "created_at": o.created_at.isoformat(),
         "updated_at": o.updated_at.isoformat(),
+        "due_at": o.due_at.isoformat() if o.due_at else None,
+        "overdue": is_overdue(OrderStatus(o.status), o.due_at, datetime.now(UTC)),
         "lines": [line_dict(ln) for ln in o.lines],
     }
     if events:
         d["events"] = [event_dict(e) for e in o.events]
     return d
+
+
+class UnknownStatus(NotFound):
+    """No order status has that name."""
 
 
 def list_orders(
@@ -91,15 +102,32 @@ def list_orders(
     status: str | None = None,
     partner: str | None = None,
     customer: str | None = None,
+    number: str | None = None,
+    overdue: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
+    """Orders, newest first. An unknown status or partner is an error naming the valid
+    ones (an empty list would say "none" when the question was wrong)."""
+    if status and status not in {s.value for s in OrderStatus}:
+        known = ", ".join(s.value for s in OrderStatus)
+        raise UnknownStatus(f"unknown status {status!r} (statuses: {known})")
+    if partner:
+        ws.partner(partner)
     q = select(Order).options(selectinload(Order.lines)).order_by(Order.id.desc()).limit(limit)
     if status:
         q = q.where(Order.status == status)
     if partner:
         q = q.where(Order.partner == partner)
+    if number:
+        q = q.where(Order.order_number == number)
+    if overdue:
+        q = q.where(
+            Order.due_at.is_not(None),
+            Order.due_at < datetime.now(UTC),
+            Order.status.in_([s.value for s in AWAITING_ANSWER]),
+        )
     if customer:
         q = q.where(Order.customer_code == customer)
     if since:
@@ -143,4 +171,13 @@ def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
             .order_by(OutgoingMessage.id)
         )
         d["replies"] = [reply_dict(m, sent) for m, sent in rows]
+        d["files"] = [
+            {"id": f.id, "name": f.name, "role": role, "received_at": f.received_at.isoformat()}
+            for f, role in s.execute(
+                select(InboundFile, OrderSource.role)
+                .join(OrderSource, OrderSource.inbound_file_id == InboundFile.id)
+                .where(OrderSource.order_id == order_id)
+                .order_by(InboundFile.id)
+            )
+        ]
         return d

@@ -9,6 +9,7 @@ Where each rule lives:
 * spreadsheet acknowledgements and the admin's rejection report — :mod:`gateway.replies.tabular`
 * CONTRL and ORDRSP — :mod:`gateway.replies.edifact`; TA1, 997 and 855 — :mod:`gateway.replies.x12`
 * what a partner hears when an order changes status — :mod:`gateway.replies.status_reports`
+* the one updated reply after a replay changed an order — :mod:`gateway.replies.revisions`
 * writing a message exactly once (tmp name, fsync, rename) — :mod:`gateway.replies.dispatch`
 """
 

@@ -31,9 +31,15 @@ def stem(file_name: str) -> str:
 
 
 # --- answering one received file ------------------------------------------------------------
-def ack_name(file_stem: str, inbound_id: int, extension: str) -> str:
-    """The line acknowledgement of a spreadsheet order file (``csv`` or ``xlsx``)."""
-    return f"ACK_{file_stem}_{inbound_id}.{extension}"
+def ack_name(file_stem: str, inbound_id: int, extension: str, revision: str | None = None) -> str:
+    """The line acknowledgement of a spreadsheet order file (``csv`` or ``xlsx``); a
+    ``revision`` (a replay) gets an acknowledgement of its own.
+
+    >>> ack_name("cde", 4, "csv", revision="R2")
+    'ACK_cde_4_R2.csv'
+    """
+    tail = f"_{revision}" if revision else ""
+    return f"ACK_{file_stem}_{inbound_id}{tail}.{extension}"
 
 
 def rejection_report_name(file_stem: str, inbound_id: int) -> str:

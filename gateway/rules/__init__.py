@@ -12,6 +12,7 @@ Where each rule lives:
 * reason codes and every sentence a partner reads, French and English — :mod:`gateway.rules.reasons`
 * quantities as people and JSON read them — :mod:`gateway.rules.quantity`
 * products and parties as the rules see them; name keys — :mod:`gateway.rules.products`
+* learned cross-references: what they map, whose they are — :mod:`gateway.rules.xrefs`
 """
 
 from gateway.rules.lifecycle import ALLOWED, OrderStatus, check_transition

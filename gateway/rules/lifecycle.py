@@ -6,6 +6,7 @@ with ``rejected`` (nothing usable) and ``cancelled`` as ends.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from gateway.errors import Refused
@@ -36,6 +37,23 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
 #: Statuses in which an order still holds its customer + order number
 LIVE = frozenset(s for s in S if s not in (S.REJECTED, S.CANCELLED))
 OPEN = frozenset({S.RECEIVED, S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREPARATION, S.SHIPPED})
+#: Statuses in which the supplier owes the customer an answer (validate or reject)
+AWAITING_ANSWER = frozenset({S.RECEIVED, S.PENDING_VALIDATION})
+
+
+def is_overdue(status: OrderStatus, due_at: datetime | None, now: datetime) -> bool:
+    """Whether the supplier's answer is late: still awaited after its deadline.
+
+    >>> from datetime import UTC
+    >>> due, now = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
+    >>> is_overdue(S.PENDING_VALIDATION, due, now), is_overdue(S.VALIDATED, due, now)
+    (True, False)
+    """
+    if due_at is None or status not in AWAITING_ANSWER:
+        return False
+    if due_at.tzinfo is None:  # SQLite hands back naive UTC
+        due_at = due_at.replace(tzinfo=now.tzinfo)
+    return due_at < now
 
 
 class TransitionRefused(Refused):
@@ -85,6 +103,7 @@ VERBS: dict[str, OrderStatus] = {
 
 __all__ = [
     "ALLOWED",
+    "AWAITING_ANSWER",
     "LIVE",
     "OPEN",
     "VERBS",
@@ -93,4 +112,5 @@ __all__ = [
     "TransitionRefused",
     "actor",
     "check_transition",
+    "is_overdue",
 ]

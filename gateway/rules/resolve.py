@@ -6,7 +6,9 @@ In order, recording how it matched:
    pack quantity) multiplies the ordered quantity by the pack;
 2. **supplier reference** (our SKU);
 3. **the customer's own reference** (customer-refs);
-4. **name** — exact after normalisation, then fuzzy only when the best candidate is
+4. **learned** — a cross-reference an admin saved for this customer, partner or everyone
+   (:mod:`gateway.rules.xrefs`), for a barcode, reference or name nothing above knows;
+5. **name** — exact after normalisation, then fuzzy only when the best candidate is
    clearly ahead of the next; otherwise the line is rejected naming the 3 nearest.
 
 When two identifiers of one line point at *different* products the line is refused as a
@@ -25,6 +27,7 @@ from rapidfuzz import fuzz, process
 
 from gateway.rules.products import NameIndex, ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode, barcode_problem
+from gateway.rules.xrefs import XrefKind, line_identifiers
 from parsers import gtin
 from parsers.document import OrderLine
 
@@ -37,6 +40,7 @@ class MatchedBy(StrEnum):
     BARCODE = "barcode"
     SKU = "sku"
     CUSTOMER_REF = "customer_ref"
+    LEARNED = "learned"  # a cross-reference an admin saved (gateway.rules.xrefs)
     NAME = "name"
 
 
@@ -45,6 +49,7 @@ class Catalog(Protocol):
     def by_sku(self, sku: str) -> ProductInfo | None: ...
     def by_customer_ref(self, ref: str) -> ProductInfo | None: ...
     def by_name_key(self, key: str) -> list[ProductInfo]: ...
+    def by_learned(self, kind: XrefKind, key: str) -> ProductInfo | None: ...
     def name_candidates(self) -> NameIndex: ...
 
 
@@ -175,6 +180,12 @@ def resolve_line(
                     suggestions=[product.label, other.label],
                 )
         return Resolution(product=product, matched_by=how, pack_qty=pack, confidence=1.0)
+
+    # What the admin taught comes after every identifier the catalog knows (a learned
+    # reference never overrides a barcode that resolves) and before guessing from names.
+    for kind, key in line_identifiers(line):
+        if (learned := catalog.by_learned(kind, key)) is not None:
+            return Resolution(product=learned, matched_by=MatchedBy.LEARNED, confidence=1.0)
 
     if line.name:
         by_name = _resolve_name(line, catalog, names)

@@ -11,7 +11,7 @@ import pytest
 import gateway
 
 #: Packages whose docstring indexes their modules ("where each rule lives")
-INDEXED = ["catalog", "channels", "cli", "config", "daemon", "edi", "intake", "orders",
+INDEXED = ["admin", "catalog", "channels", "cli", "config", "daemon", "edi", "intake", "orders",
            "replies", "rules", "store"]  # fmt: skip
 
 

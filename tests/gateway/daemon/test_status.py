@@ -88,5 +88,6 @@ def test_status_command_prints_json(sqlite_workspace, drop):
         "processed_today",
         "failed_today",
         "unsent_messages",
+        "overdue_orders",
         "last_error",
     }

@@ -7,6 +7,7 @@ from decimal import Decimal
 from gateway.rules.products import NameIndex, ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode
 from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from gateway.rules.xrefs import XrefKind
 from parsers.document import OrderLine
 
 COFFEE = ProductInfo(1, "COF-250", "Ground coffee arabica 250 g", "EA", Decimal(1), True)
@@ -26,6 +27,7 @@ class MemoryCatalog:
             gtin14_of("036000291452"): (TEA, Decimal(1)),
         }
         self.refs = {"MY-0042": JAM_S}
+        self.learned = {(XrefKind.REFERENCE, "THEIR-9"): TEA}
 
     def by_gtin14(self, g):  # noqa: ANN001, ANN201
         return self.gtins.get(g)
@@ -38,6 +40,9 @@ class MemoryCatalog:
 
     def by_name_key(self, key):  # noqa: ANN001, ANN201
         return [p for p in ALL if name_key(p.name) == key]
+
+    def by_learned(self, kind, key):  # noqa: ANN001, ANN201
+        return self.learned.get((kind, key))
 
     def name_candidates(self):  # noqa: ANN201
         return NameIndex(ALL)
@@ -96,3 +101,13 @@ def test_invalid_check_digit_is_its_own_reason():
     r = resolve(barcode="4006381333932")
     assert r.reason is ReasonCode.INVALID_BARCODE
     assert "check digit" in r.detail
+
+
+def test_a_learned_reference_resolves_what_the_catalog_does_not_know():
+    r = resolve(customer_ref="their-9", name="Green tea")
+    assert (r.product, r.matched_by) == (TEA, MatchedBy.LEARNED)
+
+
+def test_a_learned_reference_is_not_used_when_a_barcode_resolves():
+    r = resolve(barcode="4006381333931", customer_ref="THEIR-9")
+    assert (r.product, r.matched_by) == (COFFEE, MatchedBy.BARCODE)
