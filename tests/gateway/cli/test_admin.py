@@ -82,8 +82,26 @@ def test_orders_list_refuses_an_unknown_status_naming_the_valid_ones(ws: Workspa
     assert result.exit_code == 2 and "configured: " in result.stderr
 
 
-def test_orders_list_overdue_as_json(ws: Workspace) -> None:
+def test_orders_list_overdue_as_a_table_and_as_json(ws: Workspace) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from gateway.store.models import Order
+
     assert json.loads(cli(ws, "orders", "list", "--overdue", "--json").stdout) == []
+    cli(ws, "process", put(ws, "a.csv", csv_order("OV-1", [(COFFEE, 1)])), "--partner", "hotel")
+    cli(ws, "process", put(ws, "b.csv", csv_order("OV-2", [(COFFEE, 1)])), "--partner", "hotel")
+    with ws.sessions.begin() as s:
+        s.execute(
+            update(Order)
+            .where(Order.order_number == "OV-1")
+            .values(due_at=datetime.now(UTC) - timedelta(minutes=5))
+        )
+    [late] = json.loads(cli(ws, "orders", "list", "--overdue", "--json").stdout)
+    assert (late["order_number"], late["overdue"]) == ("OV-1", True)
+    table = cli(ws, "orders", "list", "--overdue")
+    assert "1 order(s)" in table.stdout and "OV-2" not in table.stdout
 
 
 def test_xref_add_list_remove(ws: Workspace) -> None:
