@@ -100,10 +100,17 @@ class Workspace:
 
     @property
     def engine(self) -> Engine:
+        """The database, at the code's schema revision (a new one is made so; an older or
+        newer one refused, naming the command to run)."""
         if self._engine is None:
-            self._engine = make_engine(self.database_url)
-            create_schema(self._engine)
+            engine = make_engine(self.database_url)
+            create_schema(engine)
+            self._engine = engine
         return self._engine
+
+    def unchecked_engine(self) -> Engine:
+        """The database whatever its schema revision, for ``db upgrade|current|check``."""
+        return make_engine(self.database_url)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:

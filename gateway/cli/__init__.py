@@ -11,11 +11,12 @@ Where each command lives:
 * ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`
 * ``orders …``, ``report orders``, ``template``, ``erp-feed`` — :mod:`gateway.cli.orders`
 * ``replay``, ``files …``, ``rejections …``, ``xref …`` — :mod:`gateway.cli.admin`
+* ``db upgrade|current|check`` — :mod:`gateway.cli.db`
 * ``sftp test`` — :mod:`gateway.cli.sftp`
 * ``status`` — :mod:`gateway.cli.status`
 """
 
-from gateway.cli import admin, intake, orders, sftp, status, workspace  # noqa: F401 — they register
+from gateway.cli import admin, db, intake, orders, sftp, status, workspace  # noqa: F401 — they register
 from gateway.cli.app import app
 
 __all__ = ["app"]

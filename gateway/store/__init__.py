@@ -4,7 +4,8 @@ ledger of what was received, and the driver's bulk path.
 Where each rule lives:
 
 * the tables — :mod:`gateway.store.models`
-* engine, sessions, schema — :mod:`gateway.store.database`
+* engine, sessions — :mod:`gateway.store.database`
+* schema migrations, and the revision check every command makes — :mod:`gateway.store.migrate`
 * "have we seen these bytes / this interchange?" — :mod:`gateway.store.ledger`
 * bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`
 """

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.store.models import Base
+from gateway.store.migrate import ensure_current
 
 
 def sqlite_url(path: Path) -> str:
@@ -51,7 +51,9 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Make a new database at the code's schema revision; refuse an older or newer one
+    (see :mod:`gateway.store.migrate`)."""
+    ensure_current(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     Numeric,
     String,
     Table,
@@ -32,7 +33,20 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 QTY = Numeric(18, 4)
 
 
+#: Constraint names as PostgreSQL gives them by default, so that a database made before
+#: migrations (by ``create_all``, unnamed constraints) has exactly the names the migrations
+#: use; indexes as SQLAlchemy names them by default.
+NAMING_CONVENTION = {
+    "pk": "%(table_name)s_pkey",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "ix": "ix_%(column_0_label)s",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 

@@ -19,7 +19,7 @@ def submodules(package: str) -> list[str]:
     pkg = importlib.import_module(package)
     found = []
     for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{package}."):
-        if not info.ispkg:
+        if not info.ispkg and ".migrations." not in info.name:
             found.append(info.name)
     return found
 
@@ -45,7 +45,8 @@ def isort_style(name: str) -> tuple[int, str]:
 MODULES = sorted(
     i.name
     for i in pkgutil.walk_packages(gateway.__path__, prefix="gateway.")
-    if not i.name.endswith("__main__")  # importing it runs the command line
+    # importing __main__ runs the command line; migrations are Alembic's scripts
+    if not i.name.endswith("__main__") and ".migrations" not in i.name
 )
 
 

@@ -14,7 +14,6 @@ import pytest
 
 from gateway.daemon.passes import process_external
 from gateway.orders.queries import list_orders
-from gateway.workspace import Workspace
 from parsers import edifact, x12
 from tests.gateway.conftest import COFFEE, CONFIG, build_workspace
 from tests.gateway.lifecycle_support import EDI_CONFIG, edifact_order, x12_order
@@ -363,20 +362,6 @@ def taken_at(ws, inbound_id: int) -> str:  # noqa: ANN001
 
     with ws.read_sessions() as s:
         return f"{s.get(InboundFile, inbound_id).received_at:%Y-%m-%d %H:%M}"
-
-
-def test_a_database_from_before_the_interchange_ledger_gets_it_on_start(tmp_path):
-    """New tables are created when a workspace opens, so an upgrade needs no step."""
-    ws = build_workspace(tmp_path / "ws", config=TWO_EDI_PARTNERS)
-    with ws.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TABLE received_interchanges")
-    ws.close()
-    ws = Workspace.open(tmp_path / "ws")
-    try:
-        out = process(ws, "edi", "po.edi", edifact_order("PO-U1", COFFEE, 1), tmp_path)
-        assert out.outcome == "processed" and len(out.orders) == 1
-    finally:
-        ws.close()
 
 
 @pytest.fixture
