@@ -8,13 +8,14 @@ Where each command lives:
 * the application, shared options, errors printed as messages — :mod:`gateway.cli.app`
 * the tables commands print — :mod:`gateway.cli.tables`
 * ``init``, ``import``, ``demo`` — :mod:`gateway.cli.workspace`
+* ``check`` — :mod:`gateway.cli.check`
 * ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`
 * ``orders …``, ``report orders``, ``template``, ``erp-feed`` — :mod:`gateway.cli.orders`
 * ``sftp test`` — :mod:`gateway.cli.sftp`
 * ``status`` — :mod:`gateway.cli.status`
 """
 
-from gateway.cli import intake, orders, sftp, status, workspace  # noqa: F401 — they register
+from gateway.cli import check, intake, orders, sftp, status, workspace  # noqa: F401 — they register
 from gateway.cli.app import app
 
 __all__ = ["app"]
