@@ -9,4 +9,4 @@ source scripts/venv.sh
 "$PY" -m pip install --quiet --disable-pip-version-check -e .
 "$PY" -m gateway demo "${1:-demo-workspace}"
 echo
-echo "the gateway is installed in .venv: .venv/bin/order-gateway --help"
+echo "order-gateway is installed in .venv: \`. .venv/bin/activate\` puts it on your PATH"

@@ -21,12 +21,27 @@ def _read(samples: Path, name: str, folder: str = "edifact-orders", **kwargs):  
     return read((samples / folder / name).read_bytes(), **kwargs)
 
 
-@pytest.mark.parametrize("path", ORDERS, ids=lambda p: p.name)
-def test_every_orders_sample_reads_into_orders_messages(path: Path) -> None:
-    result = read(path.read_bytes())
+def check_orders_messages(result) -> None:  # noqa: ANN001 — shared with test_corpus
     assert result.interchanges
     for report in result.interchanges:
         assert report.messages and all(m.type == "ORDERS" for m in report.messages)
+
+
+def check_well_formed(result, orders: int, lines: int) -> None:  # noqa: ANN001
+    assert all(ic.accepted and not ic.all_errors for ic in result.interchanges)
+    assert len(result.documents) == orders
+    assert sum(len(d.lines) for d in result.documents) == lines
+
+
+def check_broken(result, expected: list) -> None:  # noqa: ANN001
+    found = [(e.code, e.segment_tag, e.position) for e in result.interchanges[0].all_errors]
+    assert found == expected
+    assert result.documents == []
+
+
+@pytest.mark.parametrize("path", ORDERS, ids=lambda p: p.name)
+def test_every_orders_sample_reads_into_orders_messages(path: Path) -> None:
+    check_orders_messages(read(path.read_bytes()))
 
 
 @pytest.mark.parametrize(
@@ -40,10 +55,7 @@ def test_every_orders_sample_reads_into_orders_messages(path: Path) -> None:
     ],
 )
 def test_well_formed_samples_become_orders(samples: Path, name: str, orders: int, lines: int):
-    result = _read(samples, name)
-    assert all(ic.accepted and not ic.all_errors for ic in result.interchanges)
-    assert len(result.documents) == orders
-    assert sum(len(d.lines) for d in result.documents) == lines
+    check_well_formed(_read(samples, name), orders, lines)
 
 
 @pytest.mark.parametrize(
@@ -60,10 +72,7 @@ def test_well_formed_samples_become_orders(samples: Path, name: str, orders: int
     ],
 )
 def test_broken_samples_are_reported_with_code_tag_and_position(samples: Path, name, expected):
-    result = _read(samples, name)
-    found = [(e.code, e.segment_tag, e.position) for e in result.interchanges[0].all_errors]
-    assert found == expected
-    assert result.documents == []
+    check_broken(_read(samples, name), expected)
 
 
 def test_comma_decimal_una_and_dtm_203_when_trailer_errors_are_tolerated(samples: Path) -> None:
