@@ -1,4 +1,11 @@
-"""Logging setup: one line per event, partner and file in every intake line; JSON on demand."""
+"""Logging setup: one line per event, partner and file in every intake line; JSON on demand.
+
+Levels say who must look: INFO is the service's own account (a start banner, one line per
+file); WARNING is for an admin today (a failed or duplicate file, a refused interchange,
+an overdue reply, a partner rejecting what we sent); ERROR is for a person now (the store
+down, a bug met on a file, replies that cannot be written, a configuration that stops the
+start). What a reader skips as a matter of course (a total row) is DEBUG.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,27 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+
+#: The fields a record may carry (``extra=``) that the JSON format shows as their own keys:
+#: the same facts the text line says, for log shippers to filter on
+FIELDS = (
+    "partner",
+    "file",
+    "outcome",
+    "format",
+    "orders",
+    "accepted",
+    "rejected",
+    "seconds",
+    "reason",
+    "key",
+    "value",
+    "workspace",
+    "database",
+    "partners",
+    "channels",
+    "watching",
+)
 
 
 class JsonFormatter(logging.Formatter):
@@ -18,7 +46,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("partner", "file", "outcome"):
+        for key in FIELDS:
             if hasattr(record, key):
                 data[key] = getattr(record, key)
         if record.exc_info:
@@ -26,7 +54,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
-def setup_logging(level: str = "warning", fmt: str = "text") -> None:
+#: The level of a command's log unless ``--log-level`` says otherwise; the service talks
+DEFAULT_LEVEL = "warning"
+SERVICE_LEVEL = "info"
+
+
+def setup_logging(level: str = DEFAULT_LEVEL, fmt: str = "text") -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
@@ -38,9 +71,13 @@ def setup_logging(level: str = "warning", fmt: str = "text") -> None:
     root.propagate = False
 
 
-def log_fields(partner_id: str, name: str, outcome: str | None = None) -> dict[str, str]:
-    """``extra=`` for a log call: the JSON log format shows partner, file and outcome."""
-    data = {"partner": partner_id, "file": name}
+def log_fields(
+    partner_id: str, name: str, outcome: str | None = None, **more: object
+) -> dict[str, object]:
+    """``extra=`` for a log call: the JSON log format shows partner, file and outcome, and
+    any of :data:`FIELDS` given in ``more``."""
+    data: dict[str, object] = {"partner": partner_id, "file": name}
     if outcome:
         data["outcome"] = str(outcome)
+    data.update((k, v) for k, v in more.items() if v is not None)
     return data

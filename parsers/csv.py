@@ -153,6 +153,7 @@ def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult:
     return CsvReadResult(
         documents=table.documents,
         warnings=table.warnings,
+        notes=table.notes,
         dialect=dialect,
         header_line=table.header.line,
         columns={f.value: name for f, name in table.header.names.items()},

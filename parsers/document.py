@@ -308,4 +308,7 @@ class ReadResult:
     """
 
     documents: list[OrderDocument] = field(default_factory=list)
+    #: What the reader had to tolerate: worth an admin's look
     warnings: list[str] = field(default_factory=list)
+    #: What it skipped as a matter of course (a total row): said, nothing to fix
+    notes: list[str] = field(default_factory=list)

@@ -73,6 +73,7 @@ class TableResult:
     warnings: list[str]
     decimal: str
     header: HeaderMatch
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -155,6 +156,8 @@ class _TableReader:
         self.sheet = sheet
         self.excel_serials = excel_serial_dates
         self.warnings: list[str] = []
+        #: Rows skipped as a matter of course (total rows…): said, but nothing to fix
+        self.notes: list[str] = []
         self.date_cache: dict[str, date | None] = {}
         self.decimal = "."
         self.where = "row" if source_format is SourceFormat.XLSX else "line"
@@ -214,7 +217,11 @@ class _TableReader:
             )
         documents = [self._finish(order) for order in orders.values()]
         return TableResult(
-            documents=documents, warnings=self.warnings, decimal=self.decimal, header=self.header
+            documents=documents,
+            warnings=self.warnings,
+            decimal=self.decimal,
+            header=self.header,
+            notes=self.notes,
         )
 
     def _sample_numbers(self, data) -> list[str]:
@@ -299,10 +306,10 @@ class _TableReader:
             and self._labels_total(barcode, supplier_ref, customer_ref)
         ):
             if any(isinstance(c, str) and is_total_label(c) for c in cells if c):
-                self.warnings.append(f"{self.where} {line_no}: total row skipped")
+                self.notes.append(f"{self.where} {line_no}: total row skipped")
                 return None
             if not name and "quantity" not in texts:
-                self.warnings.append(
+                self.notes.append(
                     f"{self.where} {line_no}: skipped, it has neither a product nor a quantity"
                 )
                 return None

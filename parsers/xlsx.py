@@ -147,6 +147,7 @@ def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
     return XlsxReadResult(
         documents=table.documents,
         warnings=table.warnings,
+        notes=table.notes,
         sheet=name,
         header_row=table.header.line,
         columns={f.value: header for f, header in table.header.names.items()},

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs on a fresh Debian machine, then run it all.
+# Install everything the test suite needs on a fresh Debian/Ubuntu machine, then run it all:
+# Debian packages openssh-server and postgresql when missing, the `test` extra into this
+# clone's virtual environment (.venv, made when missing), then lint, types and pytest.
 # Usage: bash scripts/test.sh [pytest args]   (e.g. -m "not slow" for a quick local run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/venv.sh
 
 need_apt=()
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
@@ -10,14 +13,12 @@ if ! command -v pg_config >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/init
   need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+  apt_install "${need_apt[@]}"
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+"$PY" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 # What pytest does not see: lint, formatting, types (a missing function fails here first).
-python3 -m ruff check .
-python3 -m ruff format --check .
-python3 -m mypy
-exec python3 -m pytest "$@"
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
+"$PY" -m mypy
+exec "$PY" -m pytest "$@"

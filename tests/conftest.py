@@ -3,24 +3,63 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-#: The shared conformance corpus sits beside the checkout (../shared/corpus); CI has it.
-CORPUS = REPO.parent / "shared" / "corpus"
+#: The shared conformance corpus: beside the checkout (../shared/corpus), or where
+#: $ORDER_GATEWAY_CORPUS says. The suite's own EDI samples (tests/data/edi) cover every
+#: behaviour the corpus tests check; the corpus tests run in addition when it is there.
+CORPUS = Path(os.environ.get("ORDER_GATEWAY_CORPUS") or REPO.parent / "shared" / "corpus")
+#: Set (to 1) where the corpus must be there: CI (.ci/run) fails rather than leave it unrun.
+REQUIRE_CORPUS = "ORDER_GATEWAY_REQUIRE_CORPUS"
+#: The suite's own EDI files, written by the project
+SAMPLES = REPO / "tests" / "data" / "edi"
+
+
+def _corpus_required() -> bool:
+    return os.environ.get(REQUIRE_CORPUS, "") not in ("", "0")
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    # A missing corpus fails: skipping would pass the EDI conformance tests unrun.
     if not CORPUS.is_dir():
-        pytest.fail(
-            f"conformance corpus not found at {CORPUS} (the shared/ folder beside the checkout)"
-        )
+        # Only reached when the corpus is required (otherwise its tests are deselected).
+        pytest.fail(f"conformance corpus not found at {CORPUS} and {REQUIRE_CORPUS} is set")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    return SAMPLES
+
+
+_NOT_RUN = pytest.StashKey[int]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without the shared corpus, its tests are not run, and the summary says so once."""
+    if CORPUS.is_dir() or _corpus_required():
+        return
+    keep = [i for i in items if "corpus" not in getattr(i, "fixturenames", ())]
+    left = [i for i in items if "corpus" in getattr(i, "fixturenames", ())]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = keep
+    config.stash[_NOT_RUN] = len(left)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    not_run = terminalreporter.config.stash.get(_NOT_RUN, 0)
+    if not_run:
+        terminalreporter.write_line(
+            f"shared corpus: {not_run} tests not run (no corpus at {CORPUS}; the suite's own "
+            f"EDI samples ran; set {REQUIRE_CORPUS}=1 to require it, as CI does)",
+            yellow=True,
+        )
 
 
 @pytest.fixture(autouse=True)

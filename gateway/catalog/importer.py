@@ -8,10 +8,11 @@ update the changed) apply them, so a million products take seconds, not hours.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from gateway.catalog.lookup import bump_catalog_version
+from gateway.config.spelling import did_you_mean
 from gateway.errors import Unreadable
 from gateway.rules.products import name_key
 from gateway.store.bulk import bulk_insert
@@ -337,14 +339,21 @@ def import_file(
     path: Path,
     *,
     progress: Callable[[str], None] | None = None,
+    partners: Collection[str] = (),
 ) -> ImportReport:
-    """Read ``path`` and apply it in one transaction of ``session`` (the caller commits)."""
+    """Read ``path`` and apply it in one transaction of ``session`` (the caller commits).
+
+    ``partners``: the partner ids of ``gateway.toml``; a grant row naming another is
+    refused (a grant nobody can use is a typo waiting to surface at a customer).
+    """
     rows = read_rows(path, kind)
     report = ImportReport(kind=kind, rows=rows.count)
     say = progress or (lambda _msg: None)
     say(f"read {rows.count:,} rows")
     conn = session.connection()
     handler = _HANDLERS[kind]
+    if kind is Kind.GRANTS:
+        handler = partial(_grants, partners=frozenset(partners))
     handler(session, conn, rows, report, say)
     # Every import bumps the master-data version: caches (fuzzy name index, grants) key on it.
     bump_catalog_version(session)
@@ -495,16 +504,32 @@ def _parties(model: Any, table_key: str):  # noqa: ANN202
     return handler
 
 
-def _grants(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
+def _grants(
+    session: Session,
+    conn: Connection,
+    rows: Rows,
+    report: ImportReport,
+    say,  # noqa: ANN001
+    partners: frozenset[str] = frozenset(),
+) -> None:
     c, h = rows.columns, rows.headers
+    configured = ", ".join(sorted(partners)) or "none"
     customers, sites = _code_map(session, Customer), _code_map(session, Site)
     out: set[tuple[str, int, int]] = set()
     for i in range(rows.count):
         line = rows.lines[i]
         cid = customers.get(c["customer"][i].upper())
         sid = sites.get(c["site"][i].upper())
-        if not c["partner"][i]:
+        partner = c["partner"][i]
+        if not partner:
             report.error(line, h["partner"], "empty partner id")
+        elif partner not in partners:
+            report.error(
+                line,
+                h["partner"],
+                f"unknown partner {partner!r} (configured in gateway.toml: {configured})"
+                + did_you_mean(partner, partners),
+            )
         elif cid is None:
             report.error(line, h["customer"], f"unknown customer {c['customer'][i]!r}")
         elif sid is None:

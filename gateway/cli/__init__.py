@@ -8,6 +8,7 @@ Where each command lives:
 * the application, shared options, errors printed as messages — :mod:`gateway.cli.app`
 * the tables commands print — :mod:`gateway.cli.tables`
 * ``init``, ``import``, ``demo`` — :mod:`gateway.cli.workspace`
+* ``check`` — :mod:`gateway.cli.check`
 * ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`
 * ``orders …``, ``report orders``, ``template``, ``erp-feed`` — :mod:`gateway.cli.orders`
 * ``replay``, ``files …``, ``rejections …``, ``xref …`` — :mod:`gateway.cli.admin`
@@ -16,7 +17,7 @@ Where each command lives:
 * ``status`` — :mod:`gateway.cli.status`
 """
 
-from gateway.cli import admin, db, intake, orders, sftp, status, workspace  # noqa: F401 — they register
+from gateway.cli import admin, check, db, intake, orders, sftp, status, workspace  # noqa: F401, I001
 from gateway.cli.app import app
 
 __all__ = ["app"]

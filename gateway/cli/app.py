@@ -77,16 +77,25 @@ class _State:
 state = _State()
 
 
+#: Commands that run as a service: they talk at INFO unless told otherwise
+SERVICE_COMMANDS = frozenset({"run", "serve"})
+
+
 @app.callback()
 def main(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
-    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "warning",
+    log_level: Annotated[
+        str | None,
+        typer.Option(help="debug, info, warning or error (default: info for run, else warning)."),
+    ] = None,
     log_format: Annotated[str, typer.Option(help="text or json.")] = "text",
 ) -> None:
     state.workspace = workspace
-    from gateway.logs import setup_logging
+    from gateway.logs import DEFAULT_LEVEL, SERVICE_LEVEL, setup_logging
 
-    setup_logging(log_level, log_format)
+    service = ctx.invoked_subcommand in SERVICE_COMMANDS
+    setup_logging(log_level or (SERVICE_LEVEL if service else DEFAULT_LEVEL), log_format)
 
 
 ActorOpt = Annotated[

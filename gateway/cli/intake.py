@@ -56,10 +56,15 @@ def run(
     ] = 1.0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Process the files in every partner inbox until SIGTERM (with --once: then exit)."""
+    """Process the files in every partner inbox until SIGTERM (with --once: then exit).
+
+    The workspace is checked first (as ``check`` does): on an error it does not start.
+    """
+    from gateway.cli.check import refuse_to_start_on_errors
     from gateway.daemon.passes import run_once
 
     ws = open_workspace()
+    refuse_to_start_on_errors(ws)
     if not once:
         from gateway.daemon.service import serve
 

@@ -71,7 +71,11 @@ def import_(
         task = progress.add_task(f"importing {k.value} from {file.name}")
         with ws.sessions.begin() as s:
             report = import_file(
-                s, k, file, progress=lambda m: progress.update(task, description=m)
+                s,
+                k,
+                file,
+                progress=lambda m: progress.update(task, description=m),
+                partners=ws.config.partners,
             )
     if as_json:
         print_json(report.as_dict())

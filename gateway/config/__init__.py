@@ -8,6 +8,9 @@ Where each rule lives:
 * the workspace configuration and every partner setting — :mod:`gateway.config.settings`
 * a partner's mapping profile (``mappings/NAME.toml``) — :mod:`gateway.config.mapping`
 * SFTP account settings of a partner — :mod:`gateway.config.sftp`
+* the whole workspace checked before work starts (profiles, parties, SFTP files) —
+  :mod:`gateway.config.check`
+* "did you mean …": the nearest valid name to a misspelt one — :mod:`gateway.config.spelling`
 """
 
 from gateway.config.mapping import EdiProfile, MappingProfile, load_mapping

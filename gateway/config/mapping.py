@@ -47,4 +47,4 @@ def load_mapping(mappings_dir: Path, name: str | None) -> MappingProfile:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
     except ValidationError as exc:
-        raise ConfigError(path, [describe_error(e) for e in exc.errors()]) from None
+        raise ConfigError(path, [describe_error(e, MappingProfile) for e in exc.errors()]) from None

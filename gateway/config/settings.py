@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import re
 import tomllib
+import types
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from gateway.config.sftp import SftpSettings
+from gateway.config.spelling import did_you_mean, nearest_name
 from gateway.errors import NotFound, Unreadable
 
 CONFIG_NAME = "gateway.toml"
@@ -49,7 +52,8 @@ class UnknownPartner(NotFound):
     def __init__(self, partner_id: str, known: list[str]) -> None:
         self.partner_id = partner_id
         shown = ", ".join(sorted(known)) or "none"
-        super().__init__(f"unknown partner {partner_id!r} (configured: {shown})")
+        hint = did_you_mean(partner_id, known)
+        super().__init__(f"unknown partner {partner_id!r} (configured: {shown}){hint}")
 
 
 class ReplyFormat(StrEnum):
@@ -114,7 +118,7 @@ class PartnerConfig(Strict):
     default_site: str | None = None
     reply_formats: list[ReplyFormat] = Field(default_factory=lambda: [ReplyFormat.AUTO])
     language: Literal["fr", "en"] = "en"
-    auto_validate: bool = False
+    auto_validate: StrictBool = False
     quantity_policy: QuantityPolicy = QuantityPolicy.REJECT
     #: Unset: ``amend`` for spreadsheet orders, ``refuse`` for EDI (whose messages say
     #: themselves whether they change an order)
@@ -128,21 +132,21 @@ class PartnerConfig(Strict):
     application_ids: list[str] = Field(default_factory=list)
     max_file_size: Annotated[int, Field(gt=0)] = 50_000_000
     #: Answer every EDI interchange / functional group with a CONTRL / 997
-    functional_acks: bool = True
+    functional_acks: StrictBool = True
     #: Send an admin rejection report (XLSX) when lines are rejected
-    rejection_report: bool = True
+    rejection_report: StrictBool = True
     #: Channel settings when ``channel = "sftp"``
     sftp: SftpSettings | None = None
     #: A file is ready only once ``NAME.done`` or ``NAME.ok`` exists beside it
-    done_marker: bool = False
+    done_marker: StrictBool = False
     #: Names never read because their writer has not finished (fnmatch patterns)
     temp_patterns: list[str] = Field(default_factory=lambda: list(DEFAULT_TEMP_PATTERNS))
     #: Seconds a file's size and mtime must stay still before it is read (default: ``run``'s)
     settle_seconds: Annotated[float, Field(ge=0)] | None = None
     #: Queue a status report to the partner on every change of an order's status
-    status_reports: bool = True
+    status_reports: StrictBool = True
     #: Local time ("HH:MM") of the daily digest of open orders; none when unset
-    digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    digest_at: str | None = None
 
     @model_validator(mode="after")
     def _sftp_needs_settings(self) -> PartnerConfig:
@@ -165,6 +169,19 @@ class PartnerConfig(Strict):
         if self.duplicate_policy is not None:
             return self.duplicate_policy
         return DuplicatePolicy.AMEND if tabular else DuplicatePolicy.REFUSE
+
+    @field_validator("digest_at")
+    @classmethod
+    def _time_of_day(cls, v: str | None) -> str | None:
+        # A sentence, not the regular expression: "7h00" and "7am" are what people write.
+        if v is None:
+            return v
+        try:
+            return f"{datetime.strptime(v.strip(), '%H:%M'):%H:%M}"
+        except ValueError:
+            raise ValueError(
+                'expected a time of day as HH:MM on the 24-hour clock, e.g. "07:00" or "18:30"'
+            ) from None
 
 
 class SupplierConfig(Strict):
@@ -219,24 +236,69 @@ class GatewayConfig(Strict):
             raise UnknownPartner(partner_id, list(self.partners)) from None
 
 
-def describe_error(err: Mapping[str, Any]) -> str:
-    """One pydantic error as an admin reads it: the dotted key, then what was expected."""
-    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+def _models_in(annotation: Any) -> tuple[type[BaseModel] | None, int]:
+    """The model a field holds, and how many container keys (dict key, list index) sit
+    between the field and the model in an error's location."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, 0
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, types.UnionType, Annotated):
+        for arg in args:
+            model, depth = _models_in(arg)
+            if model is not None:
+                return model, depth
+    elif origin in (dict, list) and args:
+        model, depth = _models_in(args[-1])
+        return model, depth + 1
+    return None, 0
+
+
+def valid_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed beside the last one of ``loc`` (an error's location under ``root``)."""
+    model: type[BaseModel] | None = root
+    i = 0
+    while model is not None and i < len(loc) - 1:
+        field = model.model_fields.get(str(loc[i]))
+        if field is None:
+            return []
+        model, depth = _models_in(field.annotation)
+        i += 1 + depth
+    return list(model.model_fields) if model is not None and i == len(loc) - 1 else []
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def describe_error(err: Mapping[str, Any], root: type[BaseModel] | None = None) -> str:
+    """One pydantic error as an admin reads it: the dotted key, then what was expected, and
+    the nearest valid name when a name was misspelt."""
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc) or "(top level)"
     kind = err["type"]
+    got = err.get("input")
     if kind == "extra_forbidden":
-        return f"{key}: unknown key (check the spelling; see the README's config reference)"
+        hint = did_you_mean(str(loc[-1]), valid_keys(root, loc)) if root and loc else ""
+        return f"{key}: unknown key{hint or ' (see the README for the valid keys)'}"
     if kind == "missing":
         return f"{key}: required key is missing"
-    got = err.get("input")
     shown = f", got {got!r}" if not isinstance(got, dict | list) else ""
-    return f"{key}: {err['msg'].lower()}{shown}"
+    if kind == "bool_type":
+        return f"{key}: expected true or false (a TOML boolean, without quotes){shown}"
+    message = err["msg"].removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    hint = ""
+    if kind in ("literal_error", "enum") and isinstance(got, str):
+        choices = _QUOTED.findall(str(err.get("ctx", {}).get("expected", "")))
+        if (found := nearest_name(got, choices)) is not None:
+            hint = f"; did you mean {found!r}?"
+    return f"{key}: {message}{shown}{hint}"
 
 
 def parse_config(data: dict[str, Any], path: Path) -> GatewayConfig:
     try:
         return GatewayConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(path, [describe_error(e) for e in exc.errors()]) from None
+        raise ConfigError(path, [describe_error(e, GatewayConfig) for e in exc.errors()]) from None
 
 
 def load_config(path: Path) -> GatewayConfig:

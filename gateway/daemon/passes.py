@@ -66,19 +66,34 @@ def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
         if older_than is not None:
             cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
             with ws.read_sessions() as s:
-                ids = list(
-                    s.scalars(
-                        select(OutgoingMessage.id).where(
-                            OutgoingMessage.sent_at.is_(None), OutgoingMessage.created_at < cutoff
-                        )
+                rows = s.execute(
+                    select(OutgoingMessage.id, OutgoingMessage.partner).where(
+                        OutgoingMessage.sent_at.is_(None), OutgoingMessage.created_at < cutoff
                     )
-                )
-            if not ids:
+                ).all()
+            if not rows:
                 return 0
+            ids = [i for i, _ in rows]
+            _say_overdue([p for _, p in rows], older_than)
         return len(dispatch_pending(ws.sessions, ids=ids))
     except Exception:  # noqa: BLE001 — e.g. an outbox that cannot be written
         log.exception("sending unsent messages failed; retried on the next pass")
         return 0
+
+
+def _say_overdue(partners: list[str], older_than: float) -> None:
+    """A reply still unsent well after its commit: its worker died or its outbox failed,
+    and a partner is waiting — a warning, per partner, as the timer sends them."""
+    for pid in sorted(set(partners)):
+        count = partners.count(pid)
+        log.warning(
+            "replies overdue partner=%s count=%d: committed over %.0fs ago and not sent; "
+            "sending now",
+            pid,
+            count,
+            older_than,
+            extra={"partner": pid},
+        )
 
 
 def recover_partner(ws: Workspace, partner_id: str) -> list[FileOutcome]:

@@ -40,6 +40,7 @@ from gateway.intake.guard import DEFERRED
 from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.digest import due_digests, send_digest
 from gateway.orders.erp_feed import scan_feed
+from gateway.store.database import shown_url
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.daemon.service")
@@ -107,14 +108,7 @@ class Service:
     def run(self) -> int:
         self._inotify = open_inotify()
         self._watch_inboxes()
-        log.info(
-            "gateway started partners=%s interval=%ss settle=%ss grace=%ss inotify=%s",
-            ",".join(self.partners) or "-",
-            self.options.interval,
-            self.options.settle,
-            self.options.grace,
-            "yes" if self._inotify else "no",
-        )
+        self._banner()
         for worker in self.sftp_workers:
             worker.start()
         next_tick = time.monotonic()
@@ -133,6 +127,34 @@ class Service:
             self.close()
         log.info("gateway stopped reason=%s files=%d", self._stop_reason or "-", self.processed)
         return 0
+
+    def _banner(self) -> None:
+        """The start banner: what this process serves, and how it notices new files."""
+        config = self.ws.config.partners
+        channels = {kind: sorted(p for p, c in config.items() if c.channel == kind)
+                    for kind in ("folder", "sftp")}  # fmt: skip
+        shown = " ".join(f"{k}={','.join(v)}" for k, v in channels.items() if v) or "none"
+        watching = "inotify" if self._inotify else "polling"
+        database = shown_url(self.ws.database_url)
+        log.info(
+            "gateway started workspace=%s database=%s partners=%d %s watching=%s "
+            "interval=%ss settle=%ss grace=%ss",
+            self.ws.root,
+            database,
+            len(config),
+            shown,
+            watching,
+            self.options.interval,
+            self.options.settle,
+            self.options.grace,
+            extra={
+                "workspace": str(self.ws.root),
+                "database": database,
+                "partners": sorted(config),
+                "channels": {k: v for k, v in channels.items() if v},
+                "watching": watching,
+            },
+        )
 
     def _tick(self) -> None:
         """The timer's work: recover abandoned claims, send unsent messages, rescan all."""

@@ -135,7 +135,7 @@ class SftpIntake:
                     continue
                 self.channel.upload(msg.filename, msg.content)
                 msg.uploaded_at = datetime.now(UTC)
-                log.info("reply uploaded partner=%s file=%s", self.partner_id, msg.filename)
+                log.debug("reply uploaded partner=%s file=%s", self.partner_id, msg.filename)
         return len(ids)
 
 

@@ -175,11 +175,12 @@ def received_acknowledgments(result: ReadResult) -> list[str]:
 def take_acknowledgments(
     session: Session, partner_id: str, file_name: str, result: ReadResult, now: datetime
 ) -> list[Verdict]:
-    """Match what the partner says of what we sent, and log it; a rejection is a warning."""
+    """Match what the partner says of what we sent, and log it; a rejection is a warning
+    (an acceptance is DEBUG: the file's own line already says it)."""
     verdicts = reconcile(session, partner_id, result, now)
     for verdict in verdicts:
         about = ", ".join(verdict.matched) if verdict.matched else "matches nothing we sent"
-        (log.info if verdict.accepted else log.warning)(
+        (log.debug if verdict.accepted else log.warning)(
             "acknowledgment received partner=%s file=%s: %s — %s",
             partner_id,
             file_name,

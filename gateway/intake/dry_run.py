@@ -81,6 +81,7 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
         "partner": partner_id,
         "format": read.format.value,
         "warnings": read.warnings,
+        "notes": read.notes,
         "orders": orders,
     }
 

@@ -69,6 +69,8 @@ class FileOutcome:
     replies: list[Path] = field(default_factory=list)
     moved_to: Path | None = None
     seconds: float = 0.0
+    #: Interchanges refused (not addressed to us, or received before): said to the admin
+    refused_interchanges: int = 0
 
     @property
     def lines_accepted(self) -> int:
@@ -87,10 +89,18 @@ def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     started = time.perf_counter()
     out = _process(ws, partner_id, path)
     out.seconds = time.perf_counter() - started
-    log.info(
+    log_file_done(out)
+    return out
+
+
+def log_file_done(out: FileOutcome) -> None:
+    """The one line the service says per file: INFO, or WARNING when an admin should look
+    (quarantined, the same bytes again — nobody is answered —, an interchange refused)."""
+    warn = out.outcome in (FileResult.FAILED, FileResult.DUPLICATE) or out.refused_interchanges
+    (log.warning if warn else log.info)(
         "file done partner=%s file=%s outcome=%s format=%s orders=%d accepted=%d "
         "rejected=%d duration=%.3fs%s",
-        partner_id,
+        out.partner,
         out.name,
         out.outcome,
         out.format or "-",
@@ -99,8 +109,18 @@ def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
         out.lines_rejected,
         out.seconds,
         f" reason={out.reason!r}" if out.reason else "",
+        extra=log_fields(
+            out.partner,
+            out.name,
+            out.outcome,
+            format=out.format,
+            orders=len(out.orders),
+            accepted=out.lines_accepted,
+            rejected=out.lines_rejected,
+            seconds=round(out.seconds, 3),
+            reason=out.reason,
+        ),
     )
-    return out
 
 
 def _refuse(ws: Workspace, partner_id: str, path: Path, reason: str) -> FileOutcome:
@@ -194,14 +214,6 @@ def _duplicate(
         box.session.flush()
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), dup)
         queue_duplicate_notice(ctx, known)
-    log.warning(
-        "duplicate partner=%s file=%s of=%r inbound=%d; not processed again",
-        partner_id,
-        path.name,
-        known.name,
-        known.id,
-        extra=log_fields(partner_id, path.name, FileResult.DUPLICATE),
-    )
     moved = _finish(ws, partner_id, path, dup)
     return FileOutcome(
         partner_id,
@@ -249,7 +261,11 @@ def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) ->
 def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
     # What the reader tolerated or found wrong in the envelopes (a BOM, a short ISA,
     # counts that do not match…) is no reason to refuse the file, but an admin should
-    # see it: once per file, beside the file and partner.
+    # see it: once per file, beside the file and partner. What it skipped as a matter of
+    # course (a total row) is only for whoever looks closer.
+    for note in read.notes[:_LOGGED_WARNINGS]:
+        fields = log_fields(partner_id, name)
+        log.debug("read partner=%s file=%s: %s", partner_id, name, note, extra=fields)
     for warning in read.warnings[:_LOGGED_WARNINGS]:
         log.warning(
             "read with a remark partner=%s file=%s: %s",
@@ -365,6 +381,7 @@ def _first_time(
         replies=box.written,
         moved_to=moved,
         reason=inbound.reason,
+        refused_interchanges=len(refused.reasons) if refused else 0,
     )
 
 

@@ -28,6 +28,7 @@ class ReadOutcome:
     #: Why a readable file produced no order (e.g. only non-order messages)
     reason: str | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_file(
@@ -46,7 +47,9 @@ def read_file(
         result = xlsx_format.read(data, profile.spreadsheet)
     else:
         return _read_edi(fmt, data, partner_id, config)
-    return ReadOutcome(fmt, result.documents, result, warnings=list(result.warnings))
+    return ReadOutcome(
+        fmt, result.documents, result, warnings=list(result.warnings), notes=list(result.notes)
+    )
 
 
 def _read_edi(

@@ -85,7 +85,8 @@ def dispatch_committed(
             .values(sent_at=now)
         )
     for m, path in zip(messages, written, strict=True):
-        log.info(
+        # DEBUG: the file's own line (INFO) already counts what it was answered
+        log.debug(
             "reply written partner=%s file=%s kind=%s to=%s", m.partner, m.filename, m.kind, path
         )
     return written
@@ -122,7 +123,7 @@ def dispatch_pending(
             for msg in messages:
                 path = deliver(msg)
                 msg.sent_at = datetime.now(UTC)
-                log.info(
+                log.debug(
                     "reply written partner=%s file=%s kind=%s to=%s",
                     msg.partner,
                     msg.filename,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.migrate import ensure_current
@@ -12,6 +14,14 @@ from gateway.store.migrate import ensure_current
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def shown_url(url: str) -> str:
+    """The database URL as a log line or a message may show it: never its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split(":", 1)[0] + ":…"
 
 
 #: Execution option marking a connection as read-only work (SQLite: deferred BEGIN)

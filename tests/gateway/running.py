@@ -36,12 +36,19 @@ def drop_renamed(inbox: Path, name: str, data: bytes) -> Path:
 class Gateway:
     """One running ``order-gateway run``; its log is kept for assertions and failures."""
 
-    def __init__(self, root: Path, *args: str, log: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *args: str,
+        log: Path | None = None,
+        options: tuple[str, ...] = ("--log-level", "info"),
+    ) -> None:
+        """``options``: the global options before ``run`` (``()``: the defaults)."""
         self.log = log or root.parent / f"gateway-{time.monotonic_ns()}.log"
         self._offset = self.log.stat().st_size if self.log.exists() else 0
         self._err = open(self.log, "ab")  # noqa: SIM115 — closed in wait()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gateway", "-w", str(root), "--log-level", "info", "run", *args],
+            [sys.executable, "-m", "gateway", "-w", str(root), *options, "run", *args],
             stdout=subprocess.DEVNULL,
             stderr=self._err,
             cwd=REPO,

@@ -32,11 +32,19 @@ def workbook_bytes(tmp_path: Path) -> bytes:
     return (tmp_path / "order.xlsx").read_bytes()
 
 
-def test_every_corpus_edi_file_is_detected_by_content(corpus):
+def _every_edi_file_is_detected_by_content(root: Path) -> None:
     for folder, expected in CORPUS_FOLDERS.items():
-        for path in sorted((corpus / folder).iterdir()):
+        for path in sorted((root / folder).iterdir()):
             # no file name: the content alone must decide (edifact files named .txt, x12 .edi)
             assert detect_format(path.read_bytes()) is expected, path.name
+
+
+def test_every_sample_edi_file_is_detected_by_content(samples):
+    _every_edi_file_is_detected_by_content(samples)
+
+
+def test_every_corpus_edi_file_is_detected_by_content(corpus):
+    _every_edi_file_is_detected_by_content(corpus)
 
 
 def test_edifact_after_a_bom_and_blank_lines():

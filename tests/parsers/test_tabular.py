@@ -185,10 +185,11 @@ def test_repeated_header_rows_are_skipped():
     assert [line.location.line for line in result.documents[0].lines] == [2, 4]
 
 
-def test_row_with_neither_product_nor_quantity_is_skipped_with_a_warning():
+def test_row_with_neither_product_nor_quantity_is_skipped_with_a_note_not_a_warning():
     result = read(["EAN", "Qté", "Commentaire"], ["4006381333931", "1", ""], ["", "", "merci"])
     assert len(result.documents[0].lines) == 1
-    assert any("line 3" in w for w in result.warnings)
+    assert any("line 3" in n for n in result.notes)
+    assert result.warnings == []
 
 
 def test_line_records_the_header_each_value_came_from():

@@ -21,7 +21,7 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def imported(ws, kind: Kind, path: Path):  # noqa: ANN001, ANN201
     with ws.sessions.begin() as s:
-        return import_file(s, kind, path)
+        return import_file(s, kind, path, partners=ws.config.partners)
 
 
 def test_reimport_reports_created_updated_unchanged(workspace, tmp_path):
@@ -87,6 +87,18 @@ def test_grants_and_assortments_link_existing_codes(workspace, tmp_path):
     with workspace.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Grant)) == 1
         assert s.scalar(select(Customer.has_assortment).where(Customer.code == "C1")) is True
+
+
+def test_a_grant_row_naming_an_unknown_partner_is_refused_with_the_nearest(workspace, tmp_path):
+    g = write(tmp_path / "g.csv", "partner;customer;site\nshpo;C1;S1\nshop;C1;S1\n")
+    report = imported(workspace, Kind.GRANTS, g)
+    assert report.changes["grants"].created == 1
+    assert report.errors == [
+        "line 2, column 'partner': unknown partner 'shpo' (configured in gateway.toml: "
+        "hotel, multi, rounder, shop, strict); did you mean 'shop'?"
+    ]
+    with workspace.sessions() as s:
+        assert s.scalars(select(Grant.partner)).all() == ["shop"]
 
 
 def test_invalid_gln_is_refused_with_its_line(workspace, tmp_path):

@@ -28,6 +28,7 @@ def test_every_command_has_help():
         ["import", "--help"],
         ["process", "--help"],
         ["run", "--help"],
+        ["check", "--help"],
         ["inspect", "--help"],
         ["orders", "list", "--help"],
         ["orders", "show", "--help"],

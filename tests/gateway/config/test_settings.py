@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config.settings import ConfigError, load_config
+from gateway.config.settings import ConfigError, UnknownPartner, load_config
 
 
 def load(tmp_path: Path, text: str):  # noqa: ANN201
@@ -33,12 +33,90 @@ def test_wrong_value_names_the_key(tmp_path):
     assert "'de'" in str(exc.value)
 
 
-def test_unknown_key_is_reported_with_its_path(tmp_path):
+def test_unknown_key_is_reported_with_its_path_and_the_nearest_valid_key(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load(tmp_path, '[partners.acme]\nname = "ACME"\ngrant = []\n')
+    assert exc.value.problems == ["partners.acme.grant: unknown key; did you mean 'grants'?"]
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[gateway]\ndatabse = 'x'\n", "gateway.databse: unknown key; did you mean 'database'?"),
+        ("[suplier]\nname = 'x'\n", "suplier: unknown key; did you mean 'supplier'?"),
+        (
+            '[partners.acme]\nname = "A"\ngrants = [{ customer = "C1", site = "S1", sight = 1 }]\n',
+            "partners.acme.grants.0.sight: unknown key; did you mean 'site'?",
+        ),
+        (
+            '[partners.acme]\nname = "A"\nchannel = "sftp"\n[partners.acme.sftp]\nhost = "h"\n'
+            'user = "u"\nkey_file = "k"\npol_interval = 5\n',
+            "partners.acme.sftp.pol_interval: unknown key; did you mean 'poll_interval'?",
+        ),
+    ],
+)
+def test_an_unknown_key_anywhere_gets_the_nearest_key_of_its_own_table(tmp_path, toml, problem):
+    with pytest.raises(ConfigError) as exc:
+        load(tmp_path, toml)
+    assert exc.value.problems == [problem]
+
+
+def test_an_unknown_key_with_nothing_near_points_to_the_reference(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load(tmp_path, '[partners.acme]\nname = "ACME"\nxyzzy = 1\n')
     assert exc.value.problems == [
-        "partners.acme.grant: unknown key (check the spelling; see the README's config reference)"
+        "partners.acme.xyzzy: unknown key (see the README for the valid keys)"
     ]
+
+
+def test_a_quoted_boolean_is_refused_naming_what_is_expected(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load(tmp_path, '[partners.acme]\nname = "ACME"\nauto_validate = "yes"\n')
+    assert exc.value.problems == [
+        "partners.acme.auto_validate: expected true or false (a TOML boolean, without "
+        "quotes), got 'yes'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "key", ["auto_validate", "functional_acks", "rejection_report", "done_marker", "status_reports"]
+)
+def test_every_partner_switch_is_a_strict_boolean(tmp_path, key):
+    with pytest.raises(ConfigError, match=f"partners.acme.{key}: expected true or false"):
+        load(tmp_path, f'[partners.acme]\nname = "ACME"\n{key} = 1\n')
+
+
+def test_a_time_that_is_not_hh_mm_gets_a_sentence_not_a_pattern(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load(tmp_path, '[partners.acme]\nname = "ACME"\ndigest_at = "7h00"\n')
+    assert exc.value.problems == [
+        "partners.acme.digest_at: expected a time of day as HH:MM on the 24-hour clock, "
+        'e.g. "07:00" or "18:30", got \'7h00\''
+    ]
+
+
+@pytest.mark.parametrize(("written", "read"), [("07:00", "07:00"), ("7:05", "07:05")])
+def test_a_time_of_day_is_kept_as_hh_mm(tmp_path, written, read):
+    cfg = load(tmp_path, f'[partners.acme]\nname = "ACME"\ndigest_at = "{written}"\n')
+    assert cfg.partner("acme").digest_at == read
+
+
+def test_a_misspelt_choice_gets_the_nearest_valid_one(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        load(tmp_path, '[partners.acme]\nname = "ACME"\nreply_formats = ["edifakt"]\n')
+    assert exc.value.problems == [
+        "partners.acme.reply_formats.0: input should be 'auto', 'csv', 'xlsx', 'edifact' or "
+        "'x12', got 'edifakt'; did you mean 'edifact'?"
+    ]
+
+
+def test_an_unknown_partner_is_named_with_the_nearest_configured_one(tmp_path):
+    cfg = load(tmp_path, '[partners.shop]\nname = "Shop"\n[partners.hotel]\nname = "Hotel"\n')
+    with pytest.raises(UnknownPartner) as exc:
+        cfg.partner("shpo")
+    assert (
+        str(exc.value) == "unknown partner 'shpo' (configured: hotel, shop); did you mean 'shop'?"
+    )
 
 
 def test_missing_name_is_reported(tmp_path):
@@ -78,4 +156,4 @@ def test_mapping_profile_error_names_file_and_key(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_mapping(tmp_path, "bad")
     assert exc.value.path.name == "bad.toml"
-    assert exc.value.problems[0].startswith("spreadsheet.delimitr: unknown key")
+    assert exc.value.problems == ["spreadsheet.delimitr: unknown key; did you mean 'delimiter'?"]

@@ -4,13 +4,14 @@ real files dropped in real inboxes, replies read from the outbox, orders from th
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
 import pytest
 
 from gateway.workspace import Workspace
-from tests.gateway.conftest import CONFIG, build_workspace
+from tests.gateway.conftest import COFFEE, CONFIG, build_workspace, ean
 from tests.gateway.running import (
     Gateway,
     archived,
@@ -165,3 +166,67 @@ def test_two_run_processes_on_one_workspace_process_each_file_once(workspace):
     assert files_in(ws.failed_dir("shop")) == []  # no file seen twice, not even as a duplicate
     assert len(replies(ws, "shop")) == n
     assert sum(worked) == n and min(worked) > 0  # both took part
+
+
+def _talking_order(number: str) -> bytes:
+    """One line accepted, one refused (a barcode not in the catalog), and a total row."""
+    return (
+        "N° commande;Code-barre;Désignation;Quantité\n"
+        f"{number};{COFFEE};Coffee;2\n"
+        f"{number};{ean('301234500199')};Unknown;1\n"
+        ";;TOTAL;3\n"
+    ).encode()
+
+
+def test_at_the_default_level_the_service_says_it_started_and_one_line_per_file(ws):
+    with Gateway(ws.root, options=()) as gw:
+        gw.wait_started()
+        drop_renamed(ws.inbox("shop"), "po.csv", _talking_order("PO-TALK"))
+        assert wait_for(lambda: len(archived(ws, "shop")) == 1, 30), gw.log_text()
+        drop_renamed(ws.inbox("shop"), "again.csv", _talking_order("PO-TALK"))
+        assert wait_for(lambda: "again.csv" in gw.log_text(), 30), gw.log_text()
+        assert gw.terminate() == 0
+    lines = gw.log_text().splitlines()
+    [banner] = [x for x in lines if "gateway started" in x]
+    assert " INFO " in banner
+    for said in (
+        f"workspace={ws.root}",
+        f"database=sqlite:///{ws.root / 'gateway.sqlite'}",
+        "partners=6",
+        "folder=hotel,multi,rounder,shop,small,strict",
+        "watching=inotify",
+    ):
+        assert said in banner, banner
+    [first] = [x for x in lines if "file=po.csv" in x]  # one line, whatever else was done
+    assert " INFO gateway.intake file done partner=shop file=po.csv outcome=processed " in first
+    assert "format=csv orders=1 accepted=1 rejected=1 duration=" in first
+    [duplicate] = [x for x in lines if "file=again.csv" in x]
+    assert " WARNING gateway.intake file done partner=shop file=again.csv outcome=duplicate" in (
+        duplicate
+    )
+    assert not [x for x in lines if "total row" in x]  # read as a matter of course
+    assert not [x for x in lines if " ERROR " in x]
+
+
+def test_json_logs_carry_the_same_fields(ws):
+    with Gateway(ws.root, options=("--log-format", "json")) as gw:
+        gw.wait_started()
+        drop_renamed(ws.inbox("shop"), "po.csv", _talking_order("PO-JSON"))
+        assert wait_for(lambda: len(archived(ws, "shop")) == 1, 30), gw.log_text()
+        assert gw.terminate() == 0
+    records = [json.loads(x) for x in gw.log_text().splitlines() if x.startswith("{")]
+    [banner] = [r for r in records if r["message"].startswith("gateway started")]
+    assert banner["level"] == "info" and banner["watching"] == "inotify"
+    assert banner["partners"] == ["hotel", "multi", "rounder", "shop", "small", "strict"]
+    assert banner["channels"] == {"folder": ["hotel", "multi", "rounder", "shop", "small", "strict"]}
+    assert banner["workspace"] == str(ws.root)
+    [done] = [r for r in records if r.get("file") == "po.csv"]
+    assert {k: done[k] for k in ("level", "partner", "outcome", "format", "orders")} == {
+        "level": "info",
+        "partner": "shop",
+        "outcome": "processed",
+        "format": "csv",
+        "orders": 1,
+    }
+    assert (done["accepted"], done["rejected"]) == (1, 1)
+    assert isinstance(done["seconds"], float)

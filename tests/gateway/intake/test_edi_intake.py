@@ -1,8 +1,9 @@
 """EDIFACT and X12 files through the whole pipeline: who sent them, what comes back.
 
-The conformance corpus (../shared/corpus) is run end to end: every file ends processed
-or quarantined with a reason, never with an exception, and every interchange / group
-is answered with a CONTRL / 997.
+The suite's own EDI samples (tests/data/edi), and the shared conformance corpus
+(../shared/corpus) when it is there, are run end to end: every file ends processed or
+quarantined with a reason, never with an exception, and every interchange / group is
+answered with a CONTRL / 997.
 """
 
 from __future__ import annotations
@@ -157,16 +158,7 @@ def test_what_the_reader_tolerated_is_logged_with_partner_and_file(ws, tmp_path,
     assert all((r.partner, r.file) == ("x12buyer", "quirky.x12") for r in remarks)
 
 
-@pytest.mark.parametrize(
-    ("folder", "name"),
-    [
-        ("x12-997", "bots-997_9.x12"),  # asks for a TA1 (ISA14 = 1), still not answered
-        ("x12-997", "edifabric-997.txt"),  # rejects one of "our" invoices
-        ("edifact-contrl", "edifabric-CONTRL.txt"),  # with a UNB error, still not answered
-    ],
-)
-def test_an_acknowledgment_from_a_partner_is_never_answered(corpus, tmp_path, folder, name):
-    path = corpus / folder / name
+def _never_answered(path: Path, tmp_path: Path) -> None:
     ws = _corpus_partner(tmp_path, [path])
     try:
         out = process_external(ws, "corpus", path)
@@ -179,8 +171,31 @@ def test_an_acknowledgment_from_a_partner_is_never_answered(corpus, tmp_path, fo
         ws.close()
 
 
-def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_path, caplog):
-    path = corpus / "x12-997" / "edifabric-997.txt"
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("x12-997", "997-asking-for-a-ta1.x12"),  # ISA14 = 1, still not answered
+        ("x12-997", "997-rejecting-an-invoice.x12"),  # rejects one of "our" invoices
+        ("edifact-contrl", "contrl-rejecting-two-interchanges.edi"),  # with a UNB error
+    ],
+)
+def test_an_acknowledgment_sample_from_a_partner_is_never_answered(samples, tmp_path, folder, name):
+    _never_answered(samples / folder / name, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("x12-997", "bots-997_9.x12"),  # asks for a TA1 (ISA14 = 1), still not answered
+        ("x12-997", "edifabric-997.txt"),  # rejects one of "our" invoices
+        ("edifact-contrl", "edifabric-CONTRL.txt"),  # with a UNB error, still not answered
+    ],
+)
+def test_an_acknowledgment_from_a_partner_is_never_answered(corpus, tmp_path, folder, name):
+    _never_answered(corpus / folder / name, tmp_path)
+
+
+def _acknowledgment_logged(path: Path, tmp_path: Path, caplog) -> logging.LogRecord:  # noqa: ANN001
     ws = _corpus_partner(tmp_path, [path])
     try:
         with caplog.at_level(logging.INFO, logger="gateway.edi.legacy"):
@@ -188,11 +203,27 @@ def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_
     finally:
         ws.close()
     [record] = [r for r in caplog.records if "acknowledgment received" in r.getMessage()]
+    assert (record.partner, record.file) == ("corpus", path.name)
+    return record
+
+
+def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin_sample(
+    samples, tmp_path, caplog
+):
+    path = samples / "x12-997" / "997-rejecting-an-invoice.x12"
+    record = _acknowledgment_logged(path, tmp_path, caplog)
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().endswith(
+        "997 for our group 000000009 (IN): R; set 810 0002: R (5) — matches nothing we sent"
+    )
+
+
+def test_a_partner_rejecting_what_we_sent_is_a_warning_for_an_admin(corpus, tmp_path, caplog):
+    record = _acknowledgment_logged(corpus / "x12-997" / "edifabric-997.txt", tmp_path, caplog)
     assert record.levelno == logging.WARNING
     assert record.getMessage().endswith(
         "997 for our group 000000001 (IN): R; set 810 ST02: R (5) — matches nothing we sent"
     )
-    assert (record.partner, record.file) == ("corpus", "edifabric-997.txt")
 
 
 def test_a_contrl_rejecting_our_interchange_is_logged_not_answered(ws, tmp_path, caplog):
@@ -263,7 +294,8 @@ def _sender_ids(files: list[Path], reader) -> set[str]:  # noqa: ANN001
 
 
 def _corpus_partner(tmp_path: Path, files: list[Path]):  # noqa: ANN202
-    """A workspace whose partner "corpus" may send as every sender of ``files``."""
+    """A workspace whose partner "corpus" may send as every sender of ``files`` (samples
+    or corpus files)."""
     ids = sorted(_sender_ids(files, x12.read) | _sender_ids(files, edifact.read))
     config = (
         CONFIG
@@ -278,13 +310,7 @@ default_customer = "C1"
     return build_workspace(tmp_path / "ws", config=config)
 
 
-@pytest.mark.parametrize(
-    ("folder", "reader"), [("edifact-orders", edifact.read), ("x12-850", x12.read)]
-)
-def test_every_corpus_file_ends_processed_or_quarantined_with_an_answer(
-    corpus, tmp_path, folder, reader
-):
-    files = sorted((corpus / folder).iterdir())
+def _every_file_ends_processed_or_quarantined(files: list[Path], tmp_path: Path) -> None:
     ws = _corpus_partner(tmp_path, files)
     try:
         for f in files:
@@ -301,23 +327,44 @@ def test_every_corpus_file_ends_processed_or_quarantined_with_an_answer(
         ws.close()
 
 
-def test_corpus_broken_unt_count_gets_a_contrl_naming_the_error(corpus, tmp_path):
-    staedi = corpus / "edifact-orders" / "staedi-orders-with-group.edi"
-    ws = _corpus_partner(tmp_path, [staedi])
+@pytest.mark.parametrize("folder", ["edifact-orders", "x12-850"])
+def test_every_sample_ends_processed_or_quarantined_with_an_answer(samples, tmp_path, folder):
+    _every_file_ends_processed_or_quarantined(sorted((samples / folder).iterdir()), tmp_path)
+
+
+@pytest.mark.parametrize("folder", ["edifact-orders", "x12-850"])
+def test_every_corpus_file_ends_processed_or_quarantined_with_an_answer(corpus, tmp_path, folder):
+    _every_file_ends_processed_or_quarantined(sorted((corpus / folder).iterdir()), tmp_path)
+
+
+def _contrl_names_the_unt_error(path: Path, tmp_path: Path) -> bytes:
+    ws = _corpus_partner(tmp_path, [path])
     try:
-        out = process_external(ws, "corpus", staedi)
+        out = process_external(ws, "corpus", path)
         [contrl] = [p for p in out.replies if p.name.startswith("CONTRL")]
         body = contrl.read_bytes()
         assert b"UCM+" in body
         parsed = edifact.read(body)
         assert parsed.interchanges[0].accepted  # our CONTRL is itself well-formed
+        return body
     finally:
         ws.close()
 
 
-def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate(corpus, tmp_path):
-    """The corpus holds one purchase order twice: ``~`` then bare newlines as terminators."""
-    first, second = (corpus / "x12-850" / n for n in ("nodex12-850.edi", "nodex12-850_2.edi"))
+def test_sample_broken_unt_count_gets_a_contrl_naming_the_error(samples, tmp_path):
+    path = samples / "edifact-orders" / "group-with-wrong-unt-count.edi"
+    body = _contrl_names_the_unt_error(path, tmp_path)
+    assert b"UCM+1+ORDERS:D:96A:UN:EAN008+4+29" in body  # rejected: control count
+    assert b"UCF+G1+" in body  # the group is answered too
+
+
+def test_corpus_broken_unt_count_gets_a_contrl_naming_the_error(corpus, tmp_path):
+    _contrl_names_the_unt_error(
+        corpus / "edifact-orders" / "staedi-orders-with-group.edi", tmp_path
+    )
+
+
+def _refused_as_a_duplicate(first: Path, second: Path, tmp_path: Path) -> tuple[str, bytes]:
     ws = _corpus_partner(tmp_path, [first])
     try:
         taken = process_external(ws, "corpus", first)
@@ -325,36 +372,34 @@ def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate(corpus, t
         again = process_external(ws, "corpus", second)
         assert again.outcome == "processed"  # archived with its reason, nothing lost
         assert again.orders == []
-        assert again.reason == (
-            "interchange 000003438 from 12:4405197800 was already received in file "
-            f"'nodex12-850.edi' on {taken_at(ws, taken.inbound_id)}; it was not taken again"
+        assert again.reason.endswith(
+            f"was already received in file {first.name!r} on {taken_at(ws, taken.inbound_id)}; "
+            "it was not taken again"
         )
         # Only the interchange is answered: no 997 below it, no 855 for its order
         assert [p.name.split("_")[0] for p in again.replies] == ["TA1"]
-        assert b"TA1*000003438*101127*1719*R*025\n" in again.replies[0].read_bytes()
         assert len(list_orders(ws)) == 1
+        return again.reason, again.replies[0].read_bytes()
     finally:
         ws.close()
 
 
-def test_an_edifact_interchange_sent_twice_gets_a_contrl_with_error_26(ws, tmp_path):
-    once = edifact_order("PO-D1", COFFEE, 2, ref="IC77")
-    assert process(ws, "edi", "a.edi", once, tmp_path).outcome == "processed"
-    again = process(ws, "edi", "b.edi", once.replace(b"\n", b"\r\n"), tmp_path)
-    assert again.orders == [] and "interchange IC77 from 14:5412345000013" in again.reason
-    [contrl] = again.replies
-    assert contrl.name.startswith("CONTRL_")
-    assert b"UCI+IC77+5412345000013:14+3012345000000:14+4+26+UNB" in contrl.read_bytes()
-    assert [o["order_number"] for o in list_orders(ws)] == ["PO-D1"]
+def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate_sample(samples, tmp_path):
+    """Our samples hold one purchase order twice: ``~`` then bare newlines as terminators."""
+    folder = samples / "x12-850"
+    reason, ta1 = _refused_as_a_duplicate(
+        folder / "850-tilde-terminated.x12", folder / "850-newline-terminated.x12", tmp_path
+    )
+    assert reason.startswith("interchange 000003438 from 12:5412345000013 was already received")
+    assert b"TA1*000003438*240312*1719*R*025\n" in ta1
 
 
-def test_one_interchange_twice_in_one_file_is_taken_once(ws, tmp_path):
-    once = edifact_order("PO-D2", COFFEE, 2, ref="IC78")
-    out = process(ws, "edi", "twice.edi", once + once, tmp_path)
-    assert [o.order_number for o in out.orders] == ["PO-D2"]
-    assert "already received earlier in this file" in out.reason
-    contrls = sorted(p.read_bytes() for p in out.replies if p.name.startswith("CONTRL"))
-    assert [b"+4+26+" in c for c in contrls].count(True) == 1
+def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate(corpus, tmp_path):
+    """The corpus holds one purchase order twice: ``~`` then bare newlines as terminators."""
+    first, second = (corpus / "x12-850" / n for n in ("nodex12-850.edi", "nodex12-850_2.edi"))
+    reason, ta1 = _refused_as_a_duplicate(first, second, tmp_path)
+    assert reason.startswith("interchange 000003438 from 12:4405197800 was already received")
+    assert b"TA1*000003438*101127*1719*R*025\n" in ta1
 
 
 def taken_at(ws, inbound_id: int) -> str:  # noqa: ANN001

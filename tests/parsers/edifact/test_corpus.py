@@ -1,4 +1,6 @@
-"""The shared conformance corpus: every file handled, values checked by hand, none raises."""
+"""The shared conformance corpus: every file handled, values checked by hand, none raises.
+
+It runs in addition to the suite's own samples (``test_samples.py``), with their checks."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import pytest
 
 from parsers.document import IssueCode, PartyRole
 from parsers.edifact import SyntaxErrorCode, read
+
+from .test_samples import check_broken, check_orders_messages, check_well_formed
 
 E = SyntaxErrorCode
 ORDERS_FILES = [
@@ -39,10 +43,7 @@ def test_the_corpus_list_is_complete(corpus):
 
 @pytest.mark.parametrize("name", ORDERS_FILES)
 def test_every_orders_file_reads_without_raising(corpus, name):
-    result = _read(corpus, name)
-    assert result.interchanges
-    for report in result.interchanges:
-        assert report.messages and all(m.type == "ORDERS" for m in report.messages)
+    check_orders_messages(_read(corpus, name))
 
 
 @pytest.mark.parametrize(
@@ -60,10 +61,7 @@ def test_every_orders_file_reads_without_raising(corpus, name):
     ],
 )
 def test_well_formed_files_become_orders(corpus, name, orders, lines):
-    result = _read(corpus, name)
-    assert all(ic.accepted and not ic.all_errors for ic in result.interchanges)
-    assert len(result.documents) == orders
-    assert sum(len(d.lines) for d in result.documents) == lines
+    check_well_formed(_read(corpus, name), orders, lines)
 
 
 @pytest.mark.parametrize(
@@ -83,10 +81,7 @@ def test_well_formed_files_become_orders(corpus, name, orders, lines):
     ],
 )
 def test_broken_files_are_reported_with_code_tag_and_position(corpus, name, expected):
-    result = _read(corpus, name)
-    found = [(e.code, e.segment_tag, e.position) for e in result.interchanges[0].all_errors]
-    assert found == expected
-    assert result.documents == []
+    check_broken(_read(corpus, name), expected)
 
 
 def test_broken_files_still_give_their_orders_when_trailer_errors_are_tolerated(corpus):

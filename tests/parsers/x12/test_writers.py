@@ -1,4 +1,5 @@
-"""Our 997 and 855: read back by our own reader, shaped like the corpus samples."""
+"""Our 997 and 855: read back by our own reader, shaped like the suite's own samples
+(tests/data/edi) and like the shared corpus's."""
 
 from __future__ import annotations
 
@@ -40,9 +41,9 @@ def _997_for(text: str, group_index: int = 0) -> bytes:
     )
 
 
-def test_997_for_a_clean_group_has_the_shape_of_the_corpus_sample(corpus: Path) -> None:
+def test_997_for_a_clean_group_has_the_shape_of_our_sample(samples: Path) -> None:
     ours = _997_for(interchange([group([order_set()])]))
-    sample = (corpus / "x12-997" / "bots-997_1.x12").read_bytes()
+    sample = (samples / "x12-997" / "997-accepting-a-purchase-order.x12").read_bytes()
     assert _shape(ours) == _shape(sample)
     tokens = segments(ours)
     by_id = {t.id: t.elements for t in tokens}
@@ -54,16 +55,31 @@ def test_997_for_a_clean_group_has_the_shape_of_the_corpus_sample(corpus: Path) 
     assert by_id["ISA"][8].strip() == "BUYERCO"  # addressed to the partner's ISA sender
 
 
-def test_997_with_errors_has_the_shape_of_the_edifabric_sample(corpus: Path) -> None:
+def test_997_for_a_clean_group_has_the_shape_of_the_corpus_sample(corpus: Path) -> None:
+    ours = _997_for(interchange([group([order_set()])]))
+    sample = (corpus / "x12-997" / "bots-997_1.x12").read_bytes()
+    assert _shape(ours) == _shape(sample)
+
+
+def _997_with_errors() -> bytes:
     sets = [order_set("0001"), order_set("0002", lines=(("1", "X", "EA"),))]
-    ours = _997_for(interchange([group(sets)]))
-    sample = (corpus / "x12-997" / "edifabric-997.txt").read_bytes()
+    return _997_for(interchange([group(sets)]))
+
+
+def test_997_with_errors_has_the_shape_of_our_sample(samples: Path) -> None:
+    ours = _997_with_errors()
+    sample = (samples / "x12-997" / "997-rejecting-an-invoice.x12").read_bytes()
     assert _shape(ours) == _shape(sample)
     by_id = {t.id: t.elements for t in segments(ours)}
     assert by_id["AK3"] == ["AK3", "PO1", "3", "", "8"]
     assert by_id["AK4"] == ["AK4", "2", "330", "6", "X"]
     assert by_id["AK5"] == ["AK5", "E", "5"]
     assert by_id["AK9"] == ["AK9", "E", "2", "2", "2"]
+
+
+def test_997_with_errors_has_the_shape_of_the_edifabric_sample(corpus: Path) -> None:
+    sample = (corpus / "x12-997" / "edifabric-997.txt").read_bytes()
+    assert _shape(_997_with_errors()) == _shape(sample)
 
 
 def test_997_rejects_a_broken_set_and_reports_the_group_partially_accepted() -> None:
@@ -150,11 +166,20 @@ def _855(response: OrderResponse, **kwargs: object) -> bytes:
     return write_855(response, **args)  # type: ignore[arg-type]
 
 
-def test_855_has_the_shape_of_the_stedi_sample(corpus: Path) -> None:
+def _855_of_two_lines() -> bytes:
     first = _response().lines[0]
     second = ResponseLine(line_no=2, status=LineStatus.ACCEPTED, name="Detonator", external_id="2")
     response = _response(kind=ResponseKind.ACCEPTED, lines=[first, second])
-    ours = _855(response, version="00501")  # two PO1/PID/ACK loops, like the sample
+    return _855(response, version="00501")  # two PO1/PID/ACK loops, like the samples
+
+
+def test_855_has_the_shape_of_our_sample(samples: Path) -> None:
+    sample = (samples / "x12-855" / "855-acknowledging-an-order.x12").read_bytes()
+    assert _shape(_855_of_two_lines()) == _shape(sample)
+
+
+def test_855_has_the_shape_of_the_stedi_sample(corpus: Path) -> None:
+    ours = _855_of_two_lines()
     sample = (corpus / "x12-855" / "stedi-inbound.edi").read_bytes()
     sample_shape = [s for s in _shape(sample) if s not in ("REF", "N1", "N3", "N4")]
     assert _shape(ours) == sample_shape

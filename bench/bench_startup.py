@@ -1,0 +1,111 @@
+"""Start-up cost of the command line: CPU seconds of ``order-gateway … --help``.
+
+Every ``--help`` (and every short command) pays for what the command line imports before
+it runs. This script measures it in fresh processes, side by side with the interpreter
+alone and with ``import gateway.cli`` alone, interleaved round by round so that a busy
+machine weighs on each the same; it prints the minimum and the median of the child's
+CPU time (user + system, from ``wait4``) and of the wall time. ``--imports`` adds the
+modules that cost the most (``python -X importtime``), the list to work through.
+``--against DIR`` runs every case in another checkout too (e.g. ``git archive`` of the
+commit before a change, unpacked), interleaved with this one: before and after in one run.
+
+    python bench/bench_startup.py                 # 7 rounds
+    python bench/bench_startup.py --rounds 15 --imports
+    python bench/bench_startup.py --against /tmp/before
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+CASES: dict[str, list[str]] = {
+    "python -c pass (the interpreter alone)": ["-c", "pass"],
+    "import gateway.cli": ["-c", "import gateway.cli"],
+    "order-gateway --help": ["-m", "gateway", "--help"],
+    "order-gateway run --help": ["-m", "gateway", "run", "--help"],
+    "order-gateway orders list --help": ["-m", "gateway", "orders", "list", "--help"],
+}
+
+
+def run_once(args: list[str], repo: Path = REPO) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one fresh ``python args…`` in ``repo``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited {proc.returncode}")
+    return usage.ru_utime + usage.ru_stime, wall
+
+
+def slowest_imports(args: list[str], top: int) -> list[tuple[float, str]]:
+    """The ``top`` modules with the largest cumulative import time (seconds)."""
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    found = []
+    for line in out.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        _, cumulative, name = (part.strip() for part in line[12:].split("|"))
+        found.append((int(cumulative) / 1e6, name))
+    found.sort(reverse=True)
+    return found[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7, help="repetitions of each (≥ 3)")
+    parser.add_argument("--imports", action="store_true", help="list the costliest imports")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with")
+    opts = parser.parse_args()
+    rounds = max(3, opts.rounds)
+    trees = {"": REPO} if opts.against is None else {"this: ": REPO, "other: ": opts.against}
+    runs = [(f"{label}{name}", tree, args) for name, args in CASES.items()
+            for label, tree in trees.items()]  # fmt: skip
+    cpu: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    wall: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    for tree in trees.values():  # warm the file cache and the .pyc files first
+        run_once(CASES["order-gateway --help"], tree)
+    for _ in range(rounds):
+        for name, tree, args in runs:  # interleaved: each round runs every case once
+            c, w = run_once(args, tree)
+            cpu[name].append(c)
+            wall[name].append(w)
+    print(f"{rounds} rounds, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    for label, tree in trees.items():
+        print(f"  {label or 'checkout: '}{tree}")
+    width = max(len(name) for name in cpu) + 2
+    print(f"\n{'':{width}} {'CPU min':>8} {'CPU median':>11} {'wall min':>9} {'wall median':>12}")
+    for name in cpu:
+        print(
+            f"{name:{width}} {min(cpu[name]):7.3f}s {statistics.median(cpu[name]):10.3f}s "
+            f"{min(wall[name]):8.3f}s {statistics.median(wall[name]):11.3f}s"
+        )
+    if opts.imports:
+        print("\ncostliest imports of `order-gateway --help` (cumulative, one run):")
+        for seconds, name in slowest_imports(CASES["order-gateway --help"], 25):
+            print(f"  {seconds:6.3f}s  {name}")
+
+
+if __name__ == "__main__":
+    main()
