@@ -218,7 +218,9 @@ def test_json_logs_carry_the_same_fields(ws):
     [banner] = [r for r in records if r["message"].startswith("gateway started")]
     assert banner["level"] == "info" and banner["watching"] == "inotify"
     assert banner["partners"] == ["hotel", "multi", "rounder", "shop", "small", "strict"]
-    assert banner["channels"] == {"folder": ["hotel", "multi", "rounder", "shop", "small", "strict"]}
+    assert banner["channels"] == {
+        "folder": ["hotel", "multi", "rounder", "shop", "small", "strict"]
+    }
     assert banner["workspace"] == str(ws.root)
     [done] = [r for r in records if r.get("file") == "po.csv"]
     assert {k: done[k] for k in ("level", "partner", "outcome", "format", "orders")} == {
