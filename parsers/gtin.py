@@ -114,6 +114,40 @@ def validate(number: str) -> str:
     return digits
 
 
+SSCC_LENGTH = 18
+
+
+def validate_sscc(number: str) -> str:
+    """The compact SSCC (Serial Shipping Container Code: 18 digits, the last one the
+    same GS1 check digit as a GTIN's), or a :class:`GtinError` saying what is wrong.
+
+    An ``(00)`` application identifier in front, as scanned from a label, is dropped.
+
+    >>> validate_sscc("(00) 3 4012345 123456789 5")
+    '340123451234567895'
+    >>> validate_sscc("340123451234567894")
+    Traceback (most recent call last):
+        ...
+    parsers.gtin.InvalidChecksum: the check digit of SSCC 340123451234567894 should be 5, not 4
+    """
+    text = number.strip()
+    digits = compact(text[4:] if text.startswith("(00)") else text)
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidFormat(f"an SSCC has only digits, not {number!r}", found=number)
+    if len(digits) != SSCC_LENGTH:
+        raise InvalidLength(
+            f"an SSCC has {SSCC_LENGTH} digits, not {len(digits)}", found=str(len(digits))
+        )
+    expected = calc_check_digit(digits[:-1])
+    if digits[-1] != expected:
+        raise InvalidChecksum(
+            f"the check digit of SSCC {digits} should be {expected}, not {digits[-1]}",
+            found=digits[-1],
+            expected=expected,
+        )
+    return digits
+
+
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid GTIN-8, -12, -13 or -14."""
     try:

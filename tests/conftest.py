@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 #: The shared conformance corpus sits beside the checkout (../shared/corpus); CI has it.
-CORPUS = REPO.parent / "shared" / "corpus"
+#: A worktree one folder further down finds it with $ORDER_GATEWAY_CORPUS.
+CORPUS = Path(os.environ.get("ORDER_GATEWAY_CORPUS") or REPO.parent / "shared" / "corpus")
 
 
 @pytest.fixture(scope="session")

@@ -33,12 +33,13 @@ from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
-from gateway.replies.fan_out import queue_file_error, queue_file_replies
+from gateway.replies.fan_out import queue_file_error, queue_file_replies, queue_refusal_report
 from gateway.replies.outbox import ReplyContext, outbox_transaction
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import AlreadyKnown, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
+from parsers.document import ReadResult
 from parsers.errors import ParseError
 
 log = logging.getLogger("gateway.intake")
@@ -251,7 +252,8 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         read = read_file(data, path.name, partner_id, ws.config, profile)
     except (ParseError, SenderRefused) as exc:
-        return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None))
+        fmt, result = getattr(exc, "format", None), getattr(exc, "result", None)
+        return _failed(ws, partner_id, path, inbound, str(exc), fmt, result)
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
@@ -277,6 +279,8 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
             evaluated = [ev for ev in evaluated if id(ev.doc) not in refused.documents]
         take_acknowledgments(s, partner_id, path.name, read.result, now)
         ctx = ReplyContext(box, partner_id, partner, inbound, read.format, read.result)
+        if refused:
+            queue_refusal_report(ctx, refused.reasons)
         stored = []
         for ev in evaluated:
             so = store_order(
@@ -327,12 +331,13 @@ def _failed(
     inbound: InboundFile,
     reason: str,
     fmt: str | None,
+    result: ReadResult | None = None,
 ) -> FileOutcome:
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
     with outbox_transaction(ws, inbound.received_at) as box:
         record_file(box.session, inbound)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
-        queue_file_error(ctx, reason)
+        queue_file_error(ctx, reason, fmt, result)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,

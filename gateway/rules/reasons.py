@@ -184,7 +184,9 @@ def where(line: OrderLine, language: str = "en") -> str:
         parts.append(f"{'feuille' if fr else 'sheet'} {loc.sheet!r}")
     if loc.line is not None:
         if loc.segment:
-            parts.append(f"segment {loc.line} ({loc.segment})")
+            # Counted from the message's UNH / ST, as the sender's translator counts
+            position = loc.in_message if loc.in_message is not None else loc.line
+            parts.append(f"segment {position} ({loc.segment})")
         else:
             parts.append(f"{'ligne' if fr else 'line'} {loc.line}")
     else:

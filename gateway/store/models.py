@@ -186,6 +186,9 @@ class OrderLine(Base):
     matched_by: Mapped[str | None] = mapped_column(String(16))
     confidence: Mapped[float | None] = mapped_column()
     suggestions: Mapped[list[Any]] = mapped_column(default=list)
+    #: The buyer's product ids as sent, ``[[qualifier, value, column], …]`` (EDI), echoed
+    #: in responses; null for lines from spreadsheets
+    item_ids: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -290,6 +293,23 @@ class FeedFile(Base):
     applied: Mapped[int] = mapped_column(Integer, default=0)
     refused: Mapped[int] = mapped_column(Integer, default=0)
     archived_to: Mapped[str | None] = mapped_column(String(1000))
+
+
+class ToldPartner(Base):
+    """What an order's partner was last told in one EDI format, as a fingerprint of the
+    response it could read (its segments without envelope, dates or references).
+
+    A later response is sent only when its fingerprint differs, and then says it
+    replaces the earlier one (BAK01 05 / BGM 1225 5).
+    """
+
+    __tablename__ = "told_partners"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(16), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: How many responses were sent (1: the original only)
+    responses: Mapped[int] = mapped_column(Integer, default=0)
+    told_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class DigestSent(Base):

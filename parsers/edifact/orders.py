@@ -19,6 +19,7 @@ from decimal import Decimal
 from parsers.document import (
     Envelope,
     IssueCode,
+    ItemId,
     LineIssue,
     Location,
     OrderDocument,
@@ -65,6 +66,7 @@ _CUSTOMER_TYPES = frozenset({"IN", "BP"})
 _REF_TYPES = frozenset({"SA", "IN", "BP", "MF"})
 _HOT_TAGS = frozenset({"LIN", "PIA", "IMD", "QTY", "PRI"})
 _PIA_COLUMNS = {k: f"PIA{k:02d}-1" for k in range(2, 7)}
+_new_tuple = tuple.__new__
 
 
 def _isbn10_to_gtin(isbn: str) -> str:
@@ -149,14 +151,14 @@ def build_order(
                         if columns is None:
                             columns = shared_columns[p_cols] = _columns(p_cols)
                         _materialise(
-                            lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
-                            p_price, p_cols, columns,
+                            lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name,
+                            p_qtext, p_qty, p_price, p_cols, columns,
                         )  # fmt: skip
                     else:
                         _finish_line(
                             _materialise(
-                                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
-                                p_price, p_cols,
+                                lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name,
+                                p_qtext, p_qty, p_price, p_cols,
                             ),
                             [],
                         )  # fmt: skip
@@ -175,7 +177,17 @@ def build_order(
                         p_barcode, p_cols = c212[0], "B"
                     else:
                         line = _materialise(
-                            lines, p_pos, p_ext, None, None, None, None, None, None, ""
+                            lines,
+                            p_pos,
+                            first_position,
+                            p_ext,
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            "",
                         )
                         pending, unknown = False, []
                         _item_number(line, c212, "LIN03", unknown)
@@ -255,8 +267,9 @@ def build_order(
                                 p_cols += "P"
                                 continue
                 line = _materialise(
-                    lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
-                )
+                    lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name, p_qtext,
+                    p_qty, p_price, p_cols,
+                )  # fmt: skip
                 pending, unknown = False, []
             plain = not rel or rel not in seg
             if plain and tag in _HOT_TAGS:
@@ -281,6 +294,7 @@ def build_order(
                     for k in range(2, min(n, 7)):
                         c212 = parts[k].split(comp)
                         if len(c212) == 2 and c212[1] == "SA" and c212[0]:
+                            line.item_ids.append(ItemId("SA", c212[0], _PIA_COLUMNS[k][:5]))
                             if line.supplier_ref is None:
                                 line.supplier_ref = c212[0]
                                 line.columns["supplier_ref"] = _PIA_COLUMNS[k]
@@ -310,7 +324,9 @@ def build_order(
                     _finish_line(line, unknown)
                 line = OrderLine(
                     line_no=len(lines) + 1,
-                    location=Location(line=first_position + index, segment="LIN"),
+                    location=Location(
+                        line=first_position + index, segment="LIN", in_message=index + 1
+                    ),
                     external_id=els[1][0] or None if n > 1 else None,
                 )
                 lines.append(line)
@@ -380,8 +396,18 @@ def build_order(
     if pending:
         line, unknown = (
             _materialise(
-                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
-            ),
+                lines,
+                p_pos,
+                first_position,
+                p_ext,
+                p_barcode,
+                p_sref,
+                p_name,
+                p_qtext,
+                p_qty,
+                p_price,
+                p_cols,
+            ),  # fmt: skip
             [],
         )
     if line is not None:
@@ -426,6 +452,7 @@ def _columns(cols: str) -> dict[str, str]:
 def _materialise(
     lines: list[OrderLine],
     position: int,
+    first_position: int,
     external_id: str | None,
     barcode: str | None,
     supplier_ref: str | None,
@@ -441,9 +468,15 @@ def _materialise(
     ``columns`` is the ``shared`` dict when given (read-only, for lines that will not
     change), else one of the line's own.
     """
+    ids = []
+    if barcode:
+        ids.append(_new_tuple(ItemId, ("EN", barcode, "LIN03")))
+    if supplier_ref:
+        ids.append(_new_tuple(ItemId, ("SA", supplier_ref, "PIA02")))
     line = order_line_at(
         line_no=len(lines) + 1,
         line=position,
+        in_message=position - first_position + 1,
         segment="LIN",
         external_id=external_id,
         barcode=barcode,
@@ -457,6 +490,7 @@ def _materialise(
         unit=None,
         unit_price=unit_price,
         columns=_columns(cols) if shared is None else shared,
+        item_ids=ids,
     )
     lines.append(line)
     return line
@@ -511,6 +545,7 @@ def _item_number(line: OrderLine, c212: list[str], where: str, unknown: list[str
     if not code:
         return
     kind = c212[1] if len(c212) > 1 else ""
+    line.item_ids.append(ItemId(kind, code, where))
     if kind == "SA":
         if line.supplier_ref is None:
             line.supplier_ref = code

@@ -21,6 +21,7 @@ from parsers.x12.envelope import walk_interchange
 from parsers.x12.order_850 import ID_QUALIFIERS, read_850
 from parsers.x12.received_acks import read_functional_ack
 from parsers.x12.reports import ACKNOWLEDGMENT_SETS, InterchangeReport, X12ReadResult
+from parsers.x12.ta1 import REJECTING
 
 
 class Segment(NamedTuple):
@@ -168,8 +169,11 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
         interchange, spans = walk_interchange(chunk.segments, chunk.base, chunk.delimiters)
         result.interchanges.append(interchange)
         _check_versions(interchange, warnings)
+        if any(e.code in REJECTING for e in interchange.errors):
+            continue  # refused whole (TA1 R): none of its sets is read
         # Stamped on every order so a reply can use the sender's own delimiters
         service_string = interchange.delimiters.service_string()
+        line_ending = interchange.delimiters.line_ending
         for span in spans:
             report = span.report
             group = span.group
@@ -212,6 +216,7 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
                 version=group.version,
                 application_sender=group.application_sender,
                 application_recipient=group.application_receiver,
+                line_ending=line_ending,
             )
             document = read_850(
                 chunk.segments,

@@ -22,11 +22,25 @@ EDI_CONFIG = (
 [partners.edi]
 name = "EANCOM buyer"
 edi_ids = ["14:5412345000013"]
+respond_at = "intake"
 grants = [{ customer = "C1", site = "S1" }]
 
 [partners.x12buyer]
 name = "X12 buyer"
 edi_ids = ["ZZ:NORTHWIND"]
+respond_at = "intake"
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.eancom]
+name = "EANCOM buyer answered once the supplier decided, told of shipments"
+edi_ids = ["14:5412345000099"]
+ship_notice = true
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.ansi]
+name = "X12 buyer answered once the supplier decided, told of shipments"
+edi_ids = ["ZZ:SOUTHWIND"]
+ship_notice = true
 grants = [{ customer = "C1", site = "S1" }]
 
 [partners.replacer]
@@ -80,10 +94,12 @@ def xlsx_order(number: str, lines: list[tuple[str, object]]) -> bytes:
 _interchange_numbers = itertools.count(1)
 
 
-def edifact_order(number: str, barcode: str, qty: int, *, ref: str | None = None) -> bytes:
+def edifact_order(
+    number: str, barcode: str, qty: int, *, ref: str | None = None, sender: str = "5412345000013"
+) -> bytes:
     ref = ref or f"IC{next(_interchange_numbers)}"
     segs = [
-        f"UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+{ref}'",
+        f"UNB+UNOC:3+{sender}:14+3012345000000:14+250101:1200+{ref}'",
         "UNH+1+ORDERS:D:96A:UN:EAN008'",
         f"BGM+220+{number}+9'",
         "DTM+137:20250101:102'",
@@ -99,7 +115,9 @@ def edifact_order(number: str, barcode: str, qty: int, *, ref: str | None = None
     return ("\n".join(segs) + "\n").encode("latin-1")
 
 
-def x12_order(number: str, barcode: str, qty: int, *, control: int | None = None) -> bytes:
+def x12_order(
+    number: str, barcode: str, qty: int, *, control: int | None = None, sender: str = "NORTHWIND"
+) -> bytes:
     control = control or next(_interchange_numbers)
     st = [
         "ST*850*0001",
@@ -111,9 +129,9 @@ def x12_order(number: str, barcode: str, qty: int, *, control: int | None = None
     ]
     st.append(f"SE*{len(st) + 1}*0001")
     segs = [
-        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  "
+        f"ISA*00*          *00*          *ZZ*{sender:<15}*14*3012345000000  "
         f"*250101*1200*U*00401*{control:09d}*0*P*>",
-        f"GS*PO*NORTHWIND*3012345000000*20250101*1200*{control}*X*004010",
+        f"GS*PO*{sender}*3012345000000*20250101*1200*{control}*X*004010",
         *st,
         f"GE*1*{control}",
         f"IEA*1*{control:09d}",

@@ -25,6 +25,7 @@ from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures
 
 S = OrderStatus
 PATH = [S.VALIDATED, S.IN_PREPARATION, S.SHIPPED, S.DELIVERED]
+EANCOM, ANSI = "5412345000099", "SOUTHWIND"  # partners "eancom" and "ansi": the defaults
 
 
 def test_a_csv_partner_gets_one_status_file_per_change_with_its_quantities(
@@ -83,16 +84,15 @@ def test_a_refused_transition_sends_nothing(sqlite_lifecycle_ws: Workspace) -> N
     assert outbox_files(ws, "shop", "STATUS_") == []
 
 
-def test_an_edifact_partner_gets_an_ordrsp_on_validation(lifecycle_ws: Workspace) -> None:
+def test_an_edifact_partner_gets_its_first_ordrsp_on_validation(lifecycle_ws: Workspace) -> None:
     ws = lifecycle_ws
-    oid = intake(ws, "edi", "orders.edi", edifact_order("E-1", COFFEE, 3))
-    before = outbox_files(ws, "edi", "ORDRSP_")
+    oid = intake(ws, "eancom", "orders.edi", edifact_order("E-1", COFFEE, 3, sender=EANCOM))
+    assert outbox_files(ws, "eancom", "ORDRSP_") == []  # only the CONTRL at intake
     move_orders(ws, [oid], S.VALIDATED, actor="admin:a")
-    new = [p for p in outbox_files(ws, "edi", "ORDRSP_") if p not in before]
-    assert len(new) == 1
-    text = new[0].read_text("latin-1")
+    [ordrsp] = outbox_files(ws, "eancom", "ORDRSP_")
+    text = ordrsp.read_text("latin-1")
     assert "RFF+ON:E-1'" in text
-    assert "BGM+231+" in text and "+29'" in text  # accepted without amendment
+    assert "BGM+231+" in text and "+29'" in text  # accepted without amendment, original
     assert message_kinds(ws, oid)[-1] == "ordrsp"
 
 
@@ -109,12 +109,14 @@ def test_an_x12_partner_gets_an_855_on_validation_and_on_rejection(
     lifecycle_ws: Workspace,
 ) -> None:
     ws = lifecycle_ws
-    first = intake(ws, "x12buyer", "po1.x12", x12_order("X-1", COFFEE, 3))
-    second = intake(ws, "x12buyer", "po2.x12", x12_order("X-2", COFFEE, 4))
+    first = intake(ws, "ansi", "po1.x12", x12_order("X-1", COFFEE, 3, sender=ANSI))
+    second = intake(ws, "ansi", "po2.x12", x12_order("X-2", COFFEE, 4, sender=ANSI))
+    assert outbox_files(ws, "ansi", "855_") == []  # only the 997s at intake
     move_orders(ws, [first], S.VALIDATED, actor="admin:a")
     move_orders(ws, [second], S.REJECTED, actor="admin:a", reason="no stock")
     assert message_kinds(ws, first)[-1] == "855"
     assert message_kinds(ws, second)[-1] == "855"
-    texts = {p.read_text("ascii") for p in outbox_files(ws, "x12buyer", "855_")}
+    texts = {p.read_text("ascii") for p in outbox_files(ws, "ansi", "855_")}
     assert any("BAK*00*AD*X-1*" in t for t in texts)  # acknowledged with detail, no change
     assert any("BAK*00*RD*X-2*" in t for t in texts)  # rejected with detail
+    assert not any("no stock" in t for t in texts)  # the admin's reason stays ours

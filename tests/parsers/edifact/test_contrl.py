@@ -43,7 +43,7 @@ def test_accepted_interchange_gets_uci_7_and_ucm_7_per_message():
     data = _contrl(interchange(orders_message("A"), orders_message("B")))
     assert _segments(data) == [
         "UNB+UNOC:3+4012345000094:14+SENDER:14+240106:0830+C-1",
-        "UNH+CM1+CONTRL:D:3:UN",
+        "UNH+CM1+CONTRL:D:3:UN:EAN002",  # the EANCOM 1997 CONTRL, for EAN008 orders
         "UCI+IC1+SENDER:14+RECEIVER:14+7",
         "UCM+A+ORDERS:D:96A:UN:EAN008+7",
         "UCM+B+ORDERS:D:96A:UN:EAN008+7",

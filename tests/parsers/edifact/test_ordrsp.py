@@ -128,12 +128,12 @@ def test_accepted_and_rejected_responses_use_29_and_27():
     assert "FTX+AAO+++account closed+EN" in rejected
 
 
-def test_status_report_states_the_status_in_ftx():
+def test_a_status_report_tells_no_status_text_only_the_quantities():
     response = _response(ResponseKind.STATUS, order_status="shipped")
     response.lines[0].shipped_quantity = Decimal("48")
     segments = _segments(_write(response))
     assert segments[2] == "BGM+231+R-1+4"  # one line adjusted, one refused
-    assert "FTX+AAI+++Order status?: shipped+EN" in segments
+    assert not any(s.startswith("FTX+AAI") for s in segments)
     assert "QTY+12:48" in segments
 
 
