@@ -661,13 +661,17 @@ def _finish_line(line: OrderLine, unknown: list[str]) -> None:
             )
         )
     if not (
-        line.barcode or line.supplier_ref or line.customer_ref or line.manufacturer_ref or line.name
+        line.barcode
+        or line.supplier_ref
+        or line.customer_ref
+        or line.manufacturer_ref
+        or line.name
+        or unknown  # item numbers of other kinds: the gateway tries each of them
     ):
-        extra = f" (unrecognised item numbers: {', '.join(unknown)})" if unknown else ""
         line.issues.append(
             LineIssue(
                 code=IssueCode.MISSING_PRODUCT_ID,
-                message="no barcode, article number or description" + extra,
+                message="no barcode, article number or description",
                 column="LIN03-1",
             )
         )
