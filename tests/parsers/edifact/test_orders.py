@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.document import ItemId, IssueCode, PartyRole, SourceFormat
+from parsers.document import IssueCode, ItemId, PartyRole, SourceFormat
 from parsers.edifact import SyntaxErrorCode, read
 
 from .builders import interchange, orders_message
