@@ -164,10 +164,9 @@ def resolve_line(
             )
 
     for value, column in other_ids(line):
-        hit = _by_any_id(value, catalog)
-        if hit is not None:
-            how, product, pack = hit
-            found.append((how, product, pack, column, value))
+        matched = _by_any_id(value, catalog)
+        if matched is not None:
+            found.append((*matched, column, value))
         else:
             failures.append(Resolution(reason=ReasonCode.UNKNOWN_SKU, column=column, value=value))
 
