@@ -1,10 +1,14 @@
-"""An ORDERS message (UNH…UNT) read into an :class:`OrderDocument`.
+"""An ORDERS or ORDCHG message (UNH…UNT) read into an :class:`OrderDocument`.
 
 Header: BGM (number, 1225 function), DTM 137 (order date) and 2/64/63 (delivery, in
 that order of preference; a 718 period gives its start), NAD (parties, 3055 = 9 is a
 GLN), RFF (references), CUX (currency), FTX (notes).  Detail: one line per LIN with its
 item number, PIA (SA supplier, IN/BP buyer, MF manufacturer), IMD (name), QTY 21 (or
 QTY 1 when no 21), PRI (AAA net, else AAB gross, per price basis), DTM 2/64/63, FTX.
+
+An ORDCHG (the buyer's change) reads the same way, plus: its BGM number is the
+change's own reference (``change_ref``), RFF+ON the order changed, and each LIN's
+1229 says what to do with the line (1 add, 2 delete, 3 change, 4 no action).
 
 Bad values stay on their line as :class:`LineIssue` entries; only a missing BGM
 rejects the message.
@@ -20,6 +24,7 @@ from parsers.document import (
     Envelope,
     IssueCode,
     ItemId,
+    LineChange,
     LineIssue,
     Location,
     OrderDocument,
@@ -46,6 +51,14 @@ FUNCTIONS = {
     "31": "copy",
     "16": "proposal",
     "46": "provisional",
+}
+
+#: ORDCHG LIN 1229 (action request) → what the change does to the line
+CHANGE_ACTIONS = {
+    "1": LineChange.ADD,
+    "2": LineChange.DELETE,
+    "3": LineChange.CHANGE,
+    "4": LineChange.UNCHANGED,
 }
 
 ROLES = {
@@ -96,6 +109,7 @@ def build_order(
     envelope: Envelope,
     *,
     released: bool = True,
+    changes: bool = False,
 ) -> OrderDocument:
     """The order in ``chunks`` (lists of consecutive segments, UNH first).
 
@@ -142,7 +156,7 @@ def build_order(
         # enumerate counts in C; ``index`` is still the last position after the chunk
         for index, seg in enumerate(chunk, index + 1):  # noqa: B020
             tag = seg[:3]
-            if tag == "LIN" and (not rel or rel not in seg):
+            if tag == "LIN" and not changes and (not rel or rel not in seg):
                 parts = seg.split(elem)
                 n = len(parts)
                 if pending:
@@ -272,7 +286,7 @@ def build_order(
                 )  # fmt: skip
                 pending, unknown = False, []
             plain = not rel or rel not in seg
-            if plain and tag in _HOT_TAGS:
+            if plain and tag in _HOT_TAGS and tag != "LIN":  # a plain LIN is here in ORDCHG
                 parts = seg.split(elem)
                 n = len(parts)
                 if line is None:
@@ -331,6 +345,9 @@ def build_order(
                 )
                 lines.append(line)
                 qty21, price_rank, delivery_rank, unknown = False, 9, 9, []
+                if changes:
+                    action = els[2][0] if n > 2 else ""
+                    line.change = CHANGE_ACTIONS.get(action, LineChange.CHANGE)
                 if n > 3:
                     _item_number(line, els[3], "LIN03", unknown)
             elif tag == "UNH" or tag == "UNT":
@@ -428,6 +445,12 @@ def build_order(
         message.warnings.append("the order has no line items (LIN)")
     elif cnt_lines is not None and cnt_lines != str(len(lines)):
         message.warnings.append(f"CNT+2 says {cnt_lines} line items, the message has {len(lines)}")
+    if changes:
+        # ORDCHG: BGM names the change, RFF+ON the order it changes
+        doc.change_ref = doc.order_number
+        doc.order_number = doc.references.get("ON") or doc.order_number
+        if doc.function == "original":
+            doc.function = "change"
     buyer = doc.party(PartyRole.BUYER)
     delivery = doc.party(PartyRole.DELIVERY)
     doc.customer = (buyer.id or buyer.name) if buyer else None

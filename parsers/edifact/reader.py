@@ -36,6 +36,8 @@ from parsers.edifact.tokenizer import split_released
 from parsers.errors import EmptyFile, InvalidStructure, UnrecognisedFormat
 
 _BOM = b"\xef\xbb\xbf"
+#: Messages read into orders: purchase orders and the buyer's changes to them
+ORDER_MESSAGES = frozenset({"ORDERS", "ORDCHG"})
 _LAYOUT = b" \t\r\n"
 _START = re.compile(rb"[ \t\r\n]*(?:UNA|UNB[^A-Za-z0-9])")
 
@@ -266,11 +268,12 @@ def _read_messages(
             if message.type == "CONTRL":
                 message.verdict = _read_uci(span, chars)
             continue
-        if message.type != "ORDERS":
+        if message.type not in ORDER_MESSAGES:
             message.errors.append(
                 SyntaxIssue(
                     code=SyntaxErrorCode.NO_AGREEMENT,
-                    text=f"message type {message.type!r} is not accepted here (only ORDERS)",
+                    text=f"message type {message.type!r} is not accepted here "
+                    "(only ORDERS and ORDCHG)",
                     position=message.position,
                     message_position=1,
                     segment_tag="UNH",
@@ -299,7 +302,13 @@ def _read_messages(
             line_ending=report.line_ending,
         )
         document = build_order(
-            span.chunks(), span.first_position, chars, message, envelope, released=span.has_release
+            span.chunks(),
+            span.first_position,
+            chars,
+            message,
+            envelope,
+            released=span.has_release,
+            changes=message.type == "ORDCHG",
         )
         if message.accepted:
             message.document = document

@@ -41,6 +41,7 @@ from parsers.document import (
     Envelope,
     IssueCode,
     ItemId,
+    LineChange,
     LineIssue,
     Location,
     OrderDocument,
@@ -339,9 +340,19 @@ def read_850(
             else:
                 doc.references.setdefault(f"DTM{qualifier}", when.isoformat())
             continue
-        if tag == "BEG":
+        if tag == "BEG" or tag == "BCH":
             seen_beg = True
-            _read_beg(ctx, index, el, doc)
+            _read_beg(ctx, index, el, doc, tag)
+            continue
+        if tag == "POC":
+            # An 860 line: POC01 id, POC02 change type, POC03 quantity ordered (as it is
+            # to be), POC04 quantity left, then the PO1 layout from the unit on
+            in_party_loop = False
+            size = len(el)
+            po1 = ["PO1", el[1] if size > 1 else "", el[3] if size > 3 else "", *el[5:]]
+            line = _general_po1(ctx, index, po1, len(lines) + 1, ranking, units)
+            _as_poc(line, (el[2].strip() if size > 2 else ""), index - start + 1)
+            lines.append(line)
             continue
         if tag == "N1":
             if line is not None:
@@ -388,9 +399,10 @@ def read_850(
             )
 
     if not seen_beg:
-        ctx.error(start + 1, "BEG", SegmentErrorCode.MANDATORY_SEGMENT_MISSING, "no BEG segment")
+        head = "BCH" if report.set_id == "860" else "BEG"
+        ctx.error(start + 1, head, SegmentErrorCode.MANDATORY_SEGMENT_MISSING, f"no {head} segment")
         report.rejected = True
-    if not lines:
+    if not lines and report.set_id != "860":  # a cancelling 860 may name no line
         ctx.error(end, "PO1", SegmentErrorCode.MANDATORY_SEGMENT_MISSING, "no PO1 line item")
         report.rejected = True
     if ctt is not None:
@@ -461,27 +473,62 @@ def _general_po1(
     return line
 
 
+#: POC02 (element 670) → what the line's change does
+POC_CHANGES = {
+    "AI": LineChange.ADD,
+    "DI": LineChange.DELETE,
+    "NC": LineChange.UNCHANGED,
+}
+
+
+def _as_poc(line: OrderLine, change_type: str, in_message: int) -> None:
+    """A line read through the PO1 layout, relabelled as the POC it came from."""
+    line.change = POC_CHANGES.get(change_type, LineChange.CHANGE)
+    line.location.segment, line.location.in_message = "POC", in_message
+
+    def poc(column: str) -> str:
+        # PO101 is POC01, PO102 (quantity) POC03, PO103 on POC05 on (POC04 is left out)
+        position = int(column[3:])
+        shift = 0 if position < 2 else 1 if position == 2 else 2
+        return f"POC{position + shift:02d}"
+
+    line.columns = {k: poc(v) for k, v in line.columns.items()}
+    line.item_ids = [ItemId(i.qualifier, i.value, poc(i.column)) for i in line.item_ids]
+    for issue in line.issues:
+        if issue.column and issue.column.startswith("PO1"):
+            issue.column = poc(issue.column)
+
+
 def _column(position: int) -> str:
     return _PO1_COLUMNS[position] if position < 41 else f"PO1{position}"
 
 
-def _read_beg(ctx: _SetReader, index: int, el: list[str], doc: OrderDocument) -> None:
+def _read_beg(
+    ctx: _SetReader, index: int, el: list[str], doc: OrderDocument, tag: str = "BEG"
+) -> None:
+    """BEG of an 850, or BCH of an 860 (the same elements, with the change sequence
+    number at BCH05 and the PO date after it)."""
+    if tag == "BCH":
+        doc.change_ref = (el[5].strip() or None) if len(el) > 5 else None
+        el = el[:5] + el[6:7]
     size = len(el)
     purpose = el[1].strip() if size > 1 else ""
     try:
         doc.function = PURPOSE_FUNCTION[TransactionPurpose(purpose)]
     except ValueError:
         ctx.element_error(
-            index, "BEG", 1, "353", ElementErrorCode.INVALID_CODE_VALUE, purpose,
+            index, tag, 1, "353", ElementErrorCode.INVALID_CODE_VALUE, purpose,
             f"purpose code {purpose!r} is not one an order uses; read as original",
         )  # fmt: skip
+    if tag == "BCH" and doc.function == "original":
+        doc.function = "change"  # a change set is a change, whatever its purpose says
     doc.order_type = (el[2].strip() or None) if size > 2 else None
     number = el[3].strip() if size > 3 else ""
     if number:
         doc.order_number = number
     else:
         ctx.element_error(
-            index, "BEG", 3, "324", ElementErrorCode.MANDATORY_MISSING, None,
+            index, tag, 3, "324", ElementErrorCode.MANDATORY_MISSING, None,
             "no purchase order number",
         )  # fmt: skip
         ctx.report.rejected = True
@@ -492,8 +539,9 @@ def _read_beg(ctx: _SetReader, index: int, el: list[str], doc: OrderDocument) ->
     if doc.order_date is None:
         code = ElementErrorCode.INVALID_DATE if text else ElementErrorCode.MANDATORY_MISSING
         ctx.element_error(
-            index, "BEG", 5, "373", code, text or None, f"order date {text!r} is not CCYYMMDD"
-        )
+            index, tag, 6 if tag == "BCH" else 5, "373", code, text or None,
+            f"order date {text!r} is not CCYYMMDD",
+        )  # fmt: skip
 
 
 def _ranking(table: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, int, str]]:
