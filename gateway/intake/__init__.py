@@ -7,6 +7,8 @@ Where each rule lives:
   :mod:`gateway.intake.evaluate`
 * storing an evaluated order, duplicates refused or replaced — :mod:`gateway.intake.record`,
   :mod:`gateway.intake.replacement`
+* the buyer's changes (ORDCHG, 860, replacing and cancelling orders), applied once —
+  :mod:`gateway.intake.changes`
 * the one transaction of a file, then its replies and its archive — :mod:`gateway.intake.pipeline`
 * where a file ends (archive, quarantine, the one free-name rule) — :mod:`gateway.intake.files`
 * one file never stops the gateway; a store fault keeps it for later — :mod:`gateway.intake.guard`

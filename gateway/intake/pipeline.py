@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from gateway.config.mapping import load_mapping
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
+from gateway.intake.changes import apply_change, is_change
 from gateway.intake.evaluate import evaluate_document
 from gateway.intake.files import archive, planned_archive, quarantine
 from gateway.intake.read import ReadOutcome, read_file
@@ -283,6 +284,16 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
             queue_refusal_report(ctx, refused.reasons)
         stored = []
         for ev in evaluated:
+            if is_change(ev.doc) and (change := apply_change(ctx, ev)) is not None:
+                if change.order is not None:  # the buyer's change to an order we hold
+                    o = change.order
+                    summaries.append(
+                        OrderSummary(
+                            o.id, o.order_number, o.customer_code, o.site_code, o.status,
+                            change.accepted, change.refused,
+                        )
+                    )  # fmt: skip
+                continue
             so = store_order(
                 s, ev, partner_id=partner_id, partner=partner, inbound_file_id=inbound.id, now=now
             )

@@ -270,6 +270,20 @@ class ReceivedInterchange(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AppliedChange(Base):
+    """A buyer's change applied to an order (ORDCHG, 860, a replacing or cancelling
+    order), by the change's own reference or, without one, its content: applied once."""
+
+    __tablename__ = "applied_changes"
+    __table_args__ = (UniqueConstraint("partner", "order_id", "change_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    change_key: Mapped[str] = mapped_column(String(100))
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ControlNumber(Base):
     """Per partner and kind (interchange, group, message): the last number issued."""
 

@@ -178,3 +178,71 @@ def message_kinds(ws: Workspace, order_id: int) -> list[str]:
                 .order_by(OutgoingMessage.id)
             )
         )
+
+
+def edifact_message(
+    message_type: str,
+    head: list[str],
+    lines: list[str],
+    *,
+    sender: str = "5412345000013",
+    ref: str | None = None,
+) -> bytes:
+    """One interchange with one message: ``head`` after UNH, then ``lines`` and UNS/CNT.
+
+    >>> b"UNH+1+ORDCHG:D:96A:UN:EAN005'" in edifact_message("ORDCHG:D:96A:UN:EAN005", [], [])
+    True
+    """
+    ref = ref or f"IC{next(_interchange_numbers)}"
+    body = [
+        f"UNH+1+{message_type}",
+        *head,
+        f"NAD+BY+{GLN_C1}::9",
+        f"NAD+DP+{GLN_S1}::9",
+        *lines,
+        "UNS+S",
+    ]
+    segs = [
+        f"UNB+UNOC:3+{sender}:14+3012345000000:14+250101:1200+{ref}",
+        *body,
+        f"UNT+{len(body) + 1}+1",
+        f"UNZ+1+{ref}",
+    ]
+    return ("'\n".join(segs) + "'\n").encode("latin-1")
+
+
+def x12_set(
+    set_id: str,
+    head: list[str],
+    lines: list[str],
+    *,
+    sender: str = "NORTHWIND",
+    control: int | None = None,
+    functional_id: str = "PO",
+    version: str = "004010",
+) -> bytes:
+    """One interchange with one set: ``head`` after ST, parties, ``lines`` and CTT."""
+    control = control or next(_interchange_numbers)
+    st = [
+        f"ST*{set_id}*0001",
+        *head,
+        f"N1*BY*Corner Shop*UL*{GLN_C1}",
+        f"N1*ST*Lyon*UL*{GLN_S1}",
+        *lines,
+        f"CTT*{sum(1 for line in lines if line[:3] in ('PO1', 'POC'))}",
+    ]
+    st.append(f"SE*{len(st) + 1}*0001")
+    segs = [
+        f"ISA*00*          *00*          *ZZ*{sender:<15}*14*3012345000000  "
+        f"*250101*1200*U*{version[:5]}*{control:09d}*0*P*>",
+        f"GS*{functional_id}*{sender}*3012345000000*20250101*1200*{control}*X*{version}",
+        *st,
+        f"GE*1*{control}",
+        f"IEA*1*{control:09d}",
+    ]
+    return ("~\n".join(segs) + "~\n").encode("ascii")
+
+
+def outbox_new(ws: Workspace, partner: str, before: set[Path]) -> list[Path]:
+    """The partner's outbox files written since ``before`` was listed."""
+    return sorted(p for p in ws.outbox(partner).iterdir() if p not in before)
