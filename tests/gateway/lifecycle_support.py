@@ -240,7 +240,7 @@ def x12_set(
         f"GE*1*{control}",
         f"IEA*1*{control:09d}",
     ]
-    return ("~\n".join(segs) + "~\n").encode("ascii")
+    return ("~\n".join(segs) + "~\n").encode("utf-8")
 
 
 def outbox_new(ws: Workspace, partner: str, before: set[Path]) -> list[Path]:
