@@ -97,17 +97,22 @@ def calc_check_digit(body: str) -> str:
 
 def validate(number: str) -> str:
     """The compact GTIN, or a :class:`GtinError` saying what is wrong with it."""
-    digits = compact(number)
+    return _checked(compact(number), number, "a GTIN", GTIN_LENGTHS, "8, 12, 13 or 14", "")
+
+
+def _checked(
+    digits: str, number: str, what: str, lengths: tuple[int, ...], shown: str, name: str
+) -> str:
+    """``digits`` when they are all digits, of one of ``lengths``, with the right GS1
+    check digit; else the :class:`GtinError` saying which is wrong."""
     if not (digits.isascii() and digits.isdigit()):
-        raise InvalidFormat(f"a GTIN has only digits, not {number!r}", found=number)
-    if len(digits) not in GTIN_LENGTHS:
-        raise InvalidLength(
-            f"a GTIN has 8, 12, 13 or 14 digits, not {len(digits)}", found=str(len(digits))
-        )
+        raise InvalidFormat(f"{what} has only digits, not {number!r}", found=number)
+    if len(digits) not in lengths:
+        raise InvalidLength(f"{what} has {shown} digits, not {len(digits)}", found=str(len(digits)))
     expected = calc_check_digit(digits[:-1])
     if digits[-1] != expected:
         raise InvalidChecksum(
-            f"the check digit of {digits} should be {expected}, not {digits[-1]}",
+            f"the check digit of {name}{digits} should be {expected}, not {digits[-1]}",
             found=digits[-1],
             expected=expected,
         )
@@ -132,20 +137,7 @@ def validate_sscc(number: str) -> str:
     """
     text = number.strip()
     digits = compact(text[4:] if text.startswith("(00)") else text)
-    if not (digits.isascii() and digits.isdigit()):
-        raise InvalidFormat(f"an SSCC has only digits, not {number!r}", found=number)
-    if len(digits) != SSCC_LENGTH:
-        raise InvalidLength(
-            f"an SSCC has {SSCC_LENGTH} digits, not {len(digits)}", found=str(len(digits))
-        )
-    expected = calc_check_digit(digits[:-1])
-    if digits[-1] != expected:
-        raise InvalidChecksum(
-            f"the check digit of SSCC {digits} should be {expected}, not {digits[-1]}",
-            found=digits[-1],
-            expected=expected,
-        )
-    return digits
+    return _checked(digits, number, "an SSCC", (SSCC_LENGTH,), str(SSCC_LENGTH), "SSCC ")
 
 
 def is_valid(number: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -73,6 +74,7 @@ def _reply(
     write: Callable[..., bytes],
     name: Callable[[int], str],
 ) -> EdiReply:
+    """``write(**envelope)`` with the next control numbers of ``partner_id``."""
     isa = next_control(session, partner_id, ControlKind.X12_INTERCHANGE)
     gs = next_control(session, partner_id, ControlKind.X12_GROUP)
     st = next_control(session, partner_id, ControlKind.X12_SET)
@@ -101,57 +103,36 @@ def x855_bytes(
 
 
 def x855_reply(
-    session: Session,
-    config: GatewayConfig,
-    partner_id: str,
-    response: OrderResponse,
+    session: Session, config: GatewayConfig, partner_id: str, response: OrderResponse,
     when: datetime,
-) -> EdiReply:
+) -> EdiReply:  # fmt: skip
     """An 855 about one order, with the next control numbers of ``partner_id``."""
-
-    def write(**kwargs: Any) -> bytes:
-        return x12.write_855(response, **kwargs)
-
     return _reply(
-        session, config, partner_id, response, when, write,
-        lambda isa: po_ack_855_name(response.order_number, isa),
+        session, config, partner_id, response, when, partial(x12.write_855, response),
+        partial(po_ack_855_name, response.order_number),
     )  # fmt: skip
 
 
 def x865_reply(
-    session: Session,
-    config: GatewayConfig,
-    partner_id: str,
-    response: OrderResponse,
+    session: Session, config: GatewayConfig, partner_id: str, response: OrderResponse,
     when: datetime,
-) -> EdiReply:
+) -> EdiReply:  # fmt: skip
     """An 865 saying which of the buyer's changes were applied."""
-
-    def write(**kwargs: Any) -> bytes:
-        return x12.write_865(response, **kwargs)
-
     return _reply(
-        session, config, partner_id, response, when, write,
-        lambda isa: po_change_ack_865_name(response.order_number, isa),
+        session, config, partner_id, response, when, partial(x12.write_865, response),
+        partial(po_change_ack_865_name, response.order_number),
     )  # fmt: skip
 
 
 def x856_reply(
-    session: Session,
-    config: GatewayConfig,
-    partner_id: str,
-    response: OrderResponse,
-    shipment: Shipment,
-    when: datetime,
-) -> EdiReply:
+    session: Session, config: GatewayConfig, partner_id: str, response: OrderResponse,
+    shipment: Shipment, when: datetime,
+) -> EdiReply:  # fmt: skip
     """An 856 announcing one shipment."""
-
-    def write(**kwargs: Any) -> bytes:
-        return x12.write_856(response, shipment, **kwargs)
-
     return _reply(
-        session, config, partner_id, response, when, write,
-        lambda isa: ship_notice_856_name(response.order_number, shipment.number, isa),
+        session, config, partner_id, response, when,
+        partial(x12.write_856, response, shipment),
+        partial(ship_notice_856_name, response.order_number, shipment.number),
     )  # fmt: skip
 
 

@@ -16,13 +16,13 @@ DESADV.  The message identifier follows :mod:`parsers.edifact.versions`
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from parsers.document import OrderResponse, ResponseLine, Shipment
-from parsers.edifact.ordrsp import add_item, add_party, identifier_of
-from parsers.edifact.segment_writer import SegmentWriter, text_components
-from parsers.edifact.service_chars import ServiceChars
+from parsers.edifact.ordrsp import add_item, add_party, start_reply
+from parsers.edifact.segment_writer import text_components
 from parsers.edifact.values import format_number
 from parsers.gtin import validate_sscc
 
@@ -34,45 +34,18 @@ def _d(day: date | None) -> str | None:
     return day.strftime("%Y%m%d") if day else None
 
 
-def write_desadv(
-    response: OrderResponse,
-    shipment: Shipment,
-    *,
-    sender_id: str,
-    sender_qualifier: str | None,
-    recipient_id: str,
-    recipient_qualifier: str | None,
-    interchange_ref: str,
-    message_ref: str,
-    when: datetime,
-    syntax: str = "UNOC",
-    syntax_version: str = "3",
-    service_chars: ServiceChars | None = None,
-    line_ending: str = "",
-) -> bytes:
-    """One interchange holding the DESADV of ``shipment`` (an SSCC with a wrong check
-    digit raises :class:`parsers.gtin.GtinError`: the caller verified them)."""
+def write_desadv(response: OrderResponse, shipment: Shipment, **envelope: Any) -> bytes:
+    """One interchange holding the DESADV of ``shipment`` (``envelope``: the keyword
+    arguments of :func:`parsers.edifact.ordrsp.start_reply`).  An SSCC with a wrong
+    check digit raises :class:`parsers.gtin.GtinError`: the caller verified them."""
     for package in shipment.packages:
         validate_sscc(package.sscc)
-    out = SegmentWriter(
-        syntax=syntax,
-        syntax_version=syntax_version,
-        service_chars=service_chars,
-        line_ending=line_ending,
-    )
+    out = start_reply(response, "DESADV", **envelope)
     mark = out.chars.decimal
 
     def num(value: Decimal) -> str:
         return format_number(value, mark)
 
-    identifier = identifier_of(response, "DESADV")
-    out.unb(
-        sender=(sender_id, sender_qualifier),
-        recipient=(recipient_id, recipient_qualifier),
-        when=when,
-        control_ref=interchange_ref,
-    )
-    out.open_message(message_ref, identifier)
     out.add("BGM", DESPATCH_ADVICE, shipment.number, ORIGINAL)
     out.add("DTM", ("137", _d(response.issued_at), "102"))
     out.add("DTM", ("11", _d(shipment.shipped_at), "102"))
@@ -85,7 +58,7 @@ def write_desadv(
     add_party(out, "BY", response.buyer, response.customer_gln)
     add_party(out, "SU", response.supplier, response.supplier_gln)
     add_party(out, "DP", response.delivery, response.delivery_gln)
-    release = identifier[2]
+    release = out.release
     by_no = {line.line_no: line for line in response.lines}
     count = 0
 
@@ -114,9 +87,7 @@ def write_desadv(
         for line_no, quantity in package.lines.items():
             line(by_no[line_no], quantity)
     out.add("CNT", ("2", str(count)))
-    out.close_message(message_ref)
-    out.unz(1, interchange_ref)
-    return out.render()
+    return out.finish()
 
 
 __all__ = ["write_desadv"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from parsers.document import (
     ItemId,
@@ -116,8 +117,9 @@ def add_item(out: SegmentWriter, line: ResponseLine, release: str, action: str |
         out.add("PIA", "1" if item or start else "5", *ids)
 
 
-def write_ordrsp(
+def start_reply(
     response: OrderResponse,
+    message_type: str,
     *,
     sender_id: str,
     sender_qualifier: str | None,
@@ -130,27 +132,34 @@ def write_ordrsp(
     syntax_version: str = "3",
     service_chars: ServiceChars | None = None,
     line_ending: str = "",
-) -> bytes:
-    """One interchange holding one ORDRSP message answering ``response``'s order."""
+) -> SegmentWriter:
+    """A writer with the UNB and the UNH of our ``message_type`` answering ``response``'s
+    order; :meth:`SegmentWriter.finish` closes both."""
     out = SegmentWriter(
         syntax=syntax,
         syntax_version=syntax_version,
         service_chars=service_chars,
         line_ending=line_ending,
     )
-    mark = out.chars.decimal
-
-    def num(value: Decimal | None) -> str | None:
-        return format_number(value, mark) if value is not None else None
-
-    identifier = identifier_of(response, "ORDRSP")
     out.unb(
         sender=(sender_id, sender_qualifier),
         recipient=(recipient_id, recipient_qualifier),
         when=when,
         control_ref=interchange_ref,
     )
-    out.open_message(message_ref, identifier)
+    out.open_message(message_ref, identifier_of(response, message_type))
+    return out
+
+
+def write_ordrsp(response: OrderResponse, **envelope: Any) -> bytes:
+    """One interchange holding one ORDRSP message answering ``response``'s order
+    (``envelope``: the keyword arguments of :func:`start_reply`)."""
+    out = start_reply(response, "ORDRSP", **envelope)
+    mark = out.chars.decimal
+
+    def num(value: Decimal | None) -> str | None:
+        return format_number(value, mark) if value is not None else None
+
     function = _function(response)
     out.add("BGM", "231", response.response_number, function)
     out.add("DTM", ("137", _d(response.issued_at), "102"))
@@ -170,14 +179,11 @@ def write_ordrsp(
     add_party(out, "DP", response.delivery, response.delivery_gln)
     if response.currency:
         out.add("CUX", ("2", response.currency, "9"))
-    release = identifier[2]
     for line in response.lines:
-        _line(out, line, release, language, num)
+        _line(out, line, out.release, language, num)
     out.add("UNS", "S")
     out.add("CNT", ("2", str(len(response.lines))))
-    out.close_message(message_ref)
-    out.unz(1, interchange_ref)
-    return out.render()
+    return out.finish()
 
 
 def _line(

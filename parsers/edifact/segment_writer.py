@@ -104,6 +104,8 @@ class SegmentWriter:
         self.line_ending = "" if self.chars.terminator in "\r\n" else line_ending
         self.segments: list[str] = []
         self._message_start: int | None = None
+        self.control_ref = self.message_ref = ""
+        self.identifier: tuple[str, ...] = ()
 
     def text(self, value: str | None) -> str | None:
         """Free text as this syntax level can carry it (UNOA: upper case)."""
@@ -141,6 +143,7 @@ class SegmentWriter:
         control_ref: str,
         test: bool = False,
     ) -> None:
+        self.control_ref = control_ref
         date = when.strftime("%Y%m%d" if self.syntax_version == "4" else "%y%m%d")
         self.add(
             "UNB",
@@ -154,7 +157,19 @@ class SegmentWriter:
 
     def open_message(self, ref: str, identifier: Sequence[str]) -> None:
         self._message_start = len(self.segments)
+        self.message_ref, self.identifier = ref, tuple(identifier)
         self.add("UNH", ref, identifier)
+
+    @property
+    def release(self) -> str:
+        """The directory release of the open message (``96A``), which its code lists follow."""
+        return self.identifier[2] if len(self.identifier) > 2 else ""
+
+    def finish(self) -> bytes:
+        """Close the one message (UNT) and the interchange (UNZ), and render."""
+        self.close_message(self.message_ref)
+        self.unz(1, self.control_ref)
+        return self.render()
 
     def close_message(self, ref: str) -> None:
         assert self._message_start is not None, "close_message without open_message"

@@ -20,7 +20,7 @@ an 865 has no place for: the order's status reports and the admin's report carry
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
 from parsers.document import LineChange, LineStatus, OrderResponse
 from parsers.x12.codes import AcknowledgmentType, LineItemStatus
@@ -36,20 +36,9 @@ ACCEPTED = "AT"  # element 587: accepted
 def write_865(
     response: OrderResponse,
     *,
-    sender_id: str,
-    sender_qualifier: str,
-    receiver_id: str,
-    receiver_qualifier: str,
-    interchange_control: int,
-    group_control: int,
-    set_control: int,
-    when: datetime,
     delimiters: Delimiters = Delimiters(),  # noqa: B008 - frozen, so a safe default
     version: str = "00401",
-    interchange_version: str | None = None,
-    usage: str = "P",
-    application_sender: str | None = None,
-    application_receiver: str | None = None,
+    **envelope: Any,
 ) -> bytes:
     """The 865 saying which of the buyer's changes were applied."""
     if not response.order_number:
@@ -101,23 +90,7 @@ def write_865(
         unit = (line.unit or "") if quantity is not None else ""
         w.add("ACK", status.value, number(quantity), unit)
     w.add("CTT", len(response.lines))
-    return w.interchange(
-        set_id="865",
-        functional_id="CA",
-        sender_qualifier=sender_qualifier,
-        sender_id=sender_id,
-        receiver_qualifier=receiver_qualifier,
-        receiver_id=receiver_id,
-        application_sender=application_sender or sender_id,
-        application_receiver=application_receiver or receiver_id,
-        interchange_control=interchange_control,
-        group_control=group_control,
-        set_control=set_control,
-        when=when,
-        version=version,
-        interchange_version=interchange_version,
-        usage=usage,
-    )
+    return w.interchange(set_id="865", functional_id="CA", version=version, **envelope)
 
 
 __all__ = ["write_865"]

@@ -30,8 +30,8 @@ tokenises.
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from parsers.document import (
     LineStatus,
@@ -54,26 +54,15 @@ _VENDOR_QUALIFIERS = frozenset({"VN", "VP", "VC"})
 def write_855(
     response: OrderResponse,
     *,
-    sender_id: str,
-    sender_qualifier: str,
-    receiver_id: str,
-    receiver_qualifier: str,
-    interchange_control: int,
-    group_control: int,
-    set_control: int,
-    when: datetime,
     delimiters: Delimiters = Delimiters(),  # noqa: B008 - frozen, so a safe default
     version: str = "00401",
-    interchange_version: str | None = None,
-    usage: str = "P",
-    application_sender: str | None = None,
-    application_receiver: str | None = None,
+    **envelope: Any,
 ) -> bytes:
     """The 855 answering ``response.order_number``, in ``delimiters`` and ``version``.
 
     ``version`` is GS08 (``"004010"``, as the 850's group said) or ISA12 (``"00401"``);
-    ``interchange_version`` is the ISA12 to write when it differs.  Control numbers are
-    allocated and persisted by the caller.  GS02/GS03 default to the ISA ids.
+    ``envelope`` holds the ids, control numbers and time of
+    :meth:`~parsers.x12.segment_writer.EnvelopeWriter.interchange`.
     """
     if not response.order_number:
         raise ValueError("an 855 must name the purchase order it answers (order_number)")
@@ -110,23 +99,7 @@ def write_855(
             ack += [_CURRENT_SCHEDULE_DELIVERY, x12_date(response.delivery_date, gs08)]
         w.add(*ack)
     w.add("CTT", len(response.lines), number(quantity_hash) if response.lines else "")
-    return w.interchange(
-        set_id="855",
-        functional_id="PR",
-        sender_qualifier=sender_qualifier,
-        sender_id=sender_id,
-        receiver_qualifier=receiver_qualifier,
-        receiver_id=receiver_id,
-        application_sender=application_sender or sender_id,
-        application_receiver=application_receiver or receiver_id,
-        interchange_control=interchange_control,
-        group_control=group_control,
-        set_control=set_control,
-        when=when,
-        version=version,
-        interchange_version=interchange_version,
-        usage=usage,
-    )
+    return w.interchange(set_id="855", functional_id="PR", version=version, **envelope)
 
 
 def add_parties(w: EnvelopeWriter, response: OrderResponse) -> None:

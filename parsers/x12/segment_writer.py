@@ -134,8 +134,6 @@ class EnvelopeWriter:
         sender_id: str,
         receiver_qualifier: str,
         receiver_id: str,
-        application_sender: str,
-        application_receiver: str,
         interchange_control: int,
         group_control: int,
         set_control: int,
@@ -143,7 +141,14 @@ class EnvelopeWriter:
         version: str,
         interchange_version: str | None = None,
         usage: str = "P",
+        application_sender: str | None = None,
+        application_receiver: str | None = None,
     ) -> bytes:
+        """The collected set in its envelope.  ``version`` is GS08 (or ISA12);
+        ``interchange_version`` the ISA12 to write when it differs; GS02/GS03 default to
+        the ISA ids.  Control numbers are allocated and persisted by the caller."""
+        application_sender = application_sender or sender_id
+        application_receiver = application_receiver or receiver_id
         isa12, gs08 = versions(version)
         if interchange_version and len(interchange_version) == 5:
             isa12 = interchange_version  # echo the partner's envelope version

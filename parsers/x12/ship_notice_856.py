@@ -23,8 +23,8 @@ A partial shipment is the same set for what left; the remainder follows in a lat
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from parsers.document import OrderResponse, ResponseLine, Shipment
 from parsers.gtin import validate_sscc
@@ -41,20 +41,9 @@ def write_856(
     response: OrderResponse,
     shipment: Shipment,
     *,
-    sender_id: str,
-    sender_qualifier: str,
-    receiver_id: str,
-    receiver_qualifier: str,
-    interchange_control: int,
-    group_control: int,
-    set_control: int,
-    when: datetime,
     delimiters: Delimiters = Delimiters(),  # noqa: B008 - frozen, so a safe default
     version: str = "00401",
-    interchange_version: str | None = None,
-    usage: str = "P",
-    application_sender: str | None = None,
-    application_receiver: str | None = None,
+    **envelope: Any,
 ) -> bytes:
     """The 856 of ``shipment`` (SSCCs are verified: a wrong one raises ``GtinError``)."""
     if not response.order_number:
@@ -68,7 +57,7 @@ def write_856(
         "00",
         shipment.number,
         x12_date(shipment.shipped_at, gs08),
-        when.strftime("%H%M"),
+        envelope["when"].strftime("%H%M"),
         SHIPMENT_ORDER_PACK_ITEM,
     )
     levels = 0
@@ -123,23 +112,7 @@ def write_856(
         for line_no, quantity in package.lines.items():
             item(pack, by_no[line_no], quantity)
     w.add("CTT", items)
-    return w.interchange(
-        set_id="856",
-        functional_id="SH",
-        sender_qualifier=sender_qualifier,
-        sender_id=sender_id,
-        receiver_qualifier=receiver_qualifier,
-        receiver_id=receiver_id,
-        application_sender=application_sender or sender_id,
-        application_receiver=application_receiver or receiver_id,
-        interchange_control=interchange_control,
-        group_control=group_control,
-        set_control=set_control,
-        when=when,
-        version=version,
-        interchange_version=interchange_version,
-        usage=usage,
-    )
+    return w.interchange(set_id="856", functional_id="SH", version=version, **envelope)
 
 
 __all__ = ["write_856"]

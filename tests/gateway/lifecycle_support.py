@@ -118,25 +118,13 @@ def edifact_order(
 def x12_order(
     number: str, barcode: str, qty: int, *, control: int | None = None, sender: str = "NORTHWIND"
 ) -> bytes:
-    control = control or next(_interchange_numbers)
-    st = [
-        "ST*850*0001",
-        f"BEG*00*SA*{number}**20250101",
-        f"N1*BY*Corner Shop*UL*{GLN_C1}",
-        f"N1*ST*Lyon*UL*{GLN_S1}",
-        f"PO1*1*{qty}*EA*4.10**EN*{barcode}",
-        "CTT*1",
-    ]
-    st.append(f"SE*{len(st) + 1}*0001")
-    segs = [
-        f"ISA*00*          *00*          *ZZ*{sender:<15}*14*3012345000000  "
-        f"*250101*1200*U*00401*{control:09d}*0*P*>",
-        f"GS*PO*{sender}*3012345000000*20250101*1200*{control}*X*004010",
-        *st,
-        f"GE*1*{control}",
-        f"IEA*1*{control:09d}",
-    ]
-    return ("~\n".join(segs) + "~\n").encode("ascii")
+    return x12_set(
+        "850",
+        [f"BEG*00*SA*{number}**20250101"],
+        [f"PO1*1*{qty}*EA*4.10**EN*{barcode}"],
+        sender=sender,
+        control=control,
+    )
 
 
 def intake(ws: Workspace, partner: str, name: str, data: bytes) -> int:
