@@ -211,3 +211,43 @@ def test_an_unreadable_edi_file_writes_no_text_to_the_edi_outbox(
     assert out.outcome == "failed"
     assert list(ws.outbox("edi").iterdir()) == []
     assert list(ws.reports_dir("edi").glob("REFUSED_*"))
+
+
+def test_every_corpus_order_is_answered_in_its_own_directory(corpus, tmp_path) -> None:  # noqa: ANN001
+    from tests.gateway.conftest import CONFIG, build_workspace
+
+    files = sorted((corpus / "edifact-orders").iterdir())
+    senders: set[str] = set()
+    for f in files:
+        try:
+            senders |= {
+                i.sender_id for i in edifact.read(f.read_bytes()).interchanges if i.sender_id
+            }
+        except Exception:  # noqa: BLE001 — unreadable files have no sender to allow
+            continue
+    config = CONFIG + (
+        f'\n[partners.corpus]\nname = "Corpus"\nedi_ids = {sorted(senders)!r}\n'
+        'respond_at = "intake"\ndefault_customer = "C1"\n'
+        'grants = [{ customer = "C1", site = "S1" }]\n'
+    )
+    ws = build_workspace(tmp_path / "ws", config=config)
+    try:
+        answered = 0
+        for f in files:
+            before = set(ws.outbox("corpus").iterdir())
+            out = process_external(ws, "corpus", f)
+            if out.outcome != "processed":
+                continue
+            directories = {
+                tuple(d.envelope.message_type.split(":")[1:3])
+                for d in edifact.read(f.read_bytes()).documents
+                if d.envelope.message_type
+            }
+            for reply in set(ws.outbox("corpus").iterdir()) - before:
+                if reply.name.startswith("ORDRSP_"):
+                    message = _message(reply)
+                    assert (message.version, message.release) in directories, f.name
+                    answered += 1
+        assert answered >= 20
+    finally:
+        ws.close()

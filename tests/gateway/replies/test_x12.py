@@ -197,3 +197,37 @@ def test_an_alphanumeric_isa16_gets_a_ta1_027(sqlite_lifecycle_ws: Workspace) ->
     tokens = _tokens(_reply(ws, "TA1"))
     assert tokens["TA1"][4:] == ["R", "027"]
     assert b"00000" in _reply(ws, "TA1").read_bytes()  # zeros intact: ISA16 is ours now
+
+
+def test_every_corpus_850_is_answered_in_its_own_group_version(corpus, tmp_path) -> None:  # noqa: ANN001
+    from tests.gateway.conftest import CONFIG, build_workspace
+
+    files = sorted((corpus / "x12-850").iterdir())
+    senders = sorted({ic.sender_id for f in files for ic in x12.read(f.read_bytes()).interchanges})
+    config = CONFIG + (
+        f'\n[partners.corpus]\nname = "Corpus"\nedi_ids = {senders!r}\n'
+        'respond_at = "intake"\ndefault_customer = "C1"\n'
+        'grants = [{ customer = "C1", site = "S1" }]\n'
+    )
+    ws = build_workspace(tmp_path / "ws", config=config)
+    try:
+        answered = 0
+        for f in files:
+            received = x12.read(f.read_bytes())
+            groups = {
+                d.envelope.message_ref: (d.envelope.version, d.envelope.application_sender)
+                for d in received.documents
+            }
+            before = set(ws.outbox("corpus").iterdir())
+            process_external(ws, "corpus", f)
+            for reply in set(ws.outbox("corpus").iterdir()) - before:
+                if not reply.name.startswith("855_"):
+                    continue
+                [ic] = x12.read(reply.read_bytes()).interchanges
+                [group] = ic.groups
+                assert group.version in {v for v, _ in groups.values()}, f.name
+                assert group.application_receiver in {s for _, s in groups.values()}, f.name
+                answered += 1
+        assert answered >= 10  # the corpus' well-formed POs each got theirs
+    finally:
+        ws.close()
