@@ -159,3 +159,22 @@ def test_a_contrl_we_receive_says_what_became_of_our_interchange():
     verdict = accepting.interchanges[0].messages[0].verdict
     assert verdict.accepted and str(verdict) == "CONTRL for our interchange IC1: acknowledged"
     assert accepting.interchanges[0].only_acknowledgments
+
+
+def test_a_refused_interchange_contrl_has_the_structure_of_the_edifabric_sample(corpus):
+    """A CONTRL as EdiFabric's sample (UNB UNH UCI … UNT UNZ), with the UCM per message
+    EANCOM asks for after the UCI."""
+    text = (corpus / "edifact-contrl" / "edifabric-CONTRL.txt").read_bytes().decode("utf-8-sig")
+    sample = [s.strip()[:3] for s in text.split("'") if s.strip()]
+    report = read(interchange(orders_message("A")).encode()).interchanges[0]
+    refused = SyntaxIssue(code=SyntaxErrorCode.UNKNOWN_INTERCHANGE_SENDER, text="not allowed")
+    report.errors.insert(0, refused)
+    segments = _segments(
+        write_contrl(
+            report, sender_id="X", sender_qualifier="14", interchange_ref="1", message_ref="1",
+            when=WHEN,
+        )
+    )  # fmt: skip
+    tags = [s[:3] for s in segments]
+    assert tags == [*sample[:3], "UCM", *sample[3:4], *sample[-1:]]
+    assert segments[2] == "UCI+IC1+SENDER:14+RECEIVER:14+4+23"
