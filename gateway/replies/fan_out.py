@@ -87,7 +87,9 @@ def queue_file_error(
     """
     name = ctx.inbound.name
     if fmt in (SourceFormat.EDIFACT.value, SourceFormat.X12.value):
-        if isinstance(result, edifact.EdifactReadResult | x12.X12ReadResult):
+        if ctx.partner.functional_acks and isinstance(
+            result, edifact.EdifactReadResult | x12.X12ReadResult
+        ):
             _refuse_senders(result)
             if isinstance(result, edifact.EdifactReadResult):
                 queue_contrls(ctx, result)
