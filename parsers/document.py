@@ -97,7 +97,7 @@ class ItemId(NamedTuple):
     ``qualifier`` is the EDIFACT 7143 item type (``EN``, ``SRV``, ``IB``, ``SA``…) or the
     X12 product-id qualifier (``UP``, ``VP``, ``IB``, ``MG``, ``N4``…); ``column`` is where
     it stood (``LIN03``, ``PIA02``, ``PO107``…).  Replies echo these, resolution tries
-    every one of them.
+    every one of them.  An X12 value is kept as sent, padding included: its readers strip.
     """
 
     qualifier: str
