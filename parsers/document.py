@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class SourceFormat(StrEnum):
@@ -51,6 +52,15 @@ class IssueCode(StrEnum):
     INVALID_VALUE = "invalid_value"
 
 
+class LineChange(StrEnum):
+    """What a buyer's change (ORDCHG, 860, a replacing order) does to one line."""
+
+    ADD = "add"  # a new line
+    DELETE = "delete"  # the line is no longer wanted
+    CHANGE = "change"  # quantity, date or price of an existing line
+    UNCHANGED = "unchanged"  # restated as it was (a replacing order)
+
+
 @dataclass(slots=True, kw_only=True)
 class Location:
     """Where in the source a value sits, for messages a person can act on.
@@ -64,6 +74,9 @@ class Location:
     column: str | None = None
     sheet: str | None = None
     segment: str | None = None
+    #: EDI: the segment's position in its message (UNH / ST is 1), as CONTRL and 997
+    #: count, and as a partner's translator shows it
+    in_message: int | None = None
 
     def __str__(self) -> str:
         parts = []
@@ -76,6 +89,20 @@ class Location:
         if self.column:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)
+
+
+class ItemId(NamedTuple):
+    """One product identifier of a line exactly as the buyer sent it.
+
+    ``qualifier`` is the EDIFACT 7143 item type (``EN``, ``SRV``, ``IB``, ``SA``…) or the
+    X12 product-id qualifier (``UP``, ``VP``, ``IB``, ``MG``, ``N4``…); ``column`` is where
+    it stood (``LIN03``, ``PIA02``, ``PO107``…).  Replies echo these, resolution tries
+    every one of them.  An X12 value is kept as sent, padding included: its readers strip.
+    """
+
+    qualifier: str
+    value: str
+    column: str
 
 
 @dataclass(slots=True, kw_only=True)
@@ -120,6 +147,10 @@ class OrderLine:
     #: Where each identifier came from (field name → column / element), for messages
     columns: dict[str, str] = field(default_factory=dict)
     issues: list[LineIssue] = field(default_factory=list)
+    #: Every product identifier as sent, in the order sent (EDI; empty for spreadsheets)
+    item_ids: list[ItemId] = field(default_factory=list)
+    #: What a change document does to this line (ORDCHG 1229 / 860 POC02), else None
+    change: LineChange | None = None
 
 
 _new = object.__new__
@@ -129,6 +160,7 @@ def order_line_at(
     *,
     line_no: int,
     line: int,
+    in_message: int | None = None,
     segment: str,
     external_id: str | None,
     barcode: str | None,
@@ -142,6 +174,7 @@ def order_line_at(
     unit: str | None,
     unit_price: Decimal | None,
     columns: dict[str, str],
+    item_ids: list[ItemId] | None = None,
 ) -> OrderLine:
     """An :class:`OrderLine` at EDI segment ``line``, as an EDI reader's hot path builds it.
 
@@ -156,6 +189,7 @@ def order_line_at(
     location.column = None
     location.sheet = None
     location.segment = segment
+    location.in_message = in_message
     item = _new(OrderLine)
     item.line_no = line_no
     item.location = location
@@ -174,6 +208,8 @@ def order_line_at(
     item.comment = None
     item.columns = columns
     item.issues = []
+    item.item_ids = [] if item_ids is None else item_ids
+    item.change = None
     return item
 
 
@@ -198,6 +234,8 @@ class Envelope:
     version: str | None = None
     application_sender: str | None = None  # UNG 0040 / GS02
     application_recipient: str | None = None  # UNG 0044 / GS03
+    #: What the sender writes after each segment terminator (``"\r\n"``, ``"\n"``, ``""``)
+    line_ending: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -213,6 +251,8 @@ class OrderDocument:
     order_date: date | None = None
     delivery_date: date | None = None
     currency: str | None = None
+    #: A change document's own reference (ORDCHG BGM 1004, 860 BCH05 change sequence)
+    change_ref: str | None = None
     #: The customer and site *as written in the file* (a code, a GLN or a name);
     #: the gateway matches them against its master data.
     customer: str | None = None
@@ -266,6 +306,10 @@ class ResponseLine:
     message: str | None = None
     source_row: int | None = None  # the row or segment it came from, for spreadsheet acks
     suggestions: list[str] = field(default_factory=list)
+    #: The buyer's product identifiers as it sent them, echoed first (EDI)
+    item_ids: list[ItemId] = field(default_factory=list)
+    #: In a response to a change: what the change asked of this line
+    change: LineChange | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -297,6 +341,38 @@ class OrderResponse:
     #: The envelope of the order being answered (for references and party echo)
     envelope: Envelope = field(default_factory=Envelope)
     language: str = "en"
+    #: ``original`` for the first business response, ``replace`` for one restating it
+    purpose: str = "original"
+    #: Us, from master data (NAD+SU / N1*SE): our name and GLN
+    supplier: Party | None = None
+    #: The buyer and the delivery point as the order named them (ids, qualifiers, names)
+    buyer: Party | None = None
+    delivery: Party | None = None
+    #: The buyer's change this answers (ORDCHG BGM 1004 / 860 BCH05), when it does
+    change_ref: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Package:
+    """One shipped package (a pallet, a carton) and what it holds."""
+
+    #: Serial Shipping Container Code, 18 digits, its check digit verified
+    sscc: str
+    #: line_no → quantity in this package, in the order's unit
+    lines: dict[int, Decimal] = field(default_factory=dict)
+
+
+@dataclass(slots=True, kw_only=True)
+class Shipment:
+    """What left the warehouse at once for one order: a despatch advice's content."""
+
+    number: str  # our despatch advice / shipment number
+    shipped_at: date
+    #: line_no → quantity shipped now, in the order's unit (lines not shipped are absent)
+    lines: dict[int, Decimal] = field(default_factory=dict)
+    packages: list[Package] = field(default_factory=list)
+    #: The last shipment of the order (no remainder to follow)
+    final: bool = True
 
 
 @dataclass(slots=True, kw_only=True)

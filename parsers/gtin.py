@@ -97,21 +97,47 @@ def calc_check_digit(body: str) -> str:
 
 def validate(number: str) -> str:
     """The compact GTIN, or a :class:`GtinError` saying what is wrong with it."""
-    digits = compact(number)
+    return _checked(compact(number), number, "a GTIN", GTIN_LENGTHS, "8, 12, 13 or 14", "")
+
+
+def _checked(
+    digits: str, number: str, what: str, lengths: tuple[int, ...], shown: str, name: str
+) -> str:
+    """``digits`` when they are all digits, of one of ``lengths``, with the right GS1
+    check digit; else the :class:`GtinError` saying which is wrong."""
     if not (digits.isascii() and digits.isdigit()):
-        raise InvalidFormat(f"a GTIN has only digits, not {number!r}", found=number)
-    if len(digits) not in GTIN_LENGTHS:
-        raise InvalidLength(
-            f"a GTIN has 8, 12, 13 or 14 digits, not {len(digits)}", found=str(len(digits))
-        )
+        raise InvalidFormat(f"{what} has only digits, not {number!r}", found=number)
+    if len(digits) not in lengths:
+        raise InvalidLength(f"{what} has {shown} digits, not {len(digits)}", found=str(len(digits)))
     expected = calc_check_digit(digits[:-1])
     if digits[-1] != expected:
         raise InvalidChecksum(
-            f"the check digit of {digits} should be {expected}, not {digits[-1]}",
+            f"the check digit of {name}{digits} should be {expected}, not {digits[-1]}",
             found=digits[-1],
             expected=expected,
         )
     return digits
+
+
+SSCC_LENGTH = 18
+
+
+def validate_sscc(number: str) -> str:
+    """The compact SSCC (Serial Shipping Container Code: 18 digits, the last one the
+    same GS1 check digit as a GTIN's), or a :class:`GtinError` saying what is wrong.
+
+    An ``(00)`` application identifier in front, as scanned from a label, is dropped.
+
+    >>> validate_sscc("(00) 3 4012345 123456789 5")
+    '340123451234567895'
+    >>> validate_sscc("340123451234567894")
+    Traceback (most recent call last):
+        ...
+    parsers.gtin.InvalidChecksum: the check digit of SSCC 340123451234567894 should be 5, not 4
+    """
+    text = number.strip()
+    digits = compact(text[4:] if text.startswith("(00)") else text)
+    return _checked(digits, number, "an SSCC", (SSCC_LENGTH,), str(SSCC_LENGTH), "SSCC ")
 
 
 def is_valid(number: str) -> bool:

@@ -155,9 +155,36 @@ _HELP = {
     "reject": "Reject orders pending validation.",
     "cancel": "Cancel orders that are not shipped yet.",
     "prepare": "Mark validated orders as in preparation.",
-    "ship": "Mark orders as shipped (--line N=QTY when a line's shipped quantity differs).",
+    "ship": "Mark orders as shipped (--line N=QTY when a line's shipped quantity differs; "
+    "--partial for a part, the rest to follow; --package SSCC[:N=QTY,…] per package).",
     "deliver": "Mark shipped orders as delivered.",
 }
+
+
+def package_specs(specs: Iterable[str]) -> list[tuple[str, dict[int, Decimal]]]:
+    """``["SSCC", "SSCC:1=3,2=5"]`` → SSCCs with what each holds (none: every line shipped).
+
+    >>> package_specs(["340123451234567895:1=3,2=0,5"])
+    [('340123451234567895', {1: Decimal('3'), 2: Decimal('0.5')})]
+    """
+    out: list[tuple[str, dict[int, Decimal]]] = []
+    for spec in specs:
+        sscc, _, held = spec.partition(":")
+        parts = [p for p in held.replace(";", ",").split(",") if p.strip()]
+        # "2=0,5" is a decimal comma, not a second line: glue pieces without "="
+        glued: list[str] = []
+        for part in parts:
+            if "=" in part or not glued:
+                glued.append(part)
+            else:
+                glued[-1] += "," + part
+        try:
+            out.append((sscc.strip(), line_quantities(glued)))
+        except ValueError:
+            raise ValueError(
+                f"--package {spec!r}: expected SSCC or SSCC:LINE=QTY,LINE=QTY"
+            ) from None
+    return out
 
 
 def _register(verb: str, target: OrderStatus) -> None:
@@ -171,18 +198,32 @@ def _register(verb: str, target: OrderStatus) -> None:
         actor_name: Annotated[
             str | None, typer.Option("--actor", help="Who acts (default: $USER).")
         ] = None,
+        partial: Annotated[
+            bool, typer.Option("--partial", help="ship: only these lines now, the rest later.")
+        ] = False,
+        package: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--package", help="ship: SSCC[:LINE=QTY,…] of a package (its check digit verified)."
+            ),
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
-        from gateway.orders.transitions import move_orders
+        from gateway.orders.transitions import PackageSpec, move_orders
 
+        if verb != "ship" and (partial or package):
+            err.print("[red]--partial and --package go with ship[/red]")
+            raise typer.Exit(2)
         try:
             lines = line_quantities(line or [])
+            packages = [PackageSpec(sscc, held) for sscc, held in package_specs(package or [])]
         except ValueError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from None
         ws = open_workspace()
-        report = move_orders(ws, order_ids, target, actor=admin_actor(actor_name), reason=reason,
-                             lines=lines or None)  # fmt: skip
+        to = OrderStatus.PARTIALLY_SHIPPED if partial else target
+        report = move_orders(ws, order_ids, to, actor=admin_actor(actor_name), reason=reason,
+                             lines=lines or None, packages=packages or None)  # fmt: skip
         if as_json:
             print_json({
                 "moved": [vars(r) for r in report.moved],

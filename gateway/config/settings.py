@@ -147,6 +147,11 @@ class PartnerConfig(Strict):
     status_reports: StrictBool = True
     #: Local time ("HH:MM") of the daily digest of open orders; none when unset
     digest_at: str | None = None
+    #: When an EDI partner gets its first order response (ORDRSP / 855): once the order
+    #: is received, or once the supplier decided (validated or refused)
+    respond_at: Literal["intake", "validation"] = "validation"
+    #: Shipments are announced with a despatch advice (EANCOM DESADV / X12 856)
+    ship_notice: StrictBool = False
 
     @model_validator(mode="after")
     def _sftp_needs_settings(self) -> PartnerConfig:

@@ -10,6 +10,8 @@ Where each rule lives:
   :mod:`gateway.intake.replacement`
 * revising an order still waiting for validation (a replay, a follow-up file) —
   :mod:`gateway.intake.revision`
+* the buyer's changes (ORDCHG, 860, replacing and cancelling orders), applied once —
+  :mod:`gateway.intake.changes`
 * the one transaction of a file, then its replies and its archive — :mod:`gateway.intake.pipeline`
 * where a file ends (archive, quarantine, the one free-name rule) — :mod:`gateway.intake.files`
 * one file never stops the gateway; a store fault keeps it for later — :mod:`gateway.intake.guard`

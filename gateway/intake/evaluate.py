@@ -18,7 +18,7 @@ from gateway.rules.check import check_line
 from gateway.rules.grants import Who, identify
 from gateway.rules.products import name_key
 from gateway.rules.reasons import ReasonCode, barcode_problem, nearest_text, reason_message, where
-from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, other_ids, resolve_line
 from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
 
@@ -117,10 +117,13 @@ def evaluate_document(
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
     gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
+    others = [value for ln in doc.lines for value, _ in other_ids(ln)]
     catalog.prefetch(
-        gtin14s=[g for g in gtin_keys.values() if g],
-        skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r],
-        customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r],
+        gtin14s=[g for g in gtin_keys.values() if g]
+        + [g for v in others if v.isdigit() and (g := gtin14_of(v))],
+        skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r] + others,
+        customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r]
+        + others,
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.

@@ -27,18 +27,25 @@ from sqlalchemy.exc import IntegrityError
 from gateway.config.mapping import load_mapping
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
+from gateway.intake.changes import apply_change, is_change
 from gateway.intake.evaluate import evaluate_document
 from gateway.intake.files import archive, planned_archive, planned_quarantine, quarantine
 from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
-from gateway.replies.fan_out import queue_duplicate_notice, queue_file_error, queue_file_replies
+from gateway.replies.fan_out import (
+    queue_duplicate_notice,
+    queue_file_error,
+    queue_file_replies,
+    queue_refusal_report,
+)
 from gateway.replies.outbox import ReplyContext, outbox_transaction
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import AlreadyKnown, FileResult, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
+from parsers.document import ReadResult
 from parsers.errors import ParseError
 
 log = logging.getLogger("gateway.intake")
@@ -306,8 +313,8 @@ def _first_time(
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         read = read_file(data, path.name, partner_id, ws.config, profile)
     except (ParseError, SenderRefused) as exc:
-        fmt = getattr(exc, "format", None)
-        return _failed(ws, partner_id, path, inbound, str(exc), fmt, unfinished)
+        fmt, result = getattr(exc, "format", None), getattr(exc, "result", None)
+        return _failed(ws, partner_id, path, inbound, str(exc), fmt, unfinished, result)
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
@@ -333,9 +340,21 @@ def _first_time(
             evaluated = [ev for ev in evaluated if id(ev.doc) not in refused.documents]
         take_acknowledgments(s, partner_id, path.name, read.result, now)
         ctx = ReplyContext(box, partner_id, partner, inbound, read.format, read.result)
+        if refused:
+            queue_refusal_report(ctx, refused.reasons)
         stored = []
         index = {id(doc): i for i, doc in enumerate(read.documents)}
         for ev in evaluated:
+            if is_change(ev.doc) and (change := apply_change(ctx, ev)) is not None:
+                if change.order is not None:  # the buyer's change to an order we hold
+                    o = change.order
+                    summaries.append(
+                        OrderSummary(
+                            o.id, o.order_number, o.customer_code, o.site_code, o.status,
+                            change.accepted, change.refused,
+                        )
+                    )  # fmt: skip
+                continue
             so = store_order(
                 s,
                 ev,
@@ -393,13 +412,14 @@ def _failed(
     reason: str,
     fmt: str | None,
     unfinished: Callable[[InboundFile], bool],
+    result: ReadResult | None = None,
 ) -> FileOutcome:
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
     inbound.archived_to = str(planned_quarantine(ws, partner_id, path.name))
     with outbox_transaction(ws, inbound.received_at) as box:
         record_file(box.session, inbound, unfinished=unfinished)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
-        queue_file_error(ctx, reason)
+        queue_file_error(ctx, reason, fmt, result)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from gateway.config.mapping import MappingProfile
 from gateway.config.settings import GatewayConfig
 from gateway.edi.acknowledgments import received_acknowledgments
-from gateway.rules.senders import check_application_sender, check_sender
+from gateway.rules.senders import SenderRefused, check_application_sender, check_sender
 from parsers import csv as csv_format
 from parsers import edifact, x12
 from parsers import xlsx as xlsx_format
 from parsers.detect import detect_format
 from parsers.document import OrderDocument, ReadResult, SourceFormat
+from parsers.errors import ParseError
 
 
 @dataclass
@@ -55,17 +56,25 @@ def read_file(
 def _read_edi(
     fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayConfig
 ) -> ReadOutcome:
-    result: edifact.EdifactReadResult | x12.X12ReadResult = (
-        edifact.read(data) if fmt is SourceFormat.EDIFACT else x12.read(data)
-    )
-    for ic in result.interchanges:
-        check_sender(config, partner_id, fmt, ic.sender_qualifier, ic.sender_id)
-    if isinstance(result, x12.X12ReadResult):
-        for x12_ic in result.interchanges:
-            for group in x12_ic.groups:
-                check_application_sender(
-                    config, partner_id, group.application_sender, group.location
-                )
+    try:
+        result: edifact.EdifactReadResult | x12.X12ReadResult = (
+            edifact.read(data) if fmt is SourceFormat.EDIFACT else x12.read(data)
+        )
+    except ParseError as exc:
+        exc.format = fmt.value  # type: ignore[attr-defined]  # an EDI file: no text reply
+        raise
+    try:
+        for ic in result.interchanges:
+            check_sender(config, partner_id, fmt, ic.sender_qualifier, ic.sender_id)
+        if isinstance(result, x12.X12ReadResult):
+            for x12_ic in result.interchanges:
+                for group in x12_ic.groups:
+                    check_application_sender(
+                        config, partner_id, group.application_sender, group.location
+                    )
+    except SenderRefused as refused:
+        refused.result = result  # its interchanges are answered as refused, in EDI
+        raise
     problems = result.problems()
     reason = None
     if not result.documents:

@@ -69,7 +69,8 @@ def line_row(order_id: int, r: LineResult) -> dict[str, Any]:
         "product_id": r.product_id,
         "sku": r.sku,
         "ordered_quantity": _storable(r.line.quantity),
-        "ordered_unit": r.line.unit or r.unit,
+        # No unit given: the product's, unless a case barcode made it a pack of them
+        "ordered_unit": r.line.unit or (r.unit if r.quantity == r.line.quantity else None),
         "quantity": r.quantity,
         "confirmed_quantity": r.confirmed if r.outcome is not LineStatus.REJECTED else None,
         "unit_price": _storable(r.line.unit_price),
@@ -80,6 +81,7 @@ def line_row(order_id: int, r: LineResult) -> dict[str, Any]:
         "matched_by": str(r.matched_by) if r.matched_by else None,
         "confidence": r.confidence,
         "suggestions": r.suggestions,
+        "item_ids": r.line.item_ids or None,
     }
 
 
@@ -89,12 +91,14 @@ def insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     cols = list(rows[0])
-    at = cols.index("suggestions")
+    at, at_ids = cols.index("suggestions"), cols.index("item_ids")
     tuples = []
     for r in rows:
         values = [r[c] for c in cols]
         found = values[at]
         values[at] = json.dumps(found, ensure_ascii=False) if found else "[]"
+        ids = values[at_ids]
+        values[at_ids] = json.dumps(ids, ensure_ascii=False) if ids else None
         tuples.append(tuple(values))
     bulk_insert(session.connection(), table_of(OrderLine), cols, tuples)
 

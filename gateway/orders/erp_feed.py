@@ -5,7 +5,10 @@ customer + order number), the new status (``validated``, ``shipped``… in Engli
 French, or the verb: ``ship``), an optional reason, and optionally a line number and a
 quantity — several rows with the same order and status carry one instruction's line
 quantities (shipped quantities on ``shipped``, confirmed ones on ``validated``); a row
-with neither order nor status continues the instruction above it.
+with neither order nor status continues the instruction above it.  On a shipment
+(``shipped``, or ``partially_shipped`` / ``expédiée en partie`` for a part with the
+rest to follow) an optional SSCC column names the package each line's quantity left
+in; an SSCC's check digit is verified.
 
 Same guarantees as order files: a file is claimed into ``.processing/``, recorded by
 sha256 in the same transaction as the changes it applies (the same bytes are never
@@ -41,7 +44,7 @@ from gateway.errors import GatewayError, Unreadable
 from gateway.intake.files import archive, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.intake.record import find_live_orders
-from gateway.orders.transitions import OrderNotFound, apply_transition
+from gateway.orders.transitions import OrderNotFound, PackageSpec, apply_transition
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.names import feed_result_name, stem
 from gateway.replies.outbox import Audience, MessageKind, Outbox, outbox_transaction
@@ -70,6 +73,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                  "Qté confirmée", "Quantity", "Qty", "Shipped quantity", "Shipped qty",
                  "Confirmed quantity", "Confirmed qty"),
     "reason": ("Motif", "Raison", "Commentaire", "Reason", "Comment"),
+    "sscc": ("SSCC", "N° SSCC", "Colis", "Palette", "Package", "Package SSCC"),
 }  # fmt: skip
 _HEADER_KEYS = {normalise_header(a): f for f, names in ALIASES.items() for a in names}
 
@@ -82,6 +86,10 @@ _STATUS_WORDS: dict[str, OrderStatus] = {
     "enpreparation": OrderStatus.IN_PREPARATION,
     "preparation": OrderStatus.IN_PREPARATION,
     "inpreparation": OrderStatus.IN_PREPARATION,
+    "expedieeenpartie": OrderStatus.PARTIALLY_SHIPPED,
+    "expedieepartiellement": OrderStatus.PARTIALLY_SHIPPED,
+    "partiallyshipped": OrderStatus.PARTIALLY_SHIPPED,
+    "partial": OrderStatus.PARTIALLY_SHIPPED,
     "expediee": OrderStatus.SHIPPED,
     "expedie": OrderStatus.SHIPPED,
     "livree": OrderStatus.DELIVERED,
@@ -110,6 +118,12 @@ class Instruction:
     order_number: str | None = None
     reason: str | None = None
     lines: dict[int, Decimal] = field(default_factory=dict)
+    #: SSCC → line → quantity in that package (empty: the package holds every line)
+    packages: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+
+    def pack(self, sscc: str | None, lines: dict[int, Decimal]) -> None:
+        if sscc:
+            self.packages.setdefault(sscc, {}).update(lines)
 
     @property
     def order_ref(self) -> str:
@@ -232,6 +246,7 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
                 continue
             current.rows.append(row_no)
             current.lines.update(lines)
+            current.pack(v.get("sscc"), lines)
             continue
         if not has_order:
             refuse("no order: give the gateway id, or the customer and order number")
@@ -262,6 +277,7 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
         if same and current is not None:
             current.rows.append(row_no)
             current.lines.update(lines)
+            current.pack(v.get("sscc"), lines)
             continue
         current = Instruction(
             rows=[row_no], status=status, order_id=order_id,
@@ -269,6 +285,7 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
             order_number=None if order_id is not None else v.get("order_number"),
             reason=v.get("reason"), lines=lines,
         )  # fmt: skip
+        current.pack(v.get("sscc"), lines)
         instructions.append(current)
     return instructions, errors
 
@@ -401,10 +418,12 @@ def _apply(box: Outbox, ins: Instruction, feed: FeedFile) -> RowResult:
     try:
         order = _find_order(box.session, ins)
         res.order_id, res.from_status = order.id, order.status
+        packages = [PackageSpec(sscc, held) for sscc, held in ins.packages.items()]
         moved = apply_transition(
             box, order.id, ins.status, actor=actor(ActorKind.ERP), reason=ins.reason,
             lines=ins.lines or None, details={"feed_file": feed.name, "feed_id": feed.id,
                                               "rows": ins.rows},
+            packages=packages or None,
         )  # fmt: skip
     except GatewayError as exc:
         res.message = str(exc)

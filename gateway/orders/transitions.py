@@ -27,12 +27,13 @@ from sqlalchemy.orm import Session, selectinload
 from gateway.errors import NotFound, Refused
 from gateway.replies.outbox import Outbox, outbox_transaction
 from gateway.replies.status_reports import queue_status_report
-from gateway.rules.lifecycle import OrderStatus, TransitionRefused, check_transition
+from gateway.rules.lifecycle import SHIPPING, OrderStatus, TransitionRefused, check_transition
 from gateway.rules.quantity import json_number, plain
 from gateway.rules.reasons import sentence
 from gateway.store.models import Order, OrderEvent
 from gateway.workspace import Workspace
 from parsers.document import LineStatus
+from parsers.gtin import GtinError, validate_sscc
 
 log = logging.getLogger("gateway.orders.transitions")
 
@@ -55,7 +56,28 @@ class LineQuantityRefused(Refused):
 
 
 #: Which line quantity a transition sets: ``--line 2=5`` on validate confirms 5, on ship ships 5
-LINE_QUANTITY = {OrderStatus.VALIDATED: "confirmed", OrderStatus.SHIPPED: "shipped"}
+LINE_QUANTITY = {
+    OrderStatus.VALIDATED: "confirmed",
+    OrderStatus.PARTIALLY_SHIPPED: "shipped",
+    OrderStatus.SHIPPED: "shipped",
+}
+
+
+class PackageRefused(Refused):
+    """A package of a shipment that cannot be: a wrong SSCC, a line it cannot hold."""
+
+    def __init__(self, order_id: int, message: str) -> None:
+        self.order_id = order_id
+        super().__init__(f"order #{order_id}: {message}")
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """A package as the admin or the ERP feed names it: its SSCC and, per line, how much
+    of the shipment it holds (none given: every line shipped)."""
+
+    sscc: str
+    lines: Mapping[int, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,20 +137,51 @@ def _confirm(order: Order, lines: Mapping[int, Decimal], language: str) -> dict[
     return changed
 
 
-def _ship(order: Order, lines: Mapping[int, Decimal]) -> dict[str, Any]:
-    """Shipped quantity per line: as given, else what was confirmed."""
+def _ship(
+    order: Order, lines: Mapping[int, Decimal], packages: list[PackageSpec], *, final: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """This shipment's quantity per line (the product's unit) and its packages.
+
+    A line ships what is given for it (or what its packages hold); the last shipment
+    also ships what remains of every other line, a partial one nothing more.
+    """
+    in_packages: dict[int, Decimal] = {}
+    for package in packages:
+        for line_no, qty in package.lines.items():
+            in_packages[line_no] = in_packages.get(line_no, Decimal(0)) + qty
     shipped: dict[str, Any] = {}
+    now: dict[int, Decimal] = {}
     for ln in order.lines:
         if ln.outcome == LineStatus.REJECTED.value:
             continue
+        before = Decimal(ln.shipped_quantity or 0)
         if ln.line_no in lines:
             qty = lines[ln.line_no]
-        else:
+        elif ln.line_no in in_packages:
+            qty = in_packages[ln.line_no]
+        elif final:
             base = ln.confirmed_quantity if ln.confirmed_quantity is not None else ln.quantity
-            qty = Decimal(base) if base is not None else Decimal(0)
-        ln.shipped_quantity = qty
+            qty = max(Decimal(base or 0) - before, Decimal(0))
+        else:
+            continue
+        ln.shipped_quantity = before + qty
         shipped[str(ln.line_no)] = json_number(qty)
-    return shipped
+        now[ln.line_no] = qty
+    described = []
+    for package in packages:
+        try:
+            sscc = validate_sscc(package.sscc)
+        except GtinError as exc:
+            raise PackageRefused(order.id, f"package {package.sscc!r}: {exc}") from None
+        held = package.lines or {n: q for n, q in now.items() if q}
+        unknown = sorted(n for n in held if n not in now)
+        if unknown:
+            raise PackageRefused(
+                order.id,
+                f"package {sscc} holds line {unknown[0]}, which this shipment does not ship",
+            )
+        described.append({"sscc": sscc, "lines": {str(n): json_number(q) for n, q in held.items()}})
+    return shipped, described
 
 
 def load_order_for_update(session: Session, order_id: int) -> Order:
@@ -152,6 +205,8 @@ def apply_transition(
     reason: str | None = None,
     lines: Mapping[int, Decimal] | None = None,
     details: Mapping[str, Any] | None = None,
+    packages: list[PackageSpec] | None = None,
+    partner_reason: str | None = None,
 ) -> TransitionResult:
     """Move one order to ``to`` inside ``box``'s transaction (the caller commits), queueing
     the partner's status report on it.
@@ -172,8 +227,12 @@ def apply_transition(
     if target is OrderStatus.VALIDATED and lines:
         language = box.ws.partner(order.partner).language
         info["confirmed"] = _confirm(order, lines, language)
-    if target is OrderStatus.SHIPPED:
-        info["shipped"] = _ship(order, lines or {})
+    if target in SHIPPING:
+        final = target is OrderStatus.SHIPPED
+        info["shipped"], described = _ship(order, lines or {}, packages or [], final=final)
+        info["shipment"] = {"packages": described, "final": final}
+    elif packages:
+        raise PackageRefused(order.id, "packages are given when shipping")
     order.status = target.value
     order.updated_at = now
     if target in (OrderStatus.REJECTED, OrderStatus.CANCELLED) and reason:
@@ -189,7 +248,13 @@ def apply_transition(
     )
     session.add(event)
     session.flush()
-    messages = queue_status_report(box, order, event_id=event.id, reason=reason)
+    if "shipment" in info:
+        # Our despatch advice number: the order and this event, unique and stable
+        event.details = info | {"shipment": info["shipment"] | {"number": f"{order.id}-{event.id}"}}
+        session.flush()
+    messages = queue_status_report(
+        box, order, event_id=event.id, reason=reason, partner_reason=partner_reason
+    )
     session.flush()
     log.info(
         "order moved id=%d partner=%s %s→%s actor=%s%s",
@@ -228,14 +293,19 @@ def move_orders(
     reason: str | None = None,
     lines: Mapping[int, Decimal] | None = None,
     now: datetime | None = None,
+    packages: list[PackageSpec] | None = None,
+    partner_reason: str | None = None,
 ) -> MoveReport:
     """Move each order in its own transaction, whose status reports are written after it."""
     report = MoveReport()
     for oid in order_ids:
         try:
             with outbox_transaction(ws, now or datetime.now(UTC)) as box:
-                result = apply_transition(box, oid, to, actor=actor, reason=reason, lines=lines)
-        except (TransitionRefused, OrderNotFound, LineQuantityRefused) as exc:
+                result = apply_transition(
+                    box, oid, to, actor=actor, reason=reason, lines=lines, packages=packages,
+                    partner_reason=partner_reason,
+                )  # fmt: skip
+        except (TransitionRefused, OrderNotFound, LineQuantityRefused, PackageRefused) as exc:
             report.refused[oid] = str(exc)
             log.warning("order not moved id=%d to=%s actor=%s: %s", oid, to, actor, exc)
             continue
@@ -249,6 +319,8 @@ __all__ = [
     "LineQuantityRefused",
     "MoveReport",
     "OrderNotFound",
+    "PackageRefused",
+    "PackageSpec",
     "TransitionRefused",
     "TransitionResult",
     "apply_transition",

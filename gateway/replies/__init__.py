@@ -6,8 +6,11 @@ Where each rule lives:
 * the name of every file we write — :mod:`gateway.replies.names`
 * which replies a received file gets — :mod:`gateway.replies.fan_out`
 * an order as its partner is told about it — :mod:`gateway.replies.responses`
+* when an EDI order response goes, and only when it says something new —
+  :mod:`gateway.replies.order_responses`
 * spreadsheet acknowledgements and the admin's rejection report — :mod:`gateway.replies.tabular`
-* CONTRL and ORDRSP — :mod:`gateway.replies.edifact`; TA1, 997 and 855 — :mod:`gateway.replies.x12`
+* CONTRL, ORDRSP and DESADV — :mod:`gateway.replies.edifact`; TA1, 997, 855, 865 and 856 —
+  :mod:`gateway.replies.x12`
 * what a partner hears when an order changes status — :mod:`gateway.replies.status_reports`
 * the one updated reply after a replay changed an order — :mod:`gateway.replies.revisions`
 * writing a message exactly once (tmp name, fsync, rename) — :mod:`gateway.replies.dispatch`

@@ -6,24 +6,29 @@
   when asked for or when the envelope is wrong, and a 997 per functional group.
   Acknowledgments a partner sends are never acknowledged.
 * Every stored order: a response in each of the partner's ``reply_formats`` (``auto``:
-  the format it came in): a line acknowledgement per file for CSV / XLSX, an ORDRSP or
-  855 per order for EDI.
+  the format it came in): a line acknowledgement per file for CSV / XLSX; for EDI an
+  ORDRSP or 855 per order when the partner is answered at intake (``respond_at``, see
+  :mod:`gateway.replies.order_responses`), else once the supplier decided.
 * Rejected lines: the admin's XLSX report (``rejection_report``).
+* A file refused whole: an EDI partner is answered in EDI only (a CONTRL or TA1 saying
+  it was refused, never a text naming ids or partners); the reason goes to the admin's
+  ``reports/<partner>/``.  A spreadsheet partner gets the error notice.
 """
 
 from __future__ import annotations
 
 from gateway.config.settings import PartnerConfig, ReplyFormat
-from gateway.replies.edifact import ordrsp_reply, queue_contrls
-from gateway.replies.names import duplicate_notice_name, file_error_name, stem
-from gateway.replies.outbox import MessageKind, ReplyContext
+from gateway.replies.edifact import queue_contrls
+from gateway.replies.names import duplicate_notice_name, file_error_name, refusal_name, stem
+from gateway.replies.order_responses import answered_at_intake, queue_order_response
+from gateway.replies.outbox import Audience, MessageKind, ReplyContext
 from gateway.replies.responses import StoredOrder, order_response
 from gateway.replies.tabular import queue_rejection_report, queue_tabular_acks
-from gateway.replies.x12 import queue_x12_acks, x855_reply
+from gateway.replies.x12 import queue_x12_acks
 from gateway.rules.reasons import file_error_text, sentence
 from gateway.store.models import InboundFile
 from parsers import edifact, x12
-from parsers.document import OrderResponse, ReadResult, SourceFormat
+from parsers.document import Location, OrderResponse, ReadResult, SourceFormat
 
 TABULAR = (SourceFormat.CSV, SourceFormat.XLSX)
 EDI = (SourceFormat.EDIFACT, SourceFormat.X12)
@@ -54,6 +59,7 @@ def queue_file_replies(
             language=partner.language,
             lines=so.lines,
             parties=(so.customer, so.site),
+            supplier=ctx.ws.config.supplier,
         )
         for so in stored
     ]
@@ -63,14 +69,12 @@ def queue_file_replies(
             queue_contrls(ctx, result)
         elif isinstance(result, x12.X12ReadResult):
             queue_x12_acks(ctx, result)
-    s, cfg, pid = ctx.session, ctx.ws.config, ctx.partner_id
+    edi = [f for f in formats if f in EDI]
     for so, response in zip(stored, responses, strict=True):
-        if SourceFormat.EDIFACT in formats:
-            reply = ordrsp_reply(s, cfg, pid, response, ctx.now)
-            ctx.queue_edi(MessageKind.ORDRSP, SourceFormat.EDIFACT, reply, order_id=so.order.id)
-        if SourceFormat.X12 in formats and response.order_number:
-            reply = x855_reply(s, cfg, pid, response, ctx.now)
-            ctx.queue_edi(MessageKind.PO_ACK_855, SourceFormat.X12, reply, order_id=so.order.id)
+        if edi and answered_at_intake(partner, so.order):
+            queue_order_response(
+                ctx.outbox, so.order, response, edi, inbound_file_id=ctx.inbound.id
+            )
     if partner.rejection_report:
         queue_rejection_report(ctx, stored)
 
@@ -103,14 +107,68 @@ def queue_duplicate_notice(ctx: ReplyContext, earlier: InboundFile) -> None:
     ctx.queue(MessageKind.DUPLICATE_NOTICE, name, text.encode("utf-8"))
 
 
-def queue_file_error(ctx: ReplyContext, reason: str) -> None:
-    """The partner's notice that its file could not be read, and why."""
+def queue_file_error(
+    ctx: ReplyContext, reason: str, fmt: str | None = None, result: ReadResult | None = None
+) -> None:
+    """What a file that could not be taken gets, and why (see the module docstring).
+
+    ``fmt`` is the format it was recognised as; ``result`` the EDI reader's result when
+    its sender was refused (its interchanges are then rejected: UNB error 23 / TA1 006).
+    """
     name = ctx.inbound.name
+    if fmt in (SourceFormat.EDIFACT.value, SourceFormat.X12.value):
+        if ctx.partner.functional_acks and isinstance(
+            result, edifact.EdifactReadResult | x12.X12ReadResult
+        ):
+            _refuse_senders(result)
+            if isinstance(result, edifact.EdifactReadResult):
+                queue_contrls(ctx, result)
+            else:
+                queue_x12_acks(ctx, result)
+        queue_refusal_report(ctx, [reason])
+        return
     ctx.queue(
         MessageKind.FILE_ERROR,
         file_error_name(stem(name), ctx.inbound.id),
         file_error_text(name, reason, ctx.partner.language).encode("utf-8"),
     )
+
+
+def queue_refusal_report(ctx: ReplyContext, reasons: list[str]) -> None:
+    """The admin's text on an EDI file (or interchanges of it) refused, in ``reports/``."""
+    name = ctx.inbound.name
+    ctx.queue(
+        MessageKind.REFUSAL,
+        refusal_name(stem(name), ctx.inbound.id),
+        file_error_text(name, "; ".join(reasons), "en").encode("utf-8"),
+        audience=Audience.ADMIN,
+    )
+
+
+def _refuse_senders(result: edifact.EdifactReadResult | x12.X12ReadResult) -> None:
+    """Mark every interchange of a file whose sender was refused as rejected for it."""
+    for ic in result.interchanges:
+        if isinstance(ic, x12.InterchangeReport):
+            where = Location(line=ic.location.line, segment="ISA", column="ISA06")
+            ic.errors.insert(
+                0,
+                x12.InterchangeError(
+                    code=x12.InterchangeErrorCode.INVALID_SENDER,
+                    message="interchange sender not allowed",
+                    location=where,
+                ),
+            )
+        else:
+            ic.errors.insert(
+                0,
+                edifact.SyntaxIssue(
+                    code=edifact.SyntaxErrorCode.UNKNOWN_INTERCHANGE_SENDER,
+                    text="interchange sender not allowed",
+                    position=ic.position,
+                    segment_tag="UNB",
+                    element=2,
+                ),
+            )
 
 
 __all__ = [
@@ -119,5 +177,6 @@ __all__ = [
     "queue_duplicate_notice",
     "queue_file_error",
     "queue_file_replies",
+    "queue_refusal_report",
     "reply_formats",
 ]

@@ -77,6 +77,26 @@ def po_ack_855_name(order_number: str | None, interchange: int) -> str:
     return f"855_{safe(order_number)}_{interchange}.x12"
 
 
+def po_change_ack_865_name(order_number: str | None, interchange: int) -> str:
+    """The 865 answering a buyer's 860 (or a replacing or cancelling 850)."""
+    return f"865_{safe(order_number)}_{interchange}.x12"
+
+
+def desadv_name(order_number: str | None, shipment: str, interchange: int) -> str:
+    """The EANCOM despatch advice of one shipment."""
+    return f"DESADV_{safe(order_number)}_{safe(shipment)}_{interchange}.edi"
+
+
+def ship_notice_856_name(order_number: str | None, shipment: str, interchange: int) -> str:
+    """The X12 ship notice of one shipment."""
+    return f"856_{safe(order_number)}_{safe(shipment)}_{interchange}.x12"
+
+
+def refusal_name(file_stem: str, inbound_id: int) -> str:
+    """The admin's text on an EDI file refused whole (its partner is answered in EDI)."""
+    return f"REFUSED_{file_stem}_{inbound_id}.txt"
+
+
 # --- after intake ---------------------------------------------------------------------------
 def status_name(order_number: str | None, order_id: int, event_id: int, extension: str) -> str:
     """A spreadsheet status report about one change of one order."""
@@ -103,6 +123,7 @@ def order_form_name(customer: str, site: str | None) -> str:
 __all__ = [
     "ack_name",
     "contrl_name",
+    "desadv_name",
     "digest_name",
     "duplicate_notice_name",
     "fa_997_name",
@@ -112,8 +133,11 @@ __all__ = [
     "orders_report_name",
     "ordrsp_name",
     "po_ack_855_name",
+    "po_change_ack_865_name",
+    "refusal_name",
     "rejection_report_name",
     "safe",
+    "ship_notice_856_name",
     "status_name",
     "stem",
     "ta1_name",

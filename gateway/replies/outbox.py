@@ -39,6 +39,10 @@ class MessageKind(StrEnum):
     FA_997 = "997"
     ORDRSP = "ordrsp"
     PO_ACK_855 = "855"
+    PO_CHANGE_ACK_865 = "865"  # the answer to a buyer's change (X12)
+    DESADV = "desadv"  # EANCOM despatch advice of one shipment
+    SHIP_NOTICE_856 = "856"  # X12 ship notice of one shipment
+    REFUSAL = "refusal"  # admin: why an EDI file was refused whole
     STATUS = "status"  # spreadsheet status report after a change
     DIGEST = "digest"
     FEED_RESULT = "feed_result"  # admin: what an ERP feed file did

@@ -9,22 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.catalog.parties import party_info
-from gateway.config.settings import PartnerConfig
+from gateway.config.settings import GatewayConfig, PartnerConfig, SupplierConfig
 from gateway.rules.products import PartyInfo
 from gateway.rules.quantity import trimmed
+from gateway.rules.senders import addressed_to_us
 from gateway.store.models import Customer, Order, OrderLine, Site
 from parsers.document import (
     Envelope,
+    ItemId,
     LineStatus,
     OrderResponse,
+    Party,
+    PartyRole,
     ResponseKind,
     ResponseLine,
+    SourceFormat,
 )
 
 _REJECTED = str(LineStatus.REJECTED)
@@ -76,8 +82,15 @@ def order_response(
     kind: ResponseKind | None = None,
     lines: list[dict[str, Any]] | None = None,
     parties: tuple[PartyInfo | None, PartyInfo | None] | None = None,
+    supplier: SupplierConfig | None = None,
 ) -> OrderResponse:
-    """The response about ``order`` (lines as stored, or as just inserted)."""
+    """The response about ``order`` (lines as stored, or as just inserted).
+
+    Quantities are in the unit the buyer ordered in: a line ordered as 2 cases of 24
+    (stored as 48 of the product's unit) is answered as 2 cases.  Parties are the
+    buyer's and the delivery point's as the order named them, and ours from master
+    data (``supplier``).
+    """
     rows = lines if lines is not None else line_rows(session, order.id)
     customer: PartyInfo | None
     site: PartyInfo | None
@@ -90,28 +103,21 @@ def order_response(
         site = party_info(s) if s else None
     env = order.envelope or {}
     envelope = Envelope(**{k: env[k] for k in Envelope.__slots__ if k in env})
-    response_lines = [
-        ResponseLine(
-            line_no=r["line_no"],
-            status=_LINE_STATUS[r["outcome"]],
-            external_id=r["external_id"],
-            barcode=r["barcode"],
-            sku=r["sku"],
-            customer_ref=r["customer_ref"],
-            name=r["description"],
-            ordered_quantity=trimmed(r["ordered_quantity"]),
-            confirmed_quantity=trimmed(r["confirmed_quantity"]),
-            shipped_quantity=trimmed(r.get("shipped_quantity")),
-            unit=r["ordered_unit"],
-            unit_price=trimmed(r["unit_price"]),
-            reason_code=r["reason_code"],
-            message=r["message"],
-            source_row=r["source_line"],
-            suggestions=list(r["suggestions"] or []),
+    response_lines = [_response_line(r) for r in rows]
+    received = {p.get("role"): p for p in reversed(env.get("parties", []))}
+    by_role = {role: p.get("id") for role, p in received.items()}
+    gln_code = "UL" if order.format == SourceFormat.X12.value else "9"
+    buyer = _received_party(received.get(PartyRole.BUYER.value), PartyRole.BUYER)
+    if buyer is not None and not buyer.name and customer is not None:
+        buyer.name = customer.name  # our master data's name, never our internal code
+    us = None
+    if supplier is not None:
+        us = Party(
+            role=PartyRole.SUPPLIER,
+            id=supplier.gln,
+            qualifier=gln_code if supplier.gln else None,
+            name=supplier.name,
         )
-        for r in rows
-    ]
-    by_role = {p.get("role"): p.get("id") for p in reversed(env.get("parties", []))}
     return OrderResponse(
         kind=kind or response_kind(order.status, {r["outcome"] for r in rows}),
         order_number=order.order_number,
@@ -124,7 +130,8 @@ def order_response(
         customer_gln=customer.gln if customer else None,
         site=order.site_code,
         site_gln=site.gln if site else None,
-        supplier_gln=(site.gln if site and site.gln else by_role.get("supplier")),
+        supplier_gln=(supplier.gln if supplier and supplier.gln else None)
+        or (site.gln if site and site.gln else by_role.get("supplier")),
         delivery_gln=by_role.get("delivery"),
         currency=order.currency,
         delivery_date=order.delivery_date,
@@ -132,6 +139,55 @@ def order_response(
         lines=response_lines,
         envelope=envelope,
         language=language,
+        supplier=us,
+        buyer=buyer,
+        delivery=_received_party(received.get(PartyRole.DELIVERY.value), PartyRole.DELIVERY),
+    )
+
+
+def _received_party(found: dict[str, Any] | None, role: PartyRole) -> Party | None:
+    if not found:
+        return None
+    return Party(
+        role=role,
+        id=found.get("id"),
+        qualifier=found.get("qualifier"),
+        name=found.get("name"),
+        raw_role=found.get("raw_role"),
+    )
+
+
+def _in_order_unit(value: object, pack: Decimal | None) -> Decimal | None:
+    amount = trimmed(value)
+    if amount is None or pack is None:
+        return amount
+    return trimmed(amount / pack)
+
+
+def _response_line(r: dict[str, Any]) -> ResponseLine:
+    ordered = trimmed(r["ordered_quantity"])
+    quantity = trimmed(r["quantity"])
+    # A case barcode multiplied the ordered quantity into the product's unit: the buyer
+    # ordered (and is answered) in cases, so product quantities go back through the pack.
+    pack = quantity / ordered if ordered and quantity and quantity != ordered else None
+    return ResponseLine(
+        line_no=r["line_no"],
+        status=_LINE_STATUS[r["outcome"]],
+        external_id=r["external_id"],
+        barcode=r["barcode"],
+        sku=r["sku"],
+        customer_ref=r["customer_ref"],
+        name=r["description"],
+        ordered_quantity=ordered,
+        confirmed_quantity=_in_order_unit(r["confirmed_quantity"], pack),
+        shipped_quantity=_in_order_unit(r.get("shipped_quantity"), pack),
+        unit=r["ordered_unit"],
+        unit_price=trimmed(r["unit_price"]),
+        reason_code=r["reason_code"],
+        message=r["message"],
+        source_row=r["source_line"],
+        suggestions=list(r["suggestions"] or []),
+        item_ids=[ItemId(*i) for i in r.get("item_ids") or []],
     )
 
 
@@ -150,4 +206,22 @@ def edi_recipient(partner: PartnerConfig, response: OrderResponse) -> tuple[str,
     return "UNKNOWN", None
 
 
-__all__ = ["StoredOrder", "edi_recipient", "line_rows", "order_response", "response_kind"]
+def our_edi_id(
+    config: GatewayConfig, qualifier: str | None, ident: str | None
+) -> tuple[str, str | None]:
+    """Who we are in a reply's envelope: the id the partner addressed us by, exactly as
+    it wrote it (when that is one of ours), else ``[supplier] edi_id``."""
+    supplier = config.supplier
+    if ident and ident.strip() and addressed_to_us(supplier.receiver_ids, qualifier, ident):
+        return ident.strip(), (qualifier.strip() or None) if qualifier else None
+    return supplier.edi_id, supplier.edi_qualifier
+
+
+__all__ = [
+    "StoredOrder",
+    "edi_recipient",
+    "line_rows",
+    "order_response",
+    "our_edi_id",
+    "response_kind",
+]

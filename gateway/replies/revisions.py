@@ -2,26 +2,25 @@
 
 The partner is told the whole order as it stands now, in the format(s) it is answered
 in: a new line acknowledgement for spreadsheet partners (its lines saying what
-changed), an ORDRSP / 855 stating the change for EDI partners. Never a second CONTRL,
-997 or TA1: the interchange was acknowledged when it first came.
+changed); for EDI partners already answered, an ORDRSP / 855 replacing the first (an
+EDI partner answered at validation hears of it then). Never a second CONTRL, 997 or
+TA1: the interchange was acknowledged when it first came.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from gateway.replies.edifact import ordrsp_reply
 from gateway.replies.fan_out import EDI, TABULAR, reply_formats
 from gateway.replies.names import ack_name, stem
+from gateway.replies.order_responses import answered_at_intake, queue_order_response
 from gateway.replies.outbox import MessageKind, Outbox
 from gateway.replies.responses import order_response
-from gateway.replies.x12 import x855_reply
 from gateway.rules.products import PartyInfo
 from gateway.store.models import InboundFile, Order, OutgoingMessage
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
-from parsers.document import ReadResult, ResponseKind, SourceFormat
+from parsers.document import ReadResult, SourceFormat
 
 
 def queue_revision_reply(
@@ -63,24 +62,10 @@ def queue_revision_reply(
             )
         )  # fmt: skip
     edi = [f for f in formats if f in EDI]
-    # To an ERP, the new response changes the one it booked (BGM 1225 / BAK02).
-    response = replace(response, kind=ResponseKind.CHANGED)
-    if SourceFormat.EDIFACT in edi:
-        reply = ordrsp_reply(session, ws.config, order.partner, response, box.now)
-        queued.append(
-            box.queue_edi(
-                order.partner, MessageKind.ORDRSP, SourceFormat.EDIFACT, reply,
-                order_id=order.id, inbound_file_id=inbound.id,
-            )
-        )  # fmt: skip
-    if SourceFormat.X12 in edi and order.order_number:
-        reply = x855_reply(session, ws.config, order.partner, response, box.now)
-        queued.append(
-            box.queue_edi(
-                order.partner, MessageKind.PO_ACK_855, SourceFormat.X12, reply,
-                order_id=order.id, inbound_file_id=inbound.id,
-            )
-        )  # fmt: skip
+    if edi and answered_at_intake(partner, order):
+        # Told once already: the new response replaces it (BAK01 05 / BGM 1225 5), and
+        # only if the partner can see a change. Not told yet: it is told at validation.
+        queued += queue_order_response(box, order, response, edi, inbound_file_id=inbound.id)
     return queued
 
 

@@ -7,30 +7,43 @@ the change (transactional outbox), so it is written exactly once, after the comm
   ``reply_formats``) get a status file on every change: one row per order line with the
   order number, status, date, and the ordered / confirmed / shipped quantities, in the
   partner's language.
-* EDIFACT partners get an ORDRSP and X12 partners an 855 when the order is validated,
-  refused (rejected, cancelled) or changed (shipped quantities that differ from the
-  confirmed ones). Preparation and delivery are not order responses; a buyer's ERP does
-  not expect one for them.
+* EDIFACT and X12 partners get their order response (ORDRSP / 855,
+  :mod:`gateway.replies.order_responses`) when the order is validated, refused
+  (rejected, cancelled) or shipped, sent only when something they can read in it
+  changed; a later one replaces the earlier.  A partner with ``ship_notice = true`` gets
+  a despatch advice (DESADV / 856) for every shipment instead, partial ones included.
+  Preparation and delivery are not order responses; a buyer's ERP does not expect one.
+* In EDI, a text reaches the partner only when the admin says so (``partner_reason``);
+  the admin's own ``reason`` stays in the order's history.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from gateway.replies.edifact import ordrsp_reply
+from gateway.replies.edifact import desadv_reply
 from gateway.replies.fan_out import EDI, TABULAR, reply_formats
 from gateway.replies.names import status_name
+from gateway.replies.order_responses import queue_order_response
 from gateway.replies.outbox import MessageKind, Outbox
 from gateway.replies.responses import order_response, response_kind
-from gateway.replies.x12 import x855_reply
-from gateway.rules.lifecycle import OrderStatus
+from gateway.replies.x12 import x856_reply
+from gateway.rules.lifecycle import SHIPPING, OrderStatus
 from gateway.rules.quantity import trimmed
-from gateway.store.models import Order, OutgoingMessage
+from gateway.store.models import Order, OrderEvent, OrderLine, OutgoingMessage
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.cells import Cell
-from parsers.document import LineStatus, ResponseKind, SourceFormat
+from parsers.document import (
+    LineStatus,
+    OrderResponse,
+    Package,
+    ResponseKind,
+    Shipment,
+    SourceFormat,
+)
 from parsers.sheets import RowStyle, Sheet, status_label
 
 S = OrderStatus
@@ -78,15 +91,6 @@ def status_sheet(
     return sheet
 
 
-def _shipped_differs(order: Order) -> bool:
-    return any(
-        ln.shipped_quantity is not None
-        and ln.shipped_quantity != (ln.confirmed_quantity or ln.quantity)
-        for ln in order.lines
-        if ln.outcome != LineStatus.REJECTED.value
-    )
-
-
 def _edi_kind(order: Order) -> ResponseKind:
     status = OrderStatus(order.status)
     if status in (S.REJECTED, S.CANCELLED):
@@ -96,10 +100,52 @@ def _edi_kind(order: Order) -> ResponseKind:
     return ResponseKind.STATUS
 
 
+def _pack(line: OrderLine) -> Decimal:
+    """How many of the product's unit one unit the buyer ordered in holds (a case of 24)."""
+    if line.ordered_quantity and line.quantity and line.quantity != line.ordered_quantity:
+        return Decimal(line.quantity) / Decimal(line.ordered_quantity)
+    return Decimal(1)
+
+
+def shipment_of(order: Order, event: OrderEvent, shipped_at: datetime) -> Shipment | None:
+    """The shipment an event recorded, in the order's units (None: it shipped nothing)."""
+    found = (event.details or {}).get("shipment")
+    if not found:
+        return None
+    packs = {ln.line_no: _pack(ln) for ln in order.lines}
+
+    def in_order_unit(quantities: dict[str, Any]) -> dict[int, Decimal]:
+        return {
+            int(n): trimmed(Decimal(str(q)) / packs.get(int(n), Decimal(1))) or Decimal(0)
+            for n, q in quantities.items()
+            if q
+        }
+
+    return Shipment(
+        number=found.get("number") or str(event.id),
+        shipped_at=shipped_at.date(),
+        lines=in_order_unit(event.details.get("shipped", {})),
+        packages=[
+            Package(sscc=p["sscc"], lines=in_order_unit(p.get("lines", {})))
+            for p in found.get("packages", [])
+        ],
+        final=bool(found.get("final", True)),
+    )
+
+
 def queue_status_report(
-    box: Outbox, order: Order, *, event_id: int, reason: str | None = None
+    box: Outbox,
+    order: Order,
+    *,
+    event_id: int,
+    reason: str | None = None,
+    partner_reason: str | None = None,
 ) -> list[OutgoingMessage]:
-    """Queue what the order's partner receives about its current status (maybe nothing)."""
+    """Queue what the order's partner receives about its current status (maybe nothing).
+
+    ``reason`` is the admin's (spreadsheet reports show it); EDI messages carry only
+    ``partner_reason``, a text the admin chose to tell the partner.
+    """
     ws, session, now = box.ws, box.session, box.now
     partner = ws.partner(order.partner)
     if not partner.status_reports:
@@ -123,34 +169,56 @@ def queue_status_report(
             )
 
     edi = [f for f in formats if f in EDI]
-    if edi and (status in EDI_REPORTED or (status is S.SHIPPED and _shipped_differs(order))):
-        response = order_response(
-            session,
-            order,
-            response_number=f"{order.id}-{event_id}",
-            issued_at=now,
-            language=lang,
-            kind=_edi_kind(order),
-        )
-        if reason:
-            response.reason = reason
-        if SourceFormat.EDIFACT in edi:
-            reply = ordrsp_reply(session, ws.config, order.partner, response, now)
-            queued.append(
-                box.queue_edi(
-                    order.partner, MessageKind.ORDRSP, SourceFormat.EDIFACT, reply,
-                    order_id=order.id,
-                )
-            )  # fmt: skip
-        if SourceFormat.X12 in edi and order.order_number:
-            reply = x855_reply(session, ws.config, order.partner, response, now)
-            queued.append(
-                box.queue_edi(
-                    order.partner, MessageKind.PO_ACK_855, SourceFormat.X12, reply,
-                    order_id=order.id,
-                )
-            )  # fmt: skip
+    if not edi or status not in EDI_REPORTED | SHIPPING:
+        return queued
+    response = order_response(
+        session,
+        order,
+        response_number=f"{order.id}-{event_id}",
+        issued_at=now,
+        language=lang,
+        kind=_edi_kind(order),
+        supplier=ws.config.supplier,
+    )
+    response.reason = partner_reason
+    if status in SHIPPING and partner.ship_notice:
+        event = session.get(OrderEvent, event_id)
+        shipment = shipment_of(order, event, now) if event is not None else None
+        if shipment is not None and shipment.lines:
+            queued += _queue_ship_notices(box, order, response, shipment, edi)
+        return queued
+    if status in SHIPPING:
+        if status is S.PARTIALLY_SHIPPED:
+            return queued  # the order response tells what will be delivered, once known
+        for line in response.lines:
+            if line.shipped_quantity is not None and line.status is not LineStatus.REJECTED:
+                # Shipped short or over: what the buyer gets is what was shipped
+                if line.shipped_quantity != line.confirmed_quantity:
+                    line.status = LineStatus.ADJUSTED
+                line.confirmed_quantity = line.shipped_quantity
+    queued += queue_order_response(box, order, response, edi)
     return queued
 
 
-__all__ = ["EDI_REPORTED", "queue_status_report", "status_sheet"]
+def _queue_ship_notices(
+    box: Outbox, order: Order, response: OrderResponse, shipment: Shipment, edi: list[SourceFormat]
+) -> list[OutgoingMessage]:
+    queued = []
+    for fmt in edi:
+        if fmt is SourceFormat.EDIFACT:
+            reply = desadv_reply(
+                box.session, box.ws.config, order.partner, response, shipment, box.now
+            )
+            kind = MessageKind.DESADV
+        elif order.order_number:
+            reply = x856_reply(
+                box.session, box.ws.config, order.partner, response, shipment, box.now
+            )
+            kind = MessageKind.SHIP_NOTICE_856
+        else:
+            continue
+        queued.append(box.queue_edi(order.partner, kind, fmt, reply, order_id=order.id))
+    return queued
+
+
+__all__ = ["EDI_REPORTED", "queue_status_report", "shipment_of", "status_sheet"]

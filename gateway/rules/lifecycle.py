@@ -1,7 +1,8 @@
 """Order statuses and the transitions allowed between them. Plain rules, no I/O.
 
 ``received → pending_validation → validated → in_preparation → shipped → delivered``,
-with ``rejected`` (nothing usable) and ``cancelled`` as ends.
+with ``rejected`` (nothing usable) and ``cancelled`` as ends.  An order shipped in
+parts is ``partially_shipped`` between its first shipment and its last.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ class OrderStatus(StrEnum):
     PENDING_VALIDATION = "pending_validation"
     VALIDATED = "validated"
     IN_PREPARATION = "in_preparation"
+    PARTIALLY_SHIPPED = "partially_shipped"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     REJECTED = "rejected"
@@ -28,7 +30,9 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.RECEIVED: frozenset({S.PENDING_VALIDATION, S.VALIDATED, S.REJECTED, S.CANCELLED}),
     S.PENDING_VALIDATION: frozenset({S.VALIDATED, S.REJECTED, S.CANCELLED}),
     S.VALIDATED: frozenset({S.IN_PREPARATION, S.CANCELLED}),
-    S.IN_PREPARATION: frozenset({S.SHIPPED, S.CANCELLED}),
+    S.IN_PREPARATION: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    # Another part shipped, or the last one
+    S.PARTIALLY_SHIPPED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED}),
     S.SHIPPED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset(),
     S.REJECTED: frozenset(),
@@ -36,7 +40,20 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 #: Statuses in which an order still holds its customer + order number
 LIVE = frozenset(s for s in S if s not in (S.REJECTED, S.CANCELLED))
-OPEN = frozenset({S.RECEIVED, S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREPARATION, S.SHIPPED})
+OPEN = frozenset(
+    {
+        S.RECEIVED,
+        S.PENDING_VALIDATION,
+        S.VALIDATED,
+        S.IN_PREPARATION,
+        S.PARTIALLY_SHIPPED,
+        S.SHIPPED,
+    }
+)
+#: Statuses in which the buyer may still change the order (ORDCHG / 860 / a replacing order)
+CHANGEABLE = frozenset({S.RECEIVED, S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREPARATION})
+#: Statuses reached by shipping something
+SHIPPING = frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED})
 #: Statuses in which the supplier owes the customer an answer (validate or reject)
 AWAITING_ANSWER = frozenset({S.RECEIVED, S.PENDING_VALIDATION})
 
@@ -101,16 +118,39 @@ VERBS: dict[str, OrderStatus] = {
 }
 
 
+class ChangeRefused(Refused):
+    """The buyer's change comes too late: the order is no longer in a changeable status."""
+
+    def __init__(self, order_id: int | None, current: OrderStatus) -> None:
+        self.order_id = order_id
+        self.current = current
+        super().__init__(
+            f"order #{order_id} is {current.value}: a change is taken while it is "
+            f"{', '.join(sorted(s.value for s in CHANGEABLE))}"
+        )
+
+
+def check_change(order_id: int | None, current: str) -> None:
+    """Refuse a buyer's change to an order that shipped (or ended)."""
+    status = OrderStatus(current)
+    if status not in CHANGEABLE:
+        raise ChangeRefused(order_id, status)
+
+
 __all__ = [
     "ALLOWED",
     "AWAITING_ANSWER",
+    "CHANGEABLE",
     "LIVE",
     "OPEN",
+    "SHIPPING",
     "VERBS",
     "ActorKind",
+    "ChangeRefused",
     "OrderStatus",
     "TransitionRefused",
     "actor",
+    "check_change",
     "check_transition",
     "is_overdue",
 ]

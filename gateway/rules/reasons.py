@@ -47,6 +47,11 @@ class ReasonCode(StrEnum):
     NO_USABLE_LINE = "no_usable_line"
     NO_LINES = "no_lines"
     SENDER_NOT_ALLOWED = "sender_not_allowed"
+    # The buyer's changes
+    UNKNOWN_ORDER = "unknown_order"
+    CHANGE_TOO_LATE = "change_too_late"
+    UNKNOWN_LINE = "unknown_line"
+    LINE_DELETED = "line_deleted"
 
 
 _TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
@@ -152,6 +157,22 @@ _TEMPLATES: dict[ReasonCode, tuple[str, str]] = {
     ),
     ReasonCode.NO_LINES: ("the order has no lines", "la commande ne contient aucune ligne"),
     ReasonCode.SENDER_NOT_ALLOWED: ("{detail}", "{detail}"),
+    ReasonCode.UNKNOWN_ORDER: (
+        "there is no open order {value!r} of yours to change",
+        "aucune commande {value!r} en cours ne peut être modifiée",
+    ),
+    ReasonCode.CHANGE_TOO_LATE: (
+        "order {value!r} is already {status}: the change was not applied",
+        "la commande {value!r} est déjà au statut {status} : la modification n'a pas été appliquée",
+    ),
+    ReasonCode.UNKNOWN_LINE: (
+        "{where}: order {value!r} has no line {line}; nothing was changed",
+        "{where} : la commande {value!r} n'a pas de ligne {line} ; rien n'a été modifié",
+    ),
+    ReasonCode.LINE_DELETED: (
+        "line deleted at your request",
+        "ligne supprimée à votre demande",
+    ),
 }
 
 
@@ -184,7 +205,9 @@ def where(line: OrderLine, language: str = "en") -> str:
         parts.append(f"{'feuille' if fr else 'sheet'} {loc.sheet!r}")
     if loc.line is not None:
         if loc.segment:
-            parts.append(f"segment {loc.line} ({loc.segment})")
+            # Counted from the message's UNH / ST, as the sender's translator counts
+            position = loc.in_message if loc.in_message is not None else loc.line
+            parts.append(f"segment {position} ({loc.segment})")
         else:
             parts.append(f"{'ligne' if fr else 'line'} {loc.line}")
     else:
@@ -271,6 +294,15 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "confirmed quantity changed by the supplier: {before} → {after}",
         "quantité confirmée modifiée par le fournisseur : {before} → {after}",
     ),
+    "changed_by_buyer": (
+        "changed by the buyer ({change})",
+        "modifiée par l'acheteur ({change})",
+    ),
+    "line_changed": (
+        "quantity {before} → {after} at your request",
+        "quantité {before} → {after} à votre demande",
+    ),
+    "line_added_by_buyer": ("line added at your request", "ligne ajoutée à votre demande"),
     "lines_summary": (
         "{accepted} line(s) accepted, {rejected} rejected",
         "{accepted} ligne(s) acceptée(s), {rejected} refusée(s)",

@@ -6,7 +6,10 @@ In order, recording how it matched:
    pack quantity) multiplies the ordered quantity by the pack;
 2. **supplier reference** (our SKU);
 3. **the customer's own reference** (customer-refs);
-4. **learned** — a cross-reference an admin saved for this customer, partner or everyone
+4. **every other id the buyer sent** (an EDI line's ISBN ``IB``, manufacturer's number
+   ``MG``, NDC ``N4``…): as a barcode when it is a valid GTIN, else as our SKU, then as
+   the customer's reference;
+5. **learned** — a cross-reference an admin saved for this customer, partner or everyone
    (:mod:`gateway.rules.xrefs`), for a barcode, reference or name nothing above knows;
 5. **name** — exact after normalisation, then fuzzy only when the best candidate is
    clearly ahead of the next; otherwise the line is rejected naming the 3 nearest.
@@ -165,6 +168,13 @@ def resolve_line(
                 )
             )
 
+    for value, column in other_ids(line):
+        matched = _by_any_id(value, catalog)
+        if matched is not None:
+            found.append((*matched, column, value))
+        else:
+            failures.append(Resolution(reason=ReasonCode.UNKNOWN_SKU, column=column, value=value))
+
     if found:
         how, product, pack, col, value = found[0]
         for _how, other, _, other_col, other_value in found[1:]:
@@ -196,6 +206,38 @@ def resolve_line(
         first.suggestions = _suggest(names, line)
         return first
     return Resolution(reason=ReasonCode.MISSING_PRODUCT_ID)
+
+
+def other_ids(line: OrderLine) -> list[tuple[str, str]]:
+    """``(value, column)`` of the ids the buyer sent beyond the barcode and references
+    the reader already placed (its manufacturer's number among them)."""
+    if not line.item_ids and not line.manufacturer_ref:
+        return []
+    taken = {v for v in (line.barcode, line.supplier_ref, line.customer_ref) if v}
+    found: list[tuple[str, str]] = []
+    if line.manufacturer_ref and line.manufacturer_ref not in taken:
+        taken.add(line.manufacturer_ref)
+        found.append(
+            (line.manufacturer_ref, line.columns.get("manufacturer_ref", "manufacturer_ref"))
+        )
+    for item in line.item_ids:
+        value = item.value.strip()
+        if value and value not in taken:
+            taken.add(value)
+            found.append((value, item.column))
+    return found
+
+
+def _by_any_id(value: str, catalog: Catalog) -> tuple[MatchedBy, ProductInfo, Decimal] | None:
+    """An id of unknown kind: a barcode when it is a valid GTIN, else a reference."""
+    key = gtin14_of(value) if value.isdigit() else None
+    if key is not None and (hit := catalog.by_gtin14(key)):
+        return MatchedBy.BARCODE, hit[0], hit[1]
+    if p := catalog.by_sku(value):
+        return MatchedBy.SKU, p, Decimal(1)
+    if p := catalog.by_customer_ref(value):
+        return MatchedBy.CUSTOMER_REF, p, Decimal(1)
+    return None
 
 
 def _resolve_name(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Resolution:
@@ -239,5 +281,6 @@ __all__ = [
     "NameMatcher",
     "Resolution",
     "gtin14_of",
+    "other_ids",
     "resolve_line",
 ]

@@ -23,6 +23,8 @@ class SenderRefused(Refused):
     def __init__(self, message: str, fmt: str) -> None:
         super().__init__(message)
         self.format = fmt
+        #: The reader's result, so that the refused interchanges can be answered in EDI
+        self.result: object | None = None
 
 
 def edi_id(qualifier: str | None, ident: str | None) -> str:

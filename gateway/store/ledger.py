@@ -6,6 +6,8 @@
 * **Interchanges.** Every EDI interchange taken is recorded by sender and control
   reference (UNB 0020 / ISA13): the same interchange in other bytes is a duplicate.
 * **ERP feed files.** The same bytes are never applied twice.
+* **The buyer's changes.** A change to an order, by its own reference (or content),
+  is applied once, in whatever interchange it comes again.
 
 Each record is written in the transaction of the work it stands for, under a unique
 constraint, so of two workers only one records a file or an interchange; the other,
@@ -21,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.store.models import FeedFile, InboundFile, ReceivedInterchange
+from gateway.store.models import AppliedChange, FeedFile, InboundFile, ReceivedInterchange
 
 
 class AlreadyKnown(Exception):
@@ -179,3 +181,37 @@ __all__ = [
     "record_file",
     "record_interchange",
 ]
+
+
+def known_change(
+    session: Session, partner_id: str, order_id: int, key: str
+) -> AppliedChange | None:
+    """The record of this change to this order, when it was applied before."""
+    return session.scalar(
+        select(AppliedChange).where(
+            AppliedChange.partner == partner_id,
+            AppliedChange.order_id == order_id,
+            AppliedChange.change_key == key,
+        )
+    )
+
+
+def record_change(
+    session: Session,
+    partner_id: str,
+    order_id: int,
+    key: str,
+    inbound_file_id: int | None,
+    now: datetime,
+) -> None:
+    """Record a change applied, in the transaction that applies it."""
+    session.add(
+        AppliedChange(
+            partner=partner_id,
+            order_id=order_id,
+            change_key=key,
+            inbound_file_id=inbound_file_id,
+            applied_at=now,
+        )
+    )
+    session.flush()

@@ -233,6 +233,9 @@ class OrderLine(Base):
     matched_by: Mapped[str | None] = mapped_column(String(16))
     confidence: Mapped[float | None] = mapped_column()
     suggestions: Mapped[list[Any]] = mapped_column(default=list)
+    #: The buyer's product ids as sent, ``[[qualifier, value, column], …]`` (EDI), echoed
+    #: in responses; null for lines from spreadsheets
+    item_ids: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -370,6 +373,20 @@ class ReceivedInterchange(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class AppliedChange(Base):
+    """A buyer's change applied to an order (ORDCHG, 860, a replacing or cancelling
+    order), by the change's own reference or, without one, its content: applied once."""
+
+    __tablename__ = "applied_changes"
+    __table_args__ = (UniqueConstraint("partner", "order_id", "change_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    change_key: Mapped[str] = mapped_column(String(100))
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ControlNumber(Base):
     """Per partner and kind (interchange, group, message): the last number issued."""
 
@@ -393,6 +410,23 @@ class FeedFile(Base):
     applied: Mapped[int] = mapped_column(Integer, default=0)
     refused: Mapped[int] = mapped_column(Integer, default=0)
     archived_to: Mapped[str | None] = mapped_column(String(1000))
+
+
+class ToldPartner(Base):
+    """What an order's partner was last told in one EDI format, as a fingerprint of the
+    response it could read (its segments without envelope, dates or references).
+
+    A later response is sent only when its fingerprint differs, and then says it
+    replaces the earlier one (BAK01 05 / BGM 1225 5).
+    """
+
+    __tablename__ = "told_partners"
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(16), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    #: How many responses were sent (1: the original only)
+    responses: Mapped[int] = mapped_column(Integer, default=0)
+    told_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class DigestSent(Base):

@@ -1,4 +1,4 @@
-"""EDIFACT: read ORDERS interchanges, write CONTRL and EANCOM ORDRSP replies.
+"""EDIFACT: read ORDERS and ORDCHG interchanges, write CONTRL, EANCOM ORDRSP and DESADV.
 
 result = read(data)                 # EdifactReadResult: .documents, .interchanges
 for report in result.interchanges:  # one per UNB…UNZ
@@ -6,6 +6,7 @@ for report in result.interchanges:  # one per UNB…UNZ
 """
 
 from parsers.edifact.contrl import write_contrl
+from parsers.edifact.desadv import write_desadv
 from parsers.edifact.ordrsp import write_ordrsp
 from parsers.edifact.reader import read, recognise
 from parsers.edifact.reports import (
@@ -35,5 +36,6 @@ __all__ = [
     "read",
     "recognise",
     "write_contrl",
+    "write_desadv",
     "write_ordrsp",
 ]

@@ -18,8 +18,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from parsers.edifact.charsets import codec_for
-from parsers.edifact.reports import InterchangeReport, MessageReport, SyntaxIssue
+from parsers.edifact.reports import (
+    SERVICE_MESSAGES,
+    InterchangeReport,
+    MessageReport,
+    SyntaxIssue,
+)
 from parsers.edifact.segment_writer import SegmentWriter
+from parsers.edifact.versions import contrl_identifier
 
 ACKNOWLEDGED = "7"  # 0083: this level and lower levels acknowledged if not rejected
 REJECTED = "4"  # 0083: this level and all lower levels rejected
@@ -46,7 +52,7 @@ def write_contrl(
     interchange_ref: str,
     message_ref: str,
     when: datetime,
-    line_breaks: bool = False,
+    line_ending: str = "",
 ) -> bytes:
     """A CONTRL interchange from us to the sender of ``report``."""
     if not report.sender_id:
@@ -59,7 +65,7 @@ def write_contrl(
         syntax=syntax,
         syntax_version=version,
         service_chars=report.service_chars,
-        line_breaks=line_breaks,
+        line_ending=line_ending,
     )
     out.unb(
         sender=(sender_id, sender_qualifier),
@@ -68,7 +74,11 @@ def write_contrl(
         control_ref=interchange_ref,
         test=report.test,
     )
-    identifier = ("CONTRL", "4", "1", "UN") if version == "4" else ("CONTRL", "D", "3", "UN")
+    # The association code of the EANCOM release acknowledged (its first message's)
+    first = next((m for m in report.messages if m.type not in SERVICE_MESSAGES), None)
+    identifier = contrl_identifier(
+        version, first.release if first else "", first.association if first else ""
+    )
     out.open_message(message_ref, identifier)
     accepted = report.accepted
     out.add(

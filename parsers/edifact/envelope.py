@@ -389,14 +389,15 @@ def _check_count(
     message: MessageReport | None = None,
 ) -> None:
     written = value(els, 1)
-    # ASCII only: "²".isdigit() is true, yet int() refuses it
+    # ASCII only: "²".isdigit() is true, yet int() refuses it; a count longer than any
+    # real one is compared as text (int() refuses 4,300 digits with a ValueError).
     numeric = written.isascii() and written.isdigit()
-    if numeric and int(written) == actual:
+    if numeric and len(written) <= 18 and int(written) == actual:
         return
     issue = SyntaxIssue(
         code=E.CONTROL_COUNT_DOES_NOT_MATCH if numeric else E.INVALID_VALUE,
         text=(
-            f"{tag} says {written} {what}, found {actual}"
+            f"{tag} says {written[:20]}{'…' if len(written) > 20 else ''} {what}, found {actual}"
             if numeric
             else f"{tag} count {written!r} is not a number (found {actual} {what})"
         ),

@@ -1,10 +1,14 @@
-"""An ORDERS message (UNH…UNT) read into an :class:`OrderDocument`.
+"""An ORDERS or ORDCHG message (UNH…UNT) read into an :class:`OrderDocument`.
 
 Header: BGM (number, 1225 function), DTM 137 (order date) and 2/64/63 (delivery, in
 that order of preference; a 718 period gives its start), NAD (parties, 3055 = 9 is a
 GLN), RFF (references), CUX (currency), FTX (notes).  Detail: one line per LIN with its
 item number, PIA (SA supplier, IN/BP buyer, MF manufacturer), IMD (name), QTY 21 (or
 QTY 1 when no 21), PRI (AAA net, else AAB gross, per price basis), DTM 2/64/63, FTX.
+
+An ORDCHG (the buyer's change) reads the same way, plus: its BGM number is the
+change's own reference (``change_ref``), RFF+ON the order changed, and each LIN's
+1229 says what to do with the line (1 add, 2 delete, 3 change, 4 no action).
 
 Bad values stay on their line as :class:`LineIssue` entries; only a missing BGM
 rejects the message.
@@ -19,6 +23,8 @@ from decimal import Decimal
 from parsers.document import (
     Envelope,
     IssueCode,
+    ItemId,
+    LineChange,
     LineIssue,
     Location,
     OrderDocument,
@@ -47,6 +53,14 @@ FUNCTIONS = {
     "46": "provisional",
 }
 
+#: ORDCHG LIN 1229 (action request) → what the change does to the line
+CHANGE_ACTIONS = {
+    "1": LineChange.ADD,
+    "2": LineChange.DELETE,
+    "3": LineChange.CHANGE,
+    "4": LineChange.UNCHANGED,
+}
+
 ROLES = {
     "BY": PartyRole.BUYER,
     "DP": PartyRole.DELIVERY,
@@ -65,6 +79,7 @@ _CUSTOMER_TYPES = frozenset({"IN", "BP"})
 _REF_TYPES = frozenset({"SA", "IN", "BP", "MF"})
 _HOT_TAGS = frozenset({"LIN", "PIA", "IMD", "QTY", "PRI"})
 _PIA_COLUMNS = {k: f"PIA{k:02d}-1" for k in range(2, 7)}
+_new_tuple = tuple.__new__
 
 
 def _isbn10_to_gtin(isbn: str) -> str:
@@ -94,6 +109,7 @@ def build_order(
     envelope: Envelope,
     *,
     released: bool = True,
+    changes: bool = False,
 ) -> OrderDocument:
     """The order in ``chunks`` (lists of consecutive segments, UNH first).
 
@@ -140,7 +156,7 @@ def build_order(
         # enumerate counts in C; ``index`` is still the last position after the chunk
         for index, seg in enumerate(chunk, index + 1):  # noqa: B020
             tag = seg[:3]
-            if tag == "LIN" and (not rel or rel not in seg):
+            if tag == "LIN" and not changes and (not rel or rel not in seg):
                 parts = seg.split(elem)
                 n = len(parts)
                 if pending:
@@ -149,14 +165,14 @@ def build_order(
                         if columns is None:
                             columns = shared_columns[p_cols] = _columns(p_cols)
                         _materialise(
-                            lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
-                            p_price, p_cols, columns,
+                            lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name,
+                            p_qtext, p_qty, p_price, p_cols, columns,
                         )  # fmt: skip
                     else:
                         _finish_line(
                             _materialise(
-                                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty,
-                                p_price, p_cols,
+                                lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name,
+                                p_qtext, p_qty, p_price, p_cols,
                             ),
                             [],
                         )  # fmt: skip
@@ -175,7 +191,17 @@ def build_order(
                         p_barcode, p_cols = c212[0], "B"
                     else:
                         line = _materialise(
-                            lines, p_pos, p_ext, None, None, None, None, None, None, ""
+                            lines,
+                            p_pos,
+                            first_position,
+                            p_ext,
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            "",
                         )
                         pending, unknown = False, []
                         _item_number(line, c212, "LIN03", unknown)
@@ -255,11 +281,12 @@ def build_order(
                                 p_cols += "P"
                                 continue
                 line = _materialise(
-                    lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
-                )
+                    lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name, p_qtext,
+                    p_qty, p_price, p_cols,
+                )  # fmt: skip
                 pending, unknown = False, []
             plain = not rel or rel not in seg
-            if plain and tag in _HOT_TAGS:
+            if plain and tag in _HOT_TAGS and tag != "LIN":  # a plain LIN is here in ORDCHG
                 parts = seg.split(elem)
                 n = len(parts)
                 if line is None:
@@ -281,6 +308,7 @@ def build_order(
                     for k in range(2, min(n, 7)):
                         c212 = parts[k].split(comp)
                         if len(c212) == 2 and c212[1] == "SA" and c212[0]:
+                            line.item_ids.append(ItemId("SA", c212[0], _PIA_COLUMNS[k][:5]))
                             if line.supplier_ref is None:
                                 line.supplier_ref = c212[0]
                                 line.columns["supplier_ref"] = _PIA_COLUMNS[k]
@@ -310,11 +338,16 @@ def build_order(
                     _finish_line(line, unknown)
                 line = OrderLine(
                     line_no=len(lines) + 1,
-                    location=Location(line=first_position + index, segment="LIN"),
+                    location=Location(
+                        line=first_position + index, segment="LIN", in_message=index + 1
+                    ),
                     external_id=els[1][0] or None if n > 1 else None,
                 )
                 lines.append(line)
                 qty21, price_rank, delivery_rank, unknown = False, 9, 9, []
+                if changes:
+                    action = els[2][0] if n > 2 else ""
+                    line.change = CHANGE_ACTIONS.get(action, LineChange.CHANGE)
                 if n > 3:
                     _item_number(line, els[3], "LIN03", unknown)
             elif tag == "UNH" or tag == "UNT":
@@ -380,8 +413,18 @@ def build_order(
     if pending:
         line, unknown = (
             _materialise(
-                lines, p_pos, p_ext, p_barcode, p_sref, p_name, p_qtext, p_qty, p_price, p_cols
-            ),
+                lines,
+                p_pos,
+                first_position,
+                p_ext,
+                p_barcode,
+                p_sref,
+                p_name,
+                p_qtext,
+                p_qty,
+                p_price,
+                p_cols,
+            ),  # fmt: skip
             [],
         )
     if line is not None:
@@ -402,6 +445,12 @@ def build_order(
         message.warnings.append("the order has no line items (LIN)")
     elif cnt_lines is not None and cnt_lines != str(len(lines)):
         message.warnings.append(f"CNT+2 says {cnt_lines} line items, the message has {len(lines)}")
+    if changes:
+        # ORDCHG: BGM names the change, RFF+ON the order it changes
+        doc.change_ref = doc.order_number
+        doc.order_number = doc.references.get("ON") or doc.order_number
+        if doc.function == "original":
+            doc.function = "change"
     buyer = doc.party(PartyRole.BUYER)
     delivery = doc.party(PartyRole.DELIVERY)
     doc.customer = (buyer.id or buyer.name) if buyer else None
@@ -426,6 +475,7 @@ def _columns(cols: str) -> dict[str, str]:
 def _materialise(
     lines: list[OrderLine],
     position: int,
+    first_position: int,
     external_id: str | None,
     barcode: str | None,
     supplier_ref: str | None,
@@ -441,9 +491,15 @@ def _materialise(
     ``columns`` is the ``shared`` dict when given (read-only, for lines that will not
     change), else one of the line's own.
     """
+    ids = []
+    if barcode:
+        ids.append(_new_tuple(ItemId, ("EN", barcode, "LIN03")))
+    if supplier_ref:
+        ids.append(_new_tuple(ItemId, ("SA", supplier_ref, "PIA02")))
     line = order_line_at(
         line_no=len(lines) + 1,
         line=position,
+        in_message=position - first_position + 1,
         segment="LIN",
         external_id=external_id,
         barcode=barcode,
@@ -457,6 +513,7 @@ def _materialise(
         unit=None,
         unit_price=unit_price,
         columns=_columns(cols) if shared is None else shared,
+        item_ids=ids,
     )
     lines.append(line)
     return line
@@ -511,6 +568,7 @@ def _item_number(line: OrderLine, c212: list[str], where: str, unknown: list[str
     if not code:
         return
     kind = c212[1] if len(c212) > 1 else ""
+    line.item_ids.append(ItemId(kind, code, where))
     if kind == "SA":
         if line.supplier_ref is None:
             line.supplier_ref = code
@@ -626,13 +684,17 @@ def _finish_line(line: OrderLine, unknown: list[str]) -> None:
             )
         )
     if not (
-        line.barcode or line.supplier_ref or line.customer_ref or line.manufacturer_ref or line.name
+        line.barcode
+        or line.supplier_ref
+        or line.customer_ref
+        or line.manufacturer_ref
+        or line.name
+        or unknown  # item numbers of other kinds: the gateway tries each of them
     ):
-        extra = f" (unrecognised item numbers: {', '.join(unknown)})" if unknown else ""
         line.issues.append(
             LineIssue(
                 code=IssueCode.MISSING_PRODUCT_ID,
-                message="no barcode, article number or description" + extra,
+                message="no barcode, article number or description",
                 column="LIN03-1",
             )
         )

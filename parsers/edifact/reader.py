@@ -36,6 +36,8 @@ from parsers.edifact.tokenizer import split_released
 from parsers.errors import EmptyFile, InvalidStructure, UnrecognisedFormat
 
 _BOM = b"\xef\xbb\xbf"
+#: Messages read into orders: purchase orders and the buyer's changes to them
+ORDER_MESSAGES = frozenset({"ORDERS", "ORDCHG"})
 _LAYOUT = b" \t\r\n"
 _START = re.compile(rb"[ \t\r\n]*(?:UNA|UNB[^A-Za-z0-9])")
 
@@ -192,6 +194,7 @@ def _read_interchange(
     decoded.text = ""
     report = walked.report
     report.charset = decoded.codec
+    report.line_ending = _line_ending(raw, chunk)
     report.warnings[:0] = decoded.warnings
     if chunk.una_error:
         report.errors.insert(
@@ -231,6 +234,20 @@ def _read_interchange(
     return report, walked.segment_count
 
 
+def _line_ending(raw: bytes, chunk: _Chunk) -> str:
+    """What follows the UNB's terminator: the sender's line ending, written once."""
+    term = chunk.chars.terminator.encode("latin-1")
+    start = raw.find(b"UNB")
+    end = raw.find(term, start) if start >= 0 else -1
+    if end < 0 or term in b"\r\n":
+        return ""
+    after = raw[end + 1 : end + 3]
+    for ending in (b"\r\n", b"\n", b"\r"):
+        if after.startswith(ending):
+            return ending.decode("ascii")
+    return ""
+
+
 def _read_messages(
     spans: list[MessageSpan],
     report: InterchangeReport,
@@ -242,18 +259,21 @@ def _read_messages(
     # service characters without going back to the interchange.
     syntax = f"{report.syntax_identifier or 'UNOC'}:{report.syntax_version or '3'}"
     service_string = report.service_chars.una()
+    groups = {g.ref: g for g in report.groups}
     for span in spans:
         message = span.report
+        group = groups.get(message.group_ref) if message.group_ref else None
         if message.type in SERVICE_MESSAGES:
             message.warnings.append(f"{message.type} is a service message, not an order")
             if message.type == "CONTRL":
                 message.verdict = _read_uci(span, chars)
             continue
-        if message.type != "ORDERS":
+        if message.type not in ORDER_MESSAGES:
             message.errors.append(
                 SyntaxIssue(
                     code=SyntaxErrorCode.NO_AGREEMENT,
-                    text=f"message type {message.type!r} is not accepted here (only ORDERS)",
+                    text=f"message type {message.type!r} is not accepted here "
+                    "(only ORDERS and ORDCHG)",
                     position=message.position,
                     message_position=1,
                     segment_tag="UNH",
@@ -276,9 +296,19 @@ def _read_messages(
             message_type=message.identifier,
             syntax=syntax,
             service_string=service_string,
+            version=f"{message.version}:{message.release}",
+            application_sender=group.sender_id if group else None,
+            application_recipient=group.recipient_id if group else None,
+            line_ending=report.line_ending,
         )
         document = build_order(
-            span.chunks(), span.first_position, chars, message, envelope, released=span.has_release
+            span.chunks(),
+            span.first_position,
+            chars,
+            message,
+            envelope,
+            released=span.has_release,
+            changes=message.type == "ORDCHG",
         )
         if message.accepted:
             message.document = document

@@ -183,6 +183,8 @@ class InterchangeReport:
     charset: str | None = None
     service_chars: ServiceChars = DEFAULT
     una_present: bool = False
+    #: What the sender wrote after its segment terminators (``"\r\n"``, ``"\n"``, ``""``)
+    line_ending: str = ""
     prepared_date: str | None = None  # as written (YYMMDD or CCYYMMDD)
     prepared_time: str | None = None
     application_ref: str | None = None  # 0026

@@ -9,6 +9,13 @@ segment terminator, in that order.  Without UNA the defaults apply.
 ServiceChars(component=':', element='+', decimal=',', release='?', repetition=' ', terminator="'")
 >>> DEFAULT.escape("a+b'c")
 "a?+b?'c"
+
+Without a release character (a space in UNA position 4, syntax 4) a service character
+cannot be written as data at all: it becomes a space, and the UNA keeps its space.
+
+>>> chars = parse_una("UNA:+. *'")
+>>> chars.una(), chars.escape("a+b")
+("UNA:+. *'", 'a b')
 """
 
 from __future__ import annotations
@@ -37,13 +44,15 @@ class ServiceChars:
         specials = [self.release, self.terminator, self.element, self.component]
         if self.repetition != " ":
             specials.append(self.repetition)
-        table = {ord(c): self.release + c for c in specials if c}
+        # No release character: nothing can be released, so a delimiter in data is blanked.
+        table = {ord(c): self.release + c if self.release else " " for c in specials if c}
         object.__setattr__(self, "_escape_table", table)
 
     def una(self) -> str:
+        """The nine-character service string advice; "no release character" is a space."""
         return (
             f"UNA{self.component}{self.element}{self.decimal}"
-            f"{self.release}{self.repetition}{self.terminator}"
+            f"{self.release or ' '}{self.repetition}{self.terminator}"
         )
 
     def escape(self, value: str) -> str:

@@ -57,6 +57,32 @@ class Delimiters:
         order: what :attr:`parsers.document.Envelope.service_string` holds for X12."""
         return f"{self.element}{self.component}{self.segment}{self.repetition or ''}"
 
+    def segment_end(self) -> str:
+        """What ends each segment we write: the terminator, then the line ending once (a
+        terminator that is itself a line break takes none: that would be an empty segment)."""
+        return self.segment + ("" if self.segment in "\r\n" else self.line_ending)
+
+    def for_replies(self) -> Delimiters:
+        """These delimiters with a component separator a reply can use: a letter or digit
+        (which the sender should never have chosen) would blank that character in data."""
+        if not self.component.isalnum():
+            return self
+        used = {self.element, self.segment, self.repetition}
+        component = next(c for c in ">:^@!" if c not in used)
+        return Delimiters(self.element, component, self.segment, self.repetition, self.line_ending)
+
+    @classmethod
+    def from_service_string(cls, text: str, line_ending: str | None = None) -> Delimiters:
+        """The delimiters :meth:`service_string` wrote (element, component, segment,
+        repetition), with the sender's line ending when known."""
+        return cls(
+            element=text[0],
+            component=text[1],
+            segment=text[2],
+            repetition=text[3] if len(text) > 3 else None,
+            line_ending="\n" if line_ending is None else line_ending,
+        ).for_replies()
+
     def padding(self) -> str:
         """Characters that may surround a segment and are not delimiters."""
         used = self.characters()

@@ -42,8 +42,18 @@ def _field(elements: list[str], index: int) -> str:
 
 def _count(text: str) -> int | None:
     text = text.strip()
-    # ASCII only: "²".isdigit() is true, yet int() refuses it
-    return int(text) if text.isascii() and text.isdigit() else None
+    # ASCII only: "²".isdigit() is true, yet int() refuses it; and no count has more
+    # digits than a control number (int() refuses 4,300 digits with a ValueError).
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def valid_isa12(version: str) -> bool:
+    """Whether ISA12 names an X12 interchange control version (``00200``…``00999``).
+
+    >>> valid_isa12("00401"), valid_isa12("00501"), valid_isa12("4010"), valid_isa12("ABCDE")
+    (True, True, False, False)
+    """
+    return len(version) == 5 and version.isascii() and version.isdigit() and version >= "00200"
 
 
 def walk_interchange(
@@ -77,6 +87,20 @@ def walk_interchange(
     def interchange_error(code: InterchangeErrorCode, message: str, where: Location) -> None:
         interchange.errors.append(InterchangeError(code=code, message=message, location=where))
 
+    # Errors that refuse the interchange come first: its TA1 states the first one.
+    if not valid_isa12(interchange.version):
+        interchange_error(
+            InterchangeErrorCode.INVALID_VERSION,
+            f"ISA12 {interchange.version!r} is not an X12 interchange version (00200 to 00999)",
+            at(0, "ISA", "ISA12"),
+        )
+    if delimiters.component.isalnum():
+        interchange_error(
+            InterchangeErrorCode.INVALID_COMPONENT_SEPARATOR,
+            f"ISA16 {delimiters.component!r} is a letter or digit: it cannot separate "
+            "components without corrupting the data",
+            at(0, "ISA", "ISA16"),
+        )
     if not (interchange.control_ref.isdigit() and len(interchange.control_ref) == 9):
         interchange_error(
             InterchangeErrorCode.INVALID_CONTROL_NUMBER,

@@ -21,6 +21,7 @@ from parsers.x12.envelope import walk_interchange
 from parsers.x12.order_850 import ID_QUALIFIERS, read_850
 from parsers.x12.received_acks import read_functional_ack
 from parsers.x12.reports import ACKNOWLEDGMENT_SETS, InterchangeReport, X12ReadResult
+from parsers.x12.ta1 import REJECTING
 
 
 class Segment(NamedTuple):
@@ -161,6 +162,10 @@ def read(
         return _read(data, id_qualifiers)
 
 
+#: The transaction sets read into orders, and the GS01 their group should have
+ORDER_SETS = {"850": "PO", "860": "PC"}
+
+
 def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadResult:
     result = X12ReadResult()
     warnings = result.warnings
@@ -168,8 +173,11 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
         interchange, spans = walk_interchange(chunk.segments, chunk.base, chunk.delimiters)
         result.interchanges.append(interchange)
         _check_versions(interchange, warnings)
+        if any(e.code in REJECTING for e in interchange.errors):
+            continue  # refused whole (TA1 R): none of its sets is read
         # Stamped on every order so a reply can use the sender's own delimiters
         service_string = interchange.delimiters.service_string()
+        line_ending = interchange.delimiters.line_ending
         for span in spans:
             report = span.report
             group = span.group
@@ -185,18 +193,20 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
                     )
                 )
                 continue
-            if report.set_id != "850":
+            if report.set_id not in ORDER_SETS:
                 if not report.rejected:
                     report.reject(
                         SetErrorCode.NOT_SUPPORTED,
-                        f"transaction set {report.set_id!r} is not an 850 purchase order",
+                        f"transaction set {report.set_id!r} is not an 850 purchase order "
+                        "or an 860 change",
                         report.location,
                     )
                 continue
-            if group.functional_id != "PO":
+            expected = ORDER_SETS[report.set_id]
+            if group.functional_id != expected:
                 warnings.append(
-                    f"{group.location}: GS01 is {group.functional_id!r}, not 'PO', "
-                    "for a group holding 850s"
+                    f"{group.location}: GS01 is {group.functional_id!r}, not {expected!r}, "
+                    f"for a group holding {report.set_id}s"
                 )
             envelope = Envelope(
                 sender_id=interchange.sender_id,
@@ -206,12 +216,13 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
                 interchange_ref=interchange.control_ref,
                 group_ref=group.control_number,
                 message_ref=report.control_number,
-                message_type="850",
+                message_type=report.set_id,
                 syntax=interchange.version,
                 service_string=service_string,
                 version=group.version,
                 application_sender=group.application_sender,
                 application_recipient=group.application_receiver,
+                line_ending=line_ending,
             )
             document = read_850(
                 chunk.segments,

@@ -1,14 +1,22 @@
 """Shared by the X12 writers: the ISA/GS/ST envelope, counts, dates and clean values.
 
-X12 has no escape character, so a delimiter inside a value cannot be written.
-:func:`clean` replaces every delimiter character (and CR/LF) found in data by a
-space – or ``_`` when a space is itself a delimiter – so the output always
-tokenises; writers say so in their docstrings.
+X12 text is ASCII (the basic and extended character sets): :func:`clean` folds
+anything else to its ASCII spelling (``Guérande`` → ``Guerande``, ``Straße`` →
+``Strasse``) and drops control characters.  X12 has no escape character either, so a
+delimiter inside a value cannot be written: it becomes a space – or ``_`` when a space
+is itself a delimiter – so the output always tokenises; writers say so in their
+docstrings.
+
+>>> clean("Sel de Guérande*1kg", Delimiters())
+'Sel de Guerande 1kg'
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+
+from anyascii import anyascii
 
 from parsers.x12.delimiters import Delimiters
 
@@ -30,8 +38,18 @@ def x12_date(when: date, version: str) -> str:
     return when.strftime("%y%m%d" if version < "004" else "%Y%m%d")
 
 
+_NOT_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+
+
+def fold(text: str) -> str:
+    """``text`` in printable ASCII: transliterated, control characters dropped."""
+    if not text.isascii():
+        text = anyascii(text)
+    return _NOT_PRINTABLE.sub("", text) if _NOT_PRINTABLE.search(text) else text
+
+
 def clean(value: object, d: Delimiters) -> str:
-    text = "" if value is None else str(value)
+    text = fold("" if value is None else str(value))
     replacement = "_" if " " in d.characters() else " "
     for char in d.characters() | {"\r", "\n"}:
         if char in text:
@@ -116,8 +134,6 @@ class EnvelopeWriter:
         sender_id: str,
         receiver_qualifier: str,
         receiver_id: str,
-        application_sender: str,
-        application_receiver: str,
         interchange_control: int,
         group_control: int,
         set_control: int,
@@ -125,7 +141,14 @@ class EnvelopeWriter:
         version: str,
         interchange_version: str | None = None,
         usage: str = "P",
+        application_sender: str | None = None,
+        application_receiver: str | None = None,
     ) -> bytes:
+        """The collected set in its envelope.  ``version`` is GS08 (or ISA12);
+        ``interchange_version`` the ISA12 to write when it differs; GS02/GS03 default to
+        the ISA ids.  Control numbers are allocated and persisted by the caller."""
+        application_sender = application_sender or sender_id
+        application_receiver = application_receiver or receiver_id
         isa12, gs08 = versions(version)
         if interchange_version and len(interchange_version) == 5:
             isa12 = interchange_version  # echo the partner's envelope version
@@ -166,5 +189,5 @@ class EnvelopeWriter:
             d.element.join(["GE", "1", str(group_control)]),
             d.element.join(["IEA", "1", f"{interchange_control:09d}"]),
         ]
-        end = d.segment + d.line_ending
-        return (end.join(segments) + end).encode("utf-8")
+        end = d.segment_end()
+        return (end.join(segments) + end).encode("latin-1")

@@ -13,7 +13,9 @@ told in a TA1.  The acknowledgment code says what became of the interchange:
 * ``A`` – no interchange-level error (note ``000``);
 * ``E`` – errors noted, but its groups were read (each gets its 997);
 * ``R`` – rejected: no functional group could be read from it, or it was refused as a
-  whole (not addressed to us: note ``009``; a duplicate: note ``025``).
+  whole (a sender not allowed: note ``006``; not addressed to us: ``009``; an ISA12
+  that is no X12 version: ``017``; a duplicate: ``025``; a letter or digit as component
+  separator: ``027``).
 
 TA105 holds one note code; when there are several errors, the first found is sent.
 """
@@ -23,12 +25,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from parsers.x12.codes import InterchangeAckCode, InterchangeErrorCode
+from parsers.x12.envelope import valid_isa12
 from parsers.x12.reports import InterchangeReport
 from parsers.x12.segment_writer import clean, isa_segment
 
 #: Errors that refuse the whole interchange, however sound its groups
-_REJECTING = frozenset(
-    {InterchangeErrorCode.DUPLICATE_CONTROL_NUMBER, InterchangeErrorCode.UNKNOWN_RECEIVER}
+REJECTING = frozenset(
+    {
+        InterchangeErrorCode.DUPLICATE_CONTROL_NUMBER,
+        InterchangeErrorCode.UNKNOWN_RECEIVER,
+        InterchangeErrorCode.INVALID_SENDER,
+        InterchangeErrorCode.INVALID_VERSION,
+        InterchangeErrorCode.INVALID_COMPONENT_SEPARATOR,
+    }
 )
 
 
@@ -36,8 +45,11 @@ def ta1_verdict(report: InterchangeReport) -> tuple[InterchangeAckCode, Intercha
     """TA104 and TA105 for ``report``."""
     if not report.errors:
         return InterchangeAckCode.ACCEPTED, InterchangeErrorCode.NO_ERROR
+    rejecting = next((e.code for e in report.errors if e.code in REJECTING), None)
+    if rejecting is not None:
+        return InterchangeAckCode.REJECTED, rejecting
     first = report.errors[0].code
-    if not report.groups or any(e.code in _REJECTING for e in report.errors):
+    if not report.groups:
         return InterchangeAckCode.REJECTED, first
     return InterchangeAckCode.ACCEPTED_WITH_ERRORS, first
 
@@ -56,7 +68,7 @@ def write_ta1(
     allocated and persisted by the caller.  The partner's delimiters, ISA12 version
     and usage indicator are answered in kind.
     """
-    d = report.delimiters
+    d = report.delimiters.for_replies()
     ack, note = ta1_verdict(report)
     isa = isa_segment(
         d,
@@ -66,7 +78,7 @@ def write_ta1(
         receiver_id=report.sender_id,
         interchange_control=interchange_control,
         when=when,
-        isa12=report.version if len(report.version) == 5 else "00401",
+        isa12=report.version if valid_isa12(report.version) else "00401",
         usage=report.usage,
     )
     ta1 = d.element.join(
@@ -80,5 +92,5 @@ def write_ta1(
         ]
     )
     iea = d.element.join(["IEA", "0", f"{interchange_control:09d}"])
-    end = d.segment + d.line_ending
-    return (end.join([isa, ta1, iea]) + end).encode("utf-8")
+    end = d.segment_end()
+    return (end.join([isa, ta1, iea]) + end).encode("latin-1")

@@ -22,11 +22,25 @@ EDI_CONFIG = (
 [partners.edi]
 name = "EANCOM buyer"
 edi_ids = ["14:5412345000013"]
+respond_at = "intake"
 grants = [{ customer = "C1", site = "S1" }]
 
 [partners.x12buyer]
 name = "X12 buyer"
 edi_ids = ["ZZ:NORTHWIND"]
+respond_at = "intake"
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.eancom]
+name = "EANCOM buyer answered once the supplier decided, told of shipments"
+edi_ids = ["14:5412345000099"]
+ship_notice = true
+grants = [{ customer = "C1", site = "S1" }]
+
+[partners.ansi]
+name = "X12 buyer answered once the supplier decided, told of shipments"
+edi_ids = ["ZZ:SOUTHWIND"]
+ship_notice = true
 grants = [{ customer = "C1", site = "S1" }]
 
 [partners.replacer]
@@ -80,10 +94,12 @@ def xlsx_order(number: str, lines: list[tuple[str, object]]) -> bytes:
 _interchange_numbers = itertools.count(1)
 
 
-def edifact_order(number: str, barcode: str, qty: int, *, ref: str | None = None) -> bytes:
+def edifact_order(
+    number: str, barcode: str, qty: int, *, ref: str | None = None, sender: str = "5412345000013"
+) -> bytes:
     ref = ref or f"IC{next(_interchange_numbers)}"
     segs = [
-        f"UNB+UNOC:3+5412345000013:14+3012345000000:14+250101:1200+{ref}'",
+        f"UNB+UNOC:3+{sender}:14+3012345000000:14+250101:1200+{ref}'",
         "UNH+1+ORDERS:D:96A:UN:EAN008'",
         f"BGM+220+{number}+9'",
         "DTM+137:20250101:102'",
@@ -99,26 +115,16 @@ def edifact_order(number: str, barcode: str, qty: int, *, ref: str | None = None
     return ("\n".join(segs) + "\n").encode("latin-1")
 
 
-def x12_order(number: str, barcode: str, qty: int, *, control: int | None = None) -> bytes:
-    control = control or next(_interchange_numbers)
-    st = [
-        "ST*850*0001",
-        f"BEG*00*SA*{number}**20250101",
-        f"N1*BY*Corner Shop*UL*{GLN_C1}",
-        f"N1*ST*Lyon*UL*{GLN_S1}",
-        f"PO1*1*{qty}*EA*4.10**EN*{barcode}",
-        "CTT*1",
-    ]
-    st.append(f"SE*{len(st) + 1}*0001")
-    segs = [
-        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  "
-        f"*250101*1200*U*00401*{control:09d}*0*P*>",
-        f"GS*PO*NORTHWIND*3012345000000*20250101*1200*{control}*X*004010",
-        *st,
-        f"GE*1*{control}",
-        f"IEA*1*{control:09d}",
-    ]
-    return ("~\n".join(segs) + "~\n").encode("ascii")
+def x12_order(
+    number: str, barcode: str, qty: int, *, control: int | None = None, sender: str = "NORTHWIND"
+) -> bytes:
+    return x12_set(
+        "850",
+        [f"BEG*00*SA*{number}**20250101"],
+        [f"PO1*1*{qty}*EA*4.10**EN*{barcode}"],
+        sender=sender,
+        control=control,
+    )
 
 
 def intake(ws: Workspace, partner: str, name: str, data: bytes) -> int:
@@ -160,3 +166,71 @@ def message_kinds(ws: Workspace, order_id: int) -> list[str]:
                 .order_by(OutgoingMessage.id)
             )
         )
+
+
+def edifact_message(
+    message_type: str,
+    head: list[str],
+    lines: list[str],
+    *,
+    sender: str = "5412345000013",
+    ref: str | None = None,
+) -> bytes:
+    """One interchange with one message: ``head`` after UNH, then ``lines`` and UNS/CNT.
+
+    >>> b"UNH+1+ORDCHG:D:96A:UN:EAN005'" in edifact_message("ORDCHG:D:96A:UN:EAN005", [], [])
+    True
+    """
+    ref = ref or f"IC{next(_interchange_numbers)}"
+    body = [
+        f"UNH+1+{message_type}",
+        *head,
+        f"NAD+BY+{GLN_C1}::9",
+        f"NAD+DP+{GLN_S1}::9",
+        *lines,
+        "UNS+S",
+    ]
+    segs = [
+        f"UNB+UNOC:3+{sender}:14+3012345000000:14+250101:1200+{ref}",
+        *body,
+        f"UNT+{len(body) + 1}+1",
+        f"UNZ+1+{ref}",
+    ]
+    return ("'\n".join(segs) + "'\n").encode("latin-1")
+
+
+def x12_set(
+    set_id: str,
+    head: list[str],
+    lines: list[str],
+    *,
+    sender: str = "NORTHWIND",
+    control: int | None = None,
+    functional_id: str = "PO",
+    version: str = "004010",
+) -> bytes:
+    """One interchange with one set: ``head`` after ST, parties, ``lines`` and CTT."""
+    control = control or next(_interchange_numbers)
+    st = [
+        f"ST*{set_id}*0001",
+        *head,
+        f"N1*BY*Corner Shop*UL*{GLN_C1}",
+        f"N1*ST*Lyon*UL*{GLN_S1}",
+        *lines,
+        f"CTT*{sum(1 for line in lines if line[:3] in ('PO1', 'POC'))}",
+    ]
+    st.append(f"SE*{len(st) + 1}*0001")
+    segs = [
+        f"ISA*00*          *00*          *ZZ*{sender:<15}*14*3012345000000  "
+        f"*250101*1200*U*{version[:5]}*{control:09d}*0*P*>",
+        f"GS*{functional_id}*{sender}*3012345000000*20250101*1200*{control}*X*{version}",
+        *st,
+        f"GE*1*{control}",
+        f"IEA*1*{control:09d}",
+    ]
+    return ("~\n".join(segs) + "~\n").encode("utf-8")
+
+
+def outbox_new(ws: Workspace, partner: str, before: set[Path]) -> list[Path]:
+    """The partner's outbox files written since ``before`` was listed."""
+    return sorted(p for p in ws.outbox(partner).iterdir() if p not in before)

@@ -15,11 +15,13 @@ LOOP_CONFIG = (
     + """
 [partners.ediC2]
 name = "EANCOM buyer for the hotel"
+respond_at = "intake"
 edi_ids = ["14:5412345000013"]
 grants = [{ customer = "C2", site = "S1" }]
 
 [partners.x12C2]
 name = "X12 buyer for the hotel"
+respond_at = "intake"
 edi_ids = ["ZZ:NORTHWIND"]
 grants = [{ customer = "C2", site = "S1" }]
 

@@ -112,6 +112,11 @@ def test_a_line_refused_for_the_assortment_is_accepted_after_the_fix_and_a_repla
     new = sorted(set(outbox(ws, partner)) - set(before))
     assert [n for n in new if n.startswith(reply)] == new and len(new) == 1
     assert not [n for n in new for p in syntax if n.startswith(p)]
+    sent = (ws.outbox(partner) / new[0]).read_bytes()
+    if case == "edifact":  # it replaces the ORDRSP the ERP booked at intake
+        assert b"BGM+231+" in sent and sent.split(b"BGM+231+")[1].split(b"'")[0].endswith(b"+5")
+    elif case == "x12":
+        assert b"BAK*05*" in sent
 
 
 def test_the_csv_reply_of_a_replay_lists_the_whole_order(ws: Workspace) -> None:
@@ -227,3 +232,23 @@ def test_the_replay_event_says_what_changed(ws: Workspace) -> None:
         assert (change["line_no"], change["before"]["outcome"], change["after"]["outcome"]) == (
             2, "rejected", "accepted",
         )  # fmt: skip
+
+
+def test_an_edi_partner_answered_at_validation_hears_of_the_replay_then(
+    tmp_path: Path,
+) -> None:
+    ws = build_workspace(tmp_path / "ws", config=LOOP_CONFIG.replace('respond_at = "intake"\n', ""))
+    try:
+        file_id, order_id = intake(
+            ws, "ediC2", "o.edi", edifact_order("HB-11", [(COFFEE, 2), (JAM_APRICOT, 3)])
+        )
+        the_assortment_is_fixed(ws)
+        before = outbox(ws, "ediC2")
+        assert replay_file(ws, file_id, actor=ADMIN).result is ReplayResult.CHANGED
+        assert outbox(ws, "ediC2") == before  # nothing booked yet: nothing to replace
+        move_orders(ws, [order_id], OrderStatus.VALIDATED, actor=ADMIN)
+        [ordrsp] = [n for n in outbox(ws, "ediC2") if n.startswith("ORDRSP_")]
+        sent = (ws.outbox("ediC2") / ordrsp).read_bytes()
+        assert b"JAM-APR" in sent and b"QTY+113:3:PCE" in sent  # confirmed, as replayed
+    finally:
+        ws.close()

@@ -114,3 +114,43 @@ def test_orders_show_prints_the_full_history(sqlite_lifecycle_ws: Workspace) -> 
     for text in ("received", "pending_validation", "validated", "cancelled", "admin:alice"):
         assert text in history
     assert "customer called" in history
+
+
+SSCC = "340123451234567895"
+
+
+def test_ship_partial_ships_a_part_and_the_rest_stays_open(lifecycle_ws: Workspace) -> None:
+    ws = lifecycle_ws
+    oid = str(_order(ws, "PO-P1"))
+    for verb in ("validate", "prepare"):
+        assert _run(ws, "orders", verb, oid).exit_code == 0
+    first = _run(ws, "orders", "ship", oid, "--partial", "--line", "1=2", "--package", SSCC)
+    assert first.exit_code == 0, first.output
+    assert "in_preparation → partially_shipped" in first.output
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert [ln["shipped_quantity"] for ln in shown["lines"]] == [2, None]
+    assert shown["events"][-1]["details"]["shipment"]["packages"] == [
+        {"sscc": SSCC, "lines": {"1": 2}}
+    ]
+    rest = _run(ws, "orders", "ship", oid)
+    assert "partially_shipped → shipped" in rest.output
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert [ln["shipped_quantity"] for ln in shown["lines"]] == [5, 2]  # the remainder left
+    assert shown["events"][-1]["details"]["shipped"] == {"1": 3, "2": 2}
+
+
+def test_a_package_with_a_wrong_check_digit_is_refused(sqlite_lifecycle_ws: Workspace) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws, "PO-P2"))
+    for verb in ("validate", "prepare"):
+        _run(ws, "orders", verb, oid)
+    result = _run(ws, "orders", "ship", oid, "--package", "340123451234567890:1=5")
+    assert result.exit_code == 1
+    assert "check digit of SSCC 340123451234567890 should be 5, not 0" in result.output
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert shown["status"] == "in_preparation"
+
+
+def test_partial_goes_with_ship_only(sqlite_lifecycle_ws: Workspace) -> None:
+    result = _run(sqlite_lifecycle_ws, "orders", "validate", "1", "--partial")
+    assert result.exit_code == 2 and "go with ship" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -102,7 +103,8 @@ def test_a_ta1_does_not_undo_what_a_997_said(lifecycle_ws) -> None:
 def test_each_855_of_an_order_is_acknowledged_on_its_own(lifecycle_ws) -> None:
     ws = lifecycle_ws
     oid = intake(ws, "x12buyer", "po.x12", x12_order("PO-K3", COFFEE, 3))
-    move_orders(ws, [oid], OrderStatus.VALIDATED, actor="admin:a")
+    # a confirmed quantity other than ordered: the buyer reads a replacing 855
+    move_orders(ws, [oid], OrderStatus.VALIDATED, actor="admin:a", lines={1: Decimal(2)})
     # named 855_<order>_<our interchange number>: the validation's 855 is the later one
     by_number = sorted(
         outbox_files(ws, "x12buyer", "855_"), key=lambda p: int(p.stem.split("_")[-1])

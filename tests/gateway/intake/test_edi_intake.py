@@ -38,6 +38,15 @@ def ws(request, tmp_path):  # noqa: ANN001, ANN201
     workspace.close()
 
 
+def sent_to_partner(ws, partner: str, out) -> list[Path]:  # noqa: ANN001
+    """The replies of ``out`` written to the partner's outbox (not the admin's reports)."""
+    return [p for p in out.replies if p.parent == ws.outbox(partner)]
+
+
+def admin_reports(ws, partner: str, out) -> list[Path]:  # noqa: ANN001
+    return [p for p in out.replies if p.parent == ws.reports_dir(partner)]
+
+
 def process(ws, partner: str, name: str, data: bytes, tmp_path: Path):  # noqa: ANN001, ANN201
     path = tmp_path / name
     path.write_bytes(data)
@@ -377,9 +386,11 @@ def _refused_as_a_duplicate(first: Path, second: Path, tmp_path: Path) -> tuple[
             "it was not taken again"
         )
         # Only the interchange is answered: no 997 below it, no 855 for its order
-        assert [p.name.split("_")[0] for p in again.replies] == ["TA1"]
+        [ta1] = sent_to_partner(ws, "corpus", again)
+        assert ta1.name.startswith("TA1_")
+        assert [p.name.split("_")[0] for p in admin_reports(ws, "corpus", again)] == ["REFUSED"]
         assert len(list_orders(ws)) == 1
-        return again.reason, again.replies[0].read_bytes()
+        return again.reason, ta1.read_bytes()
     finally:
         ws.close()
 
@@ -392,6 +403,17 @@ def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate_sample(sa
     )
     assert reason.startswith("interchange 000003438 from 12:5412345000013 was already received")
     assert b"TA1*000003438*240312*1719*R*025\n" in ta1
+
+
+def test_an_edifact_interchange_sent_twice_gets_a_contrl_with_error_26(ws, tmp_path):
+    once = edifact_order("PO-D1", COFFEE, 2, ref="IC77")
+    assert process(ws, "edi", "a.edi", once, tmp_path).outcome == "processed"
+    again = process(ws, "edi", "b.edi", once.replace(b"\n", b"\r\n"), tmp_path)
+    assert again.orders == [] and "interchange IC77 from 14:5412345000013" in again.reason
+    [contrl] = sent_to_partner(ws, "edi", again)
+    assert contrl.name.startswith("CONTRL_")
+    assert b"UCI+IC77+5412345000013:14+3012345000000:14+4+26+UNB" in contrl.read_bytes()
+    assert [o["order_number"] for o in list_orders(ws)] == ["PO-D1"]
 
 
 def test_the_same_interchange_in_other_bytes_is_refused_as_a_duplicate(corpus, tmp_path):
@@ -434,8 +456,9 @@ def test_an_x12_interchange_addressed_to_someone_else_is_refused_with_a_ta1(addr
         "interchange 000000042 is addressed to ZZ:SISTERCO, not to us ([supplier] "
         "receiver_ids: 14:3012345000000); it was not taken"
     )
-    assert [p.name.split("_")[0] for p in out.replies] == ["TA1"]
-    assert b"TA1*000000042*250101*1200*R*009" in out.replies[0].read_bytes()
+    [ta1] = sent_to_partner(addressed_ws, "x12buyer", out)
+    assert ta1.name.startswith("TA1_")
+    assert b"TA1*000000042*250101*1200*R*009" in ta1.read_bytes()
     assert list_orders(addressed_ws) == []
 
 
@@ -447,5 +470,5 @@ def test_an_edifact_interchange_addressed_to_someone_else_gets_a_contrl_with_err
     )
     out = process(addressed_ws, "edi", "po.edi", elsewhere, tmp_path)
     assert out.orders == [] and "addressed to 14:4000000000009" in out.reason
-    [contrl] = out.replies
+    [contrl] = sent_to_partner(addressed_ws, "edi", out)
     assert b"UCI+IC9+5412345000013:14+4000000000009:14+4+7+UNB" in contrl.read_bytes()

@@ -151,3 +151,40 @@ def test_run_once_applies_the_feed_after_the_orders_it_refers_to(
     assert [o.outcome for o in outcomes] == ["processed", "processed"]
     [summary] = outcomes[0].orders
     assert _status(ws, summary.id) == "validated"
+
+
+def test_a_partial_shipment_in_the_feed_names_its_packages(lifecycle_ws: Workspace) -> None:
+    from tests.gateway.lifecycle_support import edifact_order
+
+    ws = lifecycle_ws
+    oid = intake(ws, "eancom", "po.edi", edifact_order("F-S1", COFFEE, 5, sender="5412345000099"))
+    for status in ("validated", "in_preparation"):
+        _drop_feed(ws, f"{status}.csv", f"Id;Statut\n{oid};{status}\n".encode())
+        scan_feed(ws, settle=0)
+    feed = f"Id;Statut;Ligne;Quantité;SSCC\n{oid};expédiée en partie;1;3;340123451234567895\n"
+    _drop_feed(ws, "ship.csv", feed.encode())
+    [outcome] = scan_feed(ws, settle=0)
+    assert outcome.applied == 1, [r.message for r in outcome.rows]
+    order = get_order(ws, oid)
+    assert order is not None and order["status"] == "partially_shipped"
+    assert order["lines"][0]["shipped_quantity"] == 3
+    [desadv] = outbox_files(ws, "eancom", "DESADV_")
+    text = desadv.read_text("latin-1")
+    assert "GIN+BJ+340123451234567895'" in text and "QTY+12:3:PCE'" in text
+
+
+def test_a_package_with_a_wrong_check_digit_is_refused_in_the_feed(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = _order(ws, "F-S2")
+    for status in ("validated", "in_preparation"):
+        _drop_feed(ws, f"{status}.csv", f"Id;Statut\n{oid};{status}\n".encode())
+        scan_feed(ws, settle=0)
+    feed = f"Id;Statut;Ligne;Quantité;SSCC\n{oid};shipped;1;5;340123451234567890\n"
+    _drop_feed(ws, "ship.csv", feed.encode())
+    [outcome] = scan_feed(ws, settle=0)
+    [row] = outcome.rows
+    assert row.result == "refused" and "check digit of SSCC" in row.message
+    order = get_order(ws, oid)
+    assert order is not None and order["status"] == "in_preparation"

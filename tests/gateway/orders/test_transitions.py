@@ -91,6 +91,7 @@ def test_every_forbidden_transition_is_refused_with_a_clear_message(
         S.PENDING_VALIDATION: [],
         S.VALIDATED: [S.VALIDATED],
         S.IN_PREPARATION: PATH[:2],
+        S.PARTIALLY_SHIPPED: [*PATH[:2], S.PARTIALLY_SHIPPED],
         S.SHIPPED: PATH[:3],
         S.DELIVERED: PATH,
         S.REJECTED: [S.REJECTED],

@@ -33,6 +33,7 @@ name = "Answered in its own format and in CSV"
 language = "en"
 reply_formats = ["auto", "csv"]
 edi_ids = ["14:5412345000013"]
+respond_at = "intake"
 grants = [{ customer = "C1", site = "S1" }]
 """
 )

@@ -25,6 +25,7 @@ from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures
 
 S = OrderStatus
 PATH = [S.VALIDATED, S.IN_PREPARATION, S.SHIPPED, S.DELIVERED]
+EANCOM, ANSI = "5412345000099", "SOUTHWIND"  # partners "eancom" and "ansi": the defaults
 
 
 def test_a_csv_partner_gets_one_status_file_per_change_with_its_quantities(
@@ -83,16 +84,15 @@ def test_a_refused_transition_sends_nothing(sqlite_lifecycle_ws: Workspace) -> N
     assert outbox_files(ws, "shop", "STATUS_") == []
 
 
-def test_an_edifact_partner_gets_an_ordrsp_on_validation(lifecycle_ws: Workspace) -> None:
+def test_an_edifact_partner_gets_its_first_ordrsp_on_validation(lifecycle_ws: Workspace) -> None:
     ws = lifecycle_ws
-    oid = intake(ws, "edi", "orders.edi", edifact_order("E-1", COFFEE, 3))
-    before = outbox_files(ws, "edi", "ORDRSP_")
+    oid = intake(ws, "eancom", "orders.edi", edifact_order("E-1", COFFEE, 3, sender=EANCOM))
+    assert outbox_files(ws, "eancom", "ORDRSP_") == []  # only the CONTRL at intake
     move_orders(ws, [oid], S.VALIDATED, actor="admin:a")
-    new = [p for p in outbox_files(ws, "edi", "ORDRSP_") if p not in before]
-    assert len(new) == 1
-    text = new[0].read_text("latin-1")
+    [ordrsp] = outbox_files(ws, "eancom", "ORDRSP_")
+    text = ordrsp.read_text("latin-1")
     assert "RFF+ON:E-1'" in text
-    assert "BGM+231+" in text and "+29'" in text  # accepted without amendment
+    assert "BGM+231+" in text and "+29'" in text  # accepted without amendment, original
     assert message_kinds(ws, oid)[-1] == "ordrsp"
 
 
@@ -109,12 +109,161 @@ def test_an_x12_partner_gets_an_855_on_validation_and_on_rejection(
     lifecycle_ws: Workspace,
 ) -> None:
     ws = lifecycle_ws
-    first = intake(ws, "x12buyer", "po1.x12", x12_order("X-1", COFFEE, 3))
-    second = intake(ws, "x12buyer", "po2.x12", x12_order("X-2", COFFEE, 4))
+    first = intake(ws, "ansi", "po1.x12", x12_order("X-1", COFFEE, 3, sender=ANSI))
+    second = intake(ws, "ansi", "po2.x12", x12_order("X-2", COFFEE, 4, sender=ANSI))
+    assert outbox_files(ws, "ansi", "855_") == []  # only the 997s at intake
     move_orders(ws, [first], S.VALIDATED, actor="admin:a")
     move_orders(ws, [second], S.REJECTED, actor="admin:a", reason="no stock")
     assert message_kinds(ws, first)[-1] == "855"
     assert message_kinds(ws, second)[-1] == "855"
-    texts = {p.read_text("ascii") for p in outbox_files(ws, "x12buyer", "855_")}
+    texts = {p.read_text("ascii") for p in outbox_files(ws, "ansi", "855_")}
     assert any("BAK*00*AD*X-1*" in t for t in texts)  # acknowledged with detail, no change
     assert any("BAK*00*RD*X-2*" in t for t in texts)  # rejected with detail
+    assert not any("no stock" in t for t in texts)  # the admin's reason stays ours
+
+
+def _kinds(paths: list) -> list[str]:
+    return [p.name.split("_")[0] for p in paths]
+
+
+def _new(ws: Workspace, partner: str, before: set) -> list:
+    # named KIND_<order>_…_<our interchange number>: sorted in the order they were sent
+    found = [p for p in ws.outbox(partner).iterdir() if p not in before]
+    return sorted(found, key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+
+
+SSCC = "340123451234567895"
+
+
+def _journey(ws: Workspace, partner: str, order: bytes) -> list[list[str]]:
+    """Intake → validation (line 1 confirmed 3 of 4) → partial shipment (2 of line 1, in
+    one package) → the rest → delivery: the documents the partner got at each step."""
+    seen: set = set()
+    steps: list[list[str]] = []
+
+    def step() -> list:
+        new = _new(ws, partner, seen)
+        seen.update(new)
+        steps.append(_kinds(new))
+        return new
+
+    oid = intake(ws, partner, "po", order)
+    step()
+    move_orders(ws, [oid], S.VALIDATED, actor="admin:a", lines={1: Decimal(3)})
+    step()
+    move_orders(ws, [oid], S.IN_PREPARATION, actor="admin:a")
+    step()
+    from gateway.orders.transitions import PackageSpec
+
+    move_orders(
+        ws, [oid], S.PARTIALLY_SHIPPED, actor="admin:a", lines={1: Decimal(2)},
+        packages=[PackageSpec(SSCC)],
+    )  # fmt: skip
+    step()
+    move_orders(ws, [oid], S.SHIPPED, actor="admin:a")
+    step()
+    move_orders(ws, [oid], S.DELIVERED, actor="admin:a")
+    step()
+    assert dispatch_pending(ws.sessions) == []  # each sent once
+    return steps
+
+
+def _two_lines_edifact() -> bytes:
+    from tests.gateway.lifecycle_support import edifact_message
+
+    return edifact_message(
+        "ORDERS:D:01B:UN:EAN010",
+        ["BGM+220+J-E1+9", "DTM+137:20250101:102"],
+        [f"LIN+1++{COFFEE}:SRV", "QTY+21:4", f"LIN+2++{TEA_UPC}:SRV", "QTY+21:2"],
+        sender=EANCOM,
+    )
+
+
+def _two_lines_x12() -> bytes:
+    from tests.gateway.lifecycle_support import x12_set
+
+    return x12_set(
+        "850",
+        ["BEG*00*SA*J-X1**20250101"],
+        [f"PO1*1*4*EA*4.10**EN*{COFFEE}", f"PO1*2*2*EA*3**UP*{TEA_UPC}"],
+        sender=ANSI,
+    )
+
+
+def test_an_edifact_partner_followed_from_intake_to_delivery(lifecycle_ws: Workspace) -> None:
+    ws = lifecycle_ws
+    steps = _journey(ws, "eancom", _two_lines_edifact())
+    assert steps == [["CONTRL"], ["ORDRSP"], [], ["DESADV"], ["DESADV"], []]
+    [ordrsp] = outbox_files(ws, "eancom", "ORDRSP_")
+    first, rest = sorted(
+        outbox_files(ws, "eancom", "DESADV_"), key=lambda p: int(p.stem.rsplit("_", 1)[1])
+    )
+    text = ordrsp.read_text("latin-1")
+    assert "UNH+" in text and "ORDRSP:D:01B:UN:EAN007'" in text
+    assert "BGM+231+" in text and "+4'" in text  # accepted with a change, the first response
+    assert f"LIN+1+3+{COFFEE}:SRV'" in text  # the buyer's GTIN and its 2002 code
+    assert "QTY+21:4:EA'" in text and "QTY+113:3:EA'" in text
+    shipped_now = first.read_text("latin-1")
+    assert "DESADV:D:01B:UN:EAN007'" in shipped_now and f"GIN+BJ+{SSCC}'" in shipped_now
+    assert f"LIN+1++{COFFEE}:SRV'" in shipped_now and "QTY+12:2:EA'" in shipped_now
+    assert f"LIN+2++{TEA_UPC}:SRV'" not in shipped_now  # not in this shipment
+    remainder = rest.read_text("latin-1")
+    assert "QTY+12:1:EA'" in remainder and "QTY+12:2:EA'" in remainder
+    assert "GIN+" not in remainder
+
+
+def test_an_x12_partner_followed_from_intake_to_delivery(lifecycle_ws: Workspace) -> None:
+    from parsers import x12
+
+    ws = lifecycle_ws
+    steps = _journey(ws, "ansi", _two_lines_x12())
+    assert steps == [["997"], ["855"], [], ["856"], ["856"], []]
+    [ack] = outbox_files(ws, "ansi", "855_")
+    tokens = [t.elements for t in x12.segments(ack.read_bytes())]
+    assert next(t for t in tokens if t[0] == "BAK")[1:3] == ["00", "AC"]
+    assert ["ACK", "IQ", "3", "EA"] in tokens and ["ACK", "IA", "2", "EA"] in tokens
+    notices = sorted(outbox_files(ws, "ansi", "856_"), key=lambda p: int(p.stem.rsplit("_", 1)[1]))
+    first = [t.elements for t in x12.segments(notices[0].read_bytes())]
+    assert ["MAN", "GM", SSCC] in first and ["SN1", "1", "2", "EA", "2", "4", "EA"] in first
+    rest = [t.elements for t in x12.segments(notices[1].read_bytes())]
+    assert [t[:3] for t in rest if t[0] == "SN1"] == [["SN1", "1", "1"], ["SN1", "2", "2"]]
+
+
+def test_a_validation_that_changes_nothing_the_partner_saw_sends_nothing(
+    lifecycle_ws: Workspace,
+) -> None:
+    ws = lifecycle_ws  # "edi" is answered at intake
+    oid = intake(ws, "edi", "orders.edi", edifact_order("E-3", COFFEE, 3))
+    [first] = outbox_files(ws, "edi", "ORDRSP_")
+    move_orders(ws, [oid], S.VALIDATED, actor="admin:a")
+    assert outbox_files(ws, "edi", "ORDRSP_") == [first]
+
+
+def test_a_later_response_replaces_the_first_when_something_changed(
+    lifecycle_ws: Workspace,
+) -> None:
+    ws = lifecycle_ws
+    oid = intake(ws, "edi", "orders.edi", edifact_order("E-4", COFFEE, 3))
+    [first] = outbox_files(ws, "edi", "ORDRSP_")
+    move_orders(ws, [oid], S.VALIDATED, actor="admin:a", lines={1: Decimal(2)})
+    [later] = [p for p in outbox_files(ws, "edi", "ORDRSP_") if p != first]
+    text = later.read_text("latin-1")
+    bgm = next(s.strip() for s in text.split("'") if s.strip().startswith("BGM"))
+    assert bgm.endswith("+5")  # 1225: replaces the response sent at intake
+    assert "QTY+113:2" in text
+
+
+def test_only_a_text_the_admin_chose_to_tell_reaches_the_edi_partner(
+    lifecycle_ws: Workspace,
+) -> None:
+    ws = lifecycle_ws
+    first = intake(ws, "eancom", "a.edi", edifact_order("E-5", COFFEE, 3, sender=EANCOM))
+    second = intake(ws, "eancom", "b.edi", edifact_order("E-6", COFFEE, 3, sender=EANCOM))
+    move_orders(ws, [first], S.REJECTED, actor="admin:a", reason="client en retard de paiement")
+    move_orders(
+        ws, [second], S.REJECTED, actor="admin:a", reason="internal",
+        partner_reason="Article discontinued",
+    )  # fmt: skip
+    texts = [p.read_text("latin-1") for p in outbox_files(ws, "eancom", "ORDRSP_")]
+    assert not any("retard" in t or "internal" in t for t in texts)
+    assert any("FTX+AAO+++Article discontinued+EN'" in t for t in texts)

@@ -8,7 +8,7 @@ from gateway.rules.products import NameIndex, ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode
 from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
 from gateway.rules.xrefs import XrefKind
-from parsers.document import OrderLine
+from parsers.document import ItemId, OrderLine
 
 COFFEE = ProductInfo(1, "COF-250", "Ground coffee arabica 250 g", "EA", Decimal(1), True)
 TEA = ProductInfo(2, "TEA-GRN", "Green tea Sencha 100 g", "EA", Decimal(1), True)
@@ -111,3 +111,28 @@ def test_a_learned_reference_resolves_what_the_catalog_does_not_know():
 def test_a_learned_reference_is_not_used_when_a_barcode_resolves():
     r = resolve(barcode="4006381333931", customer_ref="THEIR-9")
     assert (r.product, r.matched_by) == (COFFEE, MatchedBy.BARCODE)
+
+
+def test_an_isbn_id_pair_is_tried_as_a_barcode():
+    r = resolve(item_ids=[ItemId("IB", "4006381333931", "PO107")])
+    assert (r.product, r.matched_by) == (COFFEE, MatchedBy.BARCODE)
+
+
+def test_a_manufacturer_part_number_is_tried_as_our_reference():
+    r = resolve(manufacturer_ref="TEA-GRN", columns={"manufacturer_ref": "PO107"})
+    assert (r.product, r.matched_by) == (TEA, MatchedBy.SKU)
+
+
+def test_an_ndc_or_any_other_id_is_tried_as_the_customers_reference():
+    r = resolve(item_ids=[ItemId("N4", "MY-0042", "PO109")])
+    assert (r.product, r.matched_by) == (JAM_S, MatchedBy.CUSTOMER_REF)
+
+
+def test_an_unknown_id_of_another_kind_is_named_not_called_missing():
+    r = resolve(item_ids=[ItemId("N4", "12345-678-90", "PO107")])
+    assert (r.reason, r.value, r.column) == (ReasonCode.UNKNOWN_SKU, "12345-678-90", "PO107")
+
+
+def test_another_id_pointing_elsewhere_is_a_conflict():
+    r = resolve(barcode="4006381333931", item_ids=[ItemId("MG", "TEA-GRN", "PO109")])
+    assert r.reason is ReasonCode.IDENTIFIER_CONFLICT

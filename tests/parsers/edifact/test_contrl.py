@@ -43,7 +43,7 @@ def test_accepted_interchange_gets_uci_7_and_ucm_7_per_message():
     data = _contrl(interchange(orders_message("A"), orders_message("B")))
     assert _segments(data) == [
         "UNB+UNOC:3+4012345000094:14+SENDER:14+240106:0830+C-1",
-        "UNH+CM1+CONTRL:D:3:UN",
+        "UNH+CM1+CONTRL:D:3:UN:EAN002",  # the EANCOM 1997 CONTRL, for EAN008 orders
         "UCI+IC1+SENDER:14+RECEIVER:14+7",
         "UCM+A+ORDERS:D:96A:UN:EAN008+7",
         "UCM+B+ORDERS:D:96A:UN:EAN008+7",
@@ -159,3 +159,22 @@ def test_a_contrl_we_receive_says_what_became_of_our_interchange():
     verdict = accepting.interchanges[0].messages[0].verdict
     assert verdict.accepted and str(verdict) == "CONTRL for our interchange IC1: acknowledged"
     assert accepting.interchanges[0].only_acknowledgments
+
+
+def test_a_refused_interchange_contrl_has_the_structure_of_the_edifabric_sample(corpus):
+    """A CONTRL as EdiFabric's sample (UNB UNH UCI … UNT UNZ), with the UCM per message
+    EANCOM asks for after the UCI."""
+    text = (corpus / "edifact-contrl" / "edifabric-CONTRL.txt").read_bytes().decode("utf-8-sig")
+    sample = [s.strip()[:3] for s in text.split("'") if s.strip()]
+    report = read(interchange(orders_message("A")).encode()).interchanges[0]
+    refused = SyntaxIssue(code=SyntaxErrorCode.UNKNOWN_INTERCHANGE_SENDER, text="not allowed")
+    report.errors.insert(0, refused)
+    segments = _segments(
+        write_contrl(
+            report, sender_id="X", sender_qualifier="14", interchange_ref="1", message_ref="1",
+            when=WHEN,
+        )
+    )  # fmt: skip
+    tags = [s[:3] for s in segments]
+    assert tags == [*sample[:3], "UCM", *sample[3:4], *sample[-1:]]
+    assert segments[2] == "UCI+IC1+SENDER:14+RECEIVER:14+4+23"

@@ -127,3 +127,13 @@ def test_ack_request_and_test_indicator_are_read_from_unb():
     text = interchange(orders_message()).replace("+IC1'", "+IC1++ORDERS++1++1'", 1)
     report = read(text.encode()).interchanges[0]
     assert report.ack_requested and report.test and report.application_ref == "ORDERS"
+
+
+def test_a_count_of_thousands_of_digits_is_a_mismatch_not_a_crash():
+    huge = "9" * 5000
+    message = orders_message()[:-1] + [f"UNT+{huge}+1"]
+    text = interchange(message).replace("UNZ+1+IC1", f"UNZ+{huge}+IC1")
+    report = read(text.encode()).interchanges[0]
+    assert [e.code for e in report.errors] == [E.CONTROL_COUNT_DOES_NOT_MATCH]
+    [error] = report.messages[0].errors
+    assert error.code is E.CONTROL_COUNT_DOES_NOT_MATCH and len(error.text) < 100

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parsers.document import IssueCode, PartyRole, SourceFormat
+from parsers.document import IssueCode, ItemId, PartyRole, SourceFormat
 from parsers.edifact import SyntaxErrorCode, read
 
 from .builders import interchange, orders_message
@@ -166,9 +166,18 @@ def test_price_per_basis_quantity_is_a_unit_price():
 
 
 def test_line_without_any_product_identifier_is_flagged():
-    line = _order("BGM+220+X+9", "LIN+1++XYZ:ZZ", "QTY+21:1").lines[0]
+    line = _order("BGM+220+X+9", "LIN+1", "QTY+21:1").lines[0]
     assert [i.code for i in line.issues] == [IssueCode.MISSING_PRODUCT_ID]
-    assert "XYZ:ZZ" in line.issues[0].message
+
+
+def test_an_item_number_of_another_kind_is_kept_for_the_gateway_to_try():
+    line = _order("BGM+220+X+9", "LIN+1++XYZ:ZZ", "PIA+1+978-3-16:IB+M-7:MF", "QTY+21:1").lines[0]
+    assert line.issues == []
+    assert line.item_ids == [
+        ItemId("ZZ", "XYZ", "LIN03"),
+        ItemId("IB", "978-3-16", "PIA02"),
+        ItemId("MF", "M-7", "PIA03"),
+    ]
 
 
 def test_missing_bgm_rejects_the_message():

@@ -101,3 +101,41 @@ def test_the_ta1_is_valid_for_pyx12() -> None:
     reader.cleanup()
     assert ids == ["ISA", "TA1", "IEA"]
     assert reader.pop_errors() == []
+
+
+def test_an_isa12_that_is_no_x12_version_is_refused_with_note_017():
+    text = interchange([group([order_set()])], version="ABCDE")
+    result = read(text.encode("latin-1"))
+    [report] = result.interchanges
+    assert ta1_verdict(report) == (
+        InterchangeAckCode.REJECTED,
+        InterchangeErrorCode.INVALID_VERSION,
+    )
+    assert result.documents == []  # nothing of it is taken
+    ta1 = {s.id: s.elements for s in segments(_ta1_for(text))}
+    assert ta1["TA1"][4:] == ["R", "017"]
+    assert ta1["ISA"][12] == "00401"  # never the invalid version copied back
+
+
+def test_a_letter_or_digit_as_component_separator_is_refused_with_note_027():
+    text = interchange([group([order_set()])], component="0")
+    result = read(text.encode("latin-1"))
+    [report] = result.interchanges
+    assert ta1_verdict(report)[1] is InterchangeErrorCode.INVALID_COMPONENT_SEPARATOR
+    assert result.documents == []
+    data = _ta1_for(text)
+    isa = data.decode()[:106]
+    assert isa[104] == ">" and "000000007" in data.decode()  # our ISA16 is a real separator
+
+
+def test_a_count_of_thousands_of_digits_is_a_mismatch_not_a_crash():
+    huge = "9" * 5000
+    text = interchange([group([order_set()])])
+    for trailer in ("SE*5*", "GE*1*", "IEA*1*"):
+        assert trailer in text
+        text = text.replace(trailer, f"{trailer.split('*')[0]}*{huge}*")
+    result = read(text.encode("latin-1"))
+    [report] = result.interchanges
+    assert {e.code for e in report.errors} == {InterchangeErrorCode.INVALID_GROUP_COUNT}
+    [group_report] = report.groups
+    assert group_report.sets[0].rejected

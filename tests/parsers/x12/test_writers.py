@@ -255,3 +255,122 @@ def test_855_is_valid_for_pyx12() -> None:
     reader.cleanup()
     assert ids[0] == "ISA" and ids[-1] == "IEA"
     assert reader.pop_errors() == []
+
+
+def _pyx12_ids(data: bytes) -> list[str]:
+    import io
+
+    import pyx12.x12file as pyx12
+
+    reader = pyx12.X12Reader(io.StringIO(data.decode("latin-1")))
+    ids = [segment.get_seg_id() for segment in reader]
+    errors = reader.pop_errors()
+    reader.cleanup()
+    assert errors == []
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("gs08", "isa12", "dates"),
+    [("004010", "00300", 8), ("003020", "00302", 6), ("005010", "00501", 8)],
+)
+def test_855_answers_in_the_group_version_received(gs08: str, isa12: str, dates: int) -> None:
+    data = _855(_response(), version=gs08, interchange_version=isa12)
+    by_id = {t.id: t.elements for t in segments(data)}
+    assert by_id["ISA"][12] == isa12 and by_id["GS"][8] == gs08
+    assert len(by_id["BAK"][4]) == dates and len(by_id["GS"][4]) == dates
+
+
+def test_855_gs02_and_gs03_answer_the_850s_gs03_and_gs02() -> None:
+    data = _855(_response(), application_sender="SUPPLIER-APP", application_receiver="BUYER-APP")
+    gs = next(t.elements for t in segments(data) if t.id == "GS")
+    assert gs[2:4] == ["SUPPLIER-APP", "BUYER-APP"]
+
+
+def test_a_newline_terminator_gives_no_empty_segments() -> None:
+    partner = Delimiters(element="*", component=">", segment="\n", line_ending="\n")
+    data = _855(_response(), delimiters=partner)
+    assert b"\n\n" not in data
+    result = read(data)
+    assert result.interchanges[0].errors == [] and result.warnings == []
+    assert [s.id for s in segments(data)].count("PO1") == 3
+
+
+def test_a_crlf_after_the_terminator_is_written_once() -> None:
+    partner = Delimiters(segment="~", line_ending="\r\n")
+    text = _855(_response(), delimiters=partner).decode()
+    assert text.endswith("~\r\n") and "\r\n\r\n" not in text and text.count("~\r\n") == 15
+
+
+@pytest.mark.parametrize("qualifier", ["15", "92", "9", "ZZ", "UL"])
+def test_855_names_the_ship_to_with_the_qualifier_the_850_used(qualifier: str) -> None:
+    from parsers.document import Party, PartyRole
+
+    delivery = Party(role=PartyRole.DELIVERY, name="Store 12", qualifier=qualifier, id="1234567")
+    tokens = [t.elements for t in segments(_855(_response(delivery=delivery)))]
+    assert ["N1", "ST", "Store 12", qualifier, "1234567"] in tokens
+
+
+def test_855_buyer_as_received_and_seller_from_master_data() -> None:
+    from parsers.document import Party, PartyRole
+
+    response = _response(
+        buyer=Party(role=PartyRole.BUYER, name="Corner Shop", qualifier="92", id="B-1"),
+        supplier=Party(
+            role=PartyRole.SUPPLIER, name="Test Supplier", qualifier="UL", id="3012345000000"
+        ),
+    )
+    tokens = [t.elements for t in segments(_855(response))]
+    assert ["N1", "BY", "Corner Shop", "92", "B-1"] in tokens
+    assert ["N1", "SE", "Test Supplier", "UL", "3012345000000"] in tokens
+
+
+def test_855_rejected_line_echoes_the_ids_the_buyer_sent() -> None:
+    from parsers.document import ItemId
+
+    response = _response()
+    response.lines[2].item_ids = [ItemId("VP", "NOPE-999", "PO107")]
+    response.lines[2].ordered_quantity, response.lines[2].unit = Decimal(5), "EA"
+    response.lines[2].unit_price = Decimal("2.20")
+    tokens = [t.elements for t in segments(_855(response))]
+    assert ["PO1", "item-3", "5", "EA", "2.2", "", "VP", "NOPE-999"] in tokens
+
+
+def test_855_text_is_folded_to_ascii() -> None:
+    response = _response()
+    response.lines[0].name = "Sel de Guérande 1 kg – Straße"
+    data = _855(response)
+    assert data.isascii()
+    assert ["PID", "F", "", "", "", "Sel de Guerande 1 kg - Strasse"] in [
+        t.elements for t in segments(data)
+    ]
+
+
+def test_a_later_855_says_it_replaces_the_first() -> None:
+    bak = next(t for t in segments(_855(_response(purpose="replace"))) if t.id == "BAK")
+    assert bak.elements[1] == "05"
+
+
+def test_855_case_line_is_acknowledged_in_cases() -> None:
+    from parsers.document import ItemId
+
+    line = ResponseLine(
+        line_no=1,
+        status=LineStatus.ACCEPTED,
+        external_id="2",
+        ordered_quantity=Decimal(2),
+        confirmed_quantity=Decimal(2),
+        unit="CA",
+        unit_price=Decimal(40),
+        item_ids=[ItemId("UK", "13012345001066", "PO107")],
+    )
+    tokens = [
+        t.elements for t in segments(_855(_response(kind=ResponseKind.ACCEPTED, lines=[line])))
+    ]
+    assert ["PO1", "2", "2", "CA", "40", "", "UK", "13012345001066"] in tokens
+    assert ["ACK", "IA", "2", "CA"] in tokens
+
+
+def test_855_and_997_read_back_with_pyx12_raw_segments() -> None:
+    assert _pyx12_ids(_855(_response()))[:3] == ["ISA", "GS", "ST"]
+    assert "AK9" in _pyx12_ids(_997_for(interchange([group([order_set()])])))
