@@ -10,6 +10,7 @@ with the error, and a store that cannot be reached leaves the file claimed for l
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -28,7 +29,7 @@ from gateway.channels.folder.inbox import (
     remove_markers,
 )
 from gateway.daemon.sftp_partners import poll_sftp_once
-from gateway.intake.files import free_name, quarantine
+from gateway.intake.files import free_name, quarantine, refusal
 from gateway.intake.guard import DEFERRED, process_claimed
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
@@ -112,14 +113,10 @@ def recover(ws: Workspace) -> list[FileOutcome]:
 
 
 def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome | None:
-    """Quarantine a symlink, folder or other non-regular inbox entry, with the reason."""
-    kind = (
-        "a symbolic link"
-        if entry.is_symlink()
-        else ("a folder" if entry.is_dir() else "not a regular file")
-    )
-    reason = f"{entry.name} is {kind}; only regular files are read"
+    """Quarantine a symlink, folder, FIFO, socket or device in an inbox, with the reason;
+    it is renamed, never opened."""
     try:
+        reason = refusal(entry, os.lstat(entry)) or f"{entry.name} is not a regular file"
         moved = quarantine(ws, partner_id, entry, reason)
     except FileNotFoundError:
         return None  # taken away meanwhile (or by a peer)

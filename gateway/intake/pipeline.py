@@ -24,16 +24,28 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from gateway.channels.folder.inbox import put_back
 from gateway.config.mapping import load_mapping
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
 from gateway.intake.evaluate import evaluate_document
-from gateway.intake.files import archive, planned_archive, quarantine
+from gateway.intake.files import (
+    NotTaken,
+    Snapshot,
+    StillWritten,
+    archive,
+    archive_snapshot,
+    changed_since,
+    planned_archive,
+    quarantine,
+    take_snapshot,
+)
 from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.fan_out import queue_file_error, queue_file_replies
+from gateway.replies.names import shown
 from gateway.replies.outbox import ReplyContext, outbox_transaction
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import AlreadyKnown, record_file
@@ -54,6 +66,7 @@ class FileResult(StrEnum):
     DUPLICATE = "duplicate"  # the same bytes were received before
     RECOVERED = "recovered"  # committed before a crash; finished now
     DEFERRED = "deferred"  # the store could not be used; left claimed for later
+    UNSETTLED = "unsettled"  # changed while read: put back, read again once complete
 
 
 @dataclass
@@ -121,25 +134,17 @@ def _refuse(ws: Workspace, partner_id: str, path: Path, reason: str) -> FileOutc
 
 def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     partner = ws.partner(partner_id)
-    name = path.name
-    if path.is_symlink() or not path.is_file():
-        kind = "a symbolic link" if path.is_symlink() else "not a regular file"
-        return _refuse(ws, partner_id, path, f"{name} is {kind}; only regular files are read")
-    size = path.stat().st_size
-    if size > partner.max_file_size:
-        return _refuse(
-            ws,
-            partner_id,
-            path,
-            f"{name} is {size:,} bytes, over the partner's limit of "
-            f"{partner.max_file_size:,} bytes (max_file_size); it was not read",
-        )
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+    try:
+        snap = take_snapshot(path, partner.max_file_size)
+    except NotTaken as refused:
+        return _refuse(ws, partner_id, path, refused.reason)
+    except StillWritten:
+        return _still_written(partner_id, path)
+    sha = hashlib.sha256(snap.data).hexdigest()
 
     for attempt in range(2):
         try:
-            return _first_time(ws, partner_id, path, data, sha)
+            return _first_time(ws, partner_id, path, snap, sha)
         except AlreadyKnown as seen:
             return _already_known(ws, partner_id, path, seen.known)
         except IntegrityError:
@@ -148,6 +153,22 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def _still_written(partner_id: str, path: Path) -> FileOutcome:
+    """The file changed while it was read: back to the inbox, read again once settled."""
+    back = put_back(path)
+    reason = f"{shown(path.name)} changed while it was read; " + (
+        "put back in the inbox until its writer finishes" if back else "left claimed"
+    )
+    log.warning(
+        "still being written partner=%s file=%s: %s",
+        partner_id,
+        shown(path.name),
+        reason,
+        extra=log_fields(partner_id, shown(path.name), FileResult.UNSETTLED),
+    )
+    return FileOutcome(partner_id, path.name, FileResult.UNSETTLED, reason=reason)
 
 
 def _already_known(ws: Workspace, partner_id: str, path: Path, known: InboundFile) -> FileOutcome:
@@ -187,9 +208,24 @@ def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
         )
 
 
-def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) -> Path:
-    """Archive (or quarantine) the original; record where, unless it went where planned."""
+def _finish(
+    ws: Workspace, partner_id: str, path: Path, inbound: InboundFile, snap: Snapshot | None = None
+) -> Path:
+    """Archive (or quarantine) the original; record where, unless it went where planned.
+
+    The archive holds exactly the bytes processed (``snap``), even when the claimed file
+    was written to after it was read."""
     planned = Path(inbound.archived_to) if inbound.archived_to else None
+    if snap is not None and inbound.outcome != FileResult.FAILED and changed_since(path, snap):
+        target = planned if planned is not None and not planned.exists() else None
+        target = target or planned_archive(ws, partner_id, path.name, _now())
+        moved = archive_snapshot(ws, partner_id, path, snap, target)
+        if moved != planned:
+            with ws.sessions.begin() as s:
+                row = s.get(InboundFile, inbound.id)
+                assert row is not None
+                row.archived_to = str(moved)
+        return moved
     if inbound.outcome == FileResult.FAILED:
         moved = quarantine(ws, partner_id, path, inbound.reason or "failed")
     elif planned is not None and not planned.exists():
@@ -209,7 +245,7 @@ def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) ->
 
 def _unfinished(known: InboundFile, path: Path) -> bool:
     """Committed, but its original was never moved: a crash between commit and archive."""
-    if known.name != path.name:
+    if known.name != shown(path.name):
         return False
     return known.archived_to is None or not Path(known.archived_to).exists()
 
@@ -236,12 +272,15 @@ def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
         )
 
 
-def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str) -> FileOutcome:
+def _first_time(
+    ws: Workspace, partner_id: str, path: Path, snap: Snapshot, sha: str
+) -> FileOutcome:
     partner = ws.partner(partner_id)
     now = _now()
+    data = snap.data
     inbound = InboundFile(
         partner=partner_id,
-        name=path.name,
+        name=shown(path.name),
         sha256=sha,
         size=len(data),
         outcome=FileResult.PROCESSED.value,
@@ -251,13 +290,13 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         read = read_file(data, path.name, partner_id, ws.config, profile)
     except (ParseError, SenderRefused) as exc:
-        return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None))
+        return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None), snap)
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
         )
         reason = f"the file could not be read ({type(exc).__name__}: {exc})"
-        return _failed(ws, partner_id, path, inbound, reason, None)
+        return _failed(ws, partner_id, path, inbound, reason, None, snap)
     inbound.format = read.format.value
     _log_remarks(partner_id, path.name, read)
 
@@ -306,7 +345,7 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
         # Where the original will go, decided in the same transaction: finishing the
         # file then needs no second one (recovery checks that path for the file).
         inbound.archived_to = str(planned_archive(ws, partner_id, path.name, now))
-    moved = _finish(ws, partner_id, path, inbound)
+    moved = _finish(ws, partner_id, path, inbound, snap)
     return FileOutcome(
         partner_id,
         path.name,
@@ -327,6 +366,7 @@ def _failed(
     inbound: InboundFile,
     reason: str,
     fmt: str | None,
+    snap: Snapshot | None = None,
 ) -> FileOutcome:
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
     with outbox_transaction(ws, inbound.received_at) as box:
