@@ -116,6 +116,16 @@ class PartnerConfig(Strict):
     status_reports: bool = True
     #: Local time ("HH:MM") of the daily digest of open orders; none when unset
     digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    #: Bounds on one file, checked before the expensive work (a file over one is refused
+    #: with the bound named): CSV lines; a worksheet's last row, last column and cells
+    #: from A1; a workbook's text (shared strings, bytes); orders; EDI interchanges
+    max_lines: Annotated[int, Field(gt=0)] = 200_000
+    max_sheet_rows: Annotated[int, Field(gt=0)] = 100_000
+    max_sheet_columns: Annotated[int, Field(gt=0, le=16_384)] = 256
+    max_sheet_cells: Annotated[int, Field(gt=0)] = 4_000_000
+    max_shared_strings_bytes: Annotated[int, Field(gt=0)] = 64_000_000
+    max_orders_per_file: Annotated[int, Field(gt=0)] = 10_000
+    max_interchanges_per_file: Annotated[int, Field(gt=0)] = 10_000
 
     @model_validator(mode="after")
     def _sftp_needs_settings(self) -> PartnerConfig:

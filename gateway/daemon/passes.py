@@ -30,7 +30,13 @@ from gateway.channels.folder.inbox import (
 )
 from gateway.daemon.sftp_partners import poll_sftp_once
 from gateway.intake.files import free_name, quarantine, refusal
-from gateway.intake.guard import DEFERRED, process_claimed
+from gateway.intake.guard import (
+    DEFERRED,
+    StoreBroken,
+    database_shown,
+    is_broken_store,
+    process_claimed,
+)
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
 from gateway.orders.erp_feed import scan_feed
@@ -78,7 +84,14 @@ def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
             if not ids:
                 return 0
         return len(dispatch_pending(ws.sessions, ids=ids))
-    except Exception:  # noqa: BLE001 — e.g. an outbox that cannot be written
+    except Exception as exc:  # noqa: BLE001 — e.g. an outbox that cannot be written
+        if is_broken_store(exc):
+            where, why = database_shown(ws.database_url), getattr(exc, "orig", exc)
+            log.error("database %s is broken: %s; the gateway stops", where, why)
+            raise StoreBroken(
+                f"the database {where} cannot be used ({why}); every file is kept where "
+                "it is — restore or repair the database, then start the gateway again"
+            ) from exc
         log.exception("sending unsent messages failed; retried on the next pass")
         return 0
 

@@ -3,7 +3,12 @@ kept for later — and the gateway goes on.
 
 * A store fault (server down, database locked past its timeout) is not the file's fault:
   the file stays claimed (outcome ``deferred``) and the next recovery sweep retries it.
-* Any other exception is a bug met on this file: when its orders were committed the
+* A store that answers but is broken (a corrupted SQLite file, PostgreSQL's
+  ``data_corrupted``: a ``DatabaseError`` that is no integrity or data error) is not the
+  file's fault either, and retrying cannot mend it: the file stays claimed and
+  :class:`StoreBroken` stops the gateway loudly, naming the database.
+* Any other exception — a ``PanicException`` from native code included, which is a
+  ``BaseException`` — is a bug met on this file: when its orders were committed the
   original is archived (the unsent replies are retried later); otherwise it is
   quarantined with the error.
 """
@@ -15,8 +20,17 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 
+from gateway.errors import GatewayError
 from gateway.intake.files import archive, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
@@ -33,6 +47,30 @@ STORE_ERRORS = (OperationalError, InterfaceError)
 
 #: Outcome of a file left claimed because the store could not be used
 DEFERRED = FileResult.DEFERRED
+#: Errors about one statement's data, not about the store: the file's own fault
+_DATA_ERRORS = (IntegrityError, DataError, ProgrammingError)
+
+
+class StoreBroken(GatewayError):
+    """The database answers, but is broken: the gateway stops until a person mends it."""
+
+    exit_code = 3
+
+
+def database_shown(url: str) -> str:
+    """The database as an admin recognises it, without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 — an unparsable URL is shown as the kind it is
+        return "the configured database"
+
+
+def is_broken_store(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, DatabaseError)
+        and not isinstance(exc, STORE_ERRORS)
+        and not isinstance(exc, _DATA_ERRORS)
+    )
 
 
 def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
@@ -53,7 +91,25 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             extra=log_fields(partner_id, path.name, DEFERRED),
         )
         return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
-    except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 — one file must never stop the gateway
+        if is_broken_store(exc):
+            where = database_shown(ws.database_url)
+            log.error(
+                "database %s is broken partner=%s file=%s outcome=deferred error=%s; "
+                "file kept in .processing; the gateway stops",
+                where,
+                partner_id,
+                path.name,
+                getattr(exc, "orig", exc),
+                extra=log_fields(partner_id, path.name, DEFERRED),
+            )
+            raise StoreBroken(
+                f"the database {where} cannot be used ({getattr(exc, 'orig', exc)}); "
+                f"{path.name} of {partner_id} is kept in .processing for later — restore "
+                "or repair the database, then start the gateway again"
+            ) from exc
         log.exception(
             "pipeline failed partner=%s file=%s",
             partner_id,
@@ -63,7 +119,7 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
         return _after_crash(ws, partner_id, path, exc)
 
 
-def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: BaseException) -> FileOutcome:
     """The pipeline raised on ``path``: archive it if its orders were committed, else
     quarantine it with the error."""
     if not path.exists() and not path.is_symlink():
@@ -147,4 +203,11 @@ def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | No
         return None
 
 
-__all__ = ["DEFERRED", "STORE_ERRORS", "process_claimed"]
+__all__ = [
+    "DEFERRED",
+    "STORE_ERRORS",
+    "StoreBroken",
+    "database_shown",
+    "is_broken_store",
+    "process_claimed",
+]

@@ -28,6 +28,7 @@ from gateway.channels.folder.inbox import put_back
 from gateway.config.mapping import load_mapping
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
+from gateway.intake.attempts import MAX_ATTEMPTS, reading
 from gateway.intake.evaluate import evaluate_document
 from gateway.intake.files import (
     NotTaken,
@@ -42,6 +43,7 @@ from gateway.intake.files import (
 )
 from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
+from gateway.intake.sandbox import ReaderCrashed
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.fan_out import queue_file_error, queue_file_replies
@@ -288,7 +290,14 @@ def _first_time(
     )
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
-        read = read_file(data, path.name, partner_id, ws.config, profile)
+        with reading(path) as attempt:
+            if attempt > MAX_ATTEMPTS:
+                raise ReaderCrashed(
+                    f"the gateway stopped {attempt - 1} times while reading "
+                    f"{shown(path.name)}; it is not read again"
+                )
+            # After a death while reading it, a file is read where it cannot kill us.
+            read = read_file(data, path.name, partner_id, ws.config, profile, isolated=attempt > 1)
     except (ParseError, SenderRefused) as exc:
         return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None), snap)
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
