@@ -143,12 +143,17 @@ def _sheets_of(data: bytes) -> Iterator[CalamineWorkbook]:
         workbook.close()
 
 
-def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+def first_sheet_rows(
+    data: bytes, limits: SheetLimits | None = None
+) -> list[tuple[int, list[Cell]]]:
     """Every row of the first sheet, with its Excel row number (empty cells as None).
 
     For tables that are not orders (master data, status feeds); ParseError when the
-    workbook cannot be read.
+    workbook cannot be read (:class:`~parsers.errors.TooLarge` when over ``limits``).
     """
+    if limits is not None:
+        check_archive(data)
+        check_bounds(data, limits)
     with _sheets_of(data) as workbook, paused_gc():
         return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
 

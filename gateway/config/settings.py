@@ -10,7 +10,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -165,6 +165,9 @@ class GatewaySettings(Strict):
     failed_dir: str = "failed"
     reports_dir: str = "reports"
     known_hosts: str = "known_hosts"
+    #: The ERP status feed's folder: whoever can write there can move (cancel) any
+    #: partner's order, so it belongs outside every partner's folder (see the README)
+    erp_feed_dir: str = "inbox/_erp"
 
 
 class GatewayConfig(Strict):
@@ -182,6 +185,20 @@ class GatewayConfig(Strict):
                     "(not starting with '_' — those folders are the gateway's own)"
                 )
         return v
+
+    @model_validator(mode="after")
+    def _erp_feed_apart(self) -> GatewayConfig:
+        """No partner's inbox may hold the ERP feed folder, nor lie inside it: a partner
+        able to drop a file there could cancel any partner's orders."""
+        feed = PurePath(self.gateway.erp_feed_dir)
+        for pid, p in self.partners.items():
+            inbox = PurePath(p.inbox or f"inbox/{pid}")
+            if feed == inbox or inbox in feed.parents or feed in inbox.parents:
+                raise ValueError(
+                    f"gateway.erp_feed_dir {str(feed)!r} and the inbox of partner {pid!r} "
+                    f"({str(inbox)!r}) overlap: the ERP feed must be a folder of its own"
+                )
+        return self
 
     def partner(self, partner_id: str) -> PartnerConfig:
         """The partner's settings; :class:`UnknownPartner` naming the configured ids."""

@@ -299,7 +299,16 @@ def _first_time(
             # After a death while reading it, a file is read where it cannot kill us.
             read = read_file(data, path.name, partner_id, ws.config, profile, isolated=attempt > 1)
     except (ParseError, SenderRefused) as exc:
-        return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None), snap)
+        return _failed(
+            ws,
+            partner_id,
+            path,
+            inbound,
+            str(exc),
+            getattr(exc, "format", None),
+            snap,
+            admin_detail=getattr(exc, "admin_detail", None),
+        )
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
@@ -376,8 +385,13 @@ def _failed(
     reason: str,
     fmt: str | None,
     snap: Snapshot | None = None,
+    *,
+    admin_detail: str | None = None,
 ) -> FileOutcome:
-    inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
+    """Record and quarantine an unread file; the partner is told ``reason``, the admin's
+    reason file (and the record) also ``admin_detail``."""
+    noted = f"{reason} [for admins: {admin_detail}]" if admin_detail else reason
+    inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, noted, fmt
     with outbox_transaction(ws, inbound.received_at) as box:
         record_file(box.session, inbound)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
@@ -388,7 +402,7 @@ def _failed(
         path.name,
         FileResult.FAILED,
         inbound_id=inbound.id,
-        reason=reason,
+        reason=inbound.reason,
         format=fmt,
         replies=box.written,
         moved_to=moved,

@@ -70,6 +70,15 @@ def test_file_claiming_another_partners_sender_id_is_refused(ws, tmp_path):
     assert "5412345000013" in reason
 
 
+def test_a_refused_sender_is_not_told_who_owns_the_id_nor_which_ids_pass(ws, tmp_path):
+    process(ws, "other", "po.edi", edifact_order("PO-E3", COFFEE, 1), tmp_path)
+    [notice] = [p.read_text() for p in ws.outbox("other").iterdir()]
+    assert "14:5412345000013" in notice  # what they sent
+    assert "'edi'" not in notice and "partner" not in notice  # whose id it is
+    assert "5499999000009" not in notice  # which id would have passed
+    assert "EANCOM buyer" not in notice
+
+
 def test_x12_order_gets_997_and_855_in_the_partners_delimiters(ws, tmp_path):
     out = process(ws, "x12buyer", "po.x12", x12_order("PO-X1", COFFEE, 3), tmp_path)
     assert out.outcome == "processed", out.reason

@@ -151,3 +151,26 @@ def test_run_once_applies_the_feed_after_the_orders_it_refers_to(
     assert [o.outcome for o in outcomes] == ["processed", "processed"]
     [summary] = outcomes[0].orders
     assert _status(ws, summary.id) == "validated"
+
+
+def test_the_feed_is_read_from_the_folder_configured_outside_the_partners_tree(
+    tmp_path: Path,
+) -> None:
+    from tests.gateway.conftest import build_workspace
+    from tests.gateway.lifecycle_support import EDI_CONFIG
+
+    feed = tmp_path / "erp-feed"
+    ws = build_workspace(
+        tmp_path / "ws", config=f'[gateway]\nerp_feed_dir = "{feed}"\n' + EDI_CONFIG
+    )
+    try:
+        oid = _order(ws, "PO-OUT")
+        assert feed_inbox(ws) == feed
+        _drop_feed(ws, "s.csv", f"id;status\n{oid};validated\n".encode())
+        old_place = ws.root / "inbox" / "_erp"
+        old_place.mkdir(parents=True, exist_ok=True)
+        (old_place / "c.csv").write_bytes(f"id;status\n{oid};cancelled\n".encode())
+        scan_feed(ws, settle=0)
+        assert _status(ws, oid) == "validated"  # the old place is no feed any more
+    finally:
+        ws.close()
