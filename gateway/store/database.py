@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.models import Base
@@ -51,6 +51,16 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
+    """Create the tables that are missing.
+
+    Looked at first through a read-only connection: on SQLite ``create_all`` begins with
+    the write lock, and a listing opened while a big file is being stored would wait for
+    it (and give up after the busy timeout) although it has nothing to create.
+    """
+    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+        present = set(inspect(conn).get_table_names())
+    if set(Base.metadata.tables) <= present:
+        return
     Base.metadata.create_all(engine)
 
 

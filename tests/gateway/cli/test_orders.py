@@ -114,3 +114,33 @@ def test_orders_show_prints_the_full_history(sqlite_lifecycle_ws: Workspace) -> 
     for text in ("received", "pending_validation", "validated", "cancelled", "admin:alice"):
         assert text in history
     assert "customer called" in history
+
+
+def test_orders_list_answers_while_another_process_holds_the_write_lock(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.gateway.running import REPO
+
+    ws = sqlite_lifecycle_ws
+    _order(ws, "PO-LOCK")
+    ws.close()
+    writer = sqlite3.connect(ws.root / "gateway.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # what storing a big file holds, for as long
+    writer.execute("UPDATE orders SET status = status")
+    try:
+        listed = subprocess.run(
+            [sys.executable, "-m", "gateway", "-w", str(ws.root), "orders", "list", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=25,  # the busy timeout is 30 s: a listing waiting on the lock fails here
+        )
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert listed.returncode == 0, listed.stderr
+    assert [o["order_number"] for o in json.loads(listed.stdout)] == ["PO-LOCK"]
