@@ -428,3 +428,15 @@ def test_an_edifact_interchange_addressed_to_someone_else_gets_a_contrl_with_err
     assert out.orders == [] and "addressed to 14:4000000000009" in out.reason
     [contrl] = out.replies
     assert b"UCI+IC9+5412345000013:14+4000000000009:14+4+7+UNB" in contrl.read_bytes()
+
+
+def test_a_file_of_many_interchanges_gets_every_reply_once_with_its_own_numbers(ws, tmp_path):
+    data = b"".join(edifact_order(f"PO-N{n}", COFFEE, 1) for n in range(60))
+    out = process(ws, "edi", "many.edi", data, tmp_path)
+    assert out.outcome == "processed" and len(out.orders) == 60
+    replies = sorted(ws.outbox("edi").iterdir())
+    assert len(replies) == 120 == len({p.name for p in replies})
+    assert not [p for p in replies if p.name.startswith(".")]  # no temporary left
+    unbs = [p.read_bytes().split(b"UNB+", 1)[1].split(b"'")[0] for p in replies]
+    refs = [unb.split(b"+")[4] for unb in unbs]  # UNB 0020, our interchange reference
+    assert len(set(refs)) == 120  # every interchange we sent has its own reference
