@@ -91,9 +91,11 @@ class XlsxReadResult(ReadResult):
 
 
 #: What :mod:`zipfile` raises on a damaged central directory: BadZipFile for most
-#: damage, NotImplementedError for an impossible "version needed to extract", and
-#: UnicodeDecodeError for an entry flagged UTF-8 whose name is not
-_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError)
+#: damage, NotImplementedError for an impossible "version needed to extract",
+#: UnicodeDecodeError for an entry flagged UTF-8 whose name is not, ValueError for an
+#: entry offset before the archive's start ("negative seek value"), EOFError for one past
+#: its end
+_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError)
 
 
 def zip_entries(data: bytes) -> list[zipfile.ZipInfo] | None:
@@ -249,7 +251,14 @@ def _column_number(letters: bytes) -> int:
 def check_bounds(data: bytes, limits: SheetLimits) -> None:
     """Refuse a workbook whose sheets reach past ``limits`` or whose shared strings are
     larger, reading its XML as a stream (never all at once)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS as error:
+        raise UnrecognisedFormat(
+            f"the workbook is damaged and cannot be read ({error})",
+            expected="an .xlsx file saved by Excel or LibreOffice",
+        ) from error
+    with archive:
         for entry in archive.infolist():
             name = entry.filename
             if name == "xl/sharedStrings.xml":
@@ -276,7 +285,7 @@ def _opened(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[IO[byt
     try:
         with archive.open(entry) as fh:
             yield fh
-    except (*_ZIP_ERRORS, EOFError, zlib_error, OSError) as error:
+    except (*_ZIP_ERRORS, zlib_error, OSError) as error:
         raise UnrecognisedFormat(
             f"the workbook is damaged and cannot be read ({error})",
             expected="an .xlsx file saved by Excel or LibreOffice",
