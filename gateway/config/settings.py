@@ -117,7 +117,7 @@ class PartnerConfig(Strict):
     #: Local time ("HH:MM") of the daily digest of open orders; none when unset
     digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     #: Bounds on one file, checked before the expensive work (a file over one is refused
-    #: with the bound named): CSV lines; a worksheet's last row, last column and cells
+    #: with the bound named): CSV lines (EDI segments); a worksheet's last row, column and cells
     #: from A1; a workbook's text (shared strings, bytes); orders; EDI interchanges
     max_lines: Annotated[int, Field(gt=0)] = 200_000
     max_sheet_rows: Annotated[int, Field(gt=0)] = 100_000

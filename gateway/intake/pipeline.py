@@ -111,6 +111,7 @@ def _now() -> datetime:
 def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     started = time.perf_counter()
     out = _process(ws, partner_id, path)
+    out.name = shown(out.name)  # printed and logged: never a surrogate escape
     out.seconds = time.perf_counter() - started
     log.info(
         "file done partner=%s file=%s outcome=%s format=%s orders=%d accepted=%d "

@@ -103,10 +103,30 @@ def check_orders(
         )
 
 
+def check_segments(fmt: SourceFormat, data: bytes, limit: int) -> None:
+    """Refuse an EDI file of more than ``limit`` segments, counted by their terminator
+    before it is parsed (EANCOM's ``'`` unless a UNA says otherwise; X12's from the ISA).
+    A released terminator counts too: the bound is on the reader's work, not exact."""
+    if fmt is SourceFormat.EDIFACT:
+        head = data.lstrip()[:9]
+        terminator = head[8:9] if head.startswith(b"UNA") and len(head) == 9 else b"'"
+    else:
+        isa = data.lstrip()
+        terminator = isa[105:106] if len(isa) > 105 else b"~"
+    segments = data.count(terminator or b"~")
+    if segments > limit:
+        raise TooLarge(
+            f"refused: the file has {segments:,} segments, more than the {limit:,} allowed "
+            "(max_lines)",
+            expected=f"at most {limit:,} segments per file",
+        )
+
+
 def _read_edi(
     fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayConfig, isolated: bool
 ) -> ReadOutcome:
     partner = config.partner(partner_id)
+    check_segments(fmt, data, partner.max_lines)
     result: edifact.EdifactReadResult | x12.X12ReadResult = (
         _run(isolated, edifact.read, data)
         if fmt is SourceFormat.EDIFACT

@@ -253,3 +253,13 @@ def test_a_corrupted_database_keeps_the_files_and_stops_naming_it(tmp_path):
     assert "Traceback" not in done.stderr
     assert (ws.inbox("shop") / "good.csv").exists() or files_in(ws.processing("shop"))
     assert files_in(ws.failed_dir("shop")) == []
+
+
+def test_run_once_prints_a_name_that_is_not_utf8_without_failing(ws):
+    folder = os.fsencode(ws.inbox("shop"))
+    with open(os.path.join(folder, "caf\xe9.csv".encode("latin-1")), "wb") as fh:
+        fh.write(order("CAFE-1"))
+    done = run_once(ws)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "caf\\xe9.csv" in done.stdout
+    assert len(archived(ws, "shop")) == 1

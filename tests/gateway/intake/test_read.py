@@ -20,7 +20,7 @@ BOUNDED = """
 name = "EANCOM buyer"
 edi_ids = ["14:5412345000013", "ZZ:NORTHWIND"]
 grants = [{ customer = "C1", site = "S1" }]
-max_lines = 10
+max_lines = 40
 max_orders_per_file = 3
 max_interchanges_per_file = 2
 """
@@ -32,12 +32,12 @@ def read(data: bytes, name: str):  # noqa: ANN201
 
 
 def test_a_csv_of_more_lines_than_allowed_is_refused_before_it_is_parsed():
-    with pytest.raises(TooLarge, match="11 lines, more than the 10 allowed"):
-        read(order("PO-1", lines=10), "o.csv")
+    with pytest.raises(TooLarge, match="41 lines, more than the 40 allowed"):
+        read(order("PO-1", lines=40), "o.csv")
 
 
 def test_a_csv_at_the_line_bound_is_read():
-    assert len(read(order("PO-1", lines=9), "o.csv").documents) == 1
+    assert len(read(order("PO-1", lines=39), "o.csv").documents) == 1
 
 
 def test_a_file_of_more_orders_than_allowed_is_refused_before_any_is_resolved():
@@ -66,3 +66,12 @@ def test_the_default_bounds_leave_room_for_ordinary_files():
         10_000,
         100_000,
     )
+
+
+def test_an_edi_file_of_more_segments_than_allowed_is_refused_before_it_is_parsed():
+    edi = b"".join(edifact_order(f"PO-{n}", COFFEE, 1) for n in range(4))
+    with pytest.raises(TooLarge, match="48 segments, more than the 40 allowed"):
+        read(edi, "o.edi")
+    x = b"".join(x12_order(f"PO-{n}", COFFEE, 1, control=800 + n) for n in range(5))
+    with pytest.raises(TooLarge, match="segments, more than the 40 allowed"):
+        read(x, "o.x12")
