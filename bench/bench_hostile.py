@@ -3,8 +3,9 @@ before and after, side by side in one run.
 
 Each case is one file processed by ``order-gateway process FILE --partner P --json`` in a
 fresh copy of the test workspace, as a process of its own; its peak memory is the
-largest resident size the process tree reached (sampled from /proc every 10 ms; the
-workbook reader's child included). "before" is the code of ``--before REV`` (default:
+largest proportional resident size (Pss: shared pages split between their sharers) the
+process tree reached, sampled from /proc every 10 ms, the workbook reader's child
+included. "before" is the code of ``--before REV`` (default:
 the commit this work started from), unpacked with ``git archive`` into a temporary
 folder; "after" is this checkout. Runs are interleaved (before, after, before, after…),
 ``--repeat`` times each (at least 3); min and median are shown. A run past ``--timeout``
@@ -54,6 +55,13 @@ def csv_orders(orders: int) -> bytes:
 #: One cell at Z2000000: a 2 KB file whose used range is 52 million cells
 FAR_ROW = f'<row r="2000000">{number("Z2000000", "1")}</row>'
 
+
+def long_lines(lines: int) -> bytes:
+    """A CSV near ``max_file_size`` and ``max_lines`` at once: 50 orders, long comments."""
+    rows = "".join(f"PO-{n % 50};{COFFEE};1;{'x' * 200}\n" for n in range(lines))
+    return ("N° commande;Code-barre;Quantité;Commentaire\n" + rows).encode()
+
+
 CASES: dict[str, tuple[str, str, Callable[[], bytes]]] = {
     # name: (partner, file name, bytes)
     "xlsx-cell-Z2000000": (
@@ -69,7 +77,8 @@ CASES: dict[str, tuple[str, str, Callable[[], bytes]]] = {
         lambda: workbook(order_rows([(COFFEE, "1")]), shared_strings=one_huge_string(250_000_000)),
     ),
     "xlsx-1M-rows": ("shop", "m.xlsx", lambda: sheet_of_rows(1_000_000)),
-    "xlsx-100k-rows": ("shop", "k.xlsx", lambda: sheet_of_rows(100_000)),
+    "xlsx-99k-rows": ("shop", "k.xlsx", lambda: sheet_of_rows(99_000)),
+    "xlsx-49k-rows": ("shop", "h.xlsx", lambda: sheet_of_rows(49_000)),
     "csv-5MB-empty-lines": ("shop", "e.csv", lambda: csv_orders(1) + b"\r\n" * 2_500_000),
     "edifact-5000-interchanges": (
         "edi",
@@ -77,12 +86,13 @@ CASES: dict[str, tuple[str, str, Callable[[], bytes]]] = {
         lambda: b"".join(edifact_order(f"PO-{n}", COFFEE, 1, ref=f"R{n}") for n in range(5_000)),
     ),
     "csv-10000-orders": ("shop", "o10k.csv", lambda: csv_orders(10_000)),
+    "csv-44MB-at-the-line-bound": ("shop", "big.csv", lambda: long_lines(199_000)),
     "csv-100000-orders": ("shop", "o100k.csv", lambda: csv_orders(100_000)),
 }
 
 
 def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every process below it."""
+    """Proportional resident bytes (Pss) of ``root`` and every process below it."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -98,8 +108,12 @@ def tree_rss(root: int) -> int:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
-            with open(f"/proc/{pid}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            # Pss: a page shared by the fork server and its reader child counts once
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
         except (OSError, IndexError, ValueError):
             continue
     return total
@@ -112,12 +126,13 @@ def run_once(code: Path, template: Path, partner: str, file: Path, timeout: floa
         shutil.copytree(template, ws)
         env = {**os.environ, "PYTHONPATH": str(code)}
         cmd = [sys.executable, "-m", "gateway", "-w", str(ws), "process", str(file)]
+        printed = open(Path(tmp) / "out.json", "w+b")  # noqa: SIM115 — a pipe would fill up
         started = time.perf_counter()
         proc = subprocess.Popen(
             [*cmd, "--partner", partner, "--json"],
             cwd=code,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=printed,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: stopped whole, readers included
         )
@@ -127,10 +142,13 @@ def run_once(code: Path, template: Path, partner: str, file: Path, timeout: floa
             if time.perf_counter() - started > timeout:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+                printed.close()
                 return None, peak, "stopped"
             time.sleep(0.01)
         seconds = time.perf_counter() - started
-        out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+        printed.seek(0)
+        out = printed.read().decode(errors="replace")
+        printed.close()
         outcome = "failed" if '"failed"' in out else ("processed" if "processed" in out else "?")
         return seconds, peak, outcome
 

@@ -29,7 +29,7 @@ from gateway.channels.folder.inbox import (
     remove_markers,
 )
 from gateway.daemon.sftp_partners import poll_sftp_once
-from gateway.intake.files import free_name, quarantine, refusal
+from gateway.intake.files import free_name, kept_name, quarantine, refusal
 from gateway.intake.guard import (
     DEFERRED,
     StoreBroken,
@@ -205,7 +205,7 @@ def process_external(ws: Workspace, partner_id: str, file: Path) -> FileOutcome:
     ws.partner(partner_id)  # raises UnknownPartner naming the configured ids
     folder = ws.processing(partner_id)
     folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, file.name)
+    target = free_name(folder, kept_name(file.name))
     tmp = folder / f".{target.name}.copy"
     shutil.copyfile(file, tmp)
     # Locked before it gets its visible name, so a running service's recovery sweep

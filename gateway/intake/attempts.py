@@ -58,9 +58,4 @@ def reading(path: Path) -> Iterator[int]:
         mark.unlink(missing_ok=True)
 
 
-def forget(path: Path) -> None:
-    """Drop the mark of a file finished without being read (refused, a duplicate…)."""
-    mark_of(path).unlink(missing_ok=True)
-
-
-__all__ = ["MARK_PREFIX", "MAX_ATTEMPTS", "attempts_before", "forget", "mark_of", "reading"]
+__all__ = ["MARK_PREFIX", "MAX_ATTEMPTS", "attempts_before", "mark_of", "reading"]

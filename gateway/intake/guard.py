@@ -34,6 +34,7 @@ from gateway.errors import GatewayError
 from gateway.intake.files import archive, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
+from gateway.replies.names import shown
 from gateway.store.ledger import known_file
 from gateway.store.models import InboundFile
 from gateway.workspace import Workspace
@@ -128,7 +129,7 @@ def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: BaseException)
         return FileOutcome(partner_id, path.name, FileResult.FAILED, reason=why)
     error = f"{type(exc).__name__}: {exc}"
     stored = _recorded_as(ws, partner_id, path)
-    if stored is not None and stored.name == path.name:
+    if stored is not None and stored.name == shown(path.name):
         finished = _finish_committed(ws, partner_id, path, stored, error)
         if finished is not None:
             return finished
