@@ -304,6 +304,17 @@ def _check_sheet(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Sheet
             # A tag cut by the chunk's end is read whole with the next chunk.
             cut = text.rfind(b"<") if chunk else len(text)
             body, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+            fast = _referenced_extent(body)
+            if fast is not None:
+                # Every row and cell says where it is (what Excel and LibreOffice write):
+                # the extent is the largest reference, found at C speed.
+                row = max(row, fast[0])
+                widest = max(widest, fast[1])
+                _within(entry, row, widest, limits)
+                col = 0
+                if not chunk:
+                    return
+                continue
             for tag in _ROW_OR_CELL.finditer(body):
                 kind, attrs = tag.group(1), tag.group(2)
                 ref = _REF_ATTR.search(attrs)
@@ -322,6 +333,34 @@ def _check_sheet(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Sheet
                 _within(entry, row, widest, limits)
             if not chunk:
                 return
+
+
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_ROW_TAG = re.compile(_PREFIX + rb"row[\s/>]")
+_CELL_TAG = re.compile(_PREFIX + rb"c[\s/>]")
+_DIMENSION_TAG = re.compile(_PREFIX + rb"dimension[\s/>]")
+_ROW_REF = re.compile(_PREFIX + rb"""row\s[^>]*?\br\s*=\s*["']\s*([0-9]{1,12})""")
+_CELL_REF = re.compile(
+    _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']\s*\$?([A-Za-z]{1,4})\$?([0-9]{1,12})"""
+)
+
+
+def _referenced_extent(body: bytes) -> tuple[int, int] | None:
+    """The last row and column of ``body`` when every row and cell in it carries its
+    reference (and no dimension is declared in it); None when the positions must be
+    followed one tag at a time."""
+    if _DIMENSION_TAG.search(body):
+        return None
+    rows = _ROW_REF.findall(body)
+    cells = _CELL_REF.findall(body)
+    if len(rows) != len(_ROW_TAG.findall(body)) or len(cells) != len(_CELL_TAG.findall(body)):
+        return None
+    last_row = max(map(int, rows), default=0)
+    if cells:
+        last_row = max(last_row, max(int(digits) for _, digits in cells))
+        letters = max((c.upper() for c, _ in cells), key=lambda c: (len(c), c))
+        return last_row, _column_number(letters)
+    return last_row, 0
 
 
 def _within(entry: zipfile.ZipInfo, row: int, col: int, limits: SheetLimits) -> None:

@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from parsers.errors import ParseError
+from parsers.gc_pause import paused_gc
 
 log = logging.getLogger("gateway.intake.sandbox")
 
@@ -80,7 +81,8 @@ def _child(
     except BaseException as error:  # noqa: BLE001 — a panic included: it is reported, typed
         outcome = ("crashed", f"{type(error).__name__}: {str(error)[:300]}")
     try:
-        send.send(outcome)
+        with paused_gc():  # pickling 100,000 lines: no collector passes over them
+            send.send(outcome)
     except Exception as error:  # noqa: BLE001 — e.g. a result too large to pickle here
         send.send(("crashed", f"its result could not be returned ({type(error).__name__})"))
     finally:
@@ -102,7 +104,8 @@ def read_isolated(
     send.close()
     try:
         answered = receive.poll(seconds)
-        outcome = receive.recv() if answered else None
+        with paused_gc():  # unpickling builds as many objects as the reader did
+            outcome = receive.recv() if answered else None
     except EOFError:
         outcome = None  # it died before it could answer
     finally:
