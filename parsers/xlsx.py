@@ -69,7 +69,7 @@ class SheetLimits:
     """How large a workbook may be read: checked before calamine reads a cell."""
 
     #: Last row of any worksheet (its used range starts at A1 in calamine)
-    rows: int = 100_000
+    rows: int = 50_000
     #: Last column of any worksheet (A = 1; Excel's own limit is 16,384)
     columns: int = 256
     #: Cells of a sheet's used range from A1 (last row × last column): what calamine

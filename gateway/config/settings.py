@@ -24,11 +24,14 @@ from pydantic import (
 
 from gateway.config.sftp import SftpSettings
 from gateway.errors import NotFound, Unreadable
+from parsers.xlsx import SheetLimits
 
 CONFIG_NAME = "gateway.toml"
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Names that writers use while a file is not complete yet (fnmatch patterns)
 DEFAULT_TEMP_PATTERNS = (".*", "*.tmp", "*.part", "*.partial", "~$*", "*.crdownload", "*.swp")
+#: A workbook's default bounds: the reader's own (peak memory under 500 MB within them)
+_SHEET = SheetLimits()
 
 
 class ConfigError(Unreadable):
@@ -120,10 +123,10 @@ class PartnerConfig(Strict):
     #: with the bound named): CSV lines (EDI segments); a worksheet's last row, column and cells
     #: from A1; a workbook's text (shared strings, bytes); orders; EDI interchanges
     max_lines: Annotated[int, Field(gt=0)] = 200_000
-    max_sheet_rows: Annotated[int, Field(gt=0)] = 100_000
-    max_sheet_columns: Annotated[int, Field(gt=0, le=16_384)] = 256
-    max_sheet_cells: Annotated[int, Field(gt=0)] = 4_000_000
-    max_shared_strings_bytes: Annotated[int, Field(gt=0)] = 64_000_000
+    max_sheet_rows: Annotated[int, Field(gt=0)] = _SHEET.rows
+    max_sheet_columns: Annotated[int, Field(gt=0, le=16_384)] = _SHEET.columns
+    max_sheet_cells: Annotated[int, Field(gt=0)] = _SHEET.cells
+    max_shared_strings_bytes: Annotated[int, Field(gt=0)] = _SHEET.shared_strings
     max_orders_per_file: Annotated[int, Field(gt=0)] = 10_000
     max_interchanges_per_file: Annotated[int, Field(gt=0)] = 10_000
 

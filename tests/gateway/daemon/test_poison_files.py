@@ -164,11 +164,9 @@ def test_a_workbook_that_aborts_its_reader_is_quarantined_and_the_next_partner_s
 def test_a_workbook_past_the_partners_bounds_is_refused_with_the_bound_named(ws):
     drop_renamed(ws.inbox("shop"), "bomb.xlsx", LAST_CELL)
     assert run_once(ws).returncode == 0
-    assert (
-        "reaches row 1,048,576, past the 100,000 rows allowed" in reasons(ws, "shop")["bomb.xlsx"]
-    )
+    assert "reaches row 1,048,576, past the 50,000 rows allowed" in reasons(ws, "shop")["bomb.xlsx"]
     [notice] = files_in(ws.outbox("shop"))  # the partner is told why
-    assert "100,000 rows" in notice.read_text()
+    assert "50,000 rows" in notice.read_text()
     assert served_next(ws)
 
 

@@ -14,6 +14,7 @@ from parsers.errors import TooLarge
 from tests.gateway.conftest import COFFEE
 from tests.gateway.lifecycle_support import EDI_CONFIG, edifact_order, x12_order
 from tests.gateway.running import order
+from tests.parsers.workbook_xml import order_rows, workbook
 
 BOUNDED = """
 [partners.edi]
@@ -60,18 +61,10 @@ def test_x12_interchanges_are_bounded_too():
 
 def test_the_default_bounds_leave_room_for_ordinary_files():
     defaults = parse_config(tomllib.loads(EDI_CONFIG), Path("gateway.toml"))
-    edi = defaults.partner("edi")
-    assert (edi.max_lines, edi.max_orders_per_file, edi.max_sheet_rows) == (
-        200_000,
-        10_000,
-        100_000,
-    )
-
-
-def test_an_edi_file_of_more_segments_than_allowed_is_refused_before_it_is_parsed():
-    edi = b"".join(edifact_order(f"PO-{n}", COFFEE, 1) for n in range(4))
-    with pytest.raises(TooLarge, match="48 segments, more than the 40 allowed"):
-        read(edi, "o.edi")
-    x = b"".join(x12_order(f"PO-{n}", COFFEE, 1, control=800 + n) for n in range(5))
-    with pytest.raises(TooLarge, match="segments, more than the 40 allowed"):
-        read(x, "o.x12")
+    rows = b"".join(f"PO-{n % 20};{COFFEE};{1 + n % 9}\n".encode() for n in range(5_000))
+    csv = b"N\xc2\xb0 commande;Code-barre;Quantit\xc3\xa9\n" + rows
+    read_csv = read_file(csv, "o.csv", "shop", defaults, MappingProfile())
+    assert len(read_csv.documents) == 20
+    sheet = workbook(order_rows((COFFEE, "1") for _ in range(10_000)))
+    [doc] = read_file(sheet, "o.xlsx", "shop", defaults, MappingProfile()).documents
+    assert len(doc.lines) == 10_000
