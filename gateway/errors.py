@@ -11,6 +11,7 @@ class's docstring is its default message.
     │   ├── SenderRefused           rules.senders: an EDI sender id that is not the partner's
     │   ├── TransitionRefused       rules.lifecycle: a status change the lifecycle forbids
     │   └── LineQuantityRefused     orders.transitions: a line quantity that cannot apply
+    ├── StoreBroken             store.database: the database answers but is broken (exit 3)
     ├── NotFound                what was named does not exist
     │   ├── UnknownPartner          config.settings: a partner id not in gateway.toml
     │   ├── OrderNotFound           orders.transitions: no such order

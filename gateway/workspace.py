@@ -75,6 +75,11 @@ class Workspace:
         return self._rel(self.config.gateway.reports_dir) / partner_id
 
     @property
+    def erp_feed(self) -> Path:
+        """The ERP status feed's folder (``[gateway] erp_feed_dir``)."""
+        return self._rel(self.config.gateway.erp_feed_dir)
+
+    @property
     def mappings_dir(self) -> Path:
         return self._rel(self.config.gateway.mappings_dir)
 

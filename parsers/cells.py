@@ -7,6 +7,7 @@ barcodes stored by Excel as numbers."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ def cell_text(value: Cell) -> str | None:
         value = value.strip()
         return value or None
     if isinstance(value, float):
-        if value.is_integer():
+        if value.is_integer() and abs(value) < 1e18:
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime):
@@ -104,11 +105,21 @@ def parse_decimal(text: str, decimal: str = ".") -> Decimal | None:
 
 
 def cell_number(value: Cell, decimal: str) -> Decimal | None:
+    """A number cell or a number written as text; None when it is none (NaN and ±inf,
+    which a workbook built by a program can hold, are no number of anything).
+
+    >>> cell_number(float("nan"), "."), cell_number(float("-inf"), "."), cell_number(2.5, ".")
+    (None, None, Decimal('2.5'))
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | Decimal):
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
         return Decimal(int(value)) if value.is_integer() else Decimal(repr(value))
     if isinstance(value, str):
         return parse_decimal(value.strip(), decimal)
@@ -174,7 +185,7 @@ def cell_barcode(value: Cell) -> tuple[str | None, bool]:
         digits = value.strip()
         if len(digits) in gtin.GTIN_LENGTHS and digits.isdigit() and digits.isascii():
             return digits, False
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
         return gtin.restore_leading_zeros(str(int(value))), False
     if isinstance(value, int) and not isinstance(value, bool):
         return gtin.restore_leading_zeros(str(value)), False

@@ -68,3 +68,8 @@ class HeaderNotFound(ParseError):
 
 class InvalidStructure(ParseError):
     """Envelope or segment structure broken beyond recovery (EDI)."""
+
+
+class TooLarge(ParseError):
+    """The file is over one of the bounds set for its sender (rows, columns, lines…);
+    refused before the expensive reading."""

@@ -11,6 +11,11 @@ visible worksheet whose first 20 rows hold an order header is read (or the profi
 * An XLSX is a zip archive: before calamine sees it, the archive must open, hold
   ``xl/workbook.xml``, and its worksheets must not unpack to more than
   :data:`MAX_UNPACKED_BYTES` (a zip bomb is refused by its declared sizes, cheaply).
+* calamine makes a sheet one dense block from A1 to its last cell: one cell at
+  ``XFD1048576`` in a 2 KB file is 17 billion cells. Given :class:`SheetLimits`,
+  :func:`check_bounds` streams each worksheet's XML once (cell and row references, the
+  declared dimension) and the shared strings' size, and refuses what is over them
+  (:class:`~parsers.errors.TooLarge`) before calamine allocates anything.
 
 Writing goes through XlsxWriter: a bold, frozen, filtered header row, column widths
 fitted to the content, rejected rows in red and adjusted rows in amber.  Text a
@@ -30,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import IO
+from zlib import error as zlib_error
 
 import xlsxwriter
 from python_calamine import (
@@ -43,7 +50,7 @@ from python_calamine import (
 from parsers.cells import Cell
 from parsers.columns import TabularProfile, find_header
 from parsers.document import OrderResponse, ReadResult, SourceFormat
-from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
+from parsers.errors import EmptyFile, HeaderNotFound, TooLarge, UnrecognisedFormat
 from parsers.gc_pause import paused_gc
 from parsers.sheets import RowStyle, Sheet, ack_lines_sheet, ack_summary_sheet, needs_neutralising
 from parsers.tabular import read_table
@@ -55,6 +62,21 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: An encrypted (password-protected) .xlsx is an OLE2 container holding this stream.
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetLimits:
+    """How large a workbook may be read: checked before calamine reads a cell."""
+
+    #: Last row of any worksheet (its used range starts at A1 in calamine)
+    rows: int = 50_000
+    #: Last column of any worksheet (A = 1; Excel's own limit is 16,384)
+    columns: int = 256
+    #: Cells of a sheet's used range from A1 (last row × last column): what calamine
+    #: allocates, 16 bytes each, and the reader then walks
+    cells: int = 4_000_000
+    #: Unpacked size of the shared strings (every text cell's text), in bytes
+    shared_strings: int = 64_000_000
 
 
 @dataclass(slots=True, kw_only=True)
@@ -69,9 +91,11 @@ class XlsxReadResult(ReadResult):
 
 
 #: What :mod:`zipfile` raises on a damaged central directory: BadZipFile for most
-#: damage, NotImplementedError for an impossible "version needed to extract", and
-#: UnicodeDecodeError for an entry flagged UTF-8 whose name is not
-_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError)
+#: damage, NotImplementedError for an impossible "version needed to extract",
+#: UnicodeDecodeError for an entry flagged UTF-8 whose name is not, ValueError for an
+#: entry offset before the archive's start ("negative seek value"), EOFError for one past
+#: its end
+_ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError, EOFError)
 
 
 def zip_entries(data: bytes) -> list[zipfile.ZipInfo] | None:
@@ -121,19 +145,30 @@ def _sheets_of(data: bytes) -> Iterator[CalamineWorkbook]:
         workbook.close()
 
 
-def first_sheet_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+def first_sheet_rows(
+    data: bytes, limits: SheetLimits | None = None
+) -> list[tuple[int, list[Cell]]]:
     """Every row of the first sheet, with its Excel row number (empty cells as None).
 
     For tables that are not orders (master data, status feeds); ParseError when the
-    workbook cannot be read.
+    workbook cannot be read (:class:`~parsers.errors.TooLarge` when over ``limits``).
     """
+    if limits is not None:
+        check_archive(data)
+        check_bounds(data, limits)
     with _sheets_of(data) as workbook, paused_gc():
         return _rows(workbook, workbook.sheet_names[0]) if workbook.sheet_names else []
 
 
-def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
-    """The orders in a workbook; raises a :class:`ParseError` when none can be read."""
+def read(
+    data: bytes, profile: TabularProfile | None = None, limits: SheetLimits | None = None
+) -> XlsxReadResult:
+    """The orders in a workbook; raises a :class:`ParseError` when none can be read
+    (:class:`~parsers.errors.TooLarge` when over ``limits``)."""
     profile = profile or TabularProfile()
+    if limits is not None:
+        check_archive(data)
+        check_bounds(data, limits)
     with paused_gc():
         with _sheets_of(data) as workbook:
             name, rows = _order_sheet(workbook, profile)
@@ -194,6 +229,158 @@ def check_archive(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
             f"refused: the worksheets unpack to {unpacked // 2**20} MB, more than the "
             f"{max_unpacked // 2**20} MB allowed",
             expected=f"a workbook whose sheets unpack to at most {max_unpacked // 2**20} MB",
+        )
+
+
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)\b([^>]*)>")
+#: A cell, row or dimension reference (the end of a range); at most 4 letters and 12
+#: digits are taken: anything longer is past every limit anyway
+_REF_ATTR = re.compile(
+    rb"""\s(?:r|ref)\s*=\s*["']\s*(?:\$?[A-Za-z]*\$?[0-9]*:)?\$?([A-Za-z]{0,4})\$?([0-9]{0,12})"""
+)
+_CHUNK = 1 << 20
+
+
+def _column_number(letters: bytes) -> int:
+    """``A`` → 1, ``XFD`` → 16384."""
+    n = 0
+    for c in letters.upper():
+        n = n * 26 + c - 64
+    return n
+
+
+def check_bounds(data: bytes, limits: SheetLimits) -> None:
+    """Refuse a workbook whose sheets reach past ``limits`` or whose shared strings are
+    larger, reading its XML as a stream (never all at once)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS as error:
+        raise UnrecognisedFormat(
+            f"the workbook is damaged and cannot be read ({error})",
+            expected="an .xlsx file saved by Excel or LibreOffice",
+        ) from error
+    with archive:
+        for entry in archive.infolist():
+            name = entry.filename
+            if name == "xl/sharedStrings.xml":
+                _check_shared_strings(archive, entry, limits.shared_strings)
+            elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _check_sheet(archive, entry, limits)
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> None:
+    size = 0
+    with _opened(archive, entry) as fh:
+        while chunk := fh.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(
+                    f"refused: the workbook's text (shared strings) is over "
+                    f"{limit // 1_000_000} MB",
+                    expected=f"at most {limit // 1_000_000} MB of text in its cells",
+                )
+
+
+@contextmanager
+def _opened(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
+    try:
+        with archive.open(entry) as fh:
+            yield fh
+    except (*_ZIP_ERRORS, zlib_error, OSError) as error:
+        raise UnrecognisedFormat(
+            f"the workbook is damaged and cannot be read ({error})",
+            expected="an .xlsx file saved by Excel or LibreOffice",
+        ) from error
+
+
+def _check_sheet(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: SheetLimits) -> None:
+    """Follow the row and cell positions as a reader would place them (a row or cell
+    without a reference follows the one before) and stop at the first past the limits."""
+    row = col = widest = 0
+    tail = b""
+    with _opened(archive, entry) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            text = tail + chunk
+            # A tag cut by the chunk's end is read whole with the next chunk.
+            cut = text.rfind(b"<") if chunk else len(text)
+            body, tail = (text[:cut], text[cut:]) if cut >= 0 else (text, b"")
+            fast = _referenced_extent(body)
+            if fast is not None:
+                # Every row and cell says where it is (what Excel and LibreOffice write):
+                # the extent is the largest reference, found at C speed.
+                row = max(row, fast[0])
+                widest = max(widest, fast[1])
+                _within(entry, row, widest, limits)
+                col = 0
+                if not chunk:
+                    return
+                continue
+            for tag in _ROW_OR_CELL.finditer(body):
+                kind, attrs = tag.group(1), tag.group(2)
+                ref = _REF_ATTR.search(attrs)
+                letters, digits = (ref.group(1), ref.group(2)) if ref else (b"", b"")
+                if kind == b"dimension":
+                    _within(entry, int(digits or 0), _column_number(letters), limits)
+                    continue
+                if kind == b"row":
+                    row = int(digits) if digits else row + 1
+                    col = 0
+                else:
+                    col = _column_number(letters) if letters else col + 1
+                    if digits:
+                        row = max(row, int(digits))
+                widest = max(widest, col)
+                _within(entry, row, widest, limits)
+            if not chunk:
+                return
+
+
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_ROW_TAG = re.compile(_PREFIX + rb"row[\s/>]")
+_CELL_TAG = re.compile(_PREFIX + rb"c[\s/>]")
+_DIMENSION_TAG = re.compile(_PREFIX + rb"dimension[\s/>]")
+_ROW_REF = re.compile(_PREFIX + rb"""row\s[^>]*?\br\s*=\s*["']\s*([0-9]{1,12})""")
+_CELL_REF = re.compile(
+    _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']\s*\$?([A-Za-z]{1,4})\$?([0-9]{1,12})"""
+)
+
+
+def _referenced_extent(body: bytes) -> tuple[int, int] | None:
+    """The last row and column of ``body`` when every row and cell in it carries its
+    reference (and no dimension is declared in it); None when the positions must be
+    followed one tag at a time."""
+    if _DIMENSION_TAG.search(body):
+        return None
+    rows = _ROW_REF.findall(body)
+    cells = _CELL_REF.findall(body)
+    if len(rows) != len(_ROW_TAG.findall(body)) or len(cells) != len(_CELL_TAG.findall(body)):
+        return None
+    last_row = max(map(int, rows), default=0)
+    if cells:
+        last_row = max(last_row, max(int(digits) for _, digits in cells))
+        letters = max((c.upper() for c, _ in cells), key=lambda c: (len(c), c))
+        return last_row, _column_number(letters)
+    return last_row, 0
+
+
+def _within(entry: zipfile.ZipInfo, row: int, col: int, limits: SheetLimits) -> None:
+    sheet = entry.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+    if row > limits.rows:
+        raise TooLarge(
+            f"refused: {sheet} reaches row {row:,}, past the {limits.rows:,} rows allowed",
+            expected=f"at most {limits.rows:,} rows per sheet",
+        )
+    if col > limits.columns:
+        raise TooLarge(
+            f"refused: {sheet} reaches column {col:,}, past the {limits.columns:,} columns allowed",
+            expected=f"at most {limits.columns:,} columns per sheet",
+        )
+    if row * col > limits.cells:
+        raise TooLarge(
+            f"refused: {sheet} spans {row:,} rows × {col:,} columns, more than the "
+            f"{limits.cells:,} cells allowed",
+            expected=f"at most {limits.cells:,} cells per sheet from A1",
         )
 
 

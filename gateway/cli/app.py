@@ -45,7 +45,8 @@ class _GatewayGroup(TyperGroup):
                 err.print(f"  • {escape(p)}")
             raise typer.Exit(exc.exit_code) from None
         except GatewayError as exc:
-            err.print(f"[red]{escape(str(exc))}[/red]")
+            # soft_wrap: a path or a URL is never broken across lines
+            err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
 

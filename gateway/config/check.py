@@ -15,6 +15,7 @@ configured, a default the partner holds no grant for) are said and do not.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,9 +30,11 @@ from sqlalchemy.orm import Session
 from gateway.config.mapping import MappingProfile, load_mapping
 from gateway.config.settings import ConfigError, GatewayConfig, PartnerConfig
 from gateway.config.spelling import nearest_name
-from gateway.store.database import shown_url
+from gateway.store.database import StoreBroken, is_broken_store, shown_url
 from gateway.store.models import Customer, Grant, Site
 from gateway.workspace import Workspace
+
+log = logging.getLogger("gateway.config.check")
 
 
 class Severity(StrEnum):
@@ -118,6 +121,13 @@ def check_workspace(ws: Workspace, environ: Mapping[str, str] | None = None) -> 
         with ws.read_sessions() as s:
             parties = known_parties(s)
     except SQLAlchemyError as exc:
+        if is_broken_store(exc):
+            broken = StoreBroken(
+                f"the database {shown_url(ws.database_url)} cannot be used "
+                f"({getattr(exc, 'orig', exc)}); restore or repair it, then start again"
+            )
+            log.error("%s", broken, extra={"workspace": str(ws.root)})
+            raise broken from exc
         problems.append(
             Problem(
                 "gateway.database",

@@ -12,7 +12,7 @@ import types
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
@@ -28,11 +28,14 @@ from pydantic import (
 from gateway.config.sftp import SftpSettings
 from gateway.config.spelling import did_you_mean, nearest_name
 from gateway.errors import NotFound, Unreadable
+from parsers.xlsx import SheetLimits
 
 CONFIG_NAME = "gateway.toml"
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Names that writers use while a file is not complete yet (fnmatch patterns)
 DEFAULT_TEMP_PATTERNS = (".*", "*.tmp", "*.part", "*.partial", "~$*", "*.crdownload", "*.swp")
+#: A workbook's default bounds: the reader's own (peak memory under 500 MB within them)
+_SHEET = SheetLimits()
 
 
 class ConfigError(Unreadable):
@@ -152,6 +155,16 @@ class PartnerConfig(Strict):
     respond_at: Literal["intake", "validation"] = "validation"
     #: Shipments are announced with a despatch advice (EANCOM DESADV / X12 856)
     ship_notice: StrictBool = False
+    #: Bounds on one file, checked before the expensive work (a file over one is refused
+    #: with the bound named): CSV lines (EDI segments); a worksheet's last row, column and cells
+    #: from A1; a workbook's text (shared strings, bytes); orders; EDI interchanges
+    max_lines: Annotated[int, Field(gt=0)] = 200_000
+    max_sheet_rows: Annotated[int, Field(gt=0)] = _SHEET.rows
+    max_sheet_columns: Annotated[int, Field(gt=0, le=16_384)] = _SHEET.columns
+    max_sheet_cells: Annotated[int, Field(gt=0)] = _SHEET.cells
+    max_shared_strings_bytes: Annotated[int, Field(gt=0)] = _SHEET.shared_strings
+    max_orders_per_file: Annotated[int, Field(gt=0)] = 10_000
+    max_interchanges_per_file: Annotated[int, Field(gt=0)] = 10_000
 
     @model_validator(mode="after")
     def _sftp_needs_settings(self) -> PartnerConfig:
@@ -215,6 +228,9 @@ class GatewaySettings(Strict):
     failed_dir: str = "failed"
     reports_dir: str = "reports"
     known_hosts: str = "known_hosts"
+    #: The ERP status feed's folder: whoever can write there can move (cancel) any
+    #: partner's order, so it belongs outside every partner's folder (see the README)
+    erp_feed_dir: str = "inbox/_erp"
 
 
 class GatewayConfig(Strict):
@@ -232,6 +248,20 @@ class GatewayConfig(Strict):
                     "(not starting with '_' — those folders are the gateway's own)"
                 )
         return v
+
+    @model_validator(mode="after")
+    def _erp_feed_apart(self) -> GatewayConfig:
+        """No partner's inbox may hold the ERP feed folder, nor lie inside it: a partner
+        able to drop a file there could cancel any partner's orders."""
+        feed = PurePath(self.gateway.erp_feed_dir)
+        for pid, p in self.partners.items():
+            inbox = PurePath(p.inbox or f"inbox/{pid}")
+            if feed == inbox or inbox in feed.parents or feed in inbox.parents:
+                raise ValueError(
+                    f"gateway.erp_feed_dir {str(feed)!r} and the inbox of partner {pid!r} "
+                    f"({str(inbox)!r}) overlap: the ERP feed must be a folder of its own"
+                )
+        return self
 
     def partner(self, partner_id: str) -> PartnerConfig:
         """The partner's settings; :class:`UnknownPartner` naming the configured ids."""

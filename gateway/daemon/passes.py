@@ -10,6 +10,7 @@ with the error, and a store that cannot be reached leaves the file claimed for l
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,13 +27,18 @@ from gateway.channels.folder.inbox import (
     remove_markers,
 )
 from gateway.daemon.sftp_partners import poll_sftp_once
-from gateway.intake.files import quarantine
-from gateway.intake.guard import DEFERRED, process_claimed, process_copy
+from gateway.intake.files import quarantine, refusal
+from gateway.intake.guard import (
+    DEFERRED,
+    process_claimed,
+    process_copy,
+)
 from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.logs import log_fields
 from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.erp_feed import scan_feed
 from gateway.replies.dispatch import dispatch_pending
+from gateway.store.database import StoreBroken, is_broken_store, shown_url
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
@@ -76,7 +82,14 @@ def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
             ids = [i for i, _ in rows]
             _say_overdue([p for _, p in rows], older_than)
         return len(dispatch_pending(ws.sessions, ids=ids))
-    except Exception:  # noqa: BLE001 — e.g. an outbox that cannot be written
+    except Exception as exc:  # noqa: BLE001 — e.g. an outbox that cannot be written
+        if is_broken_store(exc):
+            where, why = shown_url(ws.database_url), getattr(exc, "orig", exc)
+            log.error("database %s is broken: %s; the gateway stops", where, why)
+            raise StoreBroken(
+                f"the database {where} cannot be used ({why}); every file is kept where "
+                "it is — restore or repair the database, then start the gateway again"
+            ) from exc
         log.exception("sending unsent messages failed; retried on the next pass")
         return 0
 
@@ -126,14 +139,10 @@ def recover(ws: Workspace) -> list[FileOutcome]:
 
 
 def quarantine_odd(ws: Workspace, partner_id: str, entry: Path) -> FileOutcome | None:
-    """Quarantine a symlink, folder or other non-regular inbox entry, with the reason."""
-    kind = (
-        "a symbolic link"
-        if entry.is_symlink()
-        else ("a folder" if entry.is_dir() else "not a regular file")
-    )
-    reason = f"{entry.name} is {kind}; only regular files are read"
+    """Quarantine a symlink, folder, FIFO, socket or device in an inbox, with the reason;
+    it is renamed, never opened."""
     try:
+        reason = refusal(entry, os.lstat(entry)) or f"{entry.name} is not a regular file"
         moved = quarantine(ws, partner_id, entry, reason)
     except FileNotFoundError:
         return None  # taken away meanwhile (or by a peer)

@@ -25,13 +25,16 @@ from gateway.channels.folder.inbox import hold
 from gateway.channels.sftp.channel import SftpChannel
 from gateway.channels.sftp.errors import RemoteFileMissing, SftpError
 from gateway.config.sftp import SftpSettings
-from gateway.intake.pipeline import FileOutcome, process_file
+from gateway.intake.guard import process_claimed
+from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.replies.outbox import Audience
 from gateway.store.ledger import latest_record
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.daemon.sftp_partners")
+#: Outcomes that leave a downloaded file claimed locally, not finished
+_NOT_DONE = (FileResult.DEFERRED, FileResult.UNSETTLED)
 
 
 def sftp_settings(ws: Workspace, partner_id: str) -> SftpSettings:
@@ -78,7 +81,8 @@ class SftpIntake:
             if held is None:
                 return None
             with held:
-                process_file(self.ws, self.partner_id, local)
+                if process_claimed(self.ws, self.partner_id, local).outcome in _NOT_DONE:
+                    return None  # kept for later: the remote file stays where it is
         # Downloaded under a dot-name (invisible to recovery sweeps), locked, then given
         # its name: no one ever sees a partial download in .processing/.
         partial = folder / f".{rf.name}.sftp"
@@ -100,11 +104,14 @@ class SftpIntake:
         held = hold(partial)
         partial.rename(local)
         try:
-            outcome = process_file(self.ws, self.partner_id, local)
+            # Guarded like a folder partner's file: a poison file ends quarantined, it
+            # does not end this partner's polls.
+            outcome = process_claimed(self.ws, self.partner_id, local)
         finally:
             if held is not None:
                 held.release()
-        self._archive(rf)
+        if outcome.outcome not in _NOT_DONE:
+            self._archive(rf)
         return outcome
 
     def _archive(self, rf) -> None:  # noqa: ANN001

@@ -6,10 +6,11 @@ rolled-back file gives its numbers back and a committed one keeps them for good.
 
 from __future__ import annotations
 
+import weakref
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from gateway.store.models import ControlNumber
 
@@ -24,18 +25,32 @@ class ControlKind(StrEnum):
     X12_SET = "x12_set"  # ST02
 
 
+#: Counter rows already locked by a transaction: (partner, kind) → row
+_Locked = dict[tuple[str, str], ControlNumber]
+_locked: weakref.WeakKeyDictionary[SessionTransaction, _Locked] = weakref.WeakKeyDictionary()
+
+
 def next_control(session: Session, partner_id: str, kind: ControlKind) -> int:
-    """The next number of ``kind`` for ``partner_id``; committed with the message using it."""
-    row = session.scalar(
-        select(ControlNumber)
-        .where(ControlNumber.partner == partner_id, ControlNumber.kind == kind.value)
-        .with_for_update()
-    )
+    """The next number of ``kind`` for ``partner_id``; committed with the message using it.
+
+    The counter's row is read (and locked) once per transaction; later numbers in the
+    same transaction count on in memory — a file of 5,000 interchanges takes 20,000
+    numbers, and a query plus a flush for each was most of its cost.
+    """
+    held = _locked.setdefault(session.get_transaction() or session.begin(), {})
+    row = held.get((partner_id, kind.value))
     if row is None:
-        row = ControlNumber(partner=partner_id, kind=kind.value, last=0)
-        session.add(row)
+        row = session.scalar(
+            select(ControlNumber)
+            .where(ControlNumber.partner == partner_id, ControlNumber.kind == kind.value)
+            .with_for_update()
+        )
+        if row is None:
+            row = ControlNumber(partner=partner_id, kind=kind.value, last=0)
+            session.add(row)
+            session.flush()  # the new row is the lock a second worker waits on
+        held[(partner_id, kind.value)] = row
     row.last += 1
-    session.flush()
     return row.last
 
 

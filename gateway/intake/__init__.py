@@ -2,7 +2,12 @@
 
 Where each rule lives:
 
-* which reader reads a file, and who may have sent it — :mod:`gateway.intake.read`
+* which reader reads a file, within the partner's bounds, and who may have sent it —
+  :mod:`gateway.intake.read`
+* reading untrusted bytes in a child process under memory and time limits —
+  :mod:`gateway.intake.sandbox`
+* the mark left while a file is read: a file that killed the gateway is read isolated,
+  then quarantined — :mod:`gateway.intake.attempts`
 * resolving and checking an order's lines (a decision, nothing stored) —
   :mod:`gateway.intake.evaluate`
 * storing an evaluated order, duplicates refused, replaced or amended —

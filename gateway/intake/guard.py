@@ -3,7 +3,12 @@ kept for later — and the gateway goes on.
 
 * A store fault (server down, database locked past its timeout) is not the file's fault:
   the file stays claimed (outcome ``deferred``) and the next recovery sweep retries it.
-* Any other exception is a bug met on this file: when its orders were committed the
+* A store that answers but is broken (a corrupted SQLite file, PostgreSQL's
+  ``data_corrupted``: a ``DatabaseError`` that is no integrity or data error) is not the
+  file's fault either, and retrying cannot mend it: the file stays claimed and
+  :class:`StoreBroken` stops the gateway loudly, naming the database.
+* Any other exception — a ``PanicException`` from native code included, which is a
+  ``BaseException`` — is a bug met on this file: when its orders were committed the
   original is archived (the unsent replies are retried later); otherwise it is
   quarantined with the error.
 """
@@ -15,21 +20,17 @@ import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import InterfaceError, OperationalError
-
 from gateway.channels.folder.inbox import hold
-from gateway.intake.files import archive, free_name, quarantine
+from gateway.intake.files import archive, free_name, kept_name, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
 from gateway.logs import log_fields
+from gateway.replies.names import shown
+from gateway.store.database import STORE_ERRORS, StoreBroken, is_broken_store, shown_url
 from gateway.store.ledger import latest_record
 from gateway.store.models import InboundFile
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.intake.guard")
-
-#: Errors of the store itself (server down, database locked past the timeout, schema not
-#: reachable): not the file's fault, so the file is kept to be retried, not quarantined.
-STORE_ERRORS = (OperationalError, InterfaceError)
 
 
 #: Outcome of a file left claimed because the store could not be used
@@ -54,7 +55,25 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
             extra=log_fields(partner_id, path.name, DEFERRED),
         )
         return FileOutcome(partner_id, path.name, DEFERRED, reason=f"store unavailable: {exc}")
-    except Exception as exc:  # noqa: BLE001 — one file must never stop the gateway
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 — one file must never stop the gateway
+        if is_broken_store(exc):
+            where = shown_url(ws.database_url)
+            log.error(
+                "database %s is broken partner=%s file=%s outcome=deferred error=%s; "
+                "file kept in .processing; the gateway stops",
+                where,
+                partner_id,
+                path.name,
+                getattr(exc, "orig", exc),
+                extra=log_fields(partner_id, path.name, DEFERRED),
+            )
+            raise StoreBroken(
+                f"the database {where} cannot be used ({getattr(exc, 'orig', exc)}); "
+                f"{path.name} of {partner_id} is kept in .processing for later — restore "
+                "or repair the database, then start the gateway again"
+            ) from exc
         log.exception(
             "pipeline failed partner=%s file=%s",
             partner_id,
@@ -64,7 +83,7 @@ def process_claimed(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
         return _after_crash(ws, partner_id, path, exc)
 
 
-def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> FileOutcome:
+def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: BaseException) -> FileOutcome:
     """The pipeline raised on ``path``: archive it if its orders were committed, else
     quarantine it with the error."""
     if not path.exists() and not path.is_symlink():
@@ -73,7 +92,7 @@ def _after_crash(ws: Workspace, partner_id: str, path: Path, exc: Exception) -> 
         return FileOutcome(partner_id, path.name, FileResult.FAILED, reason=why)
     error = f"{type(exc).__name__}: {exc}"
     stored = _recorded_as(ws, partner_id, path)
-    if stored is not None and stored.name == path.name:
+    if stored is not None and stored.name == shown(path.name):
         finished = _finish_committed(ws, partner_id, path, stored, error)
         if finished is not None:
             return finished
@@ -154,7 +173,7 @@ def process_copy(ws: Workspace, partner_id: str, name: str, data: bytes) -> File
     ws.partner(partner_id)  # raises UnknownPartner naming the configured ids
     folder = ws.processing(partner_id)
     folder.mkdir(parents=True, exist_ok=True)
-    target = free_name(folder, name)
+    target = free_name(folder, kept_name(name))
     tmp = folder / f".{target.name}.copy"
     tmp.write_bytes(data)
     # Locked before it gets its visible name, so a running service's recovery sweep
@@ -168,4 +187,9 @@ def process_copy(ws: Workspace, partner_id: str, name: str, data: bytes) -> File
             held.release()
 
 
-__all__ = ["DEFERRED", "STORE_ERRORS", "process_claimed", "process_copy"]
+__all__ = [
+    "DEFERRED",
+    "STORE_ERRORS",
+    "process_claimed",
+    "process_copy",
+]

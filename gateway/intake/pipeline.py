@@ -24,14 +24,28 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from gateway.channels.folder.inbox import put_back
 from gateway.config.mapping import load_mapping
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
+from gateway.intake.attempts import MAX_ATTEMPTS, reading
 from gateway.intake.changes import apply_change, is_change
 from gateway.intake.evaluate import evaluate_document
-from gateway.intake.files import archive, planned_archive, planned_quarantine, quarantine
+from gateway.intake.files import (
+    NotTaken,
+    Snapshot,
+    StillWritten,
+    archive,
+    archive_snapshot,
+    changed_since,
+    planned_archive,
+    planned_quarantine,
+    quarantine,
+    take_snapshot,
+)
 from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
+from gateway.intake.sandbox import ReaderCrashed
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.fan_out import (
@@ -40,6 +54,7 @@ from gateway.replies.fan_out import (
     queue_file_replies,
     queue_refusal_report,
 )
+from gateway.replies.names import shown
 from gateway.replies.outbox import ReplyContext, outbox_transaction
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import AlreadyKnown, FileResult, record_file
@@ -96,6 +111,7 @@ def process_file(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     started = time.perf_counter()
     out = _process(ws, partner_id, path)
     out.seconds = time.perf_counter() - started
+    out.name = shown(out.name)  # printed and logged: never a surrogate escape
     log_file_done(out)
     return out
 
@@ -138,26 +154,18 @@ def _refuse(ws: Workspace, partner_id: str, path: Path, reason: str) -> FileOutc
 
 def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     partner = ws.partner(partner_id)
-    name = path.name
-    if path.is_symlink() or not path.is_file():
-        kind = "a symbolic link" if path.is_symlink() else "not a regular file"
-        return _refuse(ws, partner_id, path, f"{name} is {kind}; only regular files are read")
-    st = path.stat()
-    if st.st_size > partner.max_file_size:
-        return _refuse(
-            ws,
-            partner_id,
-            path,
-            f"{name} is {st.st_size:,} bytes, over the partner's limit of "
-            f"{partner.max_file_size:,} bytes (max_file_size); it was not read",
-        )
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    inode = f"{st.st_dev}:{st.st_ino}"
+    try:
+        snap = take_snapshot(path, partner.max_file_size)
+    except NotTaken as refused:
+        return _refuse(ws, partner_id, path, refused.reason)
+    except StillWritten:
+        return _still_written(partner_id, path)
+    sha = hashlib.sha256(snap.data).hexdigest()
+    inode = snap.inode
 
     for attempt in range(2):
         try:
-            return _first_time(ws, partner_id, path, data, sha, inode)
+            return _first_time(ws, partner_id, path, snap, sha)
         except AlreadyKnown as seen:
             return _already_known(ws, partner_id, path, seen.known, inode)
         except IntegrityError:
@@ -168,9 +176,25 @@ def _process(ws: Workspace, partner_id: str, path: Path) -> FileOutcome:
     raise AssertionError("unreachable")
 
 
+def _still_written(partner_id: str, path: Path) -> FileOutcome:
+    """The file changed while it was read: back to the inbox, read again once settled."""
+    back = put_back(path)
+    reason = f"{shown(path.name)} changed while it was read; " + (
+        "put back in the inbox until its writer finishes" if back else "left claimed"
+    )
+    log.warning(
+        "still being written partner=%s file=%s: %s",
+        partner_id,
+        shown(path.name),
+        reason,
+        extra=log_fields(partner_id, shown(path.name), FileResult.UNSETTLED),
+    )
+    return FileOutcome(partner_id, path.name, FileResult.UNSETTLED, reason=reason)
+
+
 def _unfinished(known: InboundFile, path: Path, inode: str) -> bool:
     """This very file was committed before a crash, and its original never moved."""
-    if known.name != path.name or (known.source_inode and known.source_inode != inode):
+    if known.name != shown(path.name) or (known.source_inode and known.source_inode != inode):
         return False  # the same bytes sent again are another file
     return known.archived_to is None or not Path(known.archived_to).exists()
 
@@ -205,7 +229,7 @@ def _duplicate(
     )
     dup = InboundFile(
         partner=partner_id,
-        name=path.name,
+        name=shown(path.name),
         sha256=known.sha256,
         size=known.size,
         format=known.format,
@@ -243,10 +267,25 @@ def _message_ids(ws: Workspace, inbound_id: int) -> list[int]:
         )
 
 
-def _finish(ws: Workspace, partner_id: str, path: Path, inbound: InboundFile) -> Path:
+def _finish(
+    ws: Workspace, partner_id: str, path: Path, inbound: InboundFile, snap: Snapshot | None = None
+) -> Path:
     """Archive (or quarantine) the original where its transaction planned; record where it
-    went when that place was taken meanwhile."""
+    went when that place was taken meanwhile.
+
+    The archive holds exactly the bytes processed (``snap``), even when the claimed file
+    was written to after it was read."""
     planned = Path(inbound.archived_to) if inbound.archived_to else None
+    if snap is not None and inbound.outcome == FileResult.PROCESSED and changed_since(path, snap):
+        target = planned if planned is not None and not planned.exists() else None
+        target = target or planned_archive(ws, partner_id, path.name, _now())
+        moved = archive_snapshot(ws, partner_id, path, snap, target)
+        if moved != planned:
+            with ws.sessions.begin() as s:
+                row = s.get(InboundFile, inbound.id)
+                assert row is not None
+                row.archived_to = str(moved)
+        return moved
     if inbound.outcome in (FileResult.FAILED, FileResult.DUPLICATE):
         moved = quarantine(ws, partner_id, path, inbound.reason or "failed", target=planned)
     elif planned is not None and not planned.exists():
@@ -292,13 +331,14 @@ def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
 
 
 def _first_time(
-    ws: Workspace, partner_id: str, path: Path, data: bytes, sha: str, inode: str
+    ws: Workspace, partner_id: str, path: Path, snap: Snapshot, sha: str
 ) -> FileOutcome:
     partner = ws.partner(partner_id)
     now = _now()
+    data, inode = snap.data, snap.inode
     inbound = InboundFile(
         partner=partner_id,
-        name=path.name,
+        name=shown(path.name),
         sha256=sha,
         size=len(data),
         outcome=FileResult.PROCESSED.value,
@@ -311,16 +351,26 @@ def _first_time(
 
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
-        read = read_file(data, path.name, partner_id, ws.config, profile)
+        with reading(path) as attempt:
+            if attempt > MAX_ATTEMPTS:
+                raise ReaderCrashed(
+                    f"the gateway stopped {attempt - 1} times while reading "
+                    f"{shown(path.name)}; it is not read again"
+                )
+            # After a death while reading it, a file is read where it cannot kill us.
+            read = read_file(data, path.name, partner_id, ws.config, profile, isolated=attempt > 1)
     except (ParseError, SenderRefused) as exc:
         fmt, result = getattr(exc, "format", None), getattr(exc, "result", None)
-        return _failed(ws, partner_id, path, inbound, str(exc), fmt, unfinished, result)
+        return _failed(
+            ws, partner_id, path, inbound, str(exc), fmt, unfinished, result, snap,
+            admin_detail=getattr(exc, "admin_detail", None),
+        )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
         )
         reason = f"the file could not be read ({type(exc).__name__}: {exc})"
-        return _failed(ws, partner_id, path, inbound, reason, None, unfinished)
+        return _failed(ws, partner_id, path, inbound, reason, None, unfinished, None, snap)
     inbound.format = read.format.value
     _log_remarks(partner_id, path.name, read)
 
@@ -389,7 +439,7 @@ def _first_time(
         # Where the original will go, decided in the same transaction: finishing the
         # file then needs no second one (recovery checks that path for the file).
         inbound.archived_to = str(planned_archive(ws, partner_id, path.name, now))
-    moved = _finish(ws, partner_id, path, inbound)
+    moved = _finish(ws, partner_id, path, inbound, snap)
     return FileOutcome(
         partner_id,
         path.name,
@@ -413,20 +463,26 @@ def _failed(
     fmt: str | None,
     unfinished: Callable[[InboundFile], bool],
     result: ReadResult | None = None,
+    snap: Snapshot | None = None,
+    *,
+    admin_detail: str | None = None,
 ) -> FileOutcome:
-    inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
+    """Record and quarantine an unread file; the partner is told ``reason``, the admin's
+    reason file (and the record) also ``admin_detail``."""
+    noted = f"{reason} [for admins: {admin_detail}]" if admin_detail else reason
+    inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, noted, fmt
     inbound.archived_to = str(planned_quarantine(ws, partner_id, path.name))
     with outbox_transaction(ws, inbound.received_at) as box:
         record_file(box.session, inbound, unfinished=unfinished)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
-        queue_file_error(ctx, reason, fmt, result)
+        queue_file_error(ctx, reason, fmt, result, admin_reason=noted)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,
         path.name,
         FileResult.FAILED,
         inbound_id=inbound.id,
-        reason=reason,
+        reason=inbound.reason,
         format=fmt,
         replies=box.written,
         moved_to=moved,

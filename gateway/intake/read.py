@@ -2,23 +2,32 @@
 
 Content decides the format (:func:`parsers.detect.detect_format`); the partner's mapping
 profile tunes the spreadsheet readers; an EDI interchange must come from one of the
-partner's own sender ids (:mod:`gateway.rules.senders`).
+partner's own sender ids (:mod:`gateway.rules.senders`). The partner's bounds (lines,
+sheet size, orders and interchanges per file) are checked before the expensive work:
+lines before parsing, a workbook's extent before calamine reads it, orders before any
+is resolved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from gateway.config.mapping import MappingProfile
 from gateway.config.settings import GatewayConfig
 from gateway.edi.acknowledgments import received_acknowledgments
+from gateway.intake.sandbox import read_isolated
 from gateway.rules.senders import SenderRefused, check_application_sender, check_sender
 from parsers import csv as csv_format
 from parsers import edifact, x12
 from parsers import xlsx as xlsx_format
 from parsers.detect import detect_format
 from parsers.document import OrderDocument, ReadResult, SourceFormat
-from parsers.errors import ParseError
+from parsers.errors import ParseError, TooLarge
+from parsers.xlsx import SheetLimits
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -38,28 +47,102 @@ def read_file(
     partner_id: str,
     config: GatewayConfig,
     profile: MappingProfile,
+    *,
+    isolated: bool = False,
 ) -> ReadOutcome:
-    """The orders in ``data``; ParseError when unreadable, SenderRefused when not the
-    partner's to send."""
+    """The orders in ``data``; ParseError when unreadable (:class:`TooLarge` when over one
+    of the partner's bounds), SenderRefused when not the partner's to send.
+
+    Workbooks are always read in a child process (:mod:`gateway.intake.sandbox`): their
+    reader is native code. ``isolated`` reads every format there — for a file during
+    whose reading the gateway died before.
+    """
+    partner = config.partner(partner_id)
     fmt = detect_format(data, name)
     if fmt is SourceFormat.CSV:
-        result: ReadResult = csv_format.read(data, profile.spreadsheet)
+        check_lines(data, partner.max_lines)
+        result: ReadResult = _run(isolated, csv_format.read, data, profile.spreadsheet)
     elif fmt is SourceFormat.XLSX:
-        result = xlsx_format.read(data, profile.spreadsheet)
+        limits = SheetLimits(
+            rows=partner.max_sheet_rows,
+            columns=partner.max_sheet_columns,
+            cells=partner.max_sheet_cells,
+            shared_strings=partner.max_shared_strings_bytes,
+        )
+        result = read_isolated(xlsx_format.read, data, profile.spreadsheet, limits)
     else:
-        return _read_edi(fmt, data, partner_id, config)
+        return _read_edi(fmt, data, partner_id, config, isolated)
+    check_orders(len(result.documents), partner.max_orders_per_file)
     return ReadOutcome(
         fmt, result.documents, result, warnings=list(result.warnings), notes=list(result.notes)
     )
 
 
-def _read_edi(
-    fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayConfig
-) -> ReadOutcome:
-    try:
-        result: edifact.EdifactReadResult | x12.X12ReadResult = (
-            edifact.read(data) if fmt is SourceFormat.EDIFACT else x12.read(data)
+def _run(isolated: bool, reader: Callable[..., T], *args: object) -> T:
+    return read_isolated(reader, *args) if isolated else reader(*args)
+
+
+def check_lines(data: bytes, limit: int) -> None:
+    """Refuse a text file of more than ``limit`` lines, counted before it is parsed (a
+    file of empty lines costs a parser more than its size says)."""
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if lines > limit:
+        raise TooLarge(
+            f"refused: the file has {lines:,} lines, more than the {limit:,} allowed (max_lines)",
+            expected=f"at most {limit:,} lines per file",
         )
+
+
+def check_orders(
+    count: int, limit: int, what: str = "orders", key: str = "max_orders_per_file"
+) -> None:
+    """Refuse a file holding more orders (or interchanges) than its partner's bound,
+    before any of them is resolved, stored or answered."""
+    if count > limit:
+        raise TooLarge(
+            f"refused: the file holds {count:,} {what}, more than the {limit:,} allowed "
+            f"({key}); send them in several files",
+            expected=f"at most {limit:,} {what} per file",
+        )
+
+
+def check_segments(fmt: SourceFormat, data: bytes, limit: int) -> None:
+    """Refuse an EDI file of more than ``limit`` segments, counted by their terminator
+    before it is parsed (EANCOM's ``'`` unless a UNA says otherwise; X12's from the ISA).
+    A released terminator counts too: the bound is on the reader's work, not exact."""
+    if fmt is SourceFormat.EDIFACT:
+        head = data.lstrip()[:9]
+        terminator = head[8:9] if head.startswith(b"UNA") and len(head) == 9 else b"'"
+    else:
+        isa = data.lstrip()
+        terminator = isa[105:106] if len(isa) > 105 else b"~"
+    segments = data.count(terminator or b"~")
+    if segments > limit:
+        raise TooLarge(
+            f"refused: the file has {segments:,} segments, more than the {limit:,} allowed "
+            "(max_lines)",
+            expected=f"at most {limit:,} segments per file",
+        )
+
+
+def _read_edi(
+    fmt: SourceFormat, data: bytes, partner_id: str, config: GatewayConfig, isolated: bool
+) -> ReadOutcome:
+    partner = config.partner(partner_id)
+    try:
+        check_segments(fmt, data, partner.max_lines)
+        result: edifact.EdifactReadResult | x12.X12ReadResult = (
+            _run(isolated, edifact.read, data)
+            if fmt is SourceFormat.EDIFACT
+            else _run(isolated, x12.read, data)
+        )
+        check_orders(
+            len(result.interchanges),
+            partner.max_interchanges_per_file,
+            "interchanges",
+            "max_interchanges_per_file",
+        )
+        check_orders(len(result.documents), partner.max_orders_per_file)
     except ParseError as exc:
         exc.format = fmt.value  # type: ignore[attr-defined]  # an EDI file: no text reply
         raise

@@ -112,7 +112,7 @@ def partner_orders(
         q = q.where(Order.status.in_([s.value for s in OPEN]))
     if since is not None:
         q = q.where(Order.created_at >= since)
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:  # a report: no write lock while a big file is stored
         return list(s.scalars(q))
 
 
@@ -131,7 +131,7 @@ def _local(now: datetime) -> datetime:
 
 
 def _already_sent(ws: Workspace, partner_id: str, day: date) -> bool:
-    with ws.sessions() as s:
+    with ws.read_sessions() as s:
         return s.get(DigestSent, (partner_id, day)) is not None
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,11 +40,13 @@ from gateway.channels.folder.inbox import (
     abandoned_claims,
     claim_held,
     poll_settled,
+    put_back,
 )
 from gateway.errors import GatewayError, Unreadable
-from gateway.intake.files import archive, quarantine
+from gateway.intake.files import NotTaken, StillWritten, archive, quarantine, refusal, take_snapshot
 from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.intake.record import find_live_orders
+from gateway.intake.sandbox import read_isolated
 from gateway.orders.transitions import OrderNotFound, PackageSpec, apply_transition
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.names import feed_result_name, stem
@@ -57,6 +60,9 @@ from parsers import xlsx as xlsx_format
 from parsers.cells import Cell, cell_text
 from parsers.columns import normalise_header
 from parsers.errors import ParseError
+
+#: Largest ERP status file read (bytes): a status feed is rows of order ids, not orders
+FEED_MAX_SIZE = 50_000_000
 
 log = logging.getLogger("gateway.orders.erp_feed")
 
@@ -170,7 +176,8 @@ def feed_rows(data: bytes, name: str) -> Sequence[tuple[int, Sequence[Cell]]]:
     """Every row of the file with its line / row number."""
     try:
         if xlsx_format.recognise(data):
-            return xlsx_format.first_sheet_rows(data)
+            # calamine in a child process, within bounds: a feed file is no poison pill
+            return read_isolated(xlsx_format.first_sheet_rows, data, xlsx_format.SheetLimits())
         return csv_format.rows(data)
     except ParseError as exc:
         raise FeedUnreadable(f"{name} cannot be read: {exc}") from None
@@ -317,7 +324,7 @@ def _find_order(session: Session, ins: Instruction) -> Order:
 
 
 def feed_inbox(ws: Workspace) -> Path:
-    return ws.root / "inbox" / ERP_FEED
+    return ws.erp_feed
 
 
 RESULT_HEADERS = ["Rows", "Order", "Order id", "Wanted status", "Result", "From status",
@@ -356,9 +363,13 @@ def _quarantined(ws: Workspace, path: Path, reason: str) -> FeedOutcome:
 
 def _process(ws: Workspace, path: Path) -> FeedOutcome:
     name = path.name
-    if path.is_symlink() or not path.is_file():
-        return _quarantined(ws, path, f"{name} is not a regular file; only regular files are read")
-    data = path.read_bytes()
+    try:
+        data = take_snapshot(path, FEED_MAX_SIZE).data
+    except NotTaken as refused:  # a link, FIFO, device, second name, or too large
+        return _quarantined(ws, path, refused.reason)
+    except StillWritten:
+        put_back(path)
+        return FeedOutcome(ERP_FEED, name, FileResult.UNSETTLED, reason="changed while read")
     sha = hashlib.sha256(data).hexdigest()
     with ws.read_sessions() as s:
         known = known_feed_file(s, sha)
@@ -472,8 +483,8 @@ def scan_feed(ws: Workspace, *, settle: float = DEFAULT_SETTLE) -> list[FeedOutc
         outcomes.append(process_feed_file(ws, held.path))
     poll = poll_settled(InboxTracker(folder, Readiness(settle=settle)), settle)
     for entry in poll.odd:
-        reason = f"{entry.name} is not a regular file; only regular files are read"
         try:
+            reason = refusal(entry, os.lstat(entry)) or f"{entry.name} is not a regular file"
             moved = quarantine(ws, ERP_FEED, entry, reason)
         except FileNotFoundError:
             continue

@@ -1,13 +1,15 @@
 """The outbox dispatcher: writes committed outgoing messages, each exactly once.
 
 A message is committed with the orders it answers (transactional outbox). Writing it
-is: temporary name beside the target, fsync, rename, then mark it sent. A crash after
+is: temporary name beside the target, fsync, rename, then mark it sent (the replies of
+one file: all written, one sync of the filesystem, all renamed). A crash after
 the rename but before the mark leaves a file whose bytes equal the message: the next
 run sees that and only marks it, so a reply is never written twice.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 from collections.abc import Iterable
@@ -52,16 +54,64 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def deliver(message: OutgoingMessage) -> Path:
-    """Write one message to its destination folder; idempotent."""
+def _target(message: OutgoingMessage) -> tuple[Path, bool]:
+    """Where ``message`` goes, and whether it is there already (same bytes)."""
     target = Path(message.destination) / message.filename
     if target.exists() and target.read_bytes() != message.content:
         # Same name, other bytes: never overwrite a reply a partner may have read.
         target = target.with_name(f"{target.stem}.{message.id}{target.suffix}")
-    if target.exists() and target.read_bytes() == message.content:
-        return target  # written before a crash, not yet marked: do not write again
-    write_atomically(target, message.content)
+    # Written before a crash, not yet marked: not written again.
+    return target, target.exists() and target.read_bytes() == message.content
+
+
+def deliver(message: OutgoingMessage) -> Path:
+    """Write one message to its destination folder; idempotent."""
+    target, there = _target(message)
+    if not there:
+        write_atomically(target, message.content)
     return target
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_syncfs = getattr(_libc, "syncfs", None)
+
+
+def _sync_filesystem(folder: Path, files: list[Path]) -> None:
+    """Make ``files`` (all in ``folder``'s filesystem) durable: one ``syncfs`` where Linux
+    has it, else an fsync each."""
+    if _syncfs is not None:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in files:
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def deliver_all(messages: list[OutgoingMessage]) -> list[Path]:
+    """Write many messages, each seen whole or not at all, with one flush to disk for
+    them all rather than an fsync per file and per folder (a file of 5,000 orders has
+    10,000 replies): every temporary file is written, the filesystem synced once per
+    folder, then each renamed, then each folder's entries synced once."""
+    targets = [_target(m) for m in messages]
+    pending: dict[Path, list[tuple[Path, Path]]] = {}
+    for message, (target, there) in zip(messages, targets, strict=True):
+        if there:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(message.content)
+        pending.setdefault(target.parent, []).append((tmp, target))
+    for folder, moves in pending.items():
+        _sync_filesystem(folder, [tmp for tmp, _ in moves])
+        for tmp, target in moves:
+            os.replace(tmp, target)
+        fsync_dir(folder)
+    return [target for target, _ in targets]
 
 
 def dispatch_committed(
@@ -75,7 +125,7 @@ def dispatch_committed(
     """
     if not messages:
         return []
-    written = [deliver(m) for m in messages]
+    written = deliver_all(messages)
     now = datetime.now(UTC)
     with sessions.begin() as s:
         s.execute(

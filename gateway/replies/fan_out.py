@@ -108,12 +108,18 @@ def queue_duplicate_notice(ctx: ReplyContext, earlier: InboundFile) -> None:
 
 
 def queue_file_error(
-    ctx: ReplyContext, reason: str, fmt: str | None = None, result: ReadResult | None = None
+    ctx: ReplyContext,
+    reason: str,
+    fmt: str | None = None,
+    result: ReadResult | None = None,
+    *,
+    admin_reason: str | None = None,
 ) -> None:
     """What a file that could not be taken gets, and why (see the module docstring).
 
     ``fmt`` is the format it was recognised as; ``result`` the EDI reader's result when
-    its sender was refused (its interchanges are then rejected: UNB error 23 / TA1 006).
+    its sender was refused (its interchanges are then rejected: UNB error 23 / TA1 006);
+    ``admin_reason`` what the admin is told beyond what the partner may hear.
     """
     name = ctx.inbound.name
     if fmt in (SourceFormat.EDIFACT.value, SourceFormat.X12.value):
@@ -125,7 +131,7 @@ def queue_file_error(
                 queue_contrls(ctx, result)
             else:
                 queue_x12_acks(ctx, result)
-        queue_refusal_report(ctx, [reason])
+        queue_refusal_report(ctx, [admin_reason or reason])
         return
     ctx.queue(
         MessageKind.FILE_ERROR,

@@ -12,8 +12,17 @@ control reference) pass through :func:`safe`.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import PurePath
+
+#: The longest file name Linux filesystems take (NAME_MAX), in bytes
+NAME_MAX = 255
+#: What a stem repeated in a reply name may take, leaving room for ``REJECTED_…_<id>.xlsx``
+#: and the dispatcher's temporary ``.NAME.<pid>.tmp``
+STEM_MAX = 160
+_EXTENSION_MAX = 16
+_HASH_CHARS = 12
 
 
 def safe(text: str | None, default: str = "order") -> str:
@@ -25,9 +34,44 @@ def safe(text: str | None, default: str = "order") -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in (text or default))[:40]
 
 
+def shown(name: str) -> str:
+    r"""A received file name as text any database, log or reason file takes: the bytes of a
+    name that were not UTF-8 (Python's surrogate escapes) written as ``\xNN``.
+
+    >>> shown("caf\udce9.csv"), shown("café.csv")
+    ('caf\\xe9.csv', 'café.csv')
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def fitted(name: str, room: int = 0) -> str:
+    """``name`` (:func:`shown`) as a file name that leaves ``room`` bytes of NAME_MAX free.
+
+    A name too long keeps its beginning and its extension; a hash of the whole name in
+    between keeps two long names that differ only at their end apart.
+
+    >>> fitted("a.csv")
+    'a.csv'
+    >>> long = fitted("x" * 300 + ".csv", room=20); len(long.encode()), long[-17:]
+    (235, '~e93a53312f30.csv')
+    """
+    text = shown(name)
+    limit = NAME_MAX - room
+    if len(text.encode()) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()[:_HASH_CHARS]
+    base, dot, ext = text.rpartition(".")
+    if not base or len(ext.encode()) > _EXTENSION_MAX:
+        base, dot, ext = text, "", ""
+    keep = limit - len(f"~{digest}{dot}{ext}".encode())
+    head = base.encode()[:keep].decode("utf-8", "ignore")  # never half a character
+    return f"{head}~{digest}{dot}{ext}"
+
+
 def stem(file_name: str) -> str:
-    """The received file's name without its extension, as replies to it repeat it."""
-    return PurePath(file_name).stem
+    """The received file's name without its extension, as replies to it repeat it: shown
+    as text and shortened (:func:`fitted`) so that every reply name fits on disk."""
+    return fitted(PurePath(shown(file_name)).stem, room=NAME_MAX - STEM_MAX)
 
 
 # --- answering one received file ------------------------------------------------------------
@@ -121,6 +165,7 @@ def order_form_name(customer: str, site: str | None) -> str:
 
 
 __all__ = [
+    "NAME_MAX",
     "ack_name",
     "contrl_name",
     "desadv_name",
@@ -129,6 +174,7 @@ __all__ = [
     "fa_997_name",
     "feed_result_name",
     "file_error_name",
+    "fitted",
     "order_form_name",
     "orders_report_name",
     "ordrsp_name",
@@ -138,6 +184,7 @@ __all__ = [
     "rejection_report_name",
     "safe",
     "ship_notice_856_name",
+    "shown",
     "status_name",
     "stem",
     "ta1_name",

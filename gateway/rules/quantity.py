@@ -7,6 +7,8 @@ wants to read that. Every reply, listing and message shows a quantity through he
 ('12', '2.5', '')
 >>> trimmed(Decimal("20.0000")), trimmed("2.5000"), trimmed(None)
 (Decimal('20'), Decimal('2.5'), None)
+>>> len(plain(Decimal(10**308)))
+309
 >>> json_number(Decimal("12.0000")), json_number("2.5000"), json_number(None)
 (12, 2.5, None)
 """
@@ -16,8 +18,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-_ONE = Decimal(1)
-
 
 def trimmed(value: object) -> Decimal | None:
     """A stored quantity without the storage's trailing zeros; None stays None."""
@@ -25,7 +25,10 @@ def trimmed(value: object) -> Decimal | None:
         return None
     d = value if value.__class__ is Decimal else Decimal(str(value))
     assert isinstance(d, Decimal)
-    return d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
+    # to_integral_value, not quantize: a quantity of 309 digits (a 1E+308 cell) exceeds
+    # the context's precision, which quantize refuses with InvalidOperation.
+    whole = d.to_integral_value()
+    return whole if d == whole else d.normalize()
 
 
 def plain(value: object, missing: str = "") -> str:

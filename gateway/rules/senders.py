@@ -18,13 +18,19 @@ from parsers.document import SourceFormat
 
 
 class SenderRefused(Refused):
-    """The file's sender is not one of the partner's own."""
+    """The file's sender is not one of the partner's own.
 
-    def __init__(self, message: str, fmt: str) -> None:
+    The message goes back to whoever sent the file, so it names only what they sent:
+    never which partner owns that id, nor which ids would pass (that would tell an
+    impostor whom to pose as). ``admin_detail`` says that, for the admin's reason file.
+    """
+
+    def __init__(self, message: str, fmt: str, admin_detail: str | None = None) -> None:
         super().__init__(message)
         self.format = fmt
         #: The reader's result, so that the refused interchanges can be answered in EDI
         self.result: object | None = None
+        self.admin_detail = admin_detail
 
 
 def edi_id(qualifier: str | None, ident: str | None) -> str:
@@ -90,9 +96,10 @@ def check_sender(
     else:
         why = f"partner {partner_id!r} may send as {', '.join(partner.edi_ids)} only"
     raise SenderRefused(
-        f"interchange sender {shown} ({head}) is not one of partner {partner_id!r}'s ids: {why}; "
-        "refused so that no one orders in another's name",
+        f"interchange sender {shown} ({head}) is not one of the sender ids agreed for this "
+        "channel; refused so that no one orders in another's name",
         fmt.value,
+        admin_detail=why,
     )
 
 
@@ -112,10 +119,11 @@ def check_application_sender(
     else:
         why = f"partner {partner_id!r} sends as {', '.join(partner.application_ids)} only"
     raise SenderRefused(
-        f"{location}: functional group sender {code!r} (GS02) is not among the "
-        f"application_ids of partner {partner_id!r}: {why}; refused so that no one orders "
+        f"{location}: functional group sender {code!r} (GS02) is not one of the "
+        "application sender codes agreed for this channel; refused so that no one orders "
         "in another's name",
         SourceFormat.X12.value,
+        admin_detail=why,
     )
 
 

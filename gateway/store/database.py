@@ -6,9 +6,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.errors import GatewayError
 from gateway.store.migrate import ensure_current
 
 
@@ -22,6 +31,28 @@ def shown_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url.split(":", 1)[0] + ":…"
+
+
+#: Errors of the store itself (server down, database locked past the timeout, schema not
+#: reachable): not the file's fault, so the file is kept to be retried, not quarantined.
+STORE_ERRORS = (OperationalError, InterfaceError)
+
+#: Errors about one statement's data, not about the store: the file's own fault
+_DATA_ERRORS = (IntegrityError, DataError, ProgrammingError)
+
+
+class StoreBroken(GatewayError):
+    """The database answers, but is broken: the gateway stops until a person mends it."""
+
+    exit_code = 3
+
+
+def is_broken_store(exc: BaseException) -> bool:
+    return (
+        isinstance(exc, DatabaseError)
+        and not isinstance(exc, STORE_ERRORS)
+        and not isinstance(exc, _DATA_ERRORS)
+    )
 
 
 #: Execution option marking a connection as read-only work (SQLite: deferred BEGIN)
@@ -62,8 +93,12 @@ def make_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     """Make a new database at the code's schema revision; refuse an older or newer one
-    (see :mod:`gateway.store.migrate`)."""
-    ensure_current(engine)
+    (see :mod:`gateway.store.migrate`).
+
+    Looked at through a read-only connection: on SQLite a write transaction takes the
+    lock, and a listing opened while a big file is being stored would wait for it.
+    """
+    ensure_current(engine, read_only=engine.execution_options(**{READ_ONLY: True}))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

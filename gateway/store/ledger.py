@@ -44,6 +44,7 @@ class FileResult(StrEnum):
     DUPLICATE = "duplicate"  # the same bytes as a processed file; answered, not processed
     RECOVERED = "recovered"  # committed before a crash; finished now
     DEFERRED = "deferred"  # the store could not be used; left claimed for later
+    UNSETTLED = "unsettled"  # changed while read: put back, read again once complete
 
 
 PROCESSED, FAILED, DUPLICATE = FileResult.PROCESSED, FileResult.FAILED, FileResult.DUPLICATE

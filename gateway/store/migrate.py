@@ -95,9 +95,12 @@ def schema(connection: Connection) -> Schema:
     return Schema(SchemaState.OLDER if current in known else SchemaState.NEWER, current)
 
 
-def ensure_current(engine: Engine) -> None:
-    """Create an empty database at the code's revision; refuse any other but the current."""
-    with engine.connect() as conn:
+def ensure_current(engine: Engine, *, read_only: Engine | None = None) -> None:
+    """Create an empty database at the code's revision; refuse any other but the current.
+
+    ``read_only`` looks without a write lock (SQLite: a deferred BEGIN), so that opening a
+    workspace never waits for a worker storing a big file."""
+    with (read_only or engine).connect() as conn:
         found = schema(conn)
     if found.state is SchemaState.CURRENT:
         return

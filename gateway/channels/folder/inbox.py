@@ -2,10 +2,10 @@
 
 A file is ready when it is a regular file (not a symlink, not a folder), its name is
 not a temporary one, and either its size and mtime have stayed still for the settle
-time, or inotify saw it renamed in (ready at once) or closed by its writer and left
-alone for a short grace. A partner may instead require a done-marker (``NAME.done`` or
-``NAME.ok``) beside the file. :class:`InboxTracker` keeps what was seen between scans so
-the service never sleeps on one young file.
+time, or inotify saw it renamed in (ready at once). A file closed by its writer must
+still settle: a writer may open it again to append. A partner may instead require a
+done-marker (``NAME.done`` or ``NAME.ok``) beside the file. :class:`InboxTracker` keeps
+what was seen between scans so the service never sleeps on one young file.
 
 Claiming is an atomic hard link into ``.processing/`` followed by removing the inbox
 name: of two workers only one link succeeds, and an existing ``.processing`` file is never
@@ -165,12 +165,16 @@ class InboxTracker:
         if kind is Kind.MOVED_IN:
             return now
         candidates = [since + settle]
-        if kind is Kind.CLOSED:
-            candidates.append(max(hinted, since) + self.rules.grace)
         age = (wall_ns - entry.mtime_ns) / 1e9
         if age >= 0:
             candidates.append(now + max(0.0, settle - age))
-        return min(candidates)
+        at = min(candidates)
+        if kind is Kind.CLOSED:
+            # Closed is not finished: a writer that opens the file again to append (an
+            # export in three goes) would be read after its first close. A closed file
+            # must also have settled; the close only makes the service look then.
+            at = max(at, hinted + self.rules.grace)
+        return at
 
 
 def remove_markers(path: Path) -> None:
@@ -261,6 +265,18 @@ def release_leftover_link(claimed: Path) -> None:
             os.unlink(original)
     except FileNotFoundError:
         pass
+
+
+def put_back(claimed: Path) -> bool:
+    """Return a claimed file to its inbox under its name (its writer had not finished);
+    False when that name is taken again: it then stays claimed for the next sweep."""
+    original = claimed.parent.parent / claimed.name
+    try:
+        os.link(claimed, original, follow_symlinks=False)
+    except (FileExistsError, FileNotFoundError):
+        return False
+    os.unlink(claimed)
+    return True
 
 
 def in_processing(folder: Path) -> list[Path]:

@@ -66,7 +66,13 @@ from gateway.channels.sftp.errors import (
     TransferIncomplete,
 )
 from gateway.channels.sftp.probe import ProbeReport, probe_server
-from gateway.channels.sftp.readiness import NameFilter, Readiness, RemoteFile
+from gateway.channels.sftp.readiness import (
+    MAX_NAME_BYTES,
+    NameFilter,
+    Readiness,
+    RemoteFile,
+    plain_name,
+)
 from gateway.config.sftp import SftpSettings
 
 __all__ = ["Downloaded", "RemoteFile", "SftpChannel"]
@@ -107,6 +113,7 @@ class SftpChannel:
         self._names = NameFilter(settings.patterns, settings.temp_patterns, settings.done_marker)
         self._readiness = Readiness(settings, self._names)
         self._posix_rename = True  # until the server says it lacks the extension
+        self._refused_names: set[str] = set()
 
     # -- connection -------------------------------------------------------------------
 
@@ -132,7 +139,8 @@ class SftpChannel:
     def poll(self) -> list[RemoteFile]:
         """The complete files in remote_in, oldest first (see readiness)."""
         folder = self.settings.remote_in
-        entries = self._run(f"list {folder}", lambda sftp: sftp.listdir_attr(folder))
+        listed = self._run(f"list {folder}", lambda sftp: sftp.listdir_attr(folder))
+        entries = [e for e in listed if self._plain(e.filename)]
         ready, oversized = self._readiness.select(entries, time.monotonic())
         for name, size in oversized:
             self._log(
@@ -144,6 +152,20 @@ class SftpChannel:
             logging.DEBUG, "polled %s: %d entries, %d ready", folder, len(entries), len(ready)
         )
         return ready
+
+    def _plain(self, name: str) -> bool:
+        """Skip, with one warning per name, a listing entry that is not a plain name."""
+        if plain_name(name):
+            return True
+        if name not in self._refused_names:
+            self._refused_names.add(name)
+            self._log(
+                logging.WARNING,
+                "skipped: the server listed %r in %s, which is not a plain file name "
+                "(a path, '..', a control character or over %d bytes); never downloaded",
+                name, self.settings.remote_in, MAX_NAME_BYTES, file="-",
+            )  # fmt: skip
+        return False
 
     def download(self, rf: RemoteFile, dest: Path) -> int:
         """Download to ``dest``; returns the verified byte count."""

@@ -57,6 +57,27 @@ class RemoteFile:
     marker: str | None = None
 
 
+#: Longest remote name taken: room is left in NAME_MAX for the local ``.NAME.sftp`` and
+#: ``NAME.reason.txt``
+MAX_NAME_BYTES = 200
+
+
+def plain_name(name: str) -> bool:
+    r"""Whether a remote listing entry names a file in remote_in itself, and nothing else.
+
+    A server is not trusted with what it lists: a name joined to a local folder must not
+    reach out of it (``/srv/x``, ``a/b``, ``..``), end at a NUL or hold control characters.
+
+    >>> [plain_name(n) for n in ("ORD-1.edi", "/srv/data/secret.csv", "../up.csv", "a/b")]
+    [True, False, False, False]
+    >>> plain_name("..") or plain_name("") or plain_name("x\x00.csv") or plain_name("a\\b")
+    False
+    """
+    if name in ("", ".", "..") or len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        return False
+    return not any(c in "/\\" or ord(c) < 32 or c == "\x7f" for c in name)
+
+
 class NameFilter:
     """Which names in remote_in are candidate order files, and which are done markers."""
 

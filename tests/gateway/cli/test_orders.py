@@ -154,3 +154,33 @@ def test_a_package_with_a_wrong_check_digit_is_refused(sqlite_lifecycle_ws: Work
 def test_partial_goes_with_ship_only(sqlite_lifecycle_ws: Workspace) -> None:
     result = _run(sqlite_lifecycle_ws, "orders", "validate", "1", "--partial")
     assert result.exit_code == 2 and "go with ship" in result.output
+
+
+def test_orders_list_answers_while_another_process_holds_the_write_lock(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.gateway.running import REPO
+
+    ws = sqlite_lifecycle_ws
+    _order(ws, "PO-LOCK")
+    ws.close()
+    writer = sqlite3.connect(ws.root / "gateway.sqlite", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # what storing a big file holds, for as long
+    writer.execute("UPDATE orders SET status = status")
+    try:
+        listed = subprocess.run(
+            [sys.executable, "-m", "gateway", "-w", str(ws.root), "orders", "list", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=25,  # the busy timeout is 30 s: a listing waiting on the lock fails here
+        )
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert listed.returncode == 0, listed.stderr
+    assert [o["order_number"] for o in json.loads(listed.stdout)] == ["PO-LOCK"]

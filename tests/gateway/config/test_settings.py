@@ -157,3 +157,15 @@ def test_mapping_profile_error_names_file_and_key(tmp_path):
         load_mapping(tmp_path, "bad")
     assert exc.value.path.name == "bad.toml"
     assert exc.value.problems == ["spreadsheet.delimitr: unknown key; did you mean 'delimiter'?"]
+
+
+def test_the_erp_feed_may_not_overlap_a_partners_inbox(tmp_path):
+    for inbox in ("inbox/_erp", "inbox", "inbox/_erp/acme"):
+        text = f'[partners.acme]\nname = "ACME"\ninbox = "{inbox}"\n'
+        with pytest.raises(ConfigError, match="erp_feed_dir 'inbox/_erp' and the inbox"):
+            load(tmp_path, text)
+
+
+def test_the_erp_feed_folder_can_live_outside_the_partners_tree(tmp_path):
+    cfg = load(tmp_path, '[gateway]\nerp_feed_dir = "/srv/erp-feed"\n[partners.acme]\nname = "A"\n')
+    assert cfg.gateway.erp_feed_dir == "/srv/erp-feed"

@@ -79,6 +79,19 @@ def test_file_claiming_another_partners_sender_id_is_refused(ws, tmp_path):
     assert "5412345000013" in reason
 
 
+def test_a_refused_sender_is_not_told_who_owns_the_id_nor_which_ids_pass(ws, tmp_path):
+    process(ws, "other", "po.edi", edifact_order("PO-E3", COFFEE, 1), tmp_path)
+    # answered only in EDI: a CONTRL rejecting the interchange for its sender (error 23)
+    [notice] = [p.read_text("latin-1") for p in ws.outbox("other").iterdir()]
+    assert "UCI+IC" in notice and "+4+23+UNB" in notice
+    assert "'edi'" not in notice and "partner" not in notice  # whose id it is
+    assert "5499999000009" not in notice  # which id would have passed
+    assert "EANCOM buyer" not in notice
+    # the admin learns both, in reports/
+    [report] = ws.reports_dir("other").glob("REFUSED_*")
+    assert "belongs to partner 'edi'" in report.read_text()
+
+
 def test_x12_order_gets_997_and_855_in_the_partners_delimiters(ws, tmp_path):
     out = process(ws, "x12buyer", "po.x12", x12_order("PO-X1", COFFEE, 3), tmp_path)
     assert out.outcome == "processed", out.reason
@@ -472,3 +485,15 @@ def test_an_edifact_interchange_addressed_to_someone_else_gets_a_contrl_with_err
     assert out.orders == [] and "addressed to 14:4000000000009" in out.reason
     [contrl] = sent_to_partner(addressed_ws, "edi", out)
     assert b"UCI+IC9+5412345000013:14+4000000000009:14+4+7+UNB" in contrl.read_bytes()
+
+
+def test_a_file_of_many_interchanges_gets_every_reply_once_with_its_own_numbers(ws, tmp_path):
+    data = b"".join(edifact_order(f"PO-N{n}", COFFEE, 1) for n in range(60))
+    out = process(ws, "edi", "many.edi", data, tmp_path)
+    assert out.outcome == "processed" and len(out.orders) == 60
+    replies = sorted(ws.outbox("edi").iterdir())
+    assert len(replies) == 120 == len({p.name for p in replies})
+    assert not [p for p in replies if p.name.startswith(".")]  # no temporary left
+    unbs = [p.read_bytes().split(b"UNB+", 1)[1].split(b"'")[0] for p in replies]
+    refs = [unb.split(b"+")[4] for unb in unbs]  # UNB 0020, our interchange reference
+    assert len(set(refs)) == 120  # every interchange we sent has its own reference

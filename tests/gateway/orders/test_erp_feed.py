@@ -188,3 +188,26 @@ def test_a_package_with_a_wrong_check_digit_is_refused_in_the_feed(
     assert row.result == "refused" and "check digit of SSCC" in row.message
     order = get_order(ws, oid)
     assert order is not None and order["status"] == "in_preparation"
+
+
+def test_the_feed_is_read_from_the_folder_configured_outside_the_partners_tree(
+    tmp_path: Path,
+) -> None:
+    from tests.gateway.conftest import build_workspace
+    from tests.gateway.lifecycle_support import EDI_CONFIG
+
+    feed = tmp_path / "erp-feed"
+    ws = build_workspace(
+        tmp_path / "ws", config=f'[gateway]\nerp_feed_dir = "{feed}"\n' + EDI_CONFIG
+    )
+    try:
+        oid = _order(ws, "PO-OUT")
+        assert feed_inbox(ws) == feed
+        _drop_feed(ws, "s.csv", f"id;status\n{oid};validated\n".encode())
+        old_place = ws.root / "inbox" / "_erp"
+        old_place.mkdir(parents=True, exist_ok=True)
+        (old_place / "c.csv").write_bytes(f"id;status\n{oid};cancelled\n".encode())
+        scan_feed(ws, settle=0)
+        assert _status(ws, oid) == "validated"  # the old place is no feed any more
+    finally:
+        ws.close()

@@ -97,13 +97,13 @@ def test_file_renamed_in_is_ready_at_once(tmp_path):
     assert tracker.poll().ready == [path]
 
 
-def test_file_closed_by_its_writer_is_ready_after_the_grace_not_before(tmp_path):
+def test_file_closed_by_its_writer_still_waits_for_the_settle_time(tmp_path):
     path = fresh(tmp_path, "closed.csv")
-    tracker = InboxTracker(tmp_path, Readiness(settle=5.0, grace=0.2))
+    tracker = InboxTracker(tmp_path, Readiness(settle=1.0, grace=0.2))
     now = time.monotonic()
     tracker.hint(Kind.CLOSED, "closed.csv", now)
-    assert tracker.poll(now + 0.05).ready == []
-    assert tracker.poll(now + 0.3).ready == [path]
+    assert tracker.poll(now + 0.3).ready == []
+    assert tracker.poll(now + 1.4).ready == [path]
 
 
 def test_symlink_and_folder_are_handed_over_for_quarantine_once_still(tmp_path):
