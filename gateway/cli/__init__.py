@@ -13,9 +13,18 @@ Where each command lives:
 * ``replay``, ``files …``, ``rejections …``, ``xref …`` — :mod:`gateway.cli.admin`
 * ``sftp test`` — :mod:`gateway.cli.sftp`
 * ``status`` — :mod:`gateway.cli.status`
+* ``serve``, ``users …``, ``tokens …`` (the web console) — :mod:`gateway.cli.web`
 """
 
-from gateway.cli import admin, intake, orders, sftp, status, workspace  # noqa: F401 — they register
+from gateway.cli import (  # noqa: F401 — they register
+    admin,
+    intake,
+    orders,
+    sftp,
+    status,
+    web,
+    workspace,
+)
 from gateway.cli.app import app
 
 __all__ = ["app"]

@@ -271,6 +271,18 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "confirmed quantity changed by the supplier: {before} → {after}",
         "quantité confirmée modifiée par le fournisseur : {before} → {after}",
     ),
+    "upload_too_large": (
+        "The file is over your size limit of {limit} bytes; it was not received. Split it "
+        "into smaller files, or contact us.",
+        "Le fichier dépasse votre limite de {limit} octets ; il n'a pas été reçu. "
+        "Découpez-le en fichiers plus petits, ou contactez-nous.",
+    ),
+    "upload_later": (
+        "The file {name} was received and will be processed in a moment; its result will "
+        "appear in your files.",
+        "Le fichier {name} a été reçu et sera traité dans un instant ; son résultat "
+        "apparaîtra dans vos fichiers.",
+    ),
     "lines_summary": (
         "{accepted} line(s) accepted, {rejected} rejected",
         "{accepted} ligne(s) acceptée(s), {rejected} refusée(s)",

@@ -7,4 +7,6 @@ Where each rule lives:
 * engine, sessions, schema — :mod:`gateway.store.database`
 * "have we seen these bytes / this interchange?" — :mod:`gateway.store.ledger`
 * bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`
+* the history of actions that have none of their own (sign-ins, resends…) —
+  :mod:`gateway.store.actions`
 """
