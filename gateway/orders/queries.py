@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from gateway.errors import NotFound
@@ -216,14 +216,25 @@ def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
         if o is None:
             return None
         d = order_dict(o, events=True)
+        sources = select(OrderSource.inbound_file_id).where(OrderSource.order_id == order_id)
         rows = s.execute(
             select(OutgoingMessage, SentInterchange)
             .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
             .options(defer(OutgoingMessage.content))
-            .where(OutgoingMessage.order_id == order_id)
+            .where(
+                # Its own replies, and those of the files it came from that speak of no
+                # order in particular (a spreadsheet's acknowledgement, a CONTRL).
+                or_(
+                    OutgoingMessage.order_id == order_id,
+                    and_(
+                        OutgoingMessage.order_id.is_(None),
+                        OutgoingMessage.inbound_file_id.in_(sources),
+                    ),
+                )
+            )
             .order_by(OutgoingMessage.id)
         )
-        d["replies"] = [reply_dict(m, sent) for m, sent in rows]
+        d["replies"] = [reply_dict(m, sent) | {"audience": m.audience} for m, sent in rows]
         d["files"] = [
             {"id": f.id, "name": f.name, "role": role, "received_at": f.received_at.isoformat()}
             for f, role in s.execute(
