@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from gateway.admin.replay import ReplayReport, replay_file
 from gateway.catalog.xrefs import LearnedReference, save_xref
@@ -121,10 +121,13 @@ def _waiting(order: Order) -> bool:
 
 
 def _waiting_sql():  # noqa: ANN202 — a SQL condition, the same as _waiting
-    return or_(
-        Order.status.in_(REVISABLE),
-        and_(Order.status == OrderStatus.REJECTED.value, Order.reason_code.is_not(None)),
+    # The waiting orders first, found by the status index, then their rejected lines by
+    # the partial index: joined the other way, every line ever rejected is read.
+    waiting = select(Order.id).where(
+        Order.status.in_([*REVISABLE, OrderStatus.REJECTED.value]),
+        or_(Order.status != OrderStatus.REJECTED.value, Order.reason_code.is_not(None)),
     )
+    return OrderLine.order_id.in_(waiting)
 
 
 def waiting_counts(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from gateway.errors import NotFound
@@ -222,19 +222,21 @@ def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
             .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
             .options(defer(OutgoingMessage.content))
             .where(
-                # Its own replies, and those of the files it came from that speak of no
-                # order in particular (a spreadsheet's acknowledgement, a CONTRL).
                 or_(
                     OutgoingMessage.order_id == order_id,
-                    and_(
-                        OutgoingMessage.order_id.is_(None),
-                        OutgoingMessage.inbound_file_id.in_(sources),
-                    ),
+                    OutgoingMessage.inbound_file_id.in_(sources),
                 )
             )
             .order_by(OutgoingMessage.id)
         )
-        d["replies"] = [reply_dict(m, sent) | {"audience": m.audience} for m, sent in rows]
+        # Its own replies, and those of the files it came from that speak of no order in
+        # particular (a spreadsheet's acknowledgement, a CONTRL). "No order" is sifted
+        # here: in SQL it sends SQLite through every such message of every file.
+        d["replies"] = [
+            reply_dict(m, sent) | {"audience": m.audience}
+            for m, sent in rows
+            if m.order_id in (None, order_id)
+        ]
         d["files"] = [
             {"id": f.id, "name": f.name, "role": role, "received_at": f.received_at.isoformat()}
             for f, role in s.execute(

@@ -134,9 +134,9 @@ class InboundFile(Base):
     lines_rejected: Mapped[int] = mapped_column(Integer, default=0)
     archived_to: Mapped[str | None] = mapped_column(String(1000))
     #: The failed attempt this one tries again (dropped again, or replayed)
-    attempt_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    attempt_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     #: For a duplicate: the processed file whose bytes these are
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     #: "device:inode" of the claimed file: recovery finishes this very file, while the
     #: same bytes dropped again are another file
     source_inode: Mapped[str | None] = mapped_column(String(64))
@@ -158,10 +158,14 @@ class Order(Base):
             sqlite_where=text("status NOT IN ('rejected', 'cancelled')"),
             postgresql_where=text("status NOT IN ('rejected', 'cancelled')"),
         ),
+        # Overdue orders per partner (dashboard, status): only the orders still awaiting
+        # an answer are read, not every order ever past its deadline; covering, so the
+        # partner is read from the index.
+        Index("ix_orders_status_due_partner", "status", "due_at", "partner"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner: Mapped[str] = mapped_column(String(64), index=True)
-    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     customer_code: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -257,7 +261,9 @@ class OrderSource(Base):
 
     __tablename__ = "order_sources"
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
-    inbound_file_id: Mapped[int] = mapped_column(ForeignKey("inbound_files.id"), primary_key=True)
+    inbound_file_id: Mapped[int] = mapped_column(
+        ForeignKey("inbound_files.id"), primary_key=True, index=True
+    )
     #: original | amendment | replay
     role: Mapped[str] = mapped_column(String(16))
 

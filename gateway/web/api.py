@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gateway.orders.queries import list_orders
 from gateway.rules.reasons import sentence
-from gateway.web.context import workspace
+from gateway.web.context import page_url, workspace
 from gateway.web.inbox import receive, take
 from gateway.web.partner_view import partner_file
 from gateway.web.tokens import token_partner
@@ -107,9 +107,8 @@ async def get_orders(
     )  # fmt: skip
     nxt = None
     if len(rows) == PAGE:
-        nxt = f"/api/v1/orders?before={rows[-1]['id']}" + (
-            f"&since={since.isoformat()}" if since else ""
-        )
+        nxt = page_url("/api/v1/orders", before=rows[-1]["id"],
+                       since=since.isoformat() if since else None)  # fmt: skip
     return OrderList(orders=rows, next=nxt)
 
 

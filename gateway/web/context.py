@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
@@ -135,6 +135,16 @@ def sign_in_url(request: Request) -> str:
     return f"/login?next={quote(target, safe='')}"
 
 
+def page_url(path: str, **filters: object) -> str:
+    """``path`` with the filters that are set, as the base of a list's next pages.
+
+    >>> page_url("/orders", status="validated", partner="", overdue=None)
+    '/orders?status=validated'
+    """
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
+    return f"{path}?{query}" if query else path
+
+
 def attachment(filename: str) -> str:
     """A Content-Disposition that downloads under ``filename``, whatever its characters."""
     return f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
@@ -175,6 +185,7 @@ __all__ = [
     "csrf_token",
     "current_user",
     "flash",
+    "page_url",
     "redirect",
     "render",
     "require",

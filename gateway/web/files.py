@@ -18,6 +18,7 @@ from gateway.web.context import (
     PageNotFound,
     attachment,
     check_csrf,
+    page_url,
     render,
     require,
     translator,
@@ -54,14 +55,11 @@ def files_page(
         ws, failed=bool(failed), duplicates=bool(duplicates), partner=partner or None,
         since=_day(since), before=before, limit=PAGE,
     )  # fmt: skip
-    query = "&".join(
-        f"{k}={v}" for k, v in (("partner", partner), ("failed", failed),
-                                ("duplicates", duplicates), ("since", since)) if v
-    )  # fmt: skip
+    filters = {"partner": partner, "failed": failed, "duplicates": duplicates, "since": since}
     return render(
         request, "files.html", title=t("files"), section="files", rows=rows,
-        partners=list(ws.config.partners), base=f"/files?{query}", page_size=PAGE,
-        filters={"partner": partner, "failed": failed, "duplicates": duplicates, "since": since},
+        partners=list(ws.config.partners), base=page_url("/files", **filters), page_size=PAGE,
+        filters=filters,
     )  # fmt: skip
 
 

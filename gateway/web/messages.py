@@ -11,6 +11,7 @@ from gateway.store.models import OutgoingMessage
 from gateway.web.context import (
     PageNotFound,
     attachment,
+    page_url,
     render,
     require,
     translator,
@@ -30,11 +31,11 @@ def messages_page(
     ws = workspace(request)
     t = translator(request)
     rows = list_messages(ws, partner=partner or None, kind=kind or None, before=before, limit=PAGE)
-    query = "&".join(f"{k}={v}" for k, v in (("partner", partner), ("kind", kind)) if v)
+    filters = {"partner": partner, "kind": kind}
     return render(
         request, "messages.html", title=t("messages"), section="messages", replies=rows,
-        partners=list(ws.config.partners), filters={"partner": partner, "kind": kind},
-        base=f"/messages?{query}", page_size=PAGE, back="/messages",
+        partners=list(ws.config.partners), filters=filters,
+        base=page_url("/messages", **filters), page_size=PAGE, back="/messages",
     )  # fmt: skip
 
 

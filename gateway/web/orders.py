@@ -22,6 +22,7 @@ from gateway.web.context import (
     PageNotFound,
     checked_form,
     flash,
+    page_url,
     redirect,
     render,
     require,
@@ -50,15 +51,11 @@ def orders_page(
         ws, status=status or None, partner=partner or None, number=number or None,
         overdue=bool(overdue), before=before, limit=PAGE,
     )  # fmt: skip
-    query = "&".join(
-        f"{k}={v}" for k, v in (("status", status), ("partner", partner), ("number", number),
-                                ("overdue", overdue)) if v
-    )  # fmt: skip
+    filters = {"status": status, "partner": partner, "number": number, "overdue": overdue}
     return render(
         request, "orders.html", title=t("orders"), section="orders", rows=rows,
         statuses=[s.value for s in OrderStatus], partners=list(ws.config.partners),
-        filters={"status": status, "partner": partner, "number": number, "overdue": overdue},
-        base=f"/orders?{query}", page_size=PAGE,
+        filters=filters, base=page_url("/orders", **filters), page_size=PAGE,
     )  # fmt: skip
 
 

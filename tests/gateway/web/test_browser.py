@@ -182,6 +182,9 @@ def test_screenshots_of_the_dashboard_rejections_and_an_order(
     viewport = DESKTOP if size == "desktop" else PHONE
     context = browser.new_context(viewport=viewport, base_url=server.url)
     page = context.new_page()
+    errors: list[str] = []  # a style or script the Content-Security-Policy blocked, a JS error
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
     sign_in(page, "marie")
     ARTIFACTS.mkdir(exist_ok=True)
     for name, url in (("dashboard", "/dashboard"), ("rejections", "/rejections"),
@@ -192,4 +195,5 @@ def test_screenshots_of_the_dashboard_rejections_and_an_order(
     # Identifiers are whole on the page, never cut: the order number and the barcode.
     assert page.get_by_text("PO-2026-000123456789").first.is_visible()
     assert page.locator("#lines").get_by_text(UNKNOWN, exact=True).is_visible()
+    assert errors == []
     context.close()
