@@ -34,7 +34,12 @@ class FoundProduct:
         return asdict(self)
 
 
-def _starting(column: Any, prefix: str) -> Any:
+def _starting(session: Session, column: Any, prefix: str) -> Any:
+    """``column`` begins with ``prefix``. SQLite: as a range its index serves (its LIKE is
+    case-blind and uses no index). PostgreSQL: as LIKE, whose meaning holds under any
+    collation (a range would follow the collation's order, not the characters')."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column.startswith(prefix, autoescape=True)
     return (column >= prefix) & (column < prefix + HIGH)
 
 
@@ -67,7 +72,10 @@ def search_products(session: Session, text: str, *, limit: int = 20) -> list[Fou
     ref = sku_key(text)
     take(
         session.scalars(
-            select(Product).where(_starting(Product.sku, ref)).order_by(Product.sku).limit(limit)
+            select(Product)
+            .where(_starting(session, Product.sku, ref))
+            .order_by(Product.sku)
+            .limit(limit)
         ),
         "sku",
     )
@@ -76,7 +84,7 @@ def search_products(session: Session, text: str, *, limit: int = 20) -> list[Fou
         take(
             session.scalars(
                 select(Product)
-                .where(_starting(Product.name_key, key))
+                .where(_starting(session, Product.name_key, key))
                 .order_by(Product.name_key)
                 .limit(limit)
             ),

@@ -2,8 +2,9 @@
 
 An order has at least ``id, partner, customer, site, order_number, status, lines``; a
 line at least ``line_no, sku, quantity, outcome, reason_code, message, matched_by``.
-One order shown alone adds ``events`` and ``replies`` (each with the partner's
-``acknowledgment`` when it was an EDI message: accepted, rejected…).
+One order shown alone adds ``events``, ``replies`` (each with the partner's
+``acknowledgment`` when it was an EDI message: accepted, rejected…) and
+``file_replies``, the replies to its files that name no order (acknowledgements).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer, selectinload
 
 from gateway.errors import NotFound
@@ -216,26 +217,26 @@ def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
         if o is None:
             return None
         d = order_dict(o, events=True)
-        sources = select(OrderSource.inbound_file_id).where(OrderSource.order_id == order_id)
+        replies = select(OutgoingMessage, SentInterchange).outerjoin(
+            SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id
+        )
         rows = s.execute(
-            select(OutgoingMessage, SentInterchange)
-            .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
-            .options(defer(OutgoingMessage.content))
-            .where(
-                or_(
-                    OutgoingMessage.order_id == order_id,
-                    OutgoingMessage.inbound_file_id.in_(sources),
-                )
-            )
+            replies.options(defer(OutgoingMessage.content))
+            .where(OutgoingMessage.order_id == order_id)
             .order_by(OutgoingMessage.id)
         )
-        # Its own replies, and those of the files it came from that speak of no order in
-        # particular (a spreadsheet's acknowledgement, a CONTRL). "No order" is sifted
-        # here: in SQL it sends SQLite through every such message of every file.
-        d["replies"] = [
-            reply_dict(m, sent) | {"audience": m.audience}
-            for m, sent in rows
-            if m.order_id in (None, order_id)
+        d["replies"] = [reply_dict(m, sent) | {"audience": m.audience} for m, sent in rows]
+        # The replies to the files it came from that speak of no order in particular (a
+        # spreadsheet's acknowledgement, a CONTRL, a 997). "No order" is sifted here: in
+        # SQL it sends SQLite through every such message of every file.
+        sources = select(OrderSource.inbound_file_id).where(OrderSource.order_id == order_id)
+        rows = s.execute(
+            replies.options(defer(OutgoingMessage.content))
+            .where(OutgoingMessage.inbound_file_id.in_(sources))
+            .order_by(OutgoingMessage.id)
+        )
+        d["file_replies"] = [
+            reply_dict(m, sent) | {"audience": m.audience} for m, sent in rows if m.order_id is None
         ]
         d["files"] = [
             {"id": f.id, "name": f.name, "role": role, "received_at": f.received_at.isoformat()}

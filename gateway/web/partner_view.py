@@ -60,7 +60,7 @@ def partner_order(ws: Workspace, order_id: int, partner: str) -> dict[str, Any]:
         }  # fmt: skip
         for e in order["events"]
     ]
-    order["replies"] = _replies(order["replies"])
+    order["replies"] = _replies(order.pop("file_replies") + order["replies"])
     order["files"] = [{"id": f["id"], "name": f["name"], "received_at": f["received_at"]}
                       for f in order["files"]]  # fmt: skip
     return order

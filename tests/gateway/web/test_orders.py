@@ -8,13 +8,11 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from gateway.admin.xrefs import learned_references
 from gateway.daemon.passes import process_external
 from gateway.orders.queries import get_order
-from gateway.store.models import ActionEvent, OrderLine, OutgoingMessage
+from gateway.store.models import ActionEvent, OutgoingMessage
 from gateway.workspace import Workspace
 from tests.gateway.admin.support import drop_file
-from tests.gateway.conftest import JAM_APRICOT
 from tests.gateway.web.conftest import TestClient
 from tests.gateway.web.support import csrf_of, hotel_csv
 
@@ -73,33 +71,6 @@ def test_the_order_page_shows_its_source_file_with_the_read_rows_marked(
     html = client_for("victor").get(f"/orders/{order_id}").text
     source = html.split('id="source"')[1]
     assert source.count('class="mark-accepted"') == 2 and source.count('class="mark-rejected"') == 1
-
-
-def test_mapping_a_rejected_line_saves_a_learned_reference_and_shows_the_replay_diff(
-    client_for: Client, web_ws: Workspace, order_id: int
-) -> None:
-    with web_ws.read_sessions() as s:
-        line_id = s.scalar(select(OrderLine.id).where(OrderLine.outcome == "rejected"))
-    r = post(client_for("olivier"), "/rejections", f"/rejections/{line_id}/fix",
-             {"sku": "COF-250"})  # fmt: skip
-    assert r.status_code == 200 and "/replay" in str(r.url)
-    assert "Dry run" in r.text and "rejected" in r.text and "accepted" in r.text
-    (x,) = learned_references(web_ws)
-    assert (x.sku, x.created_by) == ("COF-250", "admin:olivier")
-
-
-def test_a_missing_assortment_row_is_imported_from_the_rejection(
-    client_for: Client, web_ws: Workspace
-) -> None:
-    # The hotel's customer C2 has an assortment without the apricot jam.
-    out = process_external(web_ws, "hotel", drop_file(
-        web_ws, "hotel", "jam.csv", hotel_csv("P-2", refused=JAM_APRICOT)))  # fmt: skip
-    with web_ws.read_sessions() as s:
-        line = s.scalar(select(OrderLine).where(OrderLine.reason_code == "not_in_assortment"))
-        assert line is not None
-    r = post(client_for("olivier"), "/rejections", f"/rejections/{line.id}/assortment", {})
-    assert "JAM-APR added to the assortment of C2" in r.text
-    assert f"/files/{out.inbound_id}/replay" in str(r.url)
 
 
 def test_resending_a_reply_writes_it_again_and_records_who(
