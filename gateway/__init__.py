@@ -3,7 +3,7 @@
 One package per layer; a module imports from its own package or from those below it
 (``tests/test_layers.py`` holds the code to this picture)::
 
-    cli, demo          the command line
+    cli, demo, web     the command line; the web console and HTTP inbox
     daemon             passes over every inbox, the long-running service
     admin              the admin's loop: replay, files, rejections, cross-references
     orders             after intake: transitions, ERP feed, listings, reports

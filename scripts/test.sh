@@ -9,6 +9,9 @@ source scripts/venv.sh
 
 need_apt=()
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+# The web console's browser tests drive Debian's Chromium through Playwright; a browser
+# build of Playwright's own is never downloaded (`playwright install` is not run).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if ! command -v pg_config >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
 
 from gateway.errors import NotFound
 from gateway.orders.queries import reply_dict
@@ -54,8 +55,10 @@ def list_files(
     partner: str | None = None,
     since: datetime | None = None,
     limit: int = 200,
+    before: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Received files, newest first; ``failed`` / ``duplicates`` keep only those."""
+    """Received files, newest first; ``failed`` / ``duplicates`` keep only those;
+    ``before``: only files older than that id (the next page)."""
     if partner is not None:
         ws.partner(partner)  # an unknown partner is an error naming the known ones
     q = select(InboundFile).order_by(InboundFile.id.desc()).limit(limit)
@@ -70,6 +73,8 @@ def list_files(
         q = q.where(InboundFile.partner == partner)
     if since is not None:
         q = q.where(InboundFile.received_at >= since)
+    if before is not None:
+        q = q.where(InboundFile.id < before)
     with ws.read_sessions() as s:
         return [file_dict(f) for f in s.scalars(q)]
 
@@ -107,6 +112,7 @@ def show_file(ws: Workspace, file_id: int) -> dict[str, Any]:
         rows = s.execute(
             select(OutgoingMessage, SentInterchange)
             .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
+            .options(defer(OutgoingMessage.content))
             .where(OutgoingMessage.inbound_file_id == file_id)
             .order_by(OutgoingMessage.id)
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from gateway.admin.replay import ReplayReport, replay_file
 from gateway.catalog.xrefs import LearnedReference, save_xref
@@ -120,6 +120,35 @@ def _waiting(order: Order) -> bool:
     return order.status == OrderStatus.REJECTED.value and order.reason_code is not None
 
 
+def _waiting_sql():  # noqa: ANN202 — a SQL condition, the same as _waiting
+    # The waiting orders first, found by the status index, then their rejected lines by
+    # the partial index: joined the other way, every line ever rejected is read.
+    waiting = select(Order.id).where(
+        Order.status.in_([*REVISABLE, OrderStatus.REJECTED.value]),
+        or_(Order.status != OrderStatus.REJECTED.value, Order.reason_code.is_not(None)),
+    )
+    return OrderLine.order_id.in_(waiting)
+
+
+def waiting_counts(
+    ws: Workspace, *, partner: str | None = None, by: str = "partner"
+) -> dict[str, int]:
+    """How many rejected lines wait, per partner (``by="partner"``) or per reason code
+    (``by="reason"``, optionally of one partner)."""
+    key = Order.partner if by == "partner" else OrderLine.reason_code
+    q = (
+        select(key, func.count())
+        .select_from(OrderLine)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.outcome == "rejected", _waiting_sql())
+        .group_by(key)
+    )
+    if partner is not None:
+        q = q.where(Order.partner == partner)
+    with ws.read_sessions() as s:
+        return {str(k or "?"): int(n) for k, n in s.execute(q)}
+
+
 def list_rejections(
     ws: Workspace,
     *,
@@ -138,7 +167,7 @@ def list_rejections(
         select(OrderLine, Order)
         .join(Order, Order.id == OrderLine.order_id)
         .where(OrderLine.outcome == "rejected")
-        .where(Order.status.in_([*REVISABLE, OrderStatus.REJECTED.value]))
+        .where(_waiting_sql())
         .order_by(Order.id, OrderLine.line_no)
         .limit(limit)
     )
@@ -159,6 +188,8 @@ def list_rejections(
                 "order_number": order.order_number,
                 "partner": order.partner,
                 "customer": order.customer_code,
+                "site": order.site_code,
+                "sku": line.sku,
                 "file_id": order.inbound_file_id,
                 "line_no": line.line_no,
                 "barcode": line.barcode,
@@ -236,4 +267,11 @@ def fix_rejection(
     return report
 
 
-__all__ = ["FixReport", "NotFixable", "fix_for", "fix_rejection", "list_rejections"]
+__all__ = [
+    "FixReport",
+    "NotFixable",
+    "fix_for",
+    "fix_rejection",
+    "list_rejections",
+    "waiting_counts",
+]

@@ -360,6 +360,28 @@ def import_file(
     return report
 
 
+def import_rows(session: Session, kind: Kind, rows: Sequence[dict[str, str]]) -> ImportReport:
+    """Apply ``rows`` (canonical column → value, e.g. one assortment row typed in a form)
+    as :func:`import_file` applies a file's: the same checks, the same report, with the
+    rows counted from line 1."""
+    wanted = REQUIRED[kind] + OPTIONAL[kind]
+    present = [c for c in wanted if any(c in r for r in rows)]
+    missing = [c for c in REQUIRED[kind] if c not in present]
+    if missing:
+        raise ImportFailed(
+            f"missing {', '.join(missing)} for {kind.value} (expected {', '.join(wanted)})"
+        )
+    table = Rows(
+        columns={c: [(r.get(c) or "").strip() for r in rows] for c in present},
+        headers={c: c for c in present},
+        lines=list(range(1, len(rows) + 1)),
+    )
+    report = ImportReport(kind=kind, rows=table.count)
+    _HANDLERS[kind](session, session.connection(), table, report, lambda _msg: None)
+    bump_catalog_version(session)
+    return report
+
+
 def _products(session: Session, conn: Connection, rows: Rows, report: ImportReport, say) -> None:  # noqa: ANN001
     c, h, n = rows.columns, rows.headers, rows.count
     units = c.get("unit")

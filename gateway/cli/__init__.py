@@ -15,9 +15,20 @@ Where each command lives:
 * ``db upgrade|current|check`` — :mod:`gateway.cli.db`
 * ``sftp test`` — :mod:`gateway.cli.sftp`
 * ``status`` — :mod:`gateway.cli.status`
+* ``serve``, ``users …``, ``tokens …`` (the web console) — :mod:`gateway.cli.web`
 """
 
-from gateway.cli import admin, check, db, intake, orders, sftp, status, workspace  # noqa: F401, I001
+from gateway.cli import (  # noqa: F401 — they register
+    admin,
+    check,
+    db,
+    intake,
+    orders,
+    sftp,
+    status,
+    web,
+    workspace,
+)
 from gateway.cli.app import app
 
 __all__ = ["app"]

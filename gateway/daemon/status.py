@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -140,15 +141,15 @@ def gateway_status(ws: Workspace) -> list[PartnerStatus]:
     """One :class:`PartnerStatus` per configured partner, in configuration order."""
     since = _start_of_today()
     with ws.read_sessions() as s:
-        processed = dict(
-            s.execute(
-                select(InboundFile.partner, func.count())
-                .where(
+        # Counted here, not by GROUP BY: grouped, SQLite walks every file ever received
+        # through the partner index instead of today's through received_at's.
+        processed = Counter(
+            s.scalars(
+                select(InboundFile.partner).where(
                     InboundFile.outcome == FileResult.PROCESSED.value,
                     InboundFile.received_at >= since,
                 )
-                .group_by(InboundFile.partner)
-            ).all()
+            )
         )
         unsent = dict(
             s.execute(

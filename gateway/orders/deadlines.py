@@ -5,9 +5,10 @@ logged once, as a warning, when it becomes so."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.rules.lifecycle import AWAITING_ANSWER
 from gateway.store.models import Order
@@ -28,10 +29,9 @@ def overdue_counts(ws: Workspace, now: datetime | None = None) -> dict[str, int]
     """Overdue orders per partner."""
     now = now or datetime.now(UTC)
     with ws.read_sessions() as s:
-        rows = s.execute(
-            select(Order.partner, func.count()).where(*_awaiting(now)).group_by(Order.partner)
-        )
-        return {partner: int(n) for partner, n in rows}
+        # Counted here, not by GROUP BY: grouped, SQLite walks the whole partner index
+        # instead of the few awaiting orders' (status, due_at, partner) index entries.
+        return dict(Counter(s.scalars(select(Order.partner).where(*_awaiting(now)))))
 
 
 def log_newly_overdue(ws: Workspace, now: datetime | None = None) -> list[int]:

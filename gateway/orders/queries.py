@@ -2,8 +2,9 @@
 
 An order has at least ``id, partner, customer, site, order_number, status, lines``; a
 line at least ``line_no, sku, quantity, outcome, reason_code, message, matched_by``.
-One order shown alone adds ``events`` and ``replies`` (each with the partner's
-``acknowledgment`` when it was an EDI message: accepted, rejected…).
+One order shown alone adds ``events``, ``replies`` (each with the partner's
+``acknowledgment`` when it was an EDI message: accepted, rejected…) and
+``file_replies``, the replies to its files that name no order (acknowledgements).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from gateway.errors import NotFound
 from gateway.rules.lifecycle import AWAITING_ANSWER, OrderStatus, is_overdue
@@ -107,9 +108,14 @@ def list_orders(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 200,
+    before: int | None = None,
+    changed_since: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Orders, newest first. An unknown status or partner is an error naming the valid
-    ones (an empty list would say "none" when the question was wrong)."""
+    ones (an empty list would say "none" when the question was wrong).
+
+    ``before``: only orders older than that id (the next page); ``changed_since``: only
+    orders whose status or lines changed at or after that time."""
     if status and status not in {s.value for s in OrderStatus}:
         known = ", ".join(s.value for s in OrderStatus)
         raise UnknownStatus(f"unknown status {status!r} (statuses: {known})")
@@ -134,6 +140,10 @@ def list_orders(
         q = q.where(Order.created_at >= since)
     if until:
         q = q.where(Order.created_at < until)
+    if before is not None:
+        q = q.where(Order.id < before)
+    if changed_since is not None:
+        q = q.where(Order.updated_at >= changed_since)
     with ws.read_sessions() as s:
         return [order_dict(o) for o in s.scalars(q)]
 
@@ -141,6 +151,7 @@ def list_orders(
 def reply_dict(m: OutgoingMessage, sent: SentInterchange | None) -> dict[str, Any]:
     """A message sent about an order, and – for EDI – what the partner said of it."""
     return {
+        "id": m.id,
         "kind": m.kind,
         "filename": m.filename,
         "created_at": m.created_at.isoformat(),
@@ -151,6 +162,48 @@ def reply_dict(m: OutgoingMessage, sent: SentInterchange | None) -> dict[str, An
             sent.acknowledged_at.isoformat() if sent and sent.acknowledged_at else None
         ),
     }
+
+
+def list_messages(
+    ws: Workspace,
+    *,
+    partner: str | None = None,
+    kind: str | None = None,
+    audience: str | None = None,
+    before: int | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """What was sent, newest first: each message with whom it went to and what the
+    partner's acknowledgment said (its bytes are not loaded)."""
+    if partner:
+        ws.partner(partner)
+    q = (
+        select(OutgoingMessage, SentInterchange)
+        .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
+        .options(defer(OutgoingMessage.content))
+        .order_by(OutgoingMessage.id.desc())
+        .limit(limit)
+    )
+    if partner:
+        q = q.where(OutgoingMessage.partner == partner)
+    if kind:
+        q = q.where(OutgoingMessage.kind == kind)
+    if audience:
+        q = q.where(OutgoingMessage.audience == audience)
+    if before is not None:
+        q = q.where(OutgoingMessage.id < before)
+    with ws.read_sessions() as s:
+        return [
+            reply_dict(m, sent)
+            | {
+                "partner": m.partner,
+                "audience": m.audience,
+                "order_id": m.order_id,
+                "inbound_file_id": m.inbound_file_id,
+                "uploaded_at": m.uploaded_at.isoformat() if m.uploaded_at else None,
+            }
+            for m, sent in s.execute(q)
+        ]
 
 
 def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
@@ -164,13 +217,27 @@ def get_order(ws: Workspace, order_id: int) -> dict[str, Any] | None:
         if o is None:
             return None
         d = order_dict(o, events=True)
+        replies = select(OutgoingMessage, SentInterchange).outerjoin(
+            SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id
+        )
         rows = s.execute(
-            select(OutgoingMessage, SentInterchange)
-            .outerjoin(SentInterchange, SentInterchange.outgoing_message_id == OutgoingMessage.id)
+            replies.options(defer(OutgoingMessage.content))
             .where(OutgoingMessage.order_id == order_id)
             .order_by(OutgoingMessage.id)
         )
-        d["replies"] = [reply_dict(m, sent) for m, sent in rows]
+        d["replies"] = [reply_dict(m, sent) | {"audience": m.audience} for m, sent in rows]
+        # The replies to the files it came from that speak of no order in particular (a
+        # spreadsheet's acknowledgement, a CONTRL, a 997). "No order" is sifted here: in
+        # SQL it sends SQLite through every such message of every file.
+        sources = select(OrderSource.inbound_file_id).where(OrderSource.order_id == order_id)
+        rows = s.execute(
+            replies.options(defer(OutgoingMessage.content))
+            .where(OutgoingMessage.inbound_file_id.in_(sources))
+            .order_by(OutgoingMessage.id)
+        )
+        d["file_replies"] = [
+            reply_dict(m, sent) | {"audience": m.audience} for m, sent in rows if m.order_id is None
+        ]
         d["files"] = [
             {"id": f.id, "name": f.name, "role": role, "received_at": f.received_at.isoformat()}
             for f, role in s.execute(

@@ -303,6 +303,18 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "quantité {before} → {after} à votre demande",
     ),
     "line_added_by_buyer": ("line added at your request", "ligne ajoutée à votre demande"),
+    "upload_too_large": (
+        "The file is over your size limit of {limit} bytes; it was not received. Split it "
+        "into smaller files, or contact us.",
+        "Le fichier dépasse votre limite de {limit} octets ; il n'a pas été reçu. "
+        "Découpez-le en fichiers plus petits, ou contactez-nous.",
+    ),
+    "upload_later": (
+        "The file {name} was received and will be processed in a moment; its result will "
+        "appear in your files.",
+        "Le fichier {name} a été reçu et sera traité dans un instant ; son résultat "
+        "apparaîtra dans vos fichiers.",
+    ),
     "lines_summary": (
         "{accepted} line(s) accepted, {rejected} rejected",
         "{accepted} ligne(s) acceptée(s), {rejected} refusée(s)",

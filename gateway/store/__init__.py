@@ -8,4 +8,6 @@ Where each rule lives:
 * schema migrations, and the revision check every command makes — :mod:`gateway.store.migrate`
 * "have we seen these bytes / this interchange?" — :mod:`gateway.store.ledger`
 * bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`
+* the history of actions that have none of their own (sign-ins, resends…) —
+  :mod:`gateway.store.actions`
 """

@@ -142,15 +142,15 @@ class InboundFile(Base):
     #: processed | failed | duplicate
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     orders_count: Mapped[int] = mapped_column(Integer, default=0)
     lines_accepted: Mapped[int] = mapped_column(Integer, default=0)
     lines_rejected: Mapped[int] = mapped_column(Integer, default=0)
     archived_to: Mapped[str | None] = mapped_column(String(1000))
     #: The failed attempt this one tries again (dropped again, or replayed)
-    attempt_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    attempt_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     #: For a duplicate: the processed file whose bytes these are
-    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     #: "device:inode" of the claimed file: recovery finishes this very file, while the
     #: same bytes dropped again are another file
     source_inode: Mapped[str | None] = mapped_column(String(64))
@@ -172,10 +172,14 @@ class Order(Base):
             sqlite_where=text("status NOT IN ('rejected', 'cancelled')"),
             postgresql_where=text("status NOT IN ('rejected', 'cancelled')"),
         ),
+        # Overdue orders per partner (dashboard, status): only the orders still awaiting
+        # an answer are read, not every order ever past its deadline; covering, so the
+        # partner is read from the index.
+        Index("ix_orders_status_due_partner", "status", "due_at", "partner"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     partner: Mapped[str] = mapped_column(String(64), index=True)
-    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     customer_code: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -191,7 +195,7 @@ class Order(Base):
     #: The sender's envelope (EDI ids and references), echoed in responses
     envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     #: Which order document of its file this is (0-based), to find it again on a replay
     source_index: Mapped[int | None] = mapped_column(Integer)
     #: When the supplier owes an answer (the partner's ``response_deadline``)
@@ -209,6 +213,16 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
+    __table_args__ = (
+        # The rejections queue reads only rejected lines: a partial index keeps it fast
+        # however many accepted lines there are.
+        Index(
+            "ix_order_lines_rejected",
+            "order_id",
+            sqlite_where=text("outcome = 'rejected'"),
+            postgresql_where=text("outcome = 'rejected'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     line_no: Mapped[int] = mapped_column(Integer)
@@ -264,7 +278,9 @@ class OrderSource(Base):
 
     __tablename__ = "order_sources"
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
-    inbound_file_id: Mapped[int] = mapped_column(ForeignKey("inbound_files.id"), primary_key=True)
+    inbound_file_id: Mapped[int] = mapped_column(
+        ForeignKey("inbound_files.id"), primary_key=True, index=True
+    )
     #: original | amendment | replay
     role: Mapped[str] = mapped_column(String(16))
 
@@ -317,8 +333,8 @@ class OutgoingMessage(Base):
     __table_args__ = (UniqueConstraint("destination", "filename"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     partner: Mapped[str] = mapped_column(String(64), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
-    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    inbound_file_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_files.id"), index=True)
     #: ack | rejection_report | contrl | ordrsp | 997 | 855 | status
     kind: Mapped[str] = mapped_column(String(32))
     #: partner (their outbox) | admin (the workspace's reports folder)
@@ -437,6 +453,78 @@ class DigestSent(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outgoing_messages.id"))
+
+
+class ConsoleUser(Base):
+    """A person who signs in to the web console: the supplier's people, or a partner's."""
+
+    __tablename__ = "console_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    #: admin | operator | viewer | partner
+    role: Mapped[str] = mapped_column(String(16))
+    #: For a partner user: the partner whose data it sees (and only that)
+    partner: Mapped[str | None] = mapped_column(String(64))
+    #: fr | en: the console's language for this user
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    #: argon2id, with its parameters and salt (PHC string)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class ConsoleSession(Base):
+    """A signed-in browser. The cookie holds a random id; only its sha256 is kept, and
+    signing out deletes the row, so a copied cookie dies with the session."""
+
+    __tablename__ = "console_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Wrong passwords in a row, per user name and per client address (``kind``)."""
+
+    __tablename__ = "login_throttle"
+    #: user | address
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: No attempt is checked before this time
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A partner's bearer token for the HTTP inbox; only its sha256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters, to tell tokens apart in a listing
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ActionEvent(Base):
+    """Something a person or a partner's machine did through the console, the API or a
+    command that has no history of its own (sign-in, a reply resent, a user added…)."""
+
+    __tablename__ = "action_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: admin:NAME, partner:ID…
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(48))
+    #: What it was done to ("order 12", "message 40", "user marie")
+    subject: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -12,7 +12,7 @@ import gateway
 
 #: Packages whose docstring indexes their modules ("where each rule lives")
 INDEXED = ["admin", "catalog", "channels", "cli", "config", "daemon", "edi", "intake", "orders",
-           "replies", "rules", "store"]  # fmt: skip
+           "replies", "rules", "store", "web"]  # fmt: skip
 
 
 def submodules(package: str) -> list[str]:

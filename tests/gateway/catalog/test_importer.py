@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from gateway.catalog.importer import ImportFailed, Kind, import_file
+from gateway.catalog.importer import ImportFailed, Kind, import_file, import_rows
 from gateway.store.models import Barcode, Customer, Grant, Product
+from gateway.workspace import Workspace
 from tests.gateway.conftest import COFFEE, ean
 
 
@@ -105,3 +106,15 @@ def test_invalid_gln_is_refused_with_its_line(workspace, tmp_path):
     f = write(tmp_path / "c.csv", f"code;name;gln\nC7;Seven;{COFFEE[:-1]}0\n")
     report = imported(workspace, Kind.CUSTOMERS, f)
     assert report.error_count == 1 and "line 2, column 'gln'" in report.errors[0]
+
+
+def test_rows_typed_in_a_form_are_applied_like_a_files_rows(workspace: Workspace) -> None:
+    with workspace.sessions.begin() as s:
+        report = import_rows(s, Kind.ASSORTMENTS, [{"customer": "C2", "sku": "JAM-APR"}])
+    assert report.changes["assortments"].created == 1 and not report.errors
+
+
+def test_a_bad_row_typed_in_a_form_is_reported_with_its_column(workspace: Workspace) -> None:
+    with workspace.sessions.begin() as s:
+        report = import_rows(s, Kind.GRANTS, [{"partner": "shop", "customer": "C9", "site": "S1"}])
+    assert report.errors == ["line 1, column 'customer': unknown customer 'C9'"]
