@@ -20,6 +20,7 @@ from gateway.rules.products import name_key
 from gateway.rules.reasons import ReasonCode, barcode_problem, nearest_text, reason_message, where
 from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
 from parsers.document import LineStatus, OrderDocument, OrderLine
+from parsers.gtin import one_digit_away
 
 
 @dataclass(slots=True)
@@ -110,8 +111,10 @@ def evaluate_document(
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
     gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
+    # A wrong check digit: the codes one digit away are looked up too, to suggest one.
+    mended = [c.zfill(14) for b, g in gtin_keys.items() if g is None for c in one_digit_away(b)]
     catalog.prefetch(
-        gtin14s=[g for g in gtin_keys.values() if g],
+        gtin14s=[g for g in gtin_keys.values() if g] + mended,
         skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r],
         customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r],
     )

@@ -102,7 +102,7 @@ def test_supplier_reference_customer_reference_and_names_resolve(workspace, drop
         (["PO-1", "4000000000006", "", "", "1"], "unknown_barcode", "4000000000006"),
         (["PO-1", "", "NOPE-1", "", "1"], "unknown_sku", "NOPE-1"),
         (["PO-1", "", "", "jam 370 g", "1"], "ambiguous_name", "Strawberry jam"),
-        (["PO-1", "", "", "Plutonium rods", "1"], "unknown_product", "nearest products"),
+        (["PO-1", "", "", "Green tea Sencha 250 g", "1"], "unknown_product", "nearest products"),
         (["PO-1", OLD, "", "", "1"], "product_inactive", "OLD-1"),
         (["PO-1", COFFEE, "", "", "0"], "non_positive_quantity", "greater than zero"),
         (["PO-1", COFFEE, "", "", "1,5"], "fractional_quantity", "whole number"),
