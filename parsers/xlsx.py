@@ -1,8 +1,11 @@
 """Excel workbook orders (.xlsx), and Excel replies and reports.
 
-Reading goes through python-calamine (Rust, fast, no formulas evaluated): the first
-visible worksheet whose first 20 rows hold an order header is read (or the profile's
-``sheet``), with the rules of :mod:`parsers.tabular`.  What is specific to Excel:
+Reading goes through python-calamine (Rust, fast, no formulas evaluated): every visible
+worksheet whose first 20 rows hold an order header is read (or only the profile's
+``sheet``), with the rules of :mod:`parsers.tabular`, as one file: a sheet's lines
+without an order number of their own join its header block's order, else the file's
+(an order spread over ``Épicerie`` and ``Boissons`` is one order).  A worksheet without
+an order table is listed as left aside.  What is specific to Excel:
 
 * A barcode typed into a number cell is a float (``4006381333931.0``), even when Excel
   shows ``4,00638E+12``: the stored value is exact, so it comes back as its digits; the
@@ -41,12 +44,12 @@ from python_calamine import (
 )
 
 from parsers.cells import Cell
-from parsers.columns import TabularProfile, find_header
-from parsers.document import OrderResponse, ReadResult, SourceFormat
+from parsers.columns import TabularProfile, best_candidate, find_header
+from parsers.document import Location, OrderResponse, ReadResult, SkipKind, Skipped, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
 from parsers.gc_pause import paused_gc
 from parsers.sheets import RowStyle, Sheet, ack_lines_sheet, ack_summary_sheet, needs_neutralising
-from parsers.tabular import read_table
+from parsers.tabular import TableSource, missing_column, read_tables
 
 #: Refuse workbooks whose worksheets and shared strings unpack to more than this.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -59,7 +62,9 @@ _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
 @dataclass(slots=True, kw_only=True)
 class XlsxReadResult(ReadResult):
+    #: The first sheet read, and every sheet read
     sheet: str
+    sheets: list[str] = field(default_factory=list)
     header_row: int | None = None
     #: field → the header it was read from
     columns: dict[str, str] = field(default_factory=dict)
@@ -136,18 +141,20 @@ def read(data: bytes, profile: TabularProfile | None = None) -> XlsxReadResult:
     profile = profile or TabularProfile()
     with paused_gc():
         with _sheets_of(data) as workbook:
-            name, rows = _order_sheet(workbook, profile)
-        table = read_table(
-            rows,
+            sources, skipped = _order_sheets(workbook, profile)
+        table = read_tables(
+            sources,
             source_format=SourceFormat.XLSX,
             profile=profile,
-            sheet=name,
             excel_serial_dates=True,
         )
+    skipped += table.skipped
     return XlsxReadResult(
         documents=table.documents,
-        warnings=table.warnings,
-        sheet=name,
+        warnings=[str(s) for s in skipped],
+        skipped=skipped,
+        sheet=sources[0].sheet or "",
+        sheets=[s.sheet or "" for s in sources],
         header_row=table.header.line,
         columns={f.value: header for f, header in table.header.names.items()},
     )
@@ -196,30 +203,42 @@ def check_archive(data: bytes, max_unpacked: int = MAX_UNPACKED_BYTES) -> None:
         )
 
 
-def _order_sheet(workbook: CalamineWorkbook, profile: TabularProfile):
-    """The name and rows of the sheet to read: the profile's, or the first with a header."""
+def _order_sheets(
+    workbook: CalamineWorkbook, profile: TabularProfile
+) -> tuple[list[TableSource], list[Skipped]]:
+    """The sheets to read (the profile's, or each with an order header) and the visible
+    sheets left aside for want of one."""
     if profile.sheet is not None:
         name = _profile_sheet(workbook.sheet_names, profile.sheet)
-        return name, _rows(workbook, name)
+        return [TableSource(rows=_rows(workbook, name), sheet=name)], []
     worksheets = [
         meta.name
         for meta in workbook.sheets_metadata
         if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
     ]
-    all_empty = True
+    sources: list[TableSource] = []
+    without: list[tuple[str, list[tuple[int, list[Cell]]]]] = []
     for name in worksheets:
         rows = _rows(workbook, name)
         header = find_header(rows, profile)
         if header is not None and header.usable:
-            return name, rows
-        all_empty = all_empty and not any(any(c is not None for c in cells) for _, cells in rows)
-    if all_empty:
-        raise EmptyFile("the workbook holds no data", expected="an order table")
-    raise HeaderNotFound(
-        "no worksheet has an order header in its first 20 rows",
-        expected="a header with a quantity column and a barcode, reference or name column",
-        found=", ".join(worksheets),
-    )
+            sources.append(TableSource(rows=rows, sheet=name, header=header))
+        elif any(any(c is not None for c in cells) for _, cells in rows):
+            without.append((name, rows))
+    if not sources and not without:
+        raise EmptyFile("the workbook holds no data", expected="an order table", key="empty_file")
+    if not sources:
+        # The sheet whose best row is nearest a header is the one to talk about.
+        name, rows = max(
+            without,
+            key=lambda sheet: len(getattr(best_candidate(sheet[1], profile), "columns", {})),
+        )
+        raise missing_column(rows, profile, sheet=name)
+    skipped = [
+        Skipped(kind=SkipKind.SHEET_WITHOUT_TABLE, location=Location(sheet=name))
+        for name, _ in without
+    ]
+    return sources, skipped
 
 
 def _profile_sheet(names: Sequence[str], wanted: str | int) -> str:
@@ -232,6 +251,8 @@ def _profile_sheet(names: Sequence[str], wanted: str | int) -> str:
     raise HeaderNotFound(
         f"the profile asks for sheet {wanted!r}, which the workbook does not have",
         expected=f"one of {', '.join(names)}",
+        key="profile_sheet_missing",
+        params={"sheet": str(wanted), "sheets": ", ".join(names)},
     )
 
 

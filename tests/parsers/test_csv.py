@@ -511,3 +511,18 @@ def test_dos_cp850_export_is_recognised_by_the_fallback(tmp_path):
     result = csv_codec.read(write(tmp_path, content))
     assert result.dialect.encoding in ("cp850", "cp437")  # same letters for French text
     assert only_lines(result)[0].name == "Crème brûlée Élan"
+
+
+def test_a_header_block_above_a_csv_table_is_read(tmp_path):
+    data = "N° de commande : HB-5540;;\nSite de livraison;LILLE;\n;;\nEAN;Désignation;Qté\n"
+    data += "4006381333931;Café;2\n"
+    [document] = csv_codec.read(write(tmp_path, data.encode())).documents
+    assert (document.order_number, document.site) == ("HB-5540", "LILLE")
+
+
+def test_a_typo_in_a_csv_header_names_the_missing_column_and_the_nearest_header(tmp_path):
+    data = "N° commande;Code-barres;Qantité\nA;4006381333931;1\n".encode()
+    with pytest.raises(HeaderNotFound) as error:
+        csv_codec.read(write(tmp_path, data))
+    assert (error.value.params["written"], error.value.params["meant"]) == ("Qantité", "Quantité")
+    assert error.value.line == 1
