@@ -130,6 +130,9 @@ class LineIssue:
     message: str
     column: str | None = None
     value: str | None = None
+    #: Which problem of its code it is (``scientific_barcode``), for its sentence in the
+    #: sender's language; ``message`` is the English one
+    key: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -575,6 +575,7 @@ class _TableReader:
                         "Excel rounded it and its last digits are lost; format the column "
                         "as text in Excel (or keep the file as .xlsx) and send it again"
                     ),
+                    key="scientific_barcode",
                 )
             )
         if not (barcode or supplier_ref or customer_ref or name):

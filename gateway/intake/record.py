@@ -50,7 +50,7 @@ def _mark_duplicate(ev: EvaluatedOrder, other: Order, language: str, note: str =
     ev.reason, ev.message = ReasonCode.DUPLICATE_ORDER, text
     for r in ev.lines:
         r.outcome, r.reason, r.message = LineStatus.REJECTED, ReasonCode.DUPLICATE_ORDER, text
-        r.confirmed = None
+        r.confirmed, r.hint = None, None
 
 
 def store_order(
@@ -96,6 +96,8 @@ def store_order(
         currency=doc.currency,
         reason_code=ev.reason.value if ev.reason else None,
         reason=ev.message or (replaced.summary(partner.language) if replaced else None),
+        comment="\n".join(doc.notes) or None,
+        buyer_reference=(doc.references.get("buyer_reference") or "")[:64] or None,
         envelope={k: getattr(env, k) for k in env.__slots__ if getattr(env, k) is not None}
         | {"parties": [_party(p) for p in doc.parties]},
         created_at=now,
@@ -125,6 +127,7 @@ def store_order(
             "outcome": str(r.outcome),
             "reason_code": str(r.reason) if r.reason else None,
             "message": r.message,
+            "hint": r.hint,
             "matched_by": str(r.matched_by) if r.matched_by else None,
             "confidence": r.confidence,
             "suggestions": r.suggestions,

@@ -2,7 +2,9 @@
 
 An order has at least ``id, partner, customer, site, order_number, status, lines``; a
 line at least ``line_no, sku, quantity, outcome, reason_code, message, matched_by``.
-One order shown alone adds ``events`` and ``replies`` (each with the partner's
+An order also says what its sender said of it (``comment``, ``buyer_reference``) and a
+line what the sender can do about it (``hint``). One order shown alone adds ``events``
+and ``replies`` (each with the partner's
 ``acknowledgment`` when it was an EDI message: accepted, rejected…).
 """
 
@@ -44,6 +46,7 @@ def line_dict(ln: OrderLine) -> dict[str, Any]:
         "outcome": ln.outcome,
         "reason_code": ln.reason_code,
         "message": ln.message,
+        "hint": ln.hint,
         "matched_by": ln.matched_by,
         "confidence": ln.confidence,
         "suggestions": ln.suggestions or [],
@@ -75,6 +78,8 @@ def order_dict(o: Order, *, events: bool = False) -> dict[str, Any]:
         "currency": o.currency,
         "reason_code": o.reason_code,
         "reason": o.reason,
+        "comment": o.comment,
+        "buyer_reference": o.buyer_reference,
         "inbound_file_id": o.inbound_file_id,
         "created_at": o.created_at.isoformat(),
         "updated_at": o.updated_at.isoformat(),

@@ -59,6 +59,8 @@ class Resolution:
     value: str | None = None
     detail: str | None = None
     suggestions: list[str] = field(default_factory=list)
+    #: What the message names besides (for a conflict: the other column, value, products)
+    fields: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -182,6 +184,14 @@ def resolve_line(
                         f"{other_value!r} is {other.label}; which one was meant?"
                     ),
                     suggestions=[product.label, other.label],
+                    fields={
+                        "column": col,
+                        "first": product.label,
+                        "other_column": other_col,
+                        "other_value": other_value,
+                        "other": other.label,
+                        "value": value,
+                    },
                 )
         return Resolution(product=product, matched_by=how, pack_qty=pack, confidence=1.0)
 

@@ -142,7 +142,8 @@ def test_product_outside_customer_assortment_is_refused(workspace, drop):
     lines = lines_by_no(only_order(workspace))
     assert lines[1]["outcome"] == "accepted"
     assert lines[2]["reason_code"] == "not_in_assortment"
-    assert "C2" in lines[2]["message"]
+    assert "n'est pas disponible pour Hotel Belle Vue" in lines[2]["message"]  # not "C2"
+    assert "Hotel Belle Vue" in lines[2]["hint"]
 
 
 def test_round_up_policy_adjusts_quantity_and_says_so(workspace, drop):
@@ -171,7 +172,8 @@ def test_partner_without_grant_for_customer_is_refused(workspace, drop):
     order = only_order(workspace)
     assert order["status"] == "rejected"
     assert order["reason_code"] == "not_granted"
-    assert "shop" in order["reason"] and "C2" in order["reason"]
+    assert "Hotel Belle Vue" in order["reason"]  # the customer's name, not its code
+    assert "shop" not in order["reason"] and "C2" not in order["reason"]
 
 
 def test_partner_with_several_grants_must_name_the_customer(workspace, drop):
