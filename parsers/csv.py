@@ -40,7 +40,7 @@ from parsers.errors import (
     UnrecognisedFormat,
 )
 from parsers.gc_pause import paused_gc
-from parsers.sheets import FORMULA_PREFIXES, Sheet, ack_lines_sheet, neutralise
+from parsers.sheets import FORMULA_PREFIXES, Sheet, SkippedRow, ack_lines_sheet, neutralise
 from parsers.tabular import read_table
 
 DELIMITERS = (";", "\t", ",", "|")
@@ -417,7 +417,13 @@ def _encode(text: str, dialect: CsvDialect) -> bytes:
 
 
 def write_ack(
-    responses: Sequence[OrderResponse], dialect: CsvDialect, *, language: str = "fr"
+    responses: Sequence[OrderResponse],
+    dialect: CsvDialect,
+    *,
+    language: str = "fr",
+    skipped: Sequence[SkippedRow] = (),
 ) -> bytes:
-    """A line-by-line acknowledgement of ``responses``, in the sender's own dialect."""
-    return write_table(ack_lines_sheet(responses, language), dialect)
+    """A line-by-line acknowledgement of ``responses``, in the sender's own dialect: a
+    row about each order before its lines, then what the reader left aside."""
+    sheet = ack_lines_sheet(responses, language, with_orders=True, skipped=skipped)
+    return write_table(sheet, dialect)

@@ -315,6 +315,8 @@ class ResponseLine:
     message: str | None = None
     source_row: int | None = None  # the row or segment it came from, for spreadsheet acks
     suggestions: list[str] = field(default_factory=list)
+    #: What the sender can do about the line, in its words
+    hint: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -346,6 +348,15 @@ class OrderResponse:
     #: The envelope of the order being answered (for references and party echo)
     envelope: Envelope = field(default_factory=Envelope)
     language: str = "en"
+    #: For people: the customer and site by name, the sender's own comment, what the
+    #: order is and how its lines fared (``summary``), and what to do about it
+    customer_name: str | None = None
+    site_name: str | None = None
+    comment: str | None = None
+    summary: str | None = None
+    hint: str | None = None
+    #: The order's stable reason code when it was refused (for machines)
+    reason_code: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

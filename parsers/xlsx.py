@@ -48,7 +48,15 @@ from parsers.columns import TabularProfile, best_candidate, find_header
 from parsers.document import Location, OrderResponse, ReadResult, SkipKind, Skipped, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
 from parsers.gc_pause import paused_gc
-from parsers.sheets import RowStyle, Sheet, ack_lines_sheet, ack_summary_sheet, needs_neutralising
+from parsers.sheets import (
+    RowStyle,
+    Sheet,
+    SkippedRow,
+    ack_lines_sheet,
+    ack_skipped_sheet,
+    ack_summary_sheet,
+    needs_neutralising,
+)
 from parsers.tabular import TableSource, missing_column, read_tables
 
 #: Refuse workbooks whose worksheets and shared strings unpack to more than this.
@@ -360,8 +368,15 @@ class _Formats:
         return max((len(part) for part in text.splitlines()), default=0)
 
 
-def write_ack(responses: Sequence[OrderResponse], *, language: str = "fr") -> bytes:
-    """An acknowledgement workbook: a summary sheet (one row per order) and every line."""
-    return write_table(
-        [ack_summary_sheet(responses, language), ack_lines_sheet(responses, language)]
-    )
+def write_ack(
+    responses: Sequence[OrderResponse],
+    *,
+    language: str = "fr",
+    skipped: Sequence[SkippedRow] = (),
+) -> bytes:
+    """An acknowledgement workbook: a summary sheet (one row per order), every line, and
+    what the reader left aside (when it did)."""
+    sheets = [ack_summary_sheet(responses, language), ack_lines_sheet(responses, language)]
+    if skipped:
+        sheets.append(ack_skipped_sheet(skipped, language))
+    return write_table(sheets)

@@ -141,7 +141,10 @@ def _admin(name: str | None) -> str:
 def _register(verb: str, target: OrderStatus) -> None:
     def command(
         order_ids: Annotated[list[int], typer.Argument(help="Order ids.")],
-        reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+        reason: Annotated[
+            str | None,
+            typer.Option(help="Why (kept in the history; for the partner with --tell-partner)."),
+        ] = None,
         line: Annotated[
             list[str] | None,
             typer.Option("--line", help="LINE=QTY: a line's confirmed / shipped quantity."),
@@ -149,6 +152,9 @@ def _register(verb: str, target: OrderStatus) -> None:
         actor_name: Annotated[
             str | None, typer.Option("--actor", help="Who acts (default: $USER).")
         ] = None,
+        tell_partner: Annotated[
+            bool, typer.Option("--tell-partner", help="Send the --reason to the partner too.")
+        ] = False,
         as_json: JsonOpt = False,
     ) -> None:
         from gateway.orders.transitions import move_orders
@@ -160,7 +166,7 @@ def _register(verb: str, target: OrderStatus) -> None:
             raise typer.Exit(2) from None
         ws = open_workspace()
         report = move_orders(ws, order_ids, target, actor=_admin(actor_name), reason=reason,
-                             lines=lines or None)  # fmt: skip
+                             lines=lines or None, tell_partner=tell_partner)  # fmt: skip
         if as_json:
             print_json({
                 "moved": [vars(r) for r in report.moved],

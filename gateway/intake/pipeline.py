@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gateway.config.mapping import load_mapping
+from gateway.config.settings import ConfigError
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
 from gateway.intake.evaluate import evaluate_document
@@ -35,11 +36,12 @@ from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.fan_out import queue_file_error, queue_file_replies
 from gateway.replies.outbox import ReplyContext, outbox_transaction
+from gateway.rules.reasons import file_problem
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import AlreadyKnown, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
-from parsers.errors import ParseError
+from parsers.errors import ParseError, ProfileError
 
 log = logging.getLogger("gateway.intake")
 #: Remarks logged per file; a file with thousands of bad values says so in one line
@@ -250,14 +252,21 @@ def _first_time(ws: Workspace, partner_id: str, path: Path, data: bytes, sha: st
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         read = read_file(data, path.name, partner_id, ws.config, profile)
-    except (ParseError, SenderRefused) as exc:
+    except (ConfigError, ProfileError) as exc:
+        # Our configuration, not the partner's file: the admin is told, the partner is not.
+        log.error("configuration refused file partner=%s file=%s: %s", partner_id, path.name, exc)
+        return _failed(ws, partner_id, path, inbound, f"configuration: {exc}", None, ours=True)
+    except ParseError as exc:
+        told = file_problem(exc, partner.language)
+        return _failed(ws, partner_id, path, inbound, str(exc), None, told=told)
+    except SenderRefused as exc:
         return _failed(ws, partner_id, path, inbound, str(exc), getattr(exc, "format", None))
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
         )
-        reason = f"the file could not be read ({type(exc).__name__}: {exc})"
-        return _failed(ws, partner_id, path, inbound, reason, None)
+        reason = f"the reader crashed ({type(exc).__name__}: {exc})"
+        return _failed(ws, partner_id, path, inbound, reason, None, ours=True)
     inbound.format = read.format.value
     _log_remarks(partner_id, path.name, read)
 
@@ -327,12 +336,17 @@ def _failed(
     inbound: InboundFile,
     reason: str,
     fmt: str | None,
+    *,
+    told: str | None = None,
+    ours: bool = False,
 ) -> FileOutcome:
+    """Quarantine the file with ``reason`` (for admins); the partner is ``told`` why in
+    its words, or — when the failure is ``ours`` — only that it is being looked at."""
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, reason, fmt
     with outbox_transaction(ws, inbound.received_at) as box:
         record_file(box.session, inbound)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
-        queue_file_error(ctx, reason)
+        queue_file_error(ctx, reason if ours else told or reason, ours=ours)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,

@@ -152,9 +152,13 @@ def apply_transition(
     reason: str | None = None,
     lines: Mapping[int, Decimal] | None = None,
     details: Mapping[str, Any] | None = None,
+    tell_partner: bool = False,
 ) -> TransitionResult:
     """Move one order to ``to`` inside ``box``'s transaction (the caller commits), queueing
     the partner's status report on it.
+
+    ``reason`` is kept in the history for the supplier's people; it reaches the partner
+    (``partner_reason`` of the status report) only with ``tell_partner``.
 
     Raises :class:`TransitionRefused` (forbidden by the lifecycle), :class:`OrderNotFound`
     or :class:`LineQuantityRefused` before changing anything.
@@ -189,7 +193,8 @@ def apply_transition(
     )
     session.add(event)
     session.flush()
-    messages = queue_status_report(box, order, event_id=event.id, reason=reason)
+    told = reason if tell_partner else None
+    messages = queue_status_report(box, order, event_id=event.id, partner_reason=told)
     session.flush()
     log.info(
         "order moved id=%d partner=%s %s→%s actor=%s%s",
@@ -228,13 +233,17 @@ def move_orders(
     reason: str | None = None,
     lines: Mapping[int, Decimal] | None = None,
     now: datetime | None = None,
+    tell_partner: bool = False,
 ) -> MoveReport:
-    """Move each order in its own transaction, whose status reports are written after it."""
+    """Move each order in its own transaction, whose status reports are written after it
+    (``tell_partner``: the reason goes to the partner too, see :func:`apply_transition`)."""
     report = MoveReport()
     for oid in order_ids:
         try:
             with outbox_transaction(ws, now or datetime.now(UTC)) as box:
-                result = apply_transition(box, oid, to, actor=actor, reason=reason, lines=lines)
+                result = apply_transition(
+                    box, oid, to, actor=actor, reason=reason, lines=lines, tell_partner=tell_partner
+                )
         except (TransitionRefused, OrderNotFound, LineQuantityRefused) as exc:
             report.refused[oid] = str(exc)
             log.warning("order not moved id=%d to=%s actor=%s: %s", oid, to, actor, exc)

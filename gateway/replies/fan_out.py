@@ -1,6 +1,10 @@
 """Which replies a received file gets. One home for the decision.
 
-* A file that could not be read: an error notice to the partner (``ERROR_….txt``).
+* A file that could not be read: an error notice to the partner (``ERROR_….txt``), in
+  its language. A file that failed on our side (a missing or broken mapping profile, a
+  reader that crashed, our configuration) is not the partner's to correct: the admin
+  gets the reason (``reports/<partner>/FAILED_….txt``) and the partner a neutral
+  "received, we are looking at it" (``RECEIVED_….txt``).
 * An EDIFACT file: a CONTRL per interchange (``functional_acks``); an X12 file: a TA1
   when asked for or when the envelope is wrong, and a 997 per functional group.
   Acknowledgments a partner sends are never acknowledged.
@@ -14,12 +18,17 @@ from __future__ import annotations
 
 from gateway.config.settings import PartnerConfig, ReplyFormat
 from gateway.replies.edifact import ordrsp_reply, queue_contrls
-from gateway.replies.names import file_error_name, stem
-from gateway.replies.outbox import MessageKind, ReplyContext
+from gateway.replies.names import (
+    failure_report_name,
+    file_error_name,
+    received_notice_name,
+    stem,
+)
+from gateway.replies.outbox import Audience, MessageKind, ReplyContext
 from gateway.replies.responses import StoredOrder, order_response
 from gateway.replies.tabular import queue_rejection_report, queue_tabular_acks
 from gateway.replies.x12 import queue_x12_acks, x855_reply
-from gateway.rules.reasons import file_error_text
+from gateway.rules.reasons import file_error_text, received_notice_text
 from parsers import edifact, x12
 from parsers.document import OrderResponse, ReadResult, SourceFormat
 
@@ -73,14 +82,34 @@ def queue_file_replies(
         queue_rejection_report(ctx, stored)
 
 
-def queue_file_error(ctx: ReplyContext, reason: str) -> None:
-    """The partner's notice that its file could not be read, and why."""
-    name = ctx.inbound.name
+def queue_file_error(ctx: ReplyContext, reason: str, *, ours: bool = False) -> None:
+    """The partner's notice that its file could not be read, and why (``reason``, in its
+    language); when the failure is ``ours``, the admin's report and the partner's neutral
+    notice instead (``reason`` is then the admin's, and never reaches the partner)."""
+    name, file_stem, lang = ctx.inbound.name, stem(ctx.inbound.name), ctx.partner.language
+    if not ours:
+        text = file_error_text(name, reason, lang)
+        ctx.queue(MessageKind.FILE_ERROR, file_error_name(file_stem, ctx.inbound.id), _utf8(text))
+        return
+    notice = received_notice_text(name, lang)
     ctx.queue(
-        MessageKind.FILE_ERROR,
-        file_error_name(stem(name), ctx.inbound.id),
-        file_error_text(name, reason, ctx.partner.language).encode("utf-8"),
+        MessageKind.RECEIVED_NOTICE, received_notice_name(file_stem, ctx.inbound.id), _utf8(notice)
     )
+    report = (
+        f"file: {name}\npartner: {ctx.partner_id}\ninbound file: #{ctx.inbound.id}\n"
+        f"reason: {reason}\n\nThis failed on our side; the partner was told its file was "
+        "received and is being looked at. Fix the cause, then process the file again.\n"
+    )
+    ctx.queue(
+        MessageKind.FAILURE_REPORT,
+        failure_report_name(file_stem, ctx.inbound.id),
+        _utf8(report),
+        audience=Audience.ADMIN,
+    )
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
 
 
 __all__ = ["EDI", "TABULAR", "queue_file_error", "queue_file_replies", "reply_formats"]

@@ -46,6 +46,16 @@ def file_error_name(file_stem: str, inbound_id: int) -> str:
     return f"ERROR_{file_stem}_{inbound_id}.txt"
 
 
+def received_notice_name(file_stem: str, inbound_id: int) -> str:
+    """The partner's notice that a file failed on our side: received, being looked at."""
+    return f"RECEIVED_{file_stem}_{inbound_id}.txt"
+
+
+def failure_report_name(file_stem: str, inbound_id: int) -> str:
+    """The admin's report of a file that failed on our side (configuration, a crash)."""
+    return f"FAILED_{file_stem}_{inbound_id}.txt"
+
+
 def contrl_name(control_ref: str | None, interchange: int) -> str:
     return f"CONTRL_{safe(control_ref)}_{interchange}.edi"
 
@@ -94,12 +104,14 @@ __all__ = [
     "contrl_name",
     "digest_name",
     "fa_997_name",
+    "failure_report_name",
     "feed_result_name",
     "file_error_name",
     "order_form_name",
     "orders_report_name",
     "ordrsp_name",
     "po_ack_855_name",
+    "received_notice_name",
     "rejection_report_name",
     "safe",
     "status_name",

@@ -18,6 +18,7 @@ from gateway.catalog.parties import party_info
 from gateway.config.settings import PartnerConfig
 from gateway.rules.products import PartyInfo
 from gateway.rules.quantity import trimmed
+from gateway.rules.reasons import ReasonCode, day_text, order_hint, order_summary
 from gateway.store.models import Customer, Order, OrderLine, Site
 from parsers.document import (
     Envelope,
@@ -108,10 +109,12 @@ def order_response(
             message=r["message"],
             source_row=r["source_line"],
             suggestions=list(r["suggestions"] or []),
+            hint=r.get("hint"),
         )
         for r in rows
     ]
     by_role = {p.get("role"): p.get("id") for p in reversed(env.get("parties", []))}
+    people = _for_people(order, response_lines, customer, site, language)
     return OrderResponse(
         kind=kind or response_kind(order.status, {r["outcome"] for r in rows}),
         order_number=order.order_number,
@@ -132,7 +135,52 @@ def order_response(
         lines=response_lines,
         envelope=envelope,
         language=language,
+        **people,
     )
+
+
+def _for_people(
+    order: Order,
+    lines: list[ResponseLine],
+    customer: PartyInfo | None,
+    site: PartyInfo | None,
+    language: str,
+) -> dict[str, Any]:
+    """What a person reads about the order: names, its comment, a summary, what to do."""
+    refused = sum(ln.status is LineStatus.REJECTED for ln in lines)
+    adjusted = sum(ln.status is LineStatus.ADJUSTED for ln in lines)
+    customer_name = customer.name if customer else order.customer_code
+    site_name = site.name if site else order.site_code
+    reason = ReasonCode(order.reason_code) if order.reason_code in _CODES else None
+    return {
+        "customer_name": customer_name,
+        "site_name": site_name,
+        "comment": order.comment,
+        "reason_code": order.reason_code,
+        "summary": order_summary(
+            language,
+            lines=len(lines),
+            taken=len(lines) - refused,
+            adjusted=adjusted,
+            refused=refused,
+            customer=customer_name,
+            site=site_name,
+            delivery=day_text(order.delivery_date, language),
+            comment=order.comment,
+        ),
+        "hint": order_hint(
+            language,
+            status=order.status,
+            refused=refused,
+            reason=reason,
+            customer=customer_name,
+            at_site=f" at {site_name}" if site_name else "",
+            sur_site=f" ({site_name})" if site_name else "",
+        ),
+    }
+
+
+_CODES = {str(c) for c in ReasonCode}
 
 
 _LINE_STATUS = {str(s): s for s in LineStatus}

@@ -9,6 +9,7 @@ everything a translator would have to look at.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from parsers import gtin
@@ -253,6 +254,10 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "confirmed_changed": (
         "confirmed quantity changed by the supplier: {before} → {after}",
         "quantité confirmée modifiée par le fournisseur : {before} → {after}",
+    ),
+    "shipped_short": (
+        "{shipped} shipped of {confirmed} confirmed",
+        "{shipped} expédié(s) sur {confirmed} confirmé(s)",
     ),
     "lines_summary": (
         "{accepted} line(s) accepted, {rejected} rejected",
@@ -751,6 +756,13 @@ def order_hint(
     return _say(_ORDER, "nothing", language, {}) if not refused else None
 
 
+def day_text(day: date | None, language: str = "en") -> str | None:
+    """A date as the partner writes it: 12/12/2026 in French, 2026-12-12 otherwise."""
+    if day is None:
+        return None
+    return day.strftime("%d/%m/%Y") if language == "fr" else day.isoformat()
+
+
 def received_notice_text(name: str, language: str = "en") -> str:
     """The neutral notice a partner receives when its file failed on our side."""
     return _say(_ORDER, "received_notice", language, {"name": name})
@@ -759,6 +771,7 @@ def received_notice_text(name: str, language: str = "en") -> str:
 __all__ = [
     "ReasonCode",
     "barcode_problem",
+    "day_text",
     "explain_line",
     "file_error_text",
     "file_problem",

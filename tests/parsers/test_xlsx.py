@@ -325,7 +325,7 @@ def test_sheet_titles_are_made_valid_and_unique(tmp_path):
     assert all(len(name) <= 31 and "/" not in name and "[" not in name for name in names)
 
 
-def test_ack_has_a_summary_and_lines_in_french(tmp_path):
+def test_ack_has_a_summary_and_lines_in_french_promising_nothing_before_validation(tmp_path):
     response = OrderResponse(
         kind=ResponseKind.CHANGED,
         order_number="CMD-1",
@@ -346,12 +346,57 @@ def test_ack_has_a_summary_and_lines_in_french(tmp_path):
     assert book.sheetnames == ["Synthèse", "Lignes"]
     summary = [cell.value for cell in book["Synthèse"][2]]
     assert summary[:2] == ["CMD-1", "C-42"]
-    assert summary[5:9] == [3, 1, 1, 1]
+    assert summary[4:10] == [
+        "Reçue — en attente de validation",
+        "Retenue en partie : lignes refusées",  # never "acceptée avec modifications"
+        3,
+        2,
+        1,
+        1,
+    ]
     lines = book["Lignes"]
-    assert lines["A1"].value == "N° commande"
-    assert [lines[f"I{row}"].value for row in (2, 3, 4)] == ["Acceptée", "Ajustée", "Refusée"]
+    assert (lines["A1"].value, lines["H1"].value, lines["L1"].value) == (
+        "N° commande",
+        "Qté retenue",
+        "À faire",
+    )
+    assert [lines[f"I{row}"].value for row in (2, 3, 4)] == [
+        "Reçue — en attente de validation",  # nothing is promised before validation
+        "Ajustée — en attente de validation",
+        "Refusée",
+    ]
     assert lines["F4"].value == "+cmd|' /C calc'!A0" and lines["F4"].data_type == "s"
     assert lines["H3"].value == 6
+
+
+def test_ack_lines_of_a_validated_order_are_accepted(tmp_path):
+    response = OrderResponse(
+        kind=ResponseKind.ACCEPTED,
+        order_number="CMD-2",
+        order_status="validated",
+        response_number="R-2",
+        issued_at=date(2024, 6, 3),
+        lines=[ResponseLine(line_no=1, status=LineStatus.ACCEPTED, ordered_quantity=Decimal(1))],
+    )
+    book = reopen(tmp_path, xlsx.write_ack([response], language="en"))
+    assert book["Lines"]["I2"].value == "Accepted"
+    assert book["Summary"]["F2"].value == "All lines taken"
+
+
+def test_ack_lists_what_the_reader_left_aside_on_a_sheet_of_its_own(tmp_path):
+    from parsers.sheets import SkippedRow
+
+    response = OrderResponse(
+        kind=ResponseKind.ACCEPTED,
+        order_number="CMD-3",
+        order_status="pending_validation",
+        response_number="R-3",
+        issued_at=date(2024, 6, 3),
+    )
+    left = [SkippedRow(sheet="Notes", row=None, code="sheet_without_table", message="…")]
+    book = reopen(tmp_path, xlsx.write_ack([response], language="fr", skipped=left))
+    assert book.sheetnames == ["Synthèse", "Lignes", "Non lu"]
+    assert [c.value for c in book["Non lu"][2]] == ["Notes", None, "sheet_without_table", "…"]
 
 
 # ------------------------------------------------------------ order forms as people make them

@@ -114,3 +114,14 @@ def test_orders_show_prints_the_full_history(sqlite_lifecycle_ws: Workspace) -> 
     for text in ("received", "pending_validation", "validated", "cancelled", "admin:alice"):
         assert text in history
     assert "customer called" in history
+
+
+def test_tell_partner_sends_the_reason_in_the_status_report(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws))
+    result = _run(ws, "orders", "cancel", oid, "--reason", "rupture", "--tell-partner")
+    assert result.exit_code == 0, result.output
+    [report] = outbox_files(ws, "shop", "STATUS_")
+    assert "rupture" in report.read_text("utf-8-sig")

@@ -57,7 +57,9 @@ def test_an_xlsx_partner_gets_xlsx_status_reports_in_french(lifecycle_ws: Worksp
     ws = lifecycle_ws
     oid = intake(ws, "hotel", "cde.xlsx", xlsx_order("H-1", [(COFFEE, 3), (TEA_UPC, 1)]))
     move_orders(ws, [oid], S.VALIDATED, actor="admin:a")
-    move_orders(ws, [oid], S.CANCELLED, actor="admin:a", reason="rupture fournisseur")
+    move_orders(
+        ws, [oid], S.CANCELLED, actor="admin:a", reason="rupture fournisseur", tell_partner=True
+    )
     files = outbox_files(ws, "hotel", "STATUS_")
     assert [p.suffix for p in files] == [".xlsx", ".xlsx"]
     rows = read_xlsx(_newest(files))
@@ -118,3 +120,44 @@ def test_an_x12_partner_gets_an_855_on_validation_and_on_rejection(
     texts = {p.read_text("ascii") for p in outbox_files(ws, "x12buyer", "855_")}
     assert any("BAK*00*AD*X-1*" in t for t in texts)  # acknowledged with detail, no change
     assert any("BAK*00*RD*X-2*" in t for t in texts)  # rejected with detail
+
+
+def test_a_status_report_says_what_remains_and_why_the_shipment_differs(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = intake(ws, "shop", "po.csv", csv_order("PO-20", [(COFFEE, 5), (JAM_STRAWBERRY, 2)]))
+    for status in (S.VALIDATED, S.IN_PREPARATION):
+        move_orders(ws, [oid], status, actor="admin:a")
+    move_orders(ws, [oid], S.SHIPPED, actor="admin:a", lines={1: Decimal(4)})
+    rows = read_csv(_newest(outbox_files(ws, "shop", "STATUS_")))
+    assert [
+        (r["Ordered qty"], r["Confirmed qty"], r["Shipped qty"], r["Remaining"]) for r in rows
+    ] == [
+        ("5", "5", "4", "1"),
+        ("2", "2", "2", "0"),
+    ]
+    assert rows[0]["Reason"] == "4 shipped of 5 confirmed"
+    assert rows[1]["Reason"] == ""
+
+
+def test_an_admins_reason_stays_internal_unless_told_to_the_partner(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    first = intake(ws, "shop", "a.csv", csv_order("PO-21", [(COFFEE, 1)]))
+    second = intake(ws, "shop", "b.csv", csv_order("PO-22", [(COFFEE, 1)]))
+    move_orders(ws, [first], S.REJECTED, actor="admin:a", reason="client en retard de paiement")
+    move_orders(ws, [second], S.REJECTED, actor="admin:a", reason="out of stock", tell_partner=True)
+    reports = {p.name.split("_")[1]: read_csv(p) for p in outbox_files(ws, "shop", "STATUS_")}
+    assert [r["Reason"] for r in reports["PO-21"]] == [""]
+    assert [r["Reason"] for r in reports["PO-22"]] == ["out of stock"]
+
+
+def test_an_x12_partner_reads_no_internal_reason_in_its_855(sqlite_lifecycle_ws: Workspace) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = intake(ws, "x12buyer", "po9.x12", x12_order("X-9", COFFEE, 1))
+    before = set(outbox_files(ws, "x12buyer", "855_"))
+    move_orders(ws, [oid], S.REJECTED, actor="admin:a", reason="customer owes us money")
+    [new] = [p for p in outbox_files(ws, "x12buyer", "855_") if p not in before]
+    assert "owes" not in new.read_text("ascii").lower()
