@@ -96,7 +96,10 @@ BUILTIN_ALIASES: dict[Field, tuple[str, ...]] = {
         "Qté cde", "Nombre", "Quantity", "Qty", "Qty ordered", "Quantity ordered",
         "Ordered quantity", "Order quantity",
     ),
-    Field.UNIT: ("Unité", "Unité de mesure", "Unit", "UOM", "Unit of measure"),
+    Field.UNIT: (
+        "Unité", "Unité de mesure", "Unité de commande", "Unit", "UOM", "Unit of measure",
+        "Order unit",
+    ),
     Field.UNIT_PRICE: (
         "Prix unitaire", "Prix unitaire HT", "Prix", "Prix HT", "Prix net", "PU", "PU HT",
         "Unit price", "Price", "Net price",
@@ -144,6 +147,9 @@ BLOCK_LABELS: dict[Field, tuple[str, ...]] = {
 #: Headers of columns that are there for people and need not be read nor reported
 #: (the sell multiple printed on the gateway's own order forms)
 QUIET_HEADERS = ("Vendu par", "Multiple de vente", "Sold in multiples of", "Sold by")
+#: Labels above a table whose lines are there for people only (the order form's
+#: instructions): neither a field, nor a remark, nor something left aside
+QUIET_LABELS = ("Mode d'emploi", "How to fill in")
 
 DEFAULT_DATE_FORMATS = (
     "%d/%m/%Y",

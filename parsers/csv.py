@@ -397,6 +397,8 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
     dialect = dialect or CsvDialect()
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
+    for row in sheet.preamble:
+        writer.writerow([format_cell(v, dialect) for v in row])
     writer.writerow([format_cell(h, dialect) for h in sheet.headers])
     for row in sheet.rows:
         writer.writerow([format_cell(v, dialect) for v in row])

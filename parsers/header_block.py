@@ -11,7 +11,8 @@ rows above the table's header are read here, cell by cell:
 * a ``label : value`` whose label is not a field (``Contact : Marie``) is kept as a note:
   it joins the order's comment, nothing is lost;
 * any other text (a title, a company name, a label alone with nothing beside it) is
-  listed as left aside.
+  listed as left aside — but for the lines of the gateway's own order form that are
+  there for people (:data:`parsers.columns.QUIET_LABELS`).
 
 >>> block = read_header_block(
 ...     [(1, ["BON DE COMMANDE", None]), (2, ["N° de commande : HB-5540", None]),
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from parsers.cells import Cell, cell_text
-from parsers.columns import BLOCK_LABELS, Field, TabularProfile, normalise_header
+from parsers.columns import BLOCK_LABELS, QUIET_LABELS, Field, TabularProfile, normalise_header
 from parsers.document import Location, SkipKind, Skipped
 
 #: How far right of a label its value may sit (an empty cell between them is common)
@@ -69,6 +70,7 @@ def read_header_block(
 ) -> HeaderBlock:
     """The header block in ``rows`` (the rows above a table's header)."""
     labels = _label_table(profile)
+    quiet = {normalise_header(label) for label in QUIET_LABELS}
     block = HeaderBlock()
     for line, cells in rows:
         taken: set[int] = set()
@@ -78,6 +80,8 @@ def read_header_block(
                 continue
             where = Location(line=line, sheet=sheet)
             label, colon, rest = text.partition(":")
+            if normalise_header(label) in quiet:
+                continue  # our own form's instructions
             fld = labels.get(normalise_header(label)) if label.strip() else None
             value: Cell = rest.strip() if colon else None
             if fld is not None and not value:

@@ -46,14 +46,18 @@ class RowStyle(StrEnum):
 class Sheet:
     """One table of a report: a title, a header row and data rows.
 
-    ``styles`` holds one entry per row (None for a plain row).  CSV ignores styles and
-    titles; XLSX writes each sheet as a worksheet.
+    ``styles`` holds one entry per row (None for a plain row).  CSV ignores styles,
+    titles and highlights; XLSX writes each sheet as a worksheet.
     """
 
     title: str
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     styles: list[RowStyle | None] | None = None
+    #: Rows above the header (an order form's header block and instructions)
+    preamble: list[list[Cell]] = field(default_factory=list)
+    #: A column to set apart for the reader (the one an order form asks to fill in)
+    highlight: int | None = None
 
     def style(self, index: int) -> RowStyle | None:
         return self.styles[index] if self.styles and index < len(self.styles) else None

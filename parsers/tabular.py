@@ -299,28 +299,51 @@ class _Orders:
         self.current = None
         self.pending = []
         self.first_of_table = None
+        self.table_keys: list[_Key] = []
+        self.notes: list[_Entry] = []
 
     def add(
         self, key: _Key | None, item: OrderLine | str, texts: dict[str, str], order_date
     ) -> None:
-        """A line (or a note) of the current table, with its own key when it has one."""
+        """A line (or a note) of the current table, with its own key when it has one.
+
+        A note between lines belongs to the order above it; notes after the table's last
+        line (under the table) to every order of the table."""
         self.position += 1
+        entry: _Entry = (self.position, item, texts, order_date, self.block)
+        if isinstance(item, str):
+            self.notes.append(entry)
+            return
+        above = self.current or self.default
         if key is not None:
             self.current = key
         key = key or self.current or self.default
-        entry: _Entry = (self.position, item, texts, order_date, self.block)
+        for note in self.notes:
+            self._place(above or key, note)
+        self.notes = []
+        self._place(key, entry)
+
+    def _place(self, key: _Key | None, entry: _Entry) -> None:
         if key is None:
             self.pending.append(entry)
-        else:
-            self._put(key, entry)
+            return
+        if key not in self.table_keys:
+            self.table_keys.append(key)
+        self._put(key, entry)
 
     def end(self) -> None:
-        """The table is done: rows above its first order number join its first order."""
+        """The table is done: rows above its first order number join its first order;
+        notes under it join each of its orders."""
         for entry in self.pending:
             if self.first_of_table is None:
                 self.file_pending.append(entry)
             else:
                 self._put(self.first_of_table, entry)
+        for entry in self.notes:
+            if not self.table_keys:
+                self.file_pending.append(entry)
+            for key in self.table_keys:
+                self._put(key, entry)
 
     def _put(self, key: _Key, entry: _Entry) -> None:
         position, item, texts, order_date, block = entry

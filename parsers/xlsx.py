@@ -15,8 +15,10 @@ an order table is listed as left aside.  What is specific to Excel:
   ``xl/workbook.xml``, and its worksheets must not unpack to more than
   :data:`MAX_UNPACKED_BYTES` (a zip bomb is refused by its declared sizes, cheaply).
 
-Writing goes through XlsxWriter: a bold, frozen, filtered header row, column widths
-fitted to the content, rejected rows in red and adjusted rows in amber.  Text a
+Writing goes through XlsxWriter: rows above the header when a sheet has them (an order
+form's header block), a bold, frozen, filtered header row, column widths fitted to the
+content, rejected rows in red and adjusted rows in amber, a column to fill in set apart
+in yellow.  Text a
 spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``…) is written as an
 explicit string cell with Excel's "quote prefix" style — exactly what Excel stores
 when a person types ``'=…`` — so it shows as typed, never runs, and stays text when the
@@ -276,6 +278,8 @@ def _rows(workbook: CalamineWorkbook, name: str) -> list[tuple[int, list[Cell]]]
 # --------------------------------------------------------------------------- writing
 
 _FILLS = {RowStyle.REJECTED: "#F8CBAD", RowStyle.ADJUSTED: "#FFE699"}
+#: The fill of a column a person is asked to fill in
+_HIGHLIGHT = "#FFF2CC"
 _INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -287,26 +291,35 @@ def write_table(sheets: Sequence[Sheet]) -> bytes:
         {"bold": True, "bg_color": "#D9E1F2", "bottom": 1, "text_wrap": True, "valign": "top"}
     )
     formats = _Formats(workbook)
+    highlight_format = workbook.add_format(
+        {"bold": True, "bg_color": _HIGHLIGHT, "bottom": 1, "text_wrap": True, "valign": "top"}
+    )
     used_titles: set[str] = set()
     for sheet in sheets:
         title = _sheet_title(sheet.title, used_titles)
         worksheet = workbook.add_worksheet(title)
+        for r, row in enumerate(sheet.preamble):
+            for col, value in enumerate(row):
+                formats.write(worksheet, r, col, value, None)
+        top = len(sheet.preamble)  # the header's row
         widths = [len(str(h)) for h in sheet.headers]
         for col, header in enumerate(sheet.headers):
-            worksheet.write_string(0, col, str(header), header_format)
-        for r, row in enumerate(sheet.rows, start=1):
-            style = sheet.style(r - 1)
+            style = highlight_format if col == sheet.highlight else header_format
+            worksheet.write_string(top, col, str(header), style)
+        for r, row in enumerate(sheet.rows, start=top + 1):
+            style = sheet.style(r - top - 1)
             for col, value in enumerate(row):
-                width = formats.write(worksheet, r, col, value, style)
+                fill = _HIGHLIGHT if col == sheet.highlight and style is None else None
+                width = formats.write(worksheet, r, col, value, style, fill)
                 if col < len(widths):
                     widths[col] = max(widths[col], width)
                 else:
                     widths.append(width)
         for col, width in enumerate(widths):
             worksheet.set_column(col, col, min(max(width, 6), 60) + 2)
-        worksheet.freeze_panes(1, 0)
+        worksheet.freeze_panes(top + 1, 0)
         if sheet.headers:
-            worksheet.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.headers) - 1)
+            worksheet.autofilter(top, 0, top + max(len(sheet.rows), 1), len(sheet.headers) - 1)
     workbook.close()
     return buffer.getvalue()
 
@@ -326,14 +339,16 @@ class _Formats:
 
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.workbook = workbook
-        self.cache: dict[tuple[str, RowStyle | None], object] = {}
+        self.cache: dict[tuple[str, RowStyle | None, str | None], object] = {}
 
-    def get(self, kind: str, style: RowStyle | None):
-        key = (kind, style)
+    def get(self, kind: str, style: RowStyle | None, fill: str | None = None):
+        key = (kind, style, fill)
         if key not in self.cache:
             props: dict[str, object] = {}
             if style is not None:
                 props["bg_color"] = _FILLS[style]
+            elif fill is not None:
+                props["bg_color"] = _HIGHLIGHT
             if kind == "date":
                 props["num_format"] = "dd/mm/yyyy"
             elif kind == "datetime":
@@ -343,28 +358,37 @@ class _Formats:
             self.cache[key] = self.workbook.add_format(props)
         return self.cache[key]
 
-    def write(self, worksheet, row: int, col: int, value: Cell, style: RowStyle | None) -> int:
-        """Write one cell as its own type; returns the width it needs."""
+    def write(
+        self,
+        worksheet,
+        row: int,
+        col: int,
+        value: Cell,
+        style: RowStyle | None,
+        fill: str | None = None,
+    ) -> int:
+        """Write one cell as its own type; returns the width it needs. ``fill``: the cell
+        is in a highlighted column."""
         if value is None:
-            worksheet.write_blank(row, col, None, self.get("text", style))
+            worksheet.write_blank(row, col, None, self.get("text", style, fill))
             return 0
         if isinstance(value, bool):
-            worksheet.write_boolean(row, col, value, self.get("text", style))
+            worksheet.write_boolean(row, col, value, self.get("text", style, fill))
             return 5
         if isinstance(value, int | float | Decimal):
-            worksheet.write_number(row, col, float(value), self.get("text", style))
+            worksheet.write_number(row, col, float(value), self.get("text", style, fill))
             return len(str(value))
         if isinstance(value, datetime):
-            worksheet.write_datetime(row, col, value, self.get("datetime", style))
+            worksheet.write_datetime(row, col, value, self.get("datetime", style, fill))
             return 16
         if isinstance(value, date):
-            worksheet.write_datetime(row, col, value, self.get("date", style))
+            worksheet.write_datetime(row, col, value, self.get("date", style, fill))
             return 10
         if isinstance(value, time | timedelta):
             value = str(value)
         text = str(value)
         kind = "quoted" if needs_neutralising(text) else "text"
-        worksheet.write_string(row, col, text, self.get(kind, style))
+        worksheet.write_string(row, col, text, self.get(kind, style, fill))
         return max((len(part) for part in text.splitlines()), default=0)
 
 

@@ -217,15 +217,16 @@ def report_orders(
 @app.command()
 def template(
     customer: Annotated[str, typer.Argument(help="Customer code.")],
-    site: Annotated[str | None, typer.Option(help="Site code, written on every row.")] = None,
+    site: Annotated[str | None, typer.Option(help="Delivery site code, filled in.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="XLSX file.")] = None,
+    language: Annotated[str, typer.Option(help="fr or en: the form's words.")] = "fr",
 ) -> None:
     """Write an order form: the customer's products with an empty quantity column."""
     from gateway.catalog.order_form import order_form
 
     ws = open_workspace()
     with ws.read_sessions() as s:
-        data = order_form(s, customer, site)
+        data = order_form(s, customer, site, language)
     target = output or Path(order_form_name(customer, site))
     target.write_bytes(data)
     console.print(f"order form written to {target}")

@@ -73,3 +73,8 @@ def test_a_label_left_blank_is_neither_a_field_nor_a_remark():
 def test_several_fields_may_share_a_row():
     found = block(["Client : C002", None, "Date : 02/12/2026"])
     assert (found.text(Field.CUSTOMER), found.text(Field.ORDER_DATE)) == ("C002", "02/12/2026")
+
+
+def test_the_order_forms_instructions_are_neither_a_field_a_note_nor_left_aside():
+    found = block(["Mode d'emploi : bon de commande de Hôtel Bellevue. Saisissez…"])
+    assert (found.values, found.notes, found.skipped) == ({}, [], [])

@@ -358,3 +358,15 @@ def test_tables_without_an_order_number_join_the_first_order_of_the_file():
         "A-1",
         ["4006381333931", "96385074"],
     )
+
+
+def test_a_note_under_a_table_of_several_orders_is_the_comment_of_each():
+    rows = (["N° commande", "EAN", "Qté"], ["A", "4006381333931", "1"], ["B", "96385074", "1"],
+            ["Livrer avant 10h, merci.", "", ""])  # fmt: skip
+    assert [d.notes for d in read(*rows).documents] == [["Livrer avant 10h, merci."]] * 2
+
+
+def test_a_note_between_lines_is_the_comment_of_the_order_above_it():
+    rows = (["N° commande", "EAN", "Qté"], ["A", "4006381333931", "1"],
+            ["", "Pour la cuisine, merci de séparer.", ""], ["B", "96385074", "1"])  # fmt: skip
+    assert [d.notes for d in read(*rows).documents] == [["Pour la cuisine, merci de séparer."], []]
