@@ -59,550 +59,238 @@ from parsers.document import OrderLine  # noqa: E402
 
 # ------------------------------------------------------------------ the catalog's families
 
-#: head, its plural, varieties (key → renderings; the first is the catalog's), variants
-#: allowed, sizes (value, unit), packs allowed
-FAMILIES: list[tuple[str, str, dict[str, list[str]], list[str], list[tuple[str, str]], bool]] = [
-    (
-        "Confiture",
-        "Confitures",
-        {
-            "fraise": ["de fraises", "fraise", "à la fraise"],
-            "abricot": ["d'abricots", "abricot"],
-            "framboise": ["de framboises", "framboise"],
-            "cerise": ["de cerises noires", "cerise noire"],
-            "orange": ["d'oranges amères", "orange amère"],
-            "figue": ["de figues", "figue"],
-        },
-        ["bio", "allégée"],
-        [("370", "g"), ("750", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Chocolat",
-        "Chocolats",
-        {
-            "noir70": ["noir 70 % cacao", "noir 70%"],
-            "noir85": ["noir 85 % cacao", "noir 85%"],
-            "lait": ["au lait", "lait"],
-            "blanc": ["blanc"],
-            "noisette": ["au lait noisettes", "lait noisette"],
-        },
-        ["bio", "équitable"],
-        [("100", "g"), ("200", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Café",
-        "Cafés",
-        {
-            "moulu_arabica": ["moulu pur arabica", "moulu arabica"],
-            "grains": ["en grains", "grains"],
-            "moulu_robusta": ["moulu robusta"],
-            "deca": ["décaféiné moulu", "décaféiné"],
-            "capsules": ["capsules intenso", "capsule intenso"],
-        },
-        ["bio", "équitable"],
-        [("250", "g"), ("500", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Thé",
-        "Thés",
-        {
-            "vert_sencha": ["vert Sencha", "vert sencha"],
-            "noir_earl": ["noir Earl Grey", "Earl Grey"],
-            "menthe": ["vert à la menthe", "menthe"],
-            "rooibos": ["rooibos vanille", "rooibos"],
-            "darjeeling": ["noir Darjeeling", "Darjeeling"],
-        },
-        ["bio"],
-        [("100", "g"), ("250", "g")],
-        False,
-    ),
-    (
-        "Sucre",
-        "Sucres",
-        {
-            "poudre": ["en poudre", "poudre"],
-            "morceaux": ["en morceaux", "morceaux"],
-            "roux": ["roux de canne", "roux"],
-            "glace": ["glace"],
-        },
-        ["bio"],
-        [("500", "g"), ("1", "kg"), ("5", "kg")],
-        False,
-    ),
-    (
-        "Farine",
-        "Farines",
-        {
-            "t45": ["de blé T45", "T45"],
-            "t55": ["de blé T55", "T55"],
-            "t65": ["de blé T65", "T65"],
-            "seigle": ["de seigle", "seigle"],
-            "sarrasin": ["de sarrasin", "sarrasin"],
-        },
-        ["bio"],
-        [("1", "kg"), ("5", "kg"), ("25", "kg")],
-        False,
-    ),
-    (
-        "Huile",
-        "Huiles",
-        {
-            "olive_ve": ["d'olive vierge extra", "olive vierge extra"],
-            "tournesol": ["de tournesol", "tournesol"],
-            "colza": ["de colza", "colza"],
-            "noix": ["de noix", "noix"],
-            "sesame": ["de sésame", "sésame"],
-        },
-        ["bio"],
-        [("50", "cl"), ("75", "cl"), ("1", "l"), ("5", "l")],
-        True,
-    ),
-    (
-        "Vin",
-        "Vins",
-        {
-            "rouge_bdx": ["rouge Bordeaux AOC", "rouge Bordeaux"],
-            "blanc_alsace": ["blanc d'Alsace", "blanc Alsace"],
-            "rose_provence": ["rosé de Provence", "rosé Provence"],
-            "rouge_cdr": ["rouge Côtes du Rhône", "rouge Côtes-du-Rhône"],
-            "blanc_chablis": ["blanc Chablis", "Chablis"],
-        },
-        ["bio"],
-        [("75", "cl"), ("150", "cl")],
-        True,
-    ),
-    (
-        "Eau",
-        "Eaux",
-        {
-            "gazeuse": ["gazeuse"],
-            "plate": ["minérale plate", "plate"],
-            "citron": ["gazeuse citron", "gazeuse au citron"],
-        },
-        [],
-        [("50", "cl"), ("1", "l"), ("1.5", "l")],
-        True,
-    ),
-    (
-        "Jus",
-        "Jus",
-        {
-            "orange": ["d'orange", "orange"],
-            "pomme": ["de pomme", "pomme"],
-            "raisin": ["de raisin", "raisin"],
-            "ananas": ["d'ananas", "ananas"],
-            "pamplemousse": ["de pamplemousse rose", "pamplemousse rose"],
-        },
-        ["bio", "sans sucres ajoutés"],
-        [("25", "cl"), ("1", "l"), ("1.5", "l")],
-        True,
-    ),
-    (
-        "Lait",
-        "Laits",
-        {
-            "demi": ["demi-écrémé UHT", "demi-écrémé"],
-            "entier": ["entier UHT", "entier"],
-            "ecreme": ["écrémé UHT", "écrémé"],
-            "avoine": ["d'avoine", "avoine"],
-        },
-        ["bio"],
-        [("50", "cl"), ("1", "l")],
-        True,
-    ),
-    (
-        "Yaourt",
-        "Yaourts",
-        {
-            "nature": ["nature", "nature"],
-            "fraise": ["à la fraise", "fraise"],
-            "vanille": ["à la vanille", "vanille"],
-            "grec": ["à la grecque", "grecque"],
-        },
-        ["bio", "allégé"],
-        [("125", "g"), ("500", "g")],
-        True,
-    ),
-    (
-        "Riz",
-        "Riz",
-        {
-            "basmati": ["basmati"],
-            "thai": ["thaï parfumé", "thaï"],
-            "complet": ["complet"],
-            "rond": ["rond dessert", "rond"],
-            "arborio": ["arborio risotto", "arborio"],
-        },
-        ["bio"],
-        [("500", "g"), ("1", "kg"), ("5", "kg")],
-        False,
-    ),
-    (
-        "Pâtes",
-        "Pâtes",
-        {
-            "spaghetti": ["spaghetti", "spaghettis"],
-            "penne": ["penne rigate", "penne"],
-            "fusilli": ["fusilli"],
-            "tagliatelle": ["tagliatelles", "tagliatelle"],
-            "coquillettes": ["coquillettes", "coquillette"],
-        },
-        ["bio", "complètes"],
-        [("500", "g"), ("1", "kg"), ("3", "kg")],
-        False,
-    ),
-    (
-        "Sel",
-        "Sels",
-        {
-            "fin_guerande": ["fin de Guérande", "fin Guérande"],
-            "gros": ["gros de mer", "gros"],
-            "fleur": ["fleur de sel de Camargue", "fleur de sel"],
-        },
-        [],
-        [("250", "g"), ("500", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Poivre",
-        "Poivres",
-        {
-            "noir_moulu": ["noir moulu", "noir moulu"],
-            "blanc_moulu": ["blanc moulu"],
-            "noir_grains": ["noir en grains", "noir grains"],
-            "baies": ["cinq baies"],
-        },
-        ["bio"],
-        [("50", "g"), ("100", "g"), ("500", "g")],
-        False,
-    ),
-    (
-        "Miel",
-        "Miels",
-        {
-            "acacia": ["d'acacia", "acacia"],
-            "fleurs": ["toutes fleurs", "toutes les fleurs"],
-            "lavande": ["de lavande", "lavande"],
-            "chataignier": ["de châtaignier", "châtaignier"],
-        },
-        ["bio"],
-        [("250", "g"), ("500", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Biscuits",
-        "Biscuits",
-        {
-            "beurre": ["pur beurre", "beurre"],
-            "chocolat": ["nappés chocolat", "chocolat"],
-            "sable": ["sablés bretons", "sablés"],
-            "avoine": ["à l'avoine", "avoine"],
-        },
-        ["bio", "sans sucres ajoutés"],
-        [("150", "g"), ("200", "g"), ("400", "g")],
-        True,
-    ),
-    (
-        "Œufs",
-        "Œufs",
-        {
-            "plein_air": ["frais de plein air", "plein air"],
-            "calibre_gros": ["frais gros calibre", "gros calibre"],
-            "cage": ["frais de cage", "cage"],
-        },
-        ["bio"],
-        [("6", "x"), ("12", "x"), ("30", "x")],
-        False,
-    ),
-    (
-        "Bœuf",
-        "Bœufs",
-        {
-            "hache": ["haché 5 % MG", "haché 5%"],
-            "bourguignon": ["bourguignon"],
-            "steak": ["steak haché", "steak"],
-        },
-        ["bio"],
-        [("500", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Cœurs",
-        "Cœurs",
-        {
-            "palmier": ["de palmier", "palmier"],
-            "artichaut": ["d'artichauts", "artichaut"],
-        },
-        ["bio"],
-        [("400", "g"), ("800", "g")],
-        True,
-    ),
-    (
-        "Fromage",
-        "Fromages",
-        {
-            "comte": ["Comté AOP 18 mois", "Comté 18 mois"],
-            "emmental": ["Emmental râpé", "Emmental rapé"],
-            "chevre": ["de chèvre bûche", "chèvre bûche"],
-            "roquefort": ["Roquefort AOP", "Roquefort"],
-            "mozzarella": ["mozzarella di bufala", "mozzarella"],
-        },
-        ["bio", "allégé"],
-        [("200", "g"), ("500", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Beurre",
-        "Beurres",
-        {
-            "doux": ["doux"],
-            "demi_sel": ["demi-sel"],
-            "sale": ["salé aux cristaux de sel", "salé"],
-        },
-        ["bio"],
-        [("125", "g"), ("250", "g"), ("500", "g")],
-        False,
-    ),
-    (
-        "Crème",
-        "Crèmes",
-        {
-            "fraiche_epaisse": ["fraîche épaisse", "fraiche épaisse"],
-            "liquide": ["liquide entière", "liquide"],
-            "dessert_vanille": ["dessert vanille", "dessert à la vanille"],
-        },
-        ["bio", "allégée"],
-        [("20", "cl"), ("50", "cl"), ("1", "l")],
-        False,
-    ),
-    (
-        "Tomates",
-        "Tomates",
-        {
-            "pelees": ["pelées entières", "pelées"],
-            "concassees": ["concassées", "concassée"],
-            "sechees": ["séchées à l'huile", "séchées"],
-            "coulis": ["coulis nature", "coulis"],
-        },
-        ["bio"],
-        [("400", "g"), ("800", "g"), ("2.5", "kg")],
-        True,
-    ),
-    (
-        "Lentilles",
-        "Lentilles",
-        {
-            "vertes": ["vertes du Puy", "vertes"],
-            "corail": ["corail"],
-            "blondes": ["blondes"],
-        },
-        ["bio"],
-        [("500", "g"), ("1", "kg"), ("5", "kg")],
-        False,
-    ),
-    (
-        "Moutarde",
-        "Moutardes",
-        {
-            "dijon": ["de Dijon forte", "Dijon"],
-            "ancienne": ["à l'ancienne", "ancienne"],
-            "miel": ["au miel", "miel"],
-        },
-        ["bio"],
-        [("200", "g"), ("370", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Vinaigre",
-        "Vinaigres",
-        {
-            "vin_rouge": ["de vin rouge", "vin rouge"],
-            "cidre": ["de cidre", "cidre"],
-            "balsamique": ["balsamique de Modène", "balsamique"],
-            "xeres": ["de Xérès", "Xérès"],
-        },
-        ["bio"],
-        [("50", "cl"), ("1", "l")],
-        False,
-    ),
-    (
-        "Soupe",
-        "Soupes",
-        {
-            "potiron": ["de potiron", "potiron"],
-            "legumes": ["de légumes verts", "légumes verts"],
-            "poireaux": ["poireaux pommes de terre", "poireau pomme de terre"],
-            "tomate": ["de tomates", "tomate"],
-        },
-        ["bio"],
-        [("50", "cl"), ("1", "l")],
-        True,
-    ),
-    (
-        "Compote",
-        "Compotes",
-        {
-            "pomme": ["de pommes", "pomme"],
-            "pomme_poire": ["pomme poire", "pommes poires"],
-            "pomme_fraise": ["pomme fraise", "pommes fraises"],
-        },
-        ["bio", "sans sucres ajoutés"],
-        [("100", "g"), ("400", "g"), ("1", "kg")],
-        True,
-    ),
-    (
-        "Céréales",
-        "Céréales",
-        {
-            "muesli": ["muesli aux fruits", "muesli fruits"],
-            "flocons": ["flocons d'avoine", "flocons avoine"],
-            "granola": ["granola chocolat", "granola"],
-            "petales": ["pétales de maïs", "pétales maïs"],
-        },
-        ["bio"],
-        [("375", "g"), ("500", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Savon",
-        "Savons",
-        {
-            "marseille": ["de Marseille", "Marseille"],
-            "lavande": ["à la lavande", "lavande"],
-            "liquide": ["liquide mains", "liquide"],
-        },
-        ["bio"],
-        [("100", "g"), ("300", "ml"), ("1", "l")],
-        False,
-    ),
-    (
-        "Lessive",
-        "Lessives",
-        {
-            "liquide": ["liquide", "liquide"],
-            "poudre": ["en poudre", "poudre"],
-            "capsules": ["en capsules", "capsules"],
-        },
-        ["écologique"],
-        [("1", "l"), ("3", "l"), ("5", "kg")],
-        False,
-    ),
-    (
-        "Papier",
-        "Papiers",
-        {
-            "toilette": ["toilette double épaisseur", "toilette"],
-            "essuie_tout": ["essuie-tout", "essuie tout"],
-            "cuisson": ["cuisson"],
-        },
-        ["recyclé"],
-        [("6", "x"), ("12", "x"), ("24", "x")],
-        False,
-    ),
-    (
-        "Pommes",
-        "Pommes",
-        {
-            "golden": ["Golden", "golden"],
-            "gala": ["Gala"],
-            "granny": ["Granny Smith", "Granny"],
-            "pink": ["Pink Lady", "Pink lady"],
-        },
-        ["bio"],
-        [("1", "kg"), ("2", "kg"), ("6", "x")],
-        False,
-    ),
-    (
-        "Jambon",
-        "Jambons",
-        {
-            "blanc": ["blanc supérieur", "blanc"],
-            "cru": ["cru de Bayonne", "Bayonne"],
-            "fume": ["fumé", "fume"],
-        },
-        ["bio", "sans nitrite"],
-        [("4", "x"), ("6", "x"), ("150", "g")],
-        False,
-    ),
-    (
-        "Glace",
-        "Glaces",
-        {
-            "vanille": ["vanille de Madagascar", "vanille"],
-            "chocolat": ["chocolat noir", "chocolat"],
-            "fraise": ["fraise", "fraises"],
-            "pistache": ["pistache", "pistaches"],
-        },
-        ["bio"],
-        [("500", "ml"), ("1", "l")],
-        False,
-    ),
-    (
-        "Sirop",
-        "Sirops",
-        {
-            "grenadine": ["de grenadine", "grenadine"],
-            "menthe": ["de menthe", "menthe"],
-            "citron": ["de citron", "citron"],
-            "orgeat": ["d'orgeat", "orgeat"],
-        },
-        ["bio"],
-        [("75", "cl"), ("1", "l")],
-        False,
-    ),
-    (
-        "Chips",
-        "Chips",
-        {
-            "nature": ["nature", "nature"],
-            "paprika": ["au paprika", "paprika"],
-            "vinaigre": ["sel et vinaigre", "vinaigre"],
-        },
-        ["bio"],
-        [("45", "g"), ("150", "g"), ("300", "g")],
-        True,
-    ),
-    (
-        "Noix",
-        "Noix",
-        {
-            "cajou": ["de cajou", "cajou"],
-            "grenoble": ["de Grenoble AOP", "Grenoble"],
-            "pecan": ["de pécan", "pécan"],
-        },
-        ["bio"],
-        [("125", "g"), ("250", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Amandes",
-        "Amandes",
-        {
-            "entieres": ["entières", "entière"],
-            "effilees": ["effilées", "effilée"],
-            "poudre": ["en poudre", "poudre"],
-        },
-        ["bio"],
-        [("125", "g"), ("250", "g"), ("1", "kg")],
-        False,
-    ),
-    (
-        "Bière",
-        "Bières",
-        {
-            "blonde": ["blonde", "blonde"],
-            "ambree": ["ambrée", "ambree"],
-            "blanche": ["blanche", "blanche"],
-            "ipa": ["IPA", "ipa"],
-        },
-        ["bio", "sans alcool"],
-        [("25", "cl"), ("33", "cl"), ("75", "cl")],
-        True,
-    ),
-]
+#: The families: "head | plural | variants | sizes | packs", then one line per variety,
+#: "key: rendering / rendering…" (the first rendering is the catalog's; the others are
+#: what people write for the same variety, never a synonym a matcher could not know)
+FAMILY_TABLE = """
+Confiture | Confitures | bio, allégée | 370 g, 750 g, 1 kg | -
+    fraise: de fraises / fraise / à la fraise
+    abricot: d'abricots / abricot
+    framboise: de framboises / framboise
+    cerise: de cerises noires / cerise noire
+    orange: d'oranges amères / orange amère
+    figue: de figues / figue
+Chocolat | Chocolats | bio, équitable | 100 g, 200 g, 1 kg | -
+    noir70: noir 70 % cacao / noir 70%
+    noir85: noir 85 % cacao / noir 85%
+    lait: au lait / lait
+    blanc: blanc
+    noisette: au lait noisettes / lait noisette
+Café | Cafés | bio, équitable | 250 g, 500 g, 1 kg | -
+    moulu_arabica: moulu pur arabica / moulu arabica
+    grains: en grains / grains
+    moulu_robusta: moulu robusta
+    deca: décaféiné moulu / décaféiné
+    capsules: capsules intenso / capsule intenso
+Thé | Thés | bio | 100 g, 250 g | -
+    vert_sencha: vert Sencha / vert sencha
+    noir_earl: noir Earl Grey / Earl Grey
+    menthe: vert à la menthe / menthe
+    rooibos: rooibos vanille / rooibos
+    darjeeling: noir Darjeeling / Darjeeling
+Sucre | Sucres | bio | 500 g, 1 kg, 5 kg | -
+    poudre: en poudre / poudre
+    morceaux: en morceaux / morceaux
+    roux: roux de canne / roux
+    glace: glace
+Farine | Farines | bio | 1 kg, 5 kg, 25 kg | -
+    t45: de blé T45 / T45
+    t55: de blé T55 / T55
+    t65: de blé T65 / T65
+    seigle: de seigle / seigle
+    sarrasin: de sarrasin / sarrasin
+Huile | Huiles | bio | 50 cl, 75 cl, 1 l, 5 l | packs
+    olive_ve: d'olive vierge extra / olive vierge extra
+    tournesol: de tournesol / tournesol
+    colza: de colza / colza
+    noix: de noix / noix
+    sesame: de sésame / sésame
+Vin | Vins | bio | 75 cl, 150 cl | packs
+    rouge_bdx: rouge Bordeaux AOC / rouge Bordeaux
+    blanc_alsace: blanc d'Alsace / blanc Alsace
+    rose_provence: rosé de Provence / rosé Provence
+    rouge_cdr: rouge Côtes du Rhône / rouge Côtes-du-Rhône
+    blanc_chablis: blanc Chablis / Chablis
+Eau | Eaux | - | 50 cl, 1 l, 1.5 l | packs
+    gazeuse: gazeuse
+    plate: minérale plate / plate
+    citron: gazeuse citron / gazeuse au citron
+Jus | Jus | bio, sans sucres ajoutés | 25 cl, 1 l, 1.5 l | packs
+    orange: d'orange / orange
+    pomme: de pomme / pomme
+    raisin: de raisin / raisin
+    ananas: d'ananas / ananas
+    pamplemousse: de pamplemousse rose / pamplemousse rose
+Lait | Laits | bio | 50 cl, 1 l | packs
+    demi: demi-écrémé UHT / demi-écrémé
+    entier: entier UHT / entier
+    ecreme: écrémé UHT / écrémé
+    avoine: d'avoine / avoine
+Yaourt | Yaourts | bio, allégé | 125 g, 500 g | packs
+    nature: nature / nature
+    fraise: à la fraise / fraise
+    vanille: à la vanille / vanille
+    grec: à la grecque / grecque
+Riz | Riz | bio | 500 g, 1 kg, 5 kg | -
+    basmati: basmati
+    thai: thaï parfumé / thaï
+    complet: complet
+    rond: rond dessert / rond
+    arborio: arborio risotto / arborio
+Pâtes | Pâtes | bio, complètes | 500 g, 1 kg, 3 kg | -
+    spaghetti: spaghetti / spaghettis
+    penne: penne rigate / penne
+    fusilli: fusilli
+    tagliatelle: tagliatelles / tagliatelle
+    coquillettes: coquillettes / coquillette
+Sel | Sels | - | 250 g, 500 g, 1 kg | -
+    fin_guerande: fin de Guérande / fin Guérande
+    gros: gros de mer / gros
+    fleur: fleur de sel de Camargue / fleur de sel
+Poivre | Poivres | bio | 50 g, 100 g, 500 g | -
+    noir_moulu: noir moulu / noir moulu
+    blanc_moulu: blanc moulu
+    noir_grains: noir en grains / noir grains
+    baies: cinq baies
+Miel | Miels | bio | 250 g, 500 g, 1 kg | -
+    acacia: d'acacia / acacia
+    fleurs: toutes fleurs / toutes les fleurs
+    lavande: de lavande / lavande
+    chataignier: de châtaignier / châtaignier
+Biscuits | Biscuits | bio, sans sucres ajoutés | 150 g, 200 g, 400 g | packs
+    beurre: pur beurre / beurre
+    chocolat: nappés chocolat / chocolat
+    sable: sablés bretons / sablés
+    avoine: à l'avoine / avoine
+Œufs | Œufs | bio | 6 x, 12 x, 30 x | -
+    plein_air: frais de plein air / plein air
+    calibre_gros: frais gros calibre / gros calibre
+    cage: frais de cage / cage
+Bœuf | Bœufs | bio | 500 g, 1 kg | -
+    hache: haché 5 % MG / haché 5%
+    bourguignon: bourguignon
+    steak: steak haché / steak
+Cœurs | Cœurs | bio | 400 g, 800 g | packs
+    palmier: de palmier / palmier
+    artichaut: d'artichauts / artichaut
+Fromage | Fromages | bio, allégé | 200 g, 500 g, 1 kg | -
+    comte: Comté AOP 18 mois / Comté 18 mois
+    emmental: Emmental râpé / Emmental rapé
+    chevre: de chèvre bûche / chèvre bûche
+    roquefort: Roquefort AOP / Roquefort
+    mozzarella: mozzarella di bufala / mozzarella
+Beurre | Beurres | bio | 125 g, 250 g, 500 g | -
+    doux: doux
+    demi_sel: demi-sel
+    sale: salé aux cristaux de sel / salé
+Crème | Crèmes | bio, allégée | 20 cl, 50 cl, 1 l | -
+    fraiche_epaisse: fraîche épaisse / fraiche épaisse
+    liquide: liquide entière / liquide
+    dessert_vanille: dessert vanille / dessert à la vanille
+Tomates | Tomates | bio | 400 g, 800 g, 2.5 kg | packs
+    pelees: pelées entières / pelées
+    concassees: concassées / concassée
+    sechees: séchées à l'huile / séchées
+    coulis: coulis nature / coulis
+Lentilles | Lentilles | bio | 500 g, 1 kg, 5 kg | -
+    vertes: vertes du Puy / vertes
+    corail: corail
+    blondes: blondes
+Moutarde | Moutardes | bio | 200 g, 370 g, 1 kg | -
+    dijon: de Dijon forte / Dijon
+    ancienne: à l'ancienne / ancienne
+    miel: au miel / miel
+Vinaigre | Vinaigres | bio | 50 cl, 1 l | -
+    vin_rouge: de vin rouge / vin rouge
+    cidre: de cidre / cidre
+    balsamique: balsamique de Modène / balsamique
+    xeres: de Xérès / Xérès
+Soupe | Soupes | bio | 50 cl, 1 l | packs
+    potiron: de potiron / potiron
+    legumes: de légumes verts / légumes verts
+    poireaux: poireaux pommes de terre / poireau pomme de terre
+    tomate: de tomates / tomate
+Compote | Compotes | bio, sans sucres ajoutés | 100 g, 400 g, 1 kg | packs
+    pomme: de pommes / pomme
+    pomme_poire: pomme poire / pommes poires
+    pomme_fraise: pomme fraise / pommes fraises
+Céréales | Céréales | bio | 375 g, 500 g, 1 kg | -
+    muesli: muesli aux fruits / muesli fruits
+    flocons: flocons d'avoine / flocons avoine
+    granola: granola chocolat / granola
+    petales: pétales de maïs / pétales maïs
+Savon | Savons | bio | 100 g, 300 ml, 1 l | -
+    marseille: de Marseille / Marseille
+    lavande: à la lavande / lavande
+    liquide: liquide mains / liquide
+Lessive | Lessives | écologique | 1 l, 3 l, 5 kg | -
+    liquide: liquide / liquide
+    poudre: en poudre / poudre
+    capsules: en capsules / capsules
+Papier | Papiers | recyclé | 6 x, 12 x, 24 x | -
+    toilette: toilette double épaisseur / toilette
+    essuie_tout: essuie-tout / essuie tout
+    cuisson: cuisson
+Pommes | Pommes | bio | 1 kg, 2 kg, 6 x | -
+    golden: Golden / golden
+    gala: Gala
+    granny: Granny Smith / Granny
+    pink: Pink Lady / Pink lady
+Jambon | Jambons | bio, sans nitrite | 4 x, 6 x, 150 g | -
+    blanc: blanc supérieur / blanc
+    cru: cru de Bayonne / Bayonne
+    fume: fumé / fume
+Glace | Glaces | bio | 500 ml, 1 l | -
+    vanille: vanille de Madagascar / vanille
+    chocolat: chocolat noir / chocolat
+    fraise: fraise / fraises
+    pistache: pistache / pistaches
+Sirop | Sirops | bio | 75 cl, 1 l | -
+    grenadine: de grenadine / grenadine
+    menthe: de menthe / menthe
+    citron: de citron / citron
+    orgeat: d'orgeat / orgeat
+Chips | Chips | bio | 45 g, 150 g, 300 g | packs
+    nature: nature / nature
+    paprika: au paprika / paprika
+    vinaigre: sel et vinaigre / vinaigre
+Noix | Noix | bio | 125 g, 250 g, 1 kg | -
+    cajou: de cajou / cajou
+    grenoble: de Grenoble AOP / Grenoble
+    pecan: de pécan / pécan
+Amandes | Amandes | bio | 125 g, 250 g, 1 kg | -
+    entieres: entières / entière
+    effilees: effilées / effilée
+    poudre: en poudre / poudre
+Bière | Bières | bio, sans alcool | 25 cl, 33 cl, 75 cl | packs
+    blonde: blonde / blonde
+    ambree: ambrée / ambree
+    blanche: blanche / blanche
+    ipa: IPA / ipa
+"""
+
+
+def parse_families(table: str) -> list[tuple[str, str, dict[str, list[str]], list[str],
+                                           list[tuple[str, str]], bool]]:  # fmt: skip
+    families: list = []
+    for line in table.strip().splitlines():
+        if not line.startswith(" "):
+            head, plural, variants, sizes, packs = (part.strip() for part in line.split("|"))
+            families.append((
+                head,
+                plural,
+                {},
+                [] if variants == "-" else [v.strip() for v in variants.split(",")],
+                [tuple(size.split()) for size in sizes.split(",")],
+                packs == "packs",
+            ))  # fmt: skip
+        else:
+            key, _, renderings = line.strip().partition(":")
+            families[-1][2][key] = [r.strip() for r in renderings.split("/")]
+    return families
+
+
+FAMILIES = parse_families(FAMILY_TABLE)
 
 #: Words a clerk leaves out of a variety without changing it
 OPTIONAL = {"pur", "aop", "uht", "frais", "superieur", "entieres"}
@@ -1235,7 +923,7 @@ def main() -> None:
         {n: queries for n in matchers},
     )
     if args.show_wrong:
-        show_wrong(ours(catalog), queries, products, args.show_wrong)
+        show(ours(catalog), queries, products, args.show_wrong)
 
     if args.large:
         extra, extra_items = fillers(rng, args.large - len(products), len(products) + 1)
@@ -1263,7 +951,7 @@ def main() -> None:
             per,
         )
         if args.show_wrong:
-            show_wrong(ours(big_catalog), big_queries, every, args.show_wrong)
+            show(ours(big_catalog), big_queries, every, args.show_wrong)
 
 
 def _paired(extra: list[ProductInfo], extra_items: list[Item]) -> list[tuple[ProductInfo, Item]]:
@@ -1272,39 +960,30 @@ def _paired(extra: list[ProductInfo], extra_items: list[Item]) -> list[tuple[Pro
     return list(zip(real, extra_items, strict=True))
 
 
-def show_wrong(
+def show(
     match: Callable[[str], ProductInfo | None],
     queries: list[Query],
     products: list[ProductInfo],
     limit: int,
+    *,
+    missed: bool = False,
 ) -> None:
+    """Print up to ``limit`` wrong accepts (or, ``missed``, products not found)."""
     by_id = {p.id: p for p in products}
     shown = 0
     for q in queries:
         found = match(q.text)
-        if found is not None and found.id != q.expected:
-            expected = by_id[q.expected].name if q.expected else "none"
+        expected = by_id[q.expected].name if q.expected else "none"
+        if missed and q.expected is not None and found is None:
+            print(f"  MISSED [{q.kind}] {q.text!r} (expected {expected!r})")
+        elif not missed and found is not None and found.id != q.expected:
             print(f"  WRONG [{q.kind}] {q.text!r} → {found.name!r} (expected {expected!r})")
-            shown += 1
-            if shown >= limit:
-                break
+        else:
+            continue
+        shown += 1
+        if shown >= limit:
+            break
 
 
 if __name__ == "__main__":
     main()
-
-
-def show_missed(
-    match: Callable[[str], ProductInfo | None],
-    queries: list[Query],
-    products: list[ProductInfo],
-    limit: int,
-) -> None:
-    by_id = {p.id: p for p in products}
-    shown = 0
-    for q in queries:
-        if q.expected is not None and match(q.text) is None:
-            print(f"  MISSED [{q.kind}] {q.text!r} (expected {by_id[q.expected].name!r})")
-            shown += 1
-            if shown >= limit:
-                break

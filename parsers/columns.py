@@ -325,16 +325,28 @@ def best_candidate(
     for position, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if sum(1 for c in cells if cell_text(c)) < 2:
             continue
-        columns, texts = _match_row(cells, profile, aliases)
-        if best is None or len(columns) > len(best.columns):
-            best = HeaderMatch(
-                position=position,
-                line=line,
-                columns=columns,
-                names=_header_names(columns, texts),
-                header_cells=texts,
-            )
+        candidate = _header_at(position, line, cells, profile, aliases)
+        if best is None or len(candidate.columns) > len(best.columns):
+            best = candidate
     return best
+
+
+def _header_at(
+    position: int,
+    line: int,
+    cells: Sequence[Cell],
+    profile: TabularProfile,
+    aliases: dict[str, Field],
+) -> HeaderMatch:
+    """Row ``cells`` read as a header."""
+    columns, texts = _match_row(cells, profile, aliases)
+    return HeaderMatch(
+        position=position,
+        line=line,
+        columns=columns,
+        names=_header_names(columns, texts),
+        header_cells=texts,
+    )
 
 
 def missing_fields(header: HeaderMatch) -> list[Field]:
@@ -386,27 +398,13 @@ def find_header(
     if profile.header_row is not None:
         for position, (line, cells) in enumerate(rows):
             if line == profile.header_row:
-                columns, texts = _match_row(cells, profile, aliases)
-                return HeaderMatch(
-                    position=position,
-                    line=line,
-                    columns=columns,
-                    names=_header_names(columns, texts),
-                    header_cells=texts,
-                )
+                return _header_at(position, line, cells, profile, aliases)
         return None
     best: HeaderMatch | None = None
     for position, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if not any(cell_text(c) for c in cells):
             continue
-        columns, texts = _match_row(cells, profile, aliases)
-        candidate = HeaderMatch(
-            position=position,
-            line=line,
-            columns=columns,
-            names=_header_names(columns, texts),
-            header_cells=texts,
-        )
-        if candidate.usable and (best is None or len(columns) > len(best.columns)):
+        candidate = _header_at(position, line, cells, profile, aliases)
+        if candidate.usable and (best is None or len(candidate.columns) > len(best.columns)):
             best = candidate
     return best

@@ -170,3 +170,12 @@ def test_an_unknown_variety_suggests_its_family_above_the_floor(index):
 
 def test_an_empty_catalog_matches_nothing():
     assert NameIndex([]).match("Chocolat noir").kind is MatchKind.UNKNOWN
+
+
+def test_a_size_in_another_unit_finds_the_product(index):
+    assert index.match("Riz basmati 1000 g").product == RICE
+    assert index.match("riz basmati 1 kilo").product == RICE
+
+
+def test_oe_written_for_the_ligature_finds_the_product(index):
+    assert index.match("Oeufs frais x12").product == EGGS
