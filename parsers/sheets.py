@@ -201,6 +201,8 @@ def ack_lines_sheet(
                  _order_code(response), response.summary, response.hint]
             )  # fmt: skip
             styles.append(RowStyle.REJECTED if response.kind is ResponseKind.REJECTED else None)
+        # Looked up once per order: an acknowledgement of 100,000 lines asks 100,000 times
+        words = labels["waiting" if response.order_status in _UNDECIDED else "decided"]
         for line in response.lines:
             sheet.rows.append(
                 [
@@ -212,7 +214,7 @@ def ack_lines_sheet(
                     line.name,
                     line.ordered_quantity,
                     line.confirmed_quantity,
-                    line_status_label(line.status, response.order_status, language),
+                    words[line.status],  # a StrEnum member is its own value as a key
                     line.reason_code,
                     line.message,
                     line.hint,

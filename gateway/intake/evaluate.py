@@ -170,14 +170,13 @@ def _evaluate_line(
     gtin_keys: dict[str, str | None] | None = None,
 ) -> LineResult:
     lang = partner.language
-    at = where(line, lang)
     if line.issues:
         issue = line.issues[0]
         code = ReasonCode(issue.code.value)
         text = reason_message(
             code,
             lang,
-            where=at,
+            where=where(line, lang),
             detail=issue.message,
             # An issue the parser words only in English is told generically otherwise.
             detail_key=issue.key or (None if lang == "en" else "unreadable_value"),
@@ -204,7 +203,7 @@ def _evaluate_line(
         text = reason_message(
             res.reason,
             lang,
-            where=at,
+            where=where(line, lang),
             detail=detail,
             nearest=nearest_text(res.suggestions, lang),
             **fields,
@@ -228,7 +227,7 @@ def _evaluate_line(
     )
     message = None
     if decision.reason is not None:
-        message = reason_message(decision.reason, lang, where=at, **decision.fields)
+        message = reason_message(decision.reason, lang, where=where(line, lang), **decision.fields)
     what_to_do = None
     if decision.outcome is LineStatus.REJECTED:
         assert decision.reason is not None

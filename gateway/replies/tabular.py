@@ -3,11 +3,13 @@ admin's report of rejected lines."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from gateway.replies.names import ack_name, rejection_report_name, stem
 from gateway.replies.outbox import Audience, MessageKind, ReplyContext
 from gateway.replies.responses import StoredOrder
 from gateway.rules.quantity import trimmed
-from gateway.rules.reasons import skipped_text
+from gateway.rules.reasons import sentence, skipped_text
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.cells import Cell
@@ -39,17 +41,27 @@ def queue_tabular_acks(
             ctx.queue(MessageKind.ACK, ack_name(file_stem, ctx.inbound.id, "xlsx"), data)
 
 
+#: An acknowledgement lists this many of each kind of thing left aside, then counts the rest
+SKIPPED_LISTED = 20
+
+
 def skipped_rows(skipped: list[Skipped], language: str) -> list[SkippedRow]:
-    """What the reader left aside, in the partner's words, as acknowledgements list it."""
-    return [
-        SkippedRow(
-            sheet=item.location.sheet,
-            row=item.location.line,
-            code=str(item.kind),
-            message=skipped_text(item, language),
-        )
-        for item in skipped
-    ]
+    """What the reader left aside, in the partner's words, as acknowledgements list it:
+    the first :data:`SKIPPED_LISTED` of each kind, then how many more (a file with a note
+    beside each of its 100,000 lines gets a readable acknowledgement)."""
+    rows: list[SkippedRow] = []
+    seen: Counter[str] = Counter()
+    for item in skipped:
+        kind = str(item.kind)
+        seen[kind] += 1
+        if seen[kind] <= SKIPPED_LISTED:
+            where = item.location
+            rows.append(SkippedRow(where.sheet, where.line, kind, skipped_text(item, language)))
+    for kind, count in seen.items():
+        if count > SKIPPED_LISTED:
+            more = sentence("skipped_more", language, count=count - SKIPPED_LISTED)
+            rows.append(SkippedRow(None, None, kind, more))
+    return rows
 
 
 REPORT_HEADERS = {

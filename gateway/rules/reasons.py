@@ -255,6 +255,10 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "confirmed quantity changed by the supplier: {before} → {after}",
         "quantité confirmée modifiée par le fournisseur : {before} → {after}",
     ),
+    "skipped_more": (
+        "and {count} more of the same kind, not listed",
+        "et {count} autre(s) du même genre, non listé(s)",
+    ),
     "shipped_short": (
         "{shipped} shipped of {confirmed} confirmed",
         "{shipped} expédié(s) sur {confirmed} confirmé(s)",
