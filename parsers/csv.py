@@ -395,27 +395,30 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
     is prefixed with ``'``; characters the encoding lacks become ``?``.
     """
     dialect = dialect or CsvDialect()
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
+    codec = codecs.lookup(dialect.encoding).name
+    buffer = io.BytesIO()
+    if dialect.bom and not codec.endswith("-sig"):
+        buffer.write(_BOM_OF.get(codec, b""))
+    # Encoded as it is written: the whole text of a 100,000-line acknowledgement, held as
+    # one string, takes two bytes a character as soon as it holds one "—".
+    text = io.TextIOWrapper(buffer, encoding=codec, errors="replace", newline="")
+    writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
     for row in sheet.preamble:
         writer.writerow([format_cell(v, dialect) for v in row])
     writer.writerow([format_cell(h, dialect) for h in sheet.headers])
     for row in sheet.rows:
         writer.writerow([format_cell(v, dialect) for v in row])
-    return _encode(buffer.getvalue(), dialect)
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
 
 
-def _encode(text: str, dialect: CsvDialect) -> bytes:
-    codec = codecs.lookup(dialect.encoding).name
-    body = text.encode(codec, errors="replace")
-    if not dialect.bom or codec.endswith("-sig"):
-        return body
-    bom = {
-        "utf-8": codecs.BOM_UTF8,
-        "utf-16-le": codecs.BOM_UTF16_LE,
-        "utf-16-be": codecs.BOM_UTF16_BE,
-    }
-    return bom.get(codec, b"") + body
+_BOM_OF = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+}
 
 
 def write_ack(
