@@ -300,6 +300,7 @@ class _Orders:
         self.pending = []
         self.first_of_table = None
         self.table_keys: list[_Key] = []
+        self.last_key: _Key | None = None
         self.notes: list[_Entry] = []
 
     def add(
@@ -310,25 +311,41 @@ class _Orders:
         A note between lines belongs to the order above it; notes after the table's last
         line (under the table) to every order of the table."""
         self.position += 1
-        entry: _Entry = (self.position, item, texts, order_date, self.block)
         if isinstance(item, str):
-            self.notes.append(entry)
+            self.notes.append((self.position, item, texts, order_date, self.block))
             return
         above = self.current or self.default
         if key is not None:
             self.current = key
-        key = key or self.current or self.default
-        for note in self.notes:
-            self._place(above or key, note)
-        self.notes = []
-        self._place(key, entry)
+        else:
+            key = self.current or self.default
+        if self.notes:
+            for note in self.notes:
+                self._place(above or key, note)
+            self.notes = []
+        order = self.orders.get(key) if key is not None and key == self.last_key else None
+        if (
+            order is not None
+            and order.blocks[-1] is self.block
+            and self.first_of_table is not None
+            and order_date is None
+            and item.requested_delivery is None
+            and "customer" not in texts
+            and "site" not in texts
+        ):
+            # The common row: one more line of the order above it, nothing else to note.
+            order.lines.append((self.position, item))
+            return
+        self._place(key, (self.position, item, texts, order_date, self.block))
 
     def _place(self, key: _Key | None, entry: _Entry) -> None:
         if key is None:
             self.pending.append(entry)
             return
-        if key not in self.table_keys:
-            self.table_keys.append(key)
+        if key != self.last_key:  # a table's rows mostly follow one order
+            self.last_key = key
+            if key not in self.table_keys:
+                self.table_keys.append(key)
         self._put(key, entry)
 
     def end(self) -> None:
@@ -355,7 +372,7 @@ class _Orders:
             order = self.orders[key] = _Order(document=document)
         if self.first_of_table is None:
             self.first_of_table = key
-        if block not in order.blocks:
+        if not order.blocks or order.blocks[-1] is not block and block not in order.blocks:
             order.blocks.append(block)
         if isinstance(item, str):
             order.notes.append(item)

@@ -232,7 +232,7 @@ def _evaluate_line(
     if decision.outcome is LineStatus.REJECTED:
         assert decision.reason is not None
         what_to_do = hint(decision.reason, lang, **decision.fields)
-    else:
+    elif res.matched_by is MatchedBy.NAME or res.pack_qty != _ONE:
         message = _explained(line, res, product, decision.quantity, message, lang)
     return LineResult(
         line=line,
@@ -249,6 +249,9 @@ def _evaluate_line(
         message=message,
         hint=what_to_do,
     )
+
+
+_ONE = Decimal(1)
 
 
 def _explained(
