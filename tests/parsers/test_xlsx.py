@@ -325,13 +325,17 @@ def test_sheet_titles_are_made_valid_and_unique(tmp_path):
     assert all(len(name) <= 31 and "/" not in name and "[" not in name for name in names)
 
 
+def answer(kind: ResponseKind, status: str, lines=(), **more) -> OrderResponse:
+    """An order response as the gateway hands it to the writers."""
+    return OrderResponse(kind=kind, order_number="CMD-1", order_status=status,
+                         response_number="R-1", issued_at=date(2024, 6, 3), lines=list(lines),
+                         **more)  # fmt: skip
+
+
 def test_ack_has_a_summary_and_lines_in_french_promising_nothing_before_validation(tmp_path):
-    response = OrderResponse(
-        kind=ResponseKind.CHANGED,
-        order_number="CMD-1",
-        order_status="pending_validation",
-        response_number="R-1",
-        issued_at=date(2024, 6, 3),
+    response = answer(
+        ResponseKind.CHANGED,
+        "pending_validation",
         customer="C-42",
         lines=[
             ResponseLine(line_no=1, status=LineStatus.ACCEPTED, barcode="4006381333931",
@@ -370,14 +374,8 @@ def test_ack_has_a_summary_and_lines_in_french_promising_nothing_before_validati
 
 
 def test_ack_lines_of_a_validated_order_are_accepted(tmp_path):
-    response = OrderResponse(
-        kind=ResponseKind.ACCEPTED,
-        order_number="CMD-2",
-        order_status="validated",
-        response_number="R-2",
-        issued_at=date(2024, 6, 3),
-        lines=[ResponseLine(line_no=1, status=LineStatus.ACCEPTED, ordered_quantity=Decimal(1))],
-    )
+    line = ResponseLine(line_no=1, status=LineStatus.ACCEPTED, ordered_quantity=Decimal(1))
+    response = answer(ResponseKind.ACCEPTED, "validated", [line])
     book = reopen(tmp_path, xlsx.write_ack([response], language="en"))
     assert book["Lines"]["I2"].value == "Accepted"
     assert book["Summary"]["F2"].value == "All lines taken"
@@ -386,13 +384,7 @@ def test_ack_lines_of_a_validated_order_are_accepted(tmp_path):
 def test_ack_lists_what_the_reader_left_aside_on_a_sheet_of_its_own(tmp_path):
     from parsers.sheets import SkippedRow
 
-    response = OrderResponse(
-        kind=ResponseKind.ACCEPTED,
-        order_number="CMD-3",
-        order_status="pending_validation",
-        response_number="R-3",
-        issued_at=date(2024, 6, 3),
-    )
+    response = answer(ResponseKind.ACCEPTED, "pending_validation")
     left = [SkippedRow(sheet="Notes", row=None, code="sheet_without_table", message="…")]
     book = reopen(tmp_path, xlsx.write_ack([response], language="fr", skipped=left))
     assert book.sheetnames == ["Synthèse", "Lignes", "Non lu"]
