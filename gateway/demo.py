@@ -167,7 +167,8 @@ def sample_csv_order() -> bytes:
 
 
 def sample_xlsx_order() -> bytes:
-    """A readable XLSX order: title block, header on row 4, numeric barcodes, two orders."""
+    """A readable XLSX order: a title and a header block, header on row 4, numeric
+    barcodes, two orders, a total row and a note under the table (the orders' comment)."""
     from openpyxl import Workbook
 
     b = {p[0]: int(gtin13(p[5])) for p in PRODUCTS}
@@ -188,6 +189,7 @@ def sample_xlsx_order() -> bytes:
     ws.append(["HB-5532", "LILLE", b["LAIT-UHT"], "Lait UHT", 7, "06/12/2026"])
     ws.append([])
     ws.append(["Total", None, None, None, 55])
+    ws.append(["Merci de livrer avant 10h, quai B. Contact : Marie 06 12 34 56 78"])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

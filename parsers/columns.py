@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 from typing import Literal
@@ -41,6 +42,8 @@ class Field(StrEnum):
     UNIT = "unit"
     UNIT_PRICE = "unit_price"
     COMMENT = "comment"
+    #: The buyer's own reference for the whole order (header block only, never a column)
+    BUYER_REFERENCE = "buyer_reference"
 
 
 #: Columns that say which product is ordered; a header needs at least one.
@@ -93,7 +96,10 @@ BUILTIN_ALIASES: dict[Field, tuple[str, ...]] = {
         "Qté cde", "Nombre", "Quantity", "Qty", "Qty ordered", "Quantity ordered",
         "Ordered quantity", "Order quantity",
     ),
-    Field.UNIT: ("Unité", "Unité de mesure", "Unit", "UOM", "Unit of measure"),
+    Field.UNIT: (
+        "Unité", "Unité de mesure", "Unité de commande", "Unit", "UOM", "Unit of measure",
+        "Order unit",
+    ),
     Field.UNIT_PRICE: (
         "Prix unitaire", "Prix unitaire HT", "Prix", "Prix HT", "Prix net", "PU", "PU HT",
         "Unit price", "Price", "Net price",
@@ -102,6 +108,48 @@ BUILTIN_ALIASES: dict[Field, tuple[str, ...]] = {
         "Commentaire", "Remarque", "Observation", "Note", "Comment", "Remarks",
     ),
 }  # fmt: skip
+
+#: Labels of the header block above a table (``N° de commande : HB-5540``), by field.
+#: Not the column aliases: above a table ``Votre référence`` is the buyer's reference for
+#: the order, in a column it is the buyer's article number.
+BLOCK_LABELS: dict[Field, tuple[str, ...]] = {
+    Field.ORDER_NUMBER: (
+        "N° de commande", "N° commande", "No commande", "Numéro de commande", "Commande",
+        "Commande n°", "Bon de commande", "Bon de commande n°", "Order number", "Order no",
+        "Order", "PO", "PO number", "Purchase order", "Purchase order number",
+    ),
+    Field.CUSTOMER: (
+        "Client", "Code client", "N° client", "Nom du client", "Compte client", "Customer",
+        "Customer code", "Customer number", "Account", "Buyer", "Acheteur",
+    ),
+    Field.SITE: (
+        "Site", "Site de livraison", "Lieu de livraison", "Adresse de livraison", "Livrer à",
+        "Livraison à", "Magasin", "Dépôt", "Entrepôt", "Delivery site", "Ship to",
+        "Deliver to", "Store", "Warehouse",
+    ),
+    Field.ORDER_DATE: ("Date", "Date de commande", "Date commande", "Order date"),
+    Field.DELIVERY_DATE: (
+        "Date de livraison", "Date livraison", "Date de livraison souhaitée",
+        "Livraison souhaitée", "Livraison souhaitée le", "Livraison le", "À livrer le",
+        "Delivery date", "Requested delivery date", "Deliver by", "Delivery",
+    ),
+    Field.COMMENT: (
+        "Commentaire", "Commentaires", "Remarque", "Remarques", "Observation",
+        "Observations", "Note", "Notes", "Instructions", "Comment", "Comments", "Remarks",
+    ),
+    Field.BUYER_REFERENCE: (
+        "Votre référence", "Vos références", "Réf. acheteur", "Référence acheteur",
+        "Référence client", "Réf. client", "Your reference", "Buyer reference",
+        "Customer reference", "Reference",
+    ),
+}  # fmt: skip
+
+#: Headers of columns that are there for people and need not be read nor reported
+#: (the sell multiple printed on the gateway's own order forms)
+QUIET_HEADERS = ("Vendu par", "Multiple de vente", "Sold in multiples of", "Sold by")
+#: Labels above a table whose lines are there for people only (the order form's
+#: instructions): neither a field, nor a remark, nor something left aside
+QUIET_LABELS = ("Mode d'emploi", "How to fill in")
 
 DEFAULT_DATE_FORMATS = (
     "%d/%m/%Y",
@@ -131,6 +179,8 @@ class TabularProfile(BaseModel):
 
     ``columns`` fixes a field to a column by header name, by letter (``"C"``) or by
     1-based index (``3``); a header name wins over a letter when both could apply.
+    ``labels`` adds labels of the header block above the table (see
+    :mod:`parsers.header_block`).
     ``sheet`` is an XLSX sheet name or 1-based index.  ``header_row`` is the 1-based
     line/row of the header (``0``: there is none, every field is fixed by letter/index).
     """
@@ -138,6 +188,8 @@ class TabularProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     aliases: dict[Field, list[str]] = PydanticField(default_factory=dict)
+    #: More labels for the header block above the table (``Bon n°`` for the order number)
+    labels: dict[Field, list[str]] = PydanticField(default_factory=dict)
     columns: dict[Field, str | int] = PydanticField(default_factory=dict)
     defaults: PartyDefaults = PydanticField(default_factory=PartyDefaults)
     date_formats: list[str] = PydanticField(default_factory=lambda: list(DEFAULT_DATE_FORMATS))
@@ -262,6 +314,73 @@ def _header_names(columns: dict[Field, int], texts: list[str]) -> dict[Field, st
     return names
 
 
+def best_candidate(
+    rows: Sequence[tuple[int, Sequence[Cell]]], profile: TabularProfile | None = None
+) -> HeaderMatch | None:
+    """The row among the first 20 that looks most like a header, usable or not: what to
+    show when no header qualifies."""
+    profile = profile or TabularProfile()
+    aliases = _alias_table(profile)
+    best: HeaderMatch | None = None
+    for position, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(1 for c in cells if cell_text(c)) < 2:
+            continue
+        candidate = _header_at(position, line, cells, profile, aliases)
+        if best is None or len(candidate.columns) > len(best.columns):
+            best = candidate
+    return best
+
+
+def _header_at(
+    position: int,
+    line: int,
+    cells: Sequence[Cell],
+    profile: TabularProfile,
+    aliases: dict[str, Field],
+) -> HeaderMatch:
+    """Row ``cells`` read as a header."""
+    columns, texts = _match_row(cells, profile, aliases)
+    return HeaderMatch(
+        position=position,
+        line=line,
+        columns=columns,
+        names=_header_names(columns, texts),
+        header_cells=texts,
+    )
+
+
+def missing_fields(header: HeaderMatch) -> list[Field]:
+    """What keeps ``header`` from being an order header: a quantity, a product column."""
+    missing = [] if Field.QUANTITY in header.columns else [Field.QUANTITY]
+    if not any(f in header.columns for f in PRODUCT_FIELDS):
+        missing.append(Field.BARCODE)
+    return missing
+
+
+def nearest_header(header: HeaderMatch, wanted: Field) -> tuple[str, str] | None:
+    """(the header as written, the alias it resembles) for a column that is probably
+    ``wanted`` misspelt (``Qantité`` → ``Quantité``), among the cells no field took.
+
+    >>> row = HeaderMatch(position=0, line=1, columns={Field.BARCODE: 0}, names={},
+    ...                   header_cells=["Code-barre", "Qantité"])
+    >>> nearest_header(row, Field.QUANTITY)
+    ('Qantité', 'Quantité')
+    """
+    fields = PRODUCT_FIELDS if wanted in PRODUCT_FIELDS else (wanted,)
+    taken = set(header.columns.values())
+    best: tuple[float, str, str] | None = None
+    for index, text in enumerate(header.header_cells):
+        key = normalise_header(text) if text else ""
+        if not key or index in taken:
+            continue
+        for fld in fields:
+            for alias in BUILTIN_ALIASES[fld]:
+                ratio = SequenceMatcher(None, key, normalise_header(alias)).ratio()
+                if ratio >= 0.75 and (best is None or ratio > best[0]):
+                    best = (ratio, text.strip(), alias)
+    return (best[1], best[2]) if best else None
+
+
 def find_header(
     rows: Sequence[tuple[int, Sequence[Cell]]], profile: TabularProfile | None = None
 ) -> HeaderMatch | None:
@@ -279,27 +398,13 @@ def find_header(
     if profile.header_row is not None:
         for position, (line, cells) in enumerate(rows):
             if line == profile.header_row:
-                columns, texts = _match_row(cells, profile, aliases)
-                return HeaderMatch(
-                    position=position,
-                    line=line,
-                    columns=columns,
-                    names=_header_names(columns, texts),
-                    header_cells=texts,
-                )
+                return _header_at(position, line, cells, profile, aliases)
         return None
     best: HeaderMatch | None = None
     for position, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if not any(cell_text(c) for c in cells):
             continue
-        columns, texts = _match_row(cells, profile, aliases)
-        candidate = HeaderMatch(
-            position=position,
-            line=line,
-            columns=columns,
-            names=_header_names(columns, texts),
-            header_cells=texts,
-        )
-        if candidate.usable and (best is None or len(columns) > len(best.columns)):
+        candidate = _header_at(position, line, cells, profile, aliases)
+        if candidate.usable and (best is None or len(candidate.columns) > len(best.columns)):
             best = candidate
     return best

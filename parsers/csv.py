@@ -32,9 +32,15 @@ from decimal import Decimal
 from parsers.cells import Cell
 from parsers.columns import TabularProfile
 from parsers.document import OrderResponse, ReadResult, SourceFormat
-from parsers.errors import EmptyFile, InvalidEncoding, InvalidStructure, UnrecognisedFormat
+from parsers.errors import (
+    EmptyFile,
+    InvalidEncoding,
+    InvalidStructure,
+    ProfileError,
+    UnrecognisedFormat,
+)
 from parsers.gc_pause import paused_gc
-from parsers.sheets import FORMULA_PREFIXES, Sheet, ack_lines_sheet, neutralise
+from parsers.sheets import FORMULA_PREFIXES, Sheet, SkippedRow, ack_lines_sheet, neutralise
 from parsers.tabular import read_table
 
 DELIMITERS = (";", "\t", ",", "|")
@@ -108,15 +114,16 @@ def recognise(data: bytes) -> bool:
 def text_of(data: bytes, encoding: str | None = None) -> tuple[str, str, bool]:
     """(text, encoding, BOM present) of delimited-text bytes; ParseError when they are not."""
     if not data.strip(b" \t\r\n\x00"):
-        raise EmptyFile("the file is empty")
+        raise EmptyFile("the file is empty", key="empty_file")
     if data.startswith(_BINARY_MAGIC):
         raise UnrecognisedFormat(
             "this is a binary file (zip, Excel 97, PDF, image…), not delimited text",
             expected="a CSV or text export",
+            key="binary_file",
         )
     text, encoding, bom = decode(data, declared=encoding)
     if not text.strip():
-        raise EmptyFile("the file holds only blank lines")
+        raise EmptyFile("the file holds only blank lines", key="blank_lines_only")
     return text, encoding, bom
 
 
@@ -153,7 +160,7 @@ def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult:
     return CsvReadResult(
         documents=table.documents,
         warnings=table.warnings,
-        notes=table.notes,
+        skipped=table.skipped,
         dialect=dialect,
         header_line=table.header.line,
         columns={f.value: name for f, name in table.header.names.items()},
@@ -176,7 +183,7 @@ def decode(data: bytes, declared: str | None, *, partial: bool = False) -> tuple
         try:
             name = codecs.lookup(declared).name
         except LookupError as error:
-            raise InvalidEncoding(
+            raise ProfileError(
                 f"the profile declares an unknown encoding {declared!r}",
                 expected="a codec name such as utf-8 or cp1252",
             ) from error
@@ -186,7 +193,10 @@ def decode(data: bytes, declared: str | None, *, partial: bool = False) -> tuple
         utf16 = _bomless_utf16(head)
         if utf16 is None:
             raise UnrecognisedFormat(
-                "this is binary data, not text", line=1, expected="a CSV or text export"
+                "this is binary data, not text",
+                line=1,
+                expected="a CSV or text export",
+                key="binary_file",
             )
         return _decode_strict(data, utf16, partial), utf16, False
     for encoding in ("utf-8", "cp1252"):
@@ -226,6 +236,8 @@ def _decode_strict(data: bytes, encoding: str, partial: bool, offset: int = 0) -
             f"read as {encoding}",
             line=line,
             expected=f"text in {encoding}",
+            key="undecodable_byte",
+            params={"encoding": encoding},
         ) from error
 
 
@@ -246,7 +258,10 @@ def _refuse_binary(text: str) -> None:
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
     if sample and controls / len(sample) > 0.01:
         raise UnrecognisedFormat(
-            "this is binary data, not text", line=1, expected="a CSV or text export"
+            "this is binary data, not text",
+            line=1,
+            expected="a CSV or text export",
+            key="binary_file",
         )
 
 
@@ -260,6 +275,7 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str, bool]:
         raise InvalidEncoding(
             "the text is in no character set we recognise",
             expected="UTF-8, UTF-16 or Windows-1252 (ANSI) text",
+            key="unknown_charset",
         )
     text = str(best)
     _refuse_binary(text)
@@ -297,6 +313,7 @@ def split_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
             f"the CSV cannot be split into fields: {error}",
             line=reader.line_num,
             expected="delimited text",
+            key="unsplittable",
         ) from error
     if reader.line_num == len(rows):
         # No quoted line breaks: row n is line n (the common case, and much faster).
@@ -324,6 +341,7 @@ def _check_closing_quote(text: str, delimiter: str, start_line: int) -> None:
                 "file would be read as one value",
                 line=start_line,
                 expected='a closing "',
+                key="unclosed_quote",
             ) from error
 
 
@@ -377,29 +395,40 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
     is prefixed with ``'``; characters the encoding lacks become ``?``.
     """
     dialect = dialect or CsvDialect()
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
+    codec = codecs.lookup(dialect.encoding).name
+    buffer = io.BytesIO()
+    if dialect.bom and not codec.endswith("-sig"):
+        buffer.write(_BOM_OF.get(codec, b""))
+    # Encoded as it is written: the whole text of a 100,000-line acknowledgement, held as
+    # one string, takes two bytes a character as soon as it holds one "—".
+    text = io.TextIOWrapper(buffer, encoding=codec, errors="replace", newline="")
+    writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
+    for row in sheet.preamble:
+        writer.writerow([format_cell(v, dialect) for v in row])
     writer.writerow([format_cell(h, dialect) for h in sheet.headers])
     for row in sheet.rows:
         writer.writerow([format_cell(v, dialect) for v in row])
-    return _encode(buffer.getvalue(), dialect)
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
 
 
-def _encode(text: str, dialect: CsvDialect) -> bytes:
-    codec = codecs.lookup(dialect.encoding).name
-    body = text.encode(codec, errors="replace")
-    if not dialect.bom or codec.endswith("-sig"):
-        return body
-    bom = {
-        "utf-8": codecs.BOM_UTF8,
-        "utf-16-le": codecs.BOM_UTF16_LE,
-        "utf-16-be": codecs.BOM_UTF16_BE,
-    }
-    return bom.get(codec, b"") + body
+_BOM_OF = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+}
 
 
 def write_ack(
-    responses: Sequence[OrderResponse], dialect: CsvDialect, *, language: str = "fr"
+    responses: Sequence[OrderResponse],
+    dialect: CsvDialect,
+    *,
+    language: str = "fr",
+    skipped: Sequence[SkippedRow] = (),
 ) -> bytes:
-    """A line-by-line acknowledgement of ``responses``, in the sender's own dialect."""
-    return write_table(ack_lines_sheet(responses, language), dialect)
+    """A line-by-line acknowledgement of ``responses``, in the sender's own dialect: a
+    row about each order before its lines, then what the reader left aside."""
+    sheet = ack_lines_sheet(responses, language, with_orders=True, skipped=skipped)
+    return write_table(sheet, dialect)

@@ -27,7 +27,7 @@ _OTHER_BINARY = (b"%PDF", b"\x1f\x8b", b"\x89PNG", b"\xff\xd8\xff", b"Rar!", b"7
 def detect_format(data: bytes, filename: str | None = None) -> SourceFormat:
     """The format of ``data``; raises :class:`UnrecognisedFormat` or :class:`EmptyFile`."""
     if not data.strip(b" \t\r\n\x00"):
-        raise EmptyFile("the file is empty")
+        raise EmptyFile("the file is empty", key="empty_file")
     extension = _extension(filename)
     if data.startswith(b"PK\x03\x04"):
         return _zip_format(data, extension)
@@ -37,6 +37,7 @@ def detect_format(data: bytes, filename: str | None = None) -> SourceFormat:
         raise UnrecognisedFormat(
             "this is a binary document (PDF, image or archive), not an order file",
             expected="CSV, XLSX, EDIFACT or X12",
+            key="not_an_order_file",
         )
     head = _text_head(data)
     edi = _edi_format(head)
@@ -46,7 +47,9 @@ def detect_format(data: bytes, filename: str | None = None) -> SourceFormat:
         csv.decode(data[:65536], declared=None, partial=True)
     except (UnrecognisedFormat, InvalidEncoding) as error:
         raise UnrecognisedFormat(
-            "this is binary data, not an order file", expected="CSV, XLSX, EDIFACT or X12"
+            "this is binary data, not an order file",
+            expected="CSV, XLSX, EDIFACT or X12",
+            key="not_an_order_file",
         ) from error
     if extension in _EDI_EXTENSIONS and not csv.recognise(data):
         if b"UNH+" in data[:4096]:
@@ -68,7 +71,9 @@ def _zip_format(data: bytes, extension: str) -> SourceFormat:
         if extension in _EXCEL_EXTENSIONS:
             return SourceFormat.XLSX  # the XLSX reader explains what is damaged
         raise UnrecognisedFormat(
-            "this zip archive is truncated or damaged", expected="CSV, XLSX, EDIFACT or X12"
+            "this zip archive is truncated or damaged",
+            expected="CSV, XLSX, EDIFACT or X12",
+            key="damaged_archive",
         )
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" in names:
@@ -77,9 +82,12 @@ def _zip_format(data: bytes, extension: str) -> SourceFormat:
         raise UnrecognisedFormat(
             "this is an OpenDocument spreadsheet (.ods); save it as .xlsx",
             expected="an .xlsx workbook",
+            key="ods_workbook",
         )
     raise UnrecognisedFormat(
-        "this zip archive holds no Excel workbook", expected="CSV, XLSX, EDIFACT or X12"
+        "this zip archive holds no Excel workbook",
+        expected="CSV, XLSX, EDIFACT or X12",
+        key="not_an_order_file",
     )
 
 

@@ -65,7 +65,7 @@ class LineChange(StrEnum):
 class Location:
     """Where in the source a value sits, for messages a person can act on.
 
-    ``line`` is the physical line (CSV), row (XLSX) or segment position (EDI,
+    ``line`` is the physical line (CSV), row (XLSX, with its ``sheet``) or segment position (EDI,
     1-based within the file); ``column`` is a header name (CSV/XLSX) or an EDI
     element reference such as ``QTY01-2``.
     """
@@ -83,7 +83,8 @@ class Location:
         if self.sheet:
             parts.append(f"sheet {self.sheet!r}")
         if self.line is not None:
-            parts.append(f"{'segment' if self.segment else 'line'} {self.line}")
+            kind = "segment" if self.segment else "row" if self.sheet else "line"
+            parts.append(f"{kind} {self.line}")
         if self.segment:
             parts.append(self.segment)
         if self.column:
@@ -105,12 +106,60 @@ class ItemId(NamedTuple):
     column: str
 
 
+class SkipKind(StrEnum):
+    """What a spreadsheet reader left aside, so that the sender can be told in words."""
+
+    TOTAL_ROW = "total_row"
+    REPEATED_HEADER = "repeated_header"
+    SHEET_WITHOUT_TABLE = "sheet_without_table"  # a worksheet with no order header
+    TABLE_WITHOUT_LINES = "table_without_lines"  # a header with no line below it
+    UNREAD_COLUMN = "unread_column"  # a header the gateway does not read
+    TEXT_ABOVE = "text_above"  # above the table, not a field (a title)
+    CELL_BESIDE = "cell_beside"  # text beside a line, outside the table
+    UNREAD_PRICE = "unread_price"  # a unit price that is not a number
+    UNREAD_DATE = "unread_date"  # a date in the header block that is not a date
+    CONFLICTING_VALUE = "conflicting_value"  # a customer or site other than the order's
+
+
+@dataclass(slots=True, kw_only=True)
+class Skipped:
+    """One thing a reader left aside: where, what it held, and (for a conflict) what was
+    kept instead. ``str()`` is the English remark logged for admins."""
+
+    kind: SkipKind
+    location: Location
+    text: str | None = None
+    #: CONFLICTING_VALUE: the field and the value used instead
+    field: str | None = None
+    kept: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        what = {
+            SkipKind.TOTAL_ROW: "total row skipped",
+            SkipKind.REPEATED_HEADER: "repeated header row skipped",
+            SkipKind.SHEET_WITHOUT_TABLE: "sheet without an order table, not read",
+            SkipKind.TABLE_WITHOUT_LINES: "order table without a line, not read",
+            SkipKind.UNREAD_COLUMN: f"column {self.text!r} is not read",
+            SkipKind.TEXT_ABOVE: f"{self.text!r} above the table is not an order field",
+            SkipKind.CELL_BESIDE: f"{self.text!r} beside the table is not read",
+            SkipKind.UNREAD_PRICE: f"unit price {self.text!r} is not a number; ignored",
+            SkipKind.UNREAD_DATE: f"{self.text!r} is not a date; ignored",
+            SkipKind.CONFLICTING_VALUE: f"{self.field} {self.text!r} differs from "
+            f"{self.kept!r} given earlier for the same order; {self.kept!r} is used",
+        }[self.kind]
+        return f"{where}: {what}" if where else what
+
+
 @dataclass(slots=True, kw_only=True)
 class LineIssue:
     code: IssueCode
     message: str
     column: str | None = None
     value: str | None = None
+    #: Which problem of its code it is (``scientific_barcode``), for its sentence in the
+    #: sender's language; ``message`` is the English one
+    key: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -310,6 +359,8 @@ class ResponseLine:
     item_ids: list[ItemId] = field(default_factory=list)
     #: In a response to a change: what the change asked of this line
     change: LineChange | None = None
+    #: What the sender can do about the line, in its words
+    hint: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -350,6 +401,15 @@ class OrderResponse:
     delivery: Party | None = None
     #: The buyer's change this answers (ORDCHG BGM 1004 / 860 BCH05), when it does
     change_ref: str | None = None
+    #: For people: the customer and site by name, the sender's own comment, what the
+    #: order is and how its lines fared (``summary``), and what to do about it
+    customer_name: str | None = None
+    site_name: str | None = None
+    comment: str | None = None
+    summary: str | None = None
+    hint: str | None = None
+    #: The order's stable reason code when it was refused (for machines)
+    reason_code: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -373,6 +433,15 @@ class Shipment:
     packages: list[Package] = field(default_factory=list)
     #: The last shipment of the order (no remainder to follow)
     final: bool = True
+    #: For people: the customer and site by name, the sender's own comment, what the
+    #: order is and how its lines fared (``summary``), and what to do about it
+    customer_name: str | None = None
+    site_name: str | None = None
+    comment: str | None = None
+    summary: str | None = None
+    hint: str | None = None
+    #: The order's stable reason code when it was refused (for machines)
+    reason_code: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -386,5 +455,5 @@ class ReadResult:
     documents: list[OrderDocument] = field(default_factory=list)
     #: What the reader had to tolerate: worth an admin's look
     warnings: list[str] = field(default_factory=list)
-    #: What it skipped as a matter of course (a total row): said, nothing to fix
-    notes: list[str] = field(default_factory=list)
+    #: What a spreadsheet reader left aside (rows, sheets, cells), to tell the sender
+    skipped: list[Skipped] = field(default_factory=list)

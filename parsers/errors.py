@@ -6,7 +6,12 @@ are not errors: they are :class:`parsers.document.LineIssue` entries on that lin
 the rest of the file still goes through.
 
 Every error says where (line/segment, column) and what was expected, so the gateway
-can quote it verbatim in a reason file.
+can quote it verbatim in a reason file. An error a partner may read also carries a
+``key`` and its ``params`` (the values its sentence needs): the gateway words it in the
+partner's own language from those, never from the English text.
+
+:class:`ProfileError` is not the sender's doing: the partner's mapping profile (our
+configuration) cannot be applied, and the admin is the one to act.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ class ParseError(Exception):
         segment: str | None = None,
         expected: str | None = None,
         found: str | None = None,
+        sheet: str | None = None,
+        key: str | None = None,
+        params: dict[str, object] | None = None,
     ) -> None:
         self.message = message
         self.line = line
@@ -31,10 +39,14 @@ class ParseError(Exception):
         self.segment = segment
         self.expected = expected
         self.found = found
+        self.sheet = sheet
+        #: The stable name of the problem, for its sentence in the partner's language
+        self.key = key
+        self.params = params or {}
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = []
+        where = [f"sheet {self.sheet!r}"] if self.sheet else []
         if self.line is not None:
             where.append(f"{'segment' if self.segment else 'line'} {self.line}")
         if self.segment:
@@ -73,3 +85,7 @@ class InvalidStructure(ParseError):
 class TooLarge(ParseError):
     """The file is over one of the bounds set for its sender (rows, columns, lines…);
     refused before the expensive reading."""
+
+
+class ProfileError(ParseError):
+    """The partner's mapping profile cannot be applied (our configuration, not the file)."""

@@ -158,6 +158,38 @@ def to_gtin14(number: str) -> str:
     return validate(number).zfill(14)
 
 
+def one_digit_away(number: str) -> list[str]:
+    """The valid GTINs that differ from ``number`` in exactly one digit, check digit first.
+
+    A mistyped digit breaks the check digit, and for each position there is exactly one
+    other digit that mends it (the weights 1 and 3 are prime to 10), so a code of *n*
+    digits has *n* neighbours: the catalog can say which of them it knows.
+
+    >>> one_digit_away("4006381333932")[:2]
+    ['4006381333931', '3006381333932']
+    >>> len(one_digit_away("4006381333932")), all(map(is_valid, one_digit_away("4006381333932")))
+    (13, True)
+    >>> one_digit_away("12345"), one_digit_away("4006381333931")
+    ([], [])
+    """
+    digits = compact(number)
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in GTIN_LENGTHS:
+        return []
+    body, check = digits[:-1], digits[-1]
+    if calc_check_digit(body) == check:
+        return []
+    found = [body + calc_check_digit(body)]
+    for position in range(len(body)):
+        for digit in "0123456789":
+            if digit == body[position]:
+                continue
+            candidate = body[:position] + digit + body[position + 1 :]
+            if calc_check_digit(candidate) == check:
+                found.append(candidate + check)
+                break
+    return found
+
+
 def restore_leading_zeros(digits: str) -> str:
     """Put back the zeros a spreadsheet dropped, where the check digit allows it.
 

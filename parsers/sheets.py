@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from parsers.cells import Cell
-from parsers.document import (
-    OrderResponse,
-)
+from parsers.document import LineStatus, OrderResponse, ResponseKind
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -48,14 +46,18 @@ class RowStyle(StrEnum):
 class Sheet:
     """One table of a report: a title, a header row and data rows.
 
-    ``styles`` holds one entry per row (None for a plain row).  CSV ignores styles and
-    titles; XLSX writes each sheet as a worksheet.
+    ``styles`` holds one entry per row (None for a plain row).  CSV ignores styles,
+    titles and highlights; XLSX writes each sheet as a worksheet.
     """
 
     title: str
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
     styles: list[RowStyle | None] | None = None
+    #: Rows above the header (an order form's header block and instructions)
+    preamble: list[list[Cell]] = field(default_factory=list)
+    #: A column to set apart for the reader (the one an order form asks to fill in)
+    highlight: int | None = None
 
     def style(self, index: int) -> RowStyle | None:
         return self.styles[index] if self.styles and index < len(self.styles) else None
@@ -65,20 +67,34 @@ _ACK_LABELS = {
     "fr": {
         "lines": "Lignes",
         "summary": "Synthèse",
+        "skipped": "Non lu",
+        "status": "Statut",
         "line_headers": [
             "N° commande", "N° ligne", "Ligne du fichier", "Code-barre", "Référence",
-            "Désignation", "Qté commandée", "Qté confirmée", "Statut", "Code motif", "Message",
+            "Désignation", "Qté commandée", "Qté retenue", "Statut", "Code motif", "Message",
+            "À faire",
         ],
         "summary_headers": [
-            "N° commande", "Client", "Site", "Statut commande", "Réponse", "Lignes",
-            "Acceptées", "Ajustées", "Refusées", "Motif",
+            "N° commande", "Client", "Site de livraison", "Date de livraison", "Statut commande",
+            "Réponse", "Lignes", "Retenues", "Ajustées", "Refusées", "Commentaire", "Message",
+            "À faire",
         ],
-        "accepted": "Acceptée",
-        "adjusted": "Ajustée",
-        "rejected": "Refusée",
-        "kinds": {"accepted": "Acceptée", "changed": "Acceptée avec modifications",
-                  "rejected": "Refusée", "status": "Changement de statut"},
-        "statuses": {"received": "Reçue", "pending_validation": "En attente de validation",
+        "skipped_headers": ["Feuille", "Ligne du fichier", "Code motif", "Message"],
+        "status_headers": [
+            "N° commande", "Statut", "Code statut", "Date", "N° ligne", "Code-barre",
+            "Référence", "Désignation", "Qté commandée", "Qté confirmée", "Qté expédiée",
+            "Reste à livrer", "Motif",
+        ],
+        # a line before the supplier validated the order promises nothing
+        "waiting": {"accepted": "Reçue — en attente de validation",
+                    "adjusted": "Ajustée — en attente de validation", "rejected": "Refusée"},
+        "decided": {"accepted": "Acceptée", "adjusted": "Ajustée", "rejected": "Refusée"},
+        "not_read": "Non lue",
+        "kinds": {"accepted": "Toutes les lignes retenues", "changed": "Retenue avec ajustements",
+                  "partly": "Retenue en partie : lignes refusées", "rejected": "Refusée",
+                  "status": "Changement de statut"},
+        "statuses": {"received": "Reçue",
+                     "pending_validation": "Reçue — en attente de validation",
                      "validated": "Validée", "in_preparation": "En préparation",
                      "partially_shipped": "Expédiée en partie",
                      "shipped": "Expédiée", "delivered": "Livrée", "rejected": "Refusée",
@@ -87,26 +103,48 @@ _ACK_LABELS = {
     "en": {
         "lines": "Lines",
         "summary": "Summary",
+        "skipped": "Not read",
+        "status": "Status",
         "line_headers": [
             "Order number", "Line", "Source row", "Barcode", "SKU", "Name", "Ordered qty",
-            "Confirmed qty", "Status", "Reason code", "Message",
+            "Qty taken", "Status", "Reason code", "Message", "What to do",
         ],
         "summary_headers": [
-            "Order number", "Customer", "Site", "Order status", "Response", "Lines",
-            "Accepted", "Adjusted", "Rejected", "Reason",
+            "Order number", "Customer", "Delivery site", "Delivery date", "Order status",
+            "Response", "Lines", "Taken", "Adjusted", "Refused", "Comment", "Message",
+            "What to do",
         ],
-        "accepted": "Accepted",
-        "adjusted": "Adjusted",
-        "rejected": "Rejected",
-        "kinds": {"accepted": "Accepted", "changed": "Accepted with changes",
-                  "rejected": "Rejected", "status": "Status change"},
-        "statuses": {"received": "Received", "pending_validation": "Pending validation",
+        "skipped_headers": ["Sheet", "Source row", "Reason code", "Message"],
+        "status_headers": [
+            "Order number", "Status", "Status code", "Date", "Line", "Barcode", "SKU", "Name",
+            "Ordered qty", "Confirmed qty", "Shipped qty", "Remaining", "Reason",
+        ],
+        "waiting": {"accepted": "Received — awaiting validation",
+                    "adjusted": "Adjusted — awaiting validation", "rejected": "Rejected"},
+        "decided": {"accepted": "Accepted", "adjusted": "Adjusted", "rejected": "Rejected"},
+        "not_read": "Not read",
+        "kinds": {"accepted": "All lines taken", "changed": "Taken with adjustments",
+                  "partly": "Partly taken: lines refused", "rejected": "Rejected",
+                  "status": "Status change"},
+        "statuses": {"received": "Received", "pending_validation": "Received — awaiting validation",
                      "validated": "Validated", "in_preparation": "In preparation",
                      "partially_shipped": "Partially shipped",
                      "shipped": "Shipped", "delivered": "Delivered", "rejected": "Rejected",
                      "cancelled": "Cancelled"},
     },
 }  # fmt: skip
+#: Statuses in which the supplier has not decided yet: a line is received, not accepted
+_UNDECIDED = frozenset({"received", "pending_validation"})
+
+
+@dataclass(slots=True, frozen=True)
+class SkippedRow:
+    """Something a reader left aside, as the acknowledgement lists it (in words)."""
+
+    sheet: str | None
+    row: int | None
+    code: str
+    message: str
 
 
 def _labels(language: str) -> dict:
@@ -114,16 +152,59 @@ def _labels(language: str) -> dict:
 
 
 def status_label(status: str, language: str) -> str:
-    """An order status as a person reads it (``pending_validation`` → "En attente…")."""
+    """An order status as a person reads it (``pending_validation`` → "Reçue — en attente…")."""
     return _labels(language)["statuses"].get(status, status)
 
 
-def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
-    """One row per order line of every response: what was ordered and what we answer."""
+def status_headers(language: str) -> tuple[str, list[str]]:
+    """The title and headers of a status report (see ``gateway.replies.status_reports``)."""
+    labels = _labels(language)
+    return labels["status"], list(labels["status_headers"])
+
+
+def line_status_label(status: LineStatus | str, order_status: str, language: str) -> str:
+    """A line's status as a person reads it: "Reçue — en attente de validation" while the
+    supplier has not validated the order, "Acceptée" once it has."""
+    labels = _labels(language)
+    return labels["waiting" if order_status in _UNDECIDED else "decided"][str(status)]
+
+
+def response_label(response: OrderResponse, language: str) -> str:
+    """What the response says of the order as a whole; refused lines are never "accepted
+    with changes"."""
+    kinds = _labels(language)["kinds"]
+    kind = response.kind.value
+    if kind == "changed" and any(ln.status is LineStatus.REJECTED for ln in response.lines):
+        kind = "partly"
+    return kinds.get(kind, kind)
+
+
+def ack_lines_sheet(
+    responses: Sequence[OrderResponse],
+    language: str = "fr",
+    *,
+    with_orders: bool = False,
+    skipped: Sequence[SkippedRow] = (),
+) -> Sheet:
+    """One row per order line of every response: what was ordered and what we answer.
+
+    ``with_orders`` puts a row about the whole order (its status, its counts, what to
+    do) before its lines — what a single-table CSV acknowledgement needs; ``skipped``
+    rows (what the reader left aside) come last.
+    """
     labels = _labels(language)
     styles: list[RowStyle | None] = []
     sheet = Sheet(title=labels["lines"], headers=list(labels["line_headers"]), styles=styles)
     for response in responses:
+        if with_orders:
+            sheet.rows.append(
+                [response.order_number, None, None, None, None, None, None, None,
+                 status_label(response.order_status, language),
+                 _order_code(response), response.summary, response.hint]
+            )  # fmt: skip
+            styles.append(RowStyle.REJECTED if response.kind is ResponseKind.REJECTED else None)
+        # Looked up once per order: an acknowledgement of 100,000 lines asks 100,000 times
+        words = labels["waiting" if response.order_status in _UNDECIDED else "decided"]
         for line in response.lines:
             sheet.rows.append(
                 [
@@ -135,20 +216,34 @@ def ack_lines_sheet(responses: Sequence[OrderResponse], language: str = "fr") ->
                     line.name,
                     line.ordered_quantity,
                     line.confirmed_quantity,
-                    labels[line.status],  # a StrEnum member is its own value as a key
+                    words[line.status],  # a StrEnum member is its own value as a key
                     line.reason_code,
                     line.message,
+                    line.hint,
                 ]
             )
             styles.append(_ROW_STYLES.get(line.status))
+    for item in skipped:
+        sheet.rows.append(
+            [None, None, item.row, None, None, None, None, None, labels["not_read"], item.code,
+             item.message, None]
+        )  # fmt: skip
+        styles.append(None)
     return sheet
+
+
+def _order_code(response: OrderResponse) -> str | None:
+    """The order row's code for machines: why it was refused, else its status."""
+    if response.kind is ResponseKind.REJECTED and response.reason_code:
+        return response.reason_code
+    return response.order_status
 
 
 _ROW_STYLES: dict[str, RowStyle] = {str(s): s for s in RowStyle}
 
 
 def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") -> Sheet:
-    """One row per order: who it is for, its status and how its lines fared."""
+    """One row per order: who it is for, its status, how its lines fared, what to do."""
     labels = _labels(language)
     styles: list[RowStyle | None] = []
     sheet = Sheet(title=labels["summary"], headers=list(labels["summary_headers"]), styles=styles)
@@ -159,15 +254,18 @@ def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") 
         sheet.rows.append(
             [
                 response.order_number,
-                response.customer,
-                response.site,
+                response.customer_name or response.customer,
+                response.site_name or response.site,
+                response.delivery_date,
                 status_label(response.order_status, language),
-                labels["kinds"].get(response.kind, response.kind.value),
+                response_label(response, language),
                 len(response.lines),
-                counts["accepted"],
+                counts["accepted"] + counts["adjusted"],
                 counts["adjusted"],
                 counts["rejected"],
-                response.reason,
+                response.comment,
+                response.reason if response.kind is ResponseKind.REJECTED else response.summary,
+                response.hint,
             ]
         )
         kind = response.kind.value
@@ -179,3 +277,10 @@ def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") 
             else None
         )
     return sheet
+
+
+def ack_skipped_sheet(skipped: Sequence[SkippedRow], language: str = "fr") -> Sheet:
+    """What the reader left aside, one row each (sheets, rows, columns, cells)."""
+    labels = _labels(language)
+    rows: list[list[Cell]] = [[s.sheet, s.row, s.code, s.message] for s in skipped]
+    return Sheet(title=labels["skipped"], headers=list(labels["skipped_headers"]), rows=rows)

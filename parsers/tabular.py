@@ -9,20 +9,31 @@ Rules, in the order they apply:
 
 * The header is the row among the first 20 that matches the most aliases and has at
   least a quantity column and one product column (barcode, supplier reference,
-  customer reference or name), unless the profile fixes ``header_row``.
+  customer reference or name), unless the profile fixes ``header_row``. When none has,
+  the error names the missing column and the header that is probably it misspelt
+  (``Qantité`` → ``Quantité``).
 * Headers compare without accents, case, punctuation, bracketed notes and plural
   ``s``: ``Code-barres``, ``CODE BARRE`` and ``Code barre (EAN)`` are the same header.
-* Blank rows, repeated header rows and total rows (``Total``, ``TOTAL TTC``,
-  ``Sous-total``… with no barcode or reference) are skipped; a row with neither a
-  product nor a quantity is skipped with a warning; a row with a quantity and no
-  product becomes a line carrying ``MISSING_PRODUCT_ID``.
+* The rows above the header are its header block (:mod:`parsers.header_block`):
+  ``N° de commande : HB-5540``, ``Site de livraison | LILLE``… give the order's number,
+  customer, site, dates, comment and the buyer's reference, unless a column gives them.
+* Blank rows are skipped; repeated header rows and total rows (``Total``, ``TOTAL TTC``,
+  ``Sous-total``… with no barcode or reference) are skipped and listed; a row that is
+  no line — text under or beside the table, with no product and no quantity, or a
+  sentence where a product would be — is a note: it joins the order's comment
+  (``OrderDocument.notes``), never a line. A row with a quantity and no product becomes
+  a line carrying ``MISSING_PRODUCT_ID``.
 * Rows are grouped into orders by the order-number column in first-appearance order; a
   row with an empty order number continues the order above it (rows before the first
-  number join the first order).  Without an order-number column, the customer and site
-  columns group the rows.
+  number join the table's first order).  Without an order-number column, the customer
+  and site columns group the rows; a table that names no order joins its header
+  block's order number, else the file's first order.  Several tables (the sheets of a
+  workbook, :func:`read_tables`) make one file.
 * A value that cannot be read (quantity, date, barcode in scientific notation) becomes a
   :class:`LineIssue` naming the column, the value and what was expected.  Nothing here
   raises for one bad cell.
+* What was left aside (rows, columns not read, cells beside the table, a value in
+  conflict with the order's) is listed in ``TableResult.skipped``, for the sender.
 
 Column mapping lives in :mod:`parsers.columns`, cell values in :mod:`parsers.cells`,
 what writers share in :mod:`parsers.sheets`.
@@ -51,10 +62,15 @@ from parsers.cells import (
 from parsers.columns import (
     HEADER_SEARCH_ROWS,
     ORDER_FORM_SHEET,
+    QUIET_HEADERS,
     Field,
     HeaderMatch,
     TabularProfile,
+    best_candidate,
     find_header,
+    missing_fields,
+    nearest_header,
+    normalise_header,
 )
 from parsers.document import (
     IssueCode,
@@ -62,9 +78,21 @@ from parsers.document import (
     Location,
     OrderDocument,
     OrderLine,
+    SkipKind,
+    Skipped,
     SourceFormat,
 )
 from parsers.errors import EmptyFile, HeaderNotFound
+from parsers.header_block import HeaderBlock, read_header_block
+
+
+@dataclass(slots=True, kw_only=True)
+class TableSource:
+    """One table to read: the rows of a CSV file, or of one worksheet."""
+
+    rows: Sequence[tuple[int, Sequence[Cell]]]
+    sheet: str | None = None
+    header: HeaderMatch | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -72,15 +100,27 @@ class TableResult:
     documents: list[OrderDocument]
     warnings: list[str]
     decimal: str
+    #: The first table's header
     header: HeaderMatch
-    notes: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+#: An order's key: ("n", number) by its number, ("p", customer, site) by its parties
+_Key = tuple[str | None, ...]
+_FILE_ORDER: _Key = ("file",)
+#: A row on its way to an order: (position in the file, the line or a note's text, the
+#: row's texts by field, its order date, the header block of its table)
+_Entry = tuple[int, "OrderLine | str", dict[str, str], "date | None", HeaderBlock]
 
 
 @dataclass(slots=True)
 class _Order:
     document: OrderDocument
-    lines: list[OrderLine] = field(default_factory=list)
+    #: (position in the file, line): lines from several sheets end in file order
+    lines: list[tuple[int, OrderLine]] = field(default_factory=list)
     delivery_dates: set[date] = field(default_factory=set)
+    blocks: list[HeaderBlock] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_table(
@@ -98,46 +138,321 @@ def read_table(
     Raises :class:`HeaderNotFound` when no header qualifies and :class:`EmptyFile` when
     the header has no order line below it.
     """
+    return read_tables(
+        [TableSource(rows=rows, sheet=sheet, header=header)],
+        source_format=source_format,
+        profile=profile,
+        decimal_hint=decimal_hint,
+        excel_serial_dates=excel_serial_dates,
+    )
+
+
+def read_tables(
+    sources: Sequence[TableSource],
+    *,
+    source_format: SourceFormat,
+    profile: TabularProfile | None = None,
+    decimal_hint: str | None = None,
+    excel_serial_dates: bool = False,
+) -> TableResult:
+    """The orders of several tables of one file (the sheets of a workbook), grouped as
+    one: a line without an order number of its own joins its table's header block's
+    order, else the file's."""
     profile = profile or TabularProfile()
-    if not any(any(cell_text(c) for c in cells) for _, cells in rows):
-        raise EmptyFile("the file holds no rows")
-    header = header or find_header(rows, profile)
-    if header is None or not header.usable:
-        raise _header_not_found(rows, profile, header)
-    return _TableReader(rows, header, profile, source_format, sheet, excel_serial_dates)(
-        decimal_hint
+    if not any(any(cell_text(c) for c in cells) for s in sources for _, cells in s.rows):
+        raise EmptyFile("the file holds no rows", key="empty_file")
+    orders = _Orders(source_format, profile, excel_serial_dates)
+    first: HeaderMatch | None = None
+    decimal = "."
+    for source in sources:
+        header = source.header or find_header(source.rows, profile)
+        if header is None or not header.usable:
+            raise _header_not_found(source.rows, profile, header, source.sheet)
+        block = read_header_block(source.rows[: max(header.position, 0)], profile, source.sheet)
+        reader = _TableReader(
+            source.rows, header, profile, source_format, source.sheet, excel_serial_dates
+        )
+        found = reader(decimal_hint, orders, block)
+        if first is None:
+            first, decimal = header, reader.decimal
+        if not found and len(sources) > 1:
+            where = Location(line=header.line, sheet=source.sheet)
+            orders.skipped.append(Skipped(kind=SkipKind.TABLE_WITHOUT_LINES, location=where))
+    assert first is not None
+    documents = orders.finish()
+    if not documents:
+        raise EmptyFile(
+            "the header has no order line below it",
+            line=first.line,
+            sheet=sources[0].sheet,
+            expected="at least one row with a product and a quantity below the header",
+            key="no_order_lines",
+        )
+    return TableResult(
+        documents=documents,
+        warnings=[str(s) for s in orders.skipped],
+        decimal=decimal,
+        header=first,
+        skipped=orders.skipped,
     )
 
 
 def _header_not_found(
-    rows: Sequence[tuple[int, Sequence[Cell]]], profile: TabularProfile, found: HeaderMatch | None
+    rows: Sequence[tuple[int, Sequence[Cell]]],
+    profile: TabularProfile,
+    found: HeaderMatch | None,
+    sheet: str | None = None,
 ) -> HeaderNotFound:
-    expected = "a header with a quantity column and a barcode, reference or name column"
-    if found is not None:
-        missing = "a quantity column" if Field.QUANTITY not in found.columns else None
-        missing = missing or "a barcode, reference or name column"
-        return HeaderNotFound(
-            f"the header row has no {missing}",
-            line=found.line,
-            expected=expected,
-            found=";".join(c for c in found.header_cells if c)[:200],
-        )
-    if profile.header_row is not None:
+    if found is None and profile.header_row is not None:
         return HeaderNotFound(
             f"the profile puts the header on line {profile.header_row}, which is past the end",
             line=profile.header_row,
-            expected=expected,
+            sheet=sheet,
+            expected="a header with a quantity column and a barcode, reference or name column",
+            key="header_row_past_end",
         )
-    first = next(((line, cells) for line, cells in rows if any(cell_text(c) for c in cells)), None)
+    return missing_column(rows, profile, found, sheet)
+
+
+def missing_column(
+    rows: Sequence[tuple[int, Sequence[Cell]]],
+    profile: TabularProfile,
+    found: HeaderMatch | None = None,
+    sheet: str | None = None,
+) -> HeaderNotFound:
+    """What keeps the rows' most header-like row from being an order header: the missing
+    column named, with the header that is probably it misspelt."""
+    expected = "a header with a quantity column and a barcode, reference or name column"
+    candidate = found or best_candidate(rows, profile)
+    if candidate is None:
+        return HeaderNotFound(
+            f"no order header in the first {HEADER_SEARCH_ROWS} rows",
+            sheet=sheet,
+            expected=expected,
+            key="no_header",
+            params={"rows": HEADER_SEARCH_ROWS},
+        )
+    missing = missing_fields(candidate)
+    wanted = missing[0] if missing else Field.QUANTITY
+    nearest = nearest_header(candidate, wanted)
+    what = "quantity" if wanted is Field.QUANTITY else "barcode, reference or name"
+    message = f"the header row has no {what} column"
+    if nearest:
+        message += f" (is {nearest[0]!r} meant to be {nearest[1]!r}?)"
+    found_text = ";".join(c for c in candidate.header_cells if c)[:200]
     return HeaderNotFound(
-        f"no order header in the first {HEADER_SEARCH_ROWS} rows",
-        line=first[0] if first else None,
+        message,
+        line=candidate.line,
+        sheet=sheet,
         expected=expected,
-        found=";".join(t for c in first[1] if (t := cell_text(c)))[:200] if first else None,
+        found=found_text,
+        key="missing_column",
+        params={
+            "missing": wanted.value,
+            "written": nearest[0] if nearest else None,
+            "meant": nearest[1] if nearest else None,
+            "headers": found_text,
+        },
     )
 
 
 _SIMPLE_NUMBER = {",": re.compile(r"\d+(?:,\d+)?"), ".": re.compile(r"\d+(?:\.\d+)?")}
+#: What reads as a sentence rather than an identifier: punctuation ending a clause
+_SENTENCE = re.compile(r"[.!?]\s+[A-ZÀ-Ý]|[.!?]$|\s[:;]\s")
+_PRODUCT_KEYS = ("barcode", "supplier_ref", "customer_ref", "name")
+
+
+def _prose(text: str) -> bool:
+    """Whether a cell reads like a sentence (a note), not a product id or a name.
+
+    >>> _prose("Merci de livrer avant vendredi 10h. Contact : Marie"), _prose("Choc. noir 70 %")
+    (True, False)
+    """
+    words = text.split()
+    return len(words) >= 8 or (len(words) >= 4 and _SENTENCE.search(text) is not None)
+
+
+class _Orders:
+    """The orders of one file as its tables are read, by key in first-appearance order."""
+
+    def __init__(self, source_format: SourceFormat, profile: TabularProfile, serials: bool):
+        self.format = source_format
+        self.profile = profile
+        self.serials = serials
+        self.orders: dict[_Key, _Order] = {}
+        self.skipped: list[Skipped] = []
+        #: rows of tables that named no order at all, for the file's first order
+        self.file_pending: list[_Entry] = []
+        self.position = 0
+        self.block = HeaderBlock()
+        self.default: _Key | None = None
+        self.current: _Key | None = None
+        self.pending: list[_Entry] = []
+        self.first_of_table: _Key | None = None
+
+    def start(self, block: HeaderBlock) -> None:
+        """A new table begins, under ``block``."""
+        self.block = block
+        self.skipped.extend(block.skipped)
+        number = block.text(Field.ORDER_NUMBER)
+        self.default = ("n", number) if number else None
+        self.current = None
+        self.pending = []
+        self.first_of_table = None
+        self.table_keys: list[_Key] = []
+        self.last_key: _Key | None = None
+        self.notes: list[_Entry] = []
+
+    def add(
+        self, key: _Key | None, item: OrderLine | str, texts: dict[str, str], order_date
+    ) -> None:
+        """A line (or a note) of the current table, with its own key when it has one.
+
+        A note between lines belongs to the order above it; notes after the table's last
+        line (under the table) to every order of the table."""
+        self.position += 1
+        if isinstance(item, str):
+            self.notes.append((self.position, item, texts, order_date, self.block))
+            return
+        above = self.current or self.default
+        if key is not None:
+            self.current = key
+        else:
+            key = self.current or self.default
+        if self.notes:
+            for note in self.notes:
+                self._place(above or key, note)
+            self.notes = []
+        order = self.orders.get(key) if key is not None and key == self.last_key else None
+        if (
+            order is not None
+            and order.blocks[-1] is self.block
+            and self.first_of_table is not None
+            and order_date is None
+            and item.requested_delivery is None
+            and "customer" not in texts
+            and "site" not in texts
+        ):
+            # The common row: one more line of the order above it, nothing else to note.
+            order.lines.append((self.position, item))
+            return
+        self._place(key, (self.position, item, texts, order_date, self.block))
+
+    def _place(self, key: _Key | None, entry: _Entry) -> None:
+        if key is None:
+            self.pending.append(entry)
+            return
+        if key != self.last_key:  # a table's rows mostly follow one order
+            self.last_key = key
+            if key not in self.table_keys:
+                self.table_keys.append(key)
+        self._put(key, entry)
+
+    def end(self) -> None:
+        """The table is done: rows above its first order number join its first order;
+        notes under it join each of its orders."""
+        for entry in self.pending:
+            if self.first_of_table is None:
+                self.file_pending.append(entry)
+            else:
+                self._put(self.first_of_table, entry)
+        for entry in self.notes:
+            if not self.table_keys:
+                self.file_pending.append(entry)
+            for key in self.table_keys:
+                self._put(key, entry)
+
+    def _put(self, key: _Key, entry: _Entry) -> None:
+        position, item, texts, order_date, block = entry
+        order = self.orders.get(key)
+        if order is None:
+            document = OrderDocument(
+                format=self.format, order_number=key[1] if key[0] == "n" else None
+            )
+            order = self.orders[key] = _Order(document=document)
+        if self.first_of_table is None:
+            self.first_of_table = key
+        if not order.blocks or order.blocks[-1] is not block and block not in order.blocks:
+            order.blocks.append(block)
+        if isinstance(item, str):
+            order.notes.append(item)
+            return
+        document = order.document
+        for attr in ("customer", "site"):
+            value = texts.get(attr)
+            if value is None:
+                continue
+            current = getattr(document, attr)
+            if current is None:
+                setattr(document, attr, value)
+            elif current != value:
+                self.skipped.append(
+                    Skipped(
+                        kind=SkipKind.CONFLICTING_VALUE,
+                        location=item.location,
+                        field=attr,
+                        text=value,
+                        kept=current,
+                    )
+                )
+        if document.order_date is None and order_date is not None:
+            document.order_date = order_date
+        if item.requested_delivery is not None:
+            order.delivery_dates.add(item.requested_delivery)
+        order.lines.append((position, item))
+
+    def finish(self) -> list[OrderDocument]:
+        if self.file_pending:
+            key = next(iter(self.orders), _FILE_ORDER)
+            for entry in self.file_pending:
+                self._put(key, entry)
+        return [self._document(order) for order in self.orders.values() if order.lines]
+
+    def _document(self, order: _Order) -> OrderDocument:
+        document = order.document
+        order.lines.sort(key=operator.itemgetter(0))
+        document.lines = [line for _, line in order.lines]
+        for number, line in enumerate(document.lines, start=1):
+            line.line_no = number
+        first = document.lines[0].location
+        document.location = Location(line=first.line, sheet=first.sheet)
+        for block in order.blocks:
+            self._apply(block, order)
+        document.customer = document.customer or self.profile.defaults.customer
+        document.site = document.site or self.profile.defaults.site
+        if document.delivery_date is None and len(order.delivery_dates) == 1:
+            document.delivery_date = next(iter(order.delivery_dates))
+        document.notes.extend(note for note in order.notes if note not in document.notes)
+        return document
+
+    def _apply(self, block: HeaderBlock, order: _Order) -> None:
+        """The block's fields, where the table did not give them (a column wins)."""
+        document = order.document
+        document.order_number = document.order_number or block.text(Field.ORDER_NUMBER)
+        document.customer = document.customer or block.text(Field.CUSTOMER)
+        document.site = document.site or block.text(Field.SITE)
+        dates = ((Field.ORDER_DATE, "order_date"), (Field.DELIVERY_DATE, "delivery_date"))
+        for fld, attr in dates:
+            if getattr(document, attr) is not None or fld not in block.values:
+                continue
+            if attr == "delivery_date" and order.delivery_dates:
+                continue  # the lines say when
+            value, where = block.values[fld]
+            try:
+                found = cell_date(value, self.profile.date_formats, self.serials, {})
+            except ValueError:
+                self.skipped.append(
+                    Skipped(kind=SkipKind.UNREAD_DATE, location=where, text=cell_text(value))
+                )
+                continue
+            setattr(document, attr, found)
+        reference = block.text(Field.BUYER_REFERENCE)
+        if reference and "buyer_reference" not in document.references:
+            document.references["buyer_reference"] = reference
+        comment = block.text(Field.COMMENT)
+        for note in ([comment] if comment else []) + block.notes:
+            if note not in document.notes:
+                document.notes.append(note)
 
 
 class _TableReader:
@@ -155,12 +470,9 @@ class _TableReader:
         self.format = source_format
         self.sheet = sheet
         self.excel_serials = excel_serial_dates
-        self.warnings: list[str] = []
-        #: Rows skipped as a matter of course (total rows…): said, but nothing to fix
-        self.notes: list[str] = []
+        self.skipped: list[Skipped] = []
         self.date_cache: dict[str, date | None] = {}
         self.decimal = "."
-        self.where = "row" if source_format is SourceFormat.XLSX else "line"
         ordered = sorted(header.columns.items(), key=lambda item: item[1])
         self.mapped = [(fld.value, index, header.names[fld]) for fld, index in ordered]
         self.index = {fld.value: index for fld, index in header.columns.items()}
@@ -177,52 +489,52 @@ class _TableReader:
         # itemgetter of one index returns the item itself, not a 1-tuple
         self.getter = getter if len(self.mapped) > 1 else (lambda cells: (getter(cells),))
         self.number_cache: dict[str, Decimal | None] = {}
+        named = [i + 1 for i, text in enumerate(header.header_cells) if text]
+        #: cells past the last header are beside the table
+        self.width = max([*named, self.max_index + 1])
 
-    def __call__(self, decimal_hint: str | None) -> TableResult:
+    def __call__(self, decimal_hint: str | None, orders: _Orders, block: HeaderBlock) -> int:
+        """Read the rows into ``orders``; how many lines and notes the table held."""
         data = self.rows[self.header.position + 1 :]
         self.decimal = self.profile.decimal or guess_decimal(
             self._sample_numbers(data), decimal_hint
         )
         self.simple_number = _SIMPLE_NUMBER[self.decimal]
-        orders: dict[tuple, _Order] = {}
-        leading: list[tuple[int, OrderLine, dict, date | None]] = []
-        current: tuple | None = None
+        orders.start(block)
+        self._unread_columns()
+        by_number = self.group_keys == ("order_number",)
         group_keys = self.group_keys
+        found = 0
         for line_no, cells in data:
             parsed = self._row(line_no, cells)
             if parsed is None:
                 continue
-            line, texts, order_date = parsed
-            if len(group_keys) == 1:
-                key = (texts.get(group_keys[0]),)
-            else:
-                key = tuple(texts.get(k) for k in group_keys)
-            if any(key):
-                current = key
-            elif current is not None:
-                key = current
-            else:
-                leading.append((line_no, line, texts, order_date))
+            found += 1
+            if parsed.__class__ is str:
+                orders.add(None, parsed, {}, None)
                 continue
-            self._add(orders, key, line_no, line, texts, order_date)
-        # Rows above the first order number belong to the first order.
-        first_key = next(iter(orders), ())
-        for line_no, line, texts, order_date in reversed(leading):
-            self._add(orders, first_key, line_no, line, texts, order_date, prepend=True)
-        if not orders:
-            raise EmptyFile(
-                "the header has no order line below it",
-                line=self.header.line,
-                expected="at least one row with a product and a quantity below the header",
-            )
-        documents = [self._finish(order) for order in orders.values()]
-        return TableResult(
-            documents=documents,
-            warnings=self.warnings,
-            decimal=self.decimal,
-            header=self.header,
-            notes=self.notes,
-        )
+            line, texts, order_date = parsed
+            key: _Key | None
+            if by_number:
+                number = texts.get("order_number")
+                key = ("n", number) if number else None
+            else:
+                parties = tuple(texts.get(k) for k in group_keys)
+                key = ("p", *parties) if any(parties) else None
+            orders.add(key, line, texts, order_date)
+        orders.end()
+        orders.skipped.extend(self.skipped)
+        return found
+
+    def _unread_columns(self) -> None:
+        if self.header.line is None:
+            return
+        used = set(self.index.values())
+        quiet = {normalise_header(h) for h in QUIET_HEADERS}
+        for index, text in enumerate(self.header.header_cells):
+            if text and index not in used and normalise_header(text) not in quiet:
+                where = Location(line=self.header.line, sheet=self.sheet, column=text)
+                self.skipped.append(Skipped(kind=SkipKind.UNREAD_COLUMN, location=where, text=text))
 
     def _sample_numbers(self, data) -> list[str]:
         indexes = [self.index[k] for k in ("quantity", "unit_price") if k in self.index]
@@ -233,53 +545,9 @@ class _TableReader:
                     sample.append(cells[index])
         return sample
 
-    def _add(self, orders, key, line_no, line, texts, order_date, prepend=False) -> None:
-        order = orders.get(key)
-        if order is None:
-            document = OrderDocument(
-                format=self.format,
-                order_number=texts.get("order_number"),
-                location=Location(line=line_no, sheet=self.sheet),
-            )
-            order = orders[key] = _Order(document=document)
-        document = order.document
-        for attr in ("customer", "site"):
-            value = texts.get(attr)
-            if value is None:
-                continue
-            current = getattr(document, attr)
-            if current is None:
-                setattr(document, attr, value)
-            elif current != value:
-                self.warnings.append(
-                    f"{self.where} {line_no}: {attr} {value!r} differs from {current!r} "
-                    f"given earlier for the same order; {current!r} is used"
-                )
-        if document.order_number is None and texts.get("order_number"):
-            document.order_number = texts["order_number"]
-        if document.order_date is None and order_date is not None:
-            document.order_date = order_date
-        if line.requested_delivery is not None:
-            order.delivery_dates.add(line.requested_delivery)
-        if prepend:
-            order.lines.insert(0, line)
-            document.location.line = line_no
-        else:
-            order.lines.append(line)
-
-    def _finish(self, order: _Order) -> OrderDocument:
-        document = order.document
-        for number, line in enumerate(order.lines, start=1):
-            line.line_no = number
-        document.lines = order.lines
-        document.customer = document.customer or self.profile.defaults.customer
-        document.site = document.site or self.profile.defaults.site
-        if len(order.delivery_dates) == 1:
-            document.delivery_date = next(iter(order.delivery_dates))
-        return document
-
     def _row(self, line_no: int, cells: Sequence[Cell]):
-        """The line of one row with its texts by field and its order date; None to skip."""
+        """The line of one row with its texts by field and its order date; a note's text
+        (a row that is no line: text under or beside the table); None to skip."""
         if self.all_text and len(cells) > self.max_index:
             # CSV: every cell is a string; one C-level fetch of the mapped cells.
             texts = {
@@ -290,7 +558,9 @@ class _TableReader:
         if not texts:
             if not any(cell_text(c) for c in cells):
                 return None
+            return self._note(cells)  # text only outside the table's columns
         elif self.repeated_header is not None and texts.get("quantity") == self.repeated_header:
+            self._skip(SkipKind.REPEATED_HEADER, line_no)
             return None  # the header repeated (multi-page exports)
         scientific = False
         barcode = None
@@ -306,17 +576,18 @@ class _TableReader:
             and self._labels_total(barcode, supplier_ref, customer_ref)
         ):
             if any(isinstance(c, str) and is_total_label(c) for c in cells if c):
-                self.notes.append(f"{self.where} {line_no}: total row skipped")
+                self._skip(SkipKind.TOTAL_ROW, line_no)
                 return None
             if not name and "quantity" not in texts:
-                self.notes.append(
-                    f"{self.where} {line_no}: skipped, it has neither a product nor a quantity"
-                )
-                return None
-        if "quantity" not in texts and (
-            self.profile.blank_quantity == "skip" or self.sheet == ORDER_FORM_SHEET
-        ):
-            return None  # an order-form row the customer did not fill in
+                return self._note(cells)
+        if "quantity" not in texts:
+            if self.profile.blank_quantity == "skip" or self.sheet == ORDER_FORM_SHEET:
+                return None  # an order-form row the customer did not fill in
+            named = [texts[k] for k in _PRODUCT_KEYS if k in texts]
+            if all(_prose(text) for text in named):
+                return self._note(cells)  # a sentence where a product would be: a note
+        if len(cells) > self.width:
+            self._beside(line_no, cells)
         issues: list[LineIssue] = []
         names = self.names
         line = OrderLine(
@@ -344,6 +615,7 @@ class _TableReader:
                         "Excel rounded it and its last digits are lost; format the column "
                         "as text in Excel (or keep the file as .xlsx) and send it again"
                     ),
+                    key="scientific_barcode",
                 )
             )
         if not (barcode or supplier_ref or customer_ref or name):
@@ -380,6 +652,19 @@ class _TableReader:
             found = dates.get(texts["order_date"]) if self.all_text else None
             order_date = found or self._date_field("order_date", cells, texts, issues)
         return line, texts, order_date
+
+    def _skip(self, kind: SkipKind, line_no: int, text: str | None = None) -> None:
+        where = Location(line=line_no, sheet=self.sheet)
+        self.skipped.append(Skipped(kind=kind, location=where, text=text))
+
+    @staticmethod
+    def _note(cells: Sequence[Cell]) -> str:
+        return " ".join(t for c in cells if (t := cell_text(c)))
+
+    def _beside(self, line_no: int, cells: Sequence[Cell]) -> None:
+        for cell in cells[self.width :]:
+            if (text := cell_text(cell)) is not None:
+                self._skip(SkipKind.CELL_BESIDE, line_no, text)
 
     @staticmethod
     def _labels_total(*identifiers: str | None) -> bool:
@@ -454,10 +739,8 @@ class _TableReader:
                 text.strip("€$£ \u00a0") if isinstance(raw, str) else raw, self.decimal
             )
         if price is None:
-            self.warnings.append(
-                f"{self.where} {line_no}, column {self.names['unit_price']!r}: unit price "
-                f"{text!r} is not a number; ignored"
-            )
+            where = Location(line=line_no, sheet=self.sheet, column=self.names["unit_price"])
+            self.skipped.append(Skipped(kind=SkipKind.UNREAD_PRICE, location=where, text=text))
         line.unit_price = price
 
     def _date_field(

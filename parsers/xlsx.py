@@ -1,8 +1,11 @@
 """Excel workbook orders (.xlsx), and Excel replies and reports.
 
-Reading goes through python-calamine (Rust, fast, no formulas evaluated): the first
-visible worksheet whose first 20 rows hold an order header is read (or the profile's
-``sheet``), with the rules of :mod:`parsers.tabular`.  What is specific to Excel:
+Reading goes through python-calamine (Rust, fast, no formulas evaluated): every visible
+worksheet whose first 20 rows hold an order header is read (or only the profile's
+``sheet``), with the rules of :mod:`parsers.tabular`, as one file: a sheet's lines
+without an order number of their own join its header block's order, else the file's
+(an order spread over ``Épicerie`` and ``Boissons`` is one order).  A worksheet without
+an order table is listed as left aside.  What is specific to Excel:
 
 * A barcode typed into a number cell is a float (``4006381333931.0``), even when Excel
   shows ``4,00638E+12``: the stored value is exact, so it comes back as its digits; the
@@ -17,8 +20,10 @@ visible worksheet whose first 20 rows hold an order header is read (or the profi
   declared dimension) and the shared strings' size, and refuses what is over them
   (:class:`~parsers.errors.TooLarge`) before calamine allocates anything.
 
-Writing goes through XlsxWriter: a bold, frozen, filtered header row, column widths
-fitted to the content, rejected rows in red and adjusted rows in amber.  Text a
+Writing goes through XlsxWriter: rows above the header when a sheet has them (an order
+form's header block), a bold, frozen, filtered header row, column widths fitted to the
+content, rejected rows in red and adjusted rows in amber, a column to fill in set apart
+in yellow.  Text a
 spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``…) is written as an
 explicit string cell with Excel's "quote prefix" style — exactly what Excel stores
 when a person types ``'=…`` — so it shows as typed, never runs, and stays text when the
@@ -48,12 +53,20 @@ from python_calamine import (
 )
 
 from parsers.cells import Cell
-from parsers.columns import TabularProfile, find_header
-from parsers.document import OrderResponse, ReadResult, SourceFormat
+from parsers.columns import TabularProfile, best_candidate, find_header
+from parsers.document import Location, OrderResponse, ReadResult, SkipKind, Skipped, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound, TooLarge, UnrecognisedFormat
 from parsers.gc_pause import paused_gc
-from parsers.sheets import RowStyle, Sheet, ack_lines_sheet, ack_summary_sheet, needs_neutralising
-from parsers.tabular import read_table
+from parsers.sheets import (
+    RowStyle,
+    Sheet,
+    SkippedRow,
+    ack_lines_sheet,
+    ack_skipped_sheet,
+    ack_summary_sheet,
+    needs_neutralising,
+)
+from parsers.tabular import TableSource, missing_column, read_tables
 
 #: Refuse workbooks whose worksheets and shared strings unpack to more than this.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -81,7 +94,9 @@ class SheetLimits:
 
 @dataclass(slots=True, kw_only=True)
 class XlsxReadResult(ReadResult):
+    #: The first sheet read, and every sheet read
     sheet: str
+    sheets: list[str] = field(default_factory=list)
     header_row: int | None = None
     #: field → the header it was read from
     columns: dict[str, str] = field(default_factory=dict)
@@ -171,19 +186,20 @@ def read(
         check_bounds(data, limits)
     with paused_gc():
         with _sheets_of(data) as workbook:
-            name, rows = _order_sheet(workbook, profile)
-        table = read_table(
-            rows,
+            sources, skipped = _order_sheets(workbook, profile)
+        table = read_tables(
+            sources,
             source_format=SourceFormat.XLSX,
             profile=profile,
-            sheet=name,
             excel_serial_dates=True,
         )
+    skipped += table.skipped
     return XlsxReadResult(
         documents=table.documents,
-        warnings=table.warnings,
-        notes=table.notes,
-        sheet=name,
+        warnings=[str(s) for s in skipped],
+        skipped=skipped,
+        sheet=sources[0].sheet or "",
+        sheets=[s.sheet or "" for s in sources],
         header_row=table.header.line,
         columns={f.value: header for f, header in table.header.names.items()},
     )
@@ -384,30 +400,42 @@ def _within(entry: zipfile.ZipInfo, row: int, col: int, limits: SheetLimits) -> 
         )
 
 
-def _order_sheet(workbook: CalamineWorkbook, profile: TabularProfile):
-    """The name and rows of the sheet to read: the profile's, or the first with a header."""
+def _order_sheets(
+    workbook: CalamineWorkbook, profile: TabularProfile
+) -> tuple[list[TableSource], list[Skipped]]:
+    """The sheets to read (the profile's, or each with an order header) and the visible
+    sheets left aside for want of one."""
     if profile.sheet is not None:
         name = _profile_sheet(workbook.sheet_names, profile.sheet)
-        return name, _rows(workbook, name)
+        return [TableSource(rows=_rows(workbook, name), sheet=name)], []
     worksheets = [
         meta.name
         for meta in workbook.sheets_metadata
         if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
     ]
-    all_empty = True
+    sources: list[TableSource] = []
+    without: list[tuple[str, list[tuple[int, list[Cell]]]]] = []
     for name in worksheets:
         rows = _rows(workbook, name)
         header = find_header(rows, profile)
         if header is not None and header.usable:
-            return name, rows
-        all_empty = all_empty and not any(any(c is not None for c in cells) for _, cells in rows)
-    if all_empty:
-        raise EmptyFile("the workbook holds no data", expected="an order table")
-    raise HeaderNotFound(
-        "no worksheet has an order header in its first 20 rows",
-        expected="a header with a quantity column and a barcode, reference or name column",
-        found=", ".join(worksheets),
-    )
+            sources.append(TableSource(rows=rows, sheet=name, header=header))
+        elif any(any(c is not None for c in cells) for _, cells in rows):
+            without.append((name, rows))
+    if not sources and not without:
+        raise EmptyFile("the workbook holds no data", expected="an order table", key="empty_file")
+    if not sources:
+        # The sheet whose best row is nearest a header is the one to talk about.
+        name, rows = max(
+            without,
+            key=lambda sheet: len(getattr(best_candidate(sheet[1], profile), "columns", {})),
+        )
+        raise missing_column(rows, profile, sheet=name)
+    skipped = [
+        Skipped(kind=SkipKind.SHEET_WITHOUT_TABLE, location=Location(sheet=name))
+        for name, _ in without
+    ]
+    return sources, skipped
 
 
 def _profile_sheet(names: Sequence[str], wanted: str | int) -> str:
@@ -420,6 +448,8 @@ def _profile_sheet(names: Sequence[str], wanted: str | int) -> str:
     raise HeaderNotFound(
         f"the profile asks for sheet {wanted!r}, which the workbook does not have",
         expected=f"one of {', '.join(names)}",
+        key="profile_sheet_missing",
+        params={"sheet": str(wanted), "sheets": ", ".join(names)},
     )
 
 
@@ -435,6 +465,8 @@ def _rows(workbook: CalamineWorkbook, name: str) -> list[tuple[int, list[Cell]]]
 # --------------------------------------------------------------------------- writing
 
 _FILLS = {RowStyle.REJECTED: "#F8CBAD", RowStyle.ADJUSTED: "#FFE699"}
+#: The fill of a column a person is asked to fill in
+_HIGHLIGHT = "#FFF2CC"
 _INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -446,26 +478,35 @@ def write_table(sheets: Sequence[Sheet]) -> bytes:
         {"bold": True, "bg_color": "#D9E1F2", "bottom": 1, "text_wrap": True, "valign": "top"}
     )
     formats = _Formats(workbook)
+    highlight_format = workbook.add_format(
+        {"bold": True, "bg_color": _HIGHLIGHT, "bottom": 1, "text_wrap": True, "valign": "top"}
+    )
     used_titles: set[str] = set()
     for sheet in sheets:
         title = _sheet_title(sheet.title, used_titles)
         worksheet = workbook.add_worksheet(title)
+        for r, row in enumerate(sheet.preamble):
+            for col, value in enumerate(row):
+                formats.write(worksheet, r, col, value, None)
+        top = len(sheet.preamble)  # the header's row
         widths = [len(str(h)) for h in sheet.headers]
         for col, header in enumerate(sheet.headers):
-            worksheet.write_string(0, col, str(header), header_format)
-        for r, row in enumerate(sheet.rows, start=1):
-            style = sheet.style(r - 1)
+            style = highlight_format if col == sheet.highlight else header_format
+            worksheet.write_string(top, col, str(header), style)
+        for r, row in enumerate(sheet.rows, start=top + 1):
+            style = sheet.style(r - top - 1)
             for col, value in enumerate(row):
-                width = formats.write(worksheet, r, col, value, style)
+                fill = _HIGHLIGHT if col == sheet.highlight and style is None else None
+                width = formats.write(worksheet, r, col, value, style, fill)
                 if col < len(widths):
                     widths[col] = max(widths[col], width)
                 else:
                     widths.append(width)
         for col, width in enumerate(widths):
             worksheet.set_column(col, col, min(max(width, 6), 60) + 2)
-        worksheet.freeze_panes(1, 0)
+        worksheet.freeze_panes(top + 1, 0)
         if sheet.headers:
-            worksheet.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.headers) - 1)
+            worksheet.autofilter(top, 0, top + max(len(sheet.rows), 1), len(sheet.headers) - 1)
     workbook.close()
     return buffer.getvalue()
 
@@ -485,14 +526,16 @@ class _Formats:
 
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.workbook = workbook
-        self.cache: dict[tuple[str, RowStyle | None], object] = {}
+        self.cache: dict[tuple[str, RowStyle | None, str | None], object] = {}
 
-    def get(self, kind: str, style: RowStyle | None):
-        key = (kind, style)
+    def get(self, kind: str, style: RowStyle | None, fill: str | None = None):
+        key = (kind, style, fill)
         if key not in self.cache:
             props: dict[str, object] = {}
             if style is not None:
                 props["bg_color"] = _FILLS[style]
+            elif fill is not None:
+                props["bg_color"] = _HIGHLIGHT
             if kind == "date":
                 props["num_format"] = "dd/mm/yyyy"
             elif kind == "datetime":
@@ -502,33 +545,49 @@ class _Formats:
             self.cache[key] = self.workbook.add_format(props)
         return self.cache[key]
 
-    def write(self, worksheet, row: int, col: int, value: Cell, style: RowStyle | None) -> int:
-        """Write one cell as its own type; returns the width it needs."""
+    def write(
+        self,
+        worksheet,
+        row: int,
+        col: int,
+        value: Cell,
+        style: RowStyle | None,
+        fill: str | None = None,
+    ) -> int:
+        """Write one cell as its own type; returns the width it needs. ``fill``: the cell
+        is in a highlighted column."""
         if value is None:
-            worksheet.write_blank(row, col, None, self.get("text", style))
+            worksheet.write_blank(row, col, None, self.get("text", style, fill))
             return 0
         if isinstance(value, bool):
-            worksheet.write_boolean(row, col, value, self.get("text", style))
+            worksheet.write_boolean(row, col, value, self.get("text", style, fill))
             return 5
         if isinstance(value, int | float | Decimal):
-            worksheet.write_number(row, col, float(value), self.get("text", style))
+            worksheet.write_number(row, col, float(value), self.get("text", style, fill))
             return len(str(value))
         if isinstance(value, datetime):
-            worksheet.write_datetime(row, col, value, self.get("datetime", style))
+            worksheet.write_datetime(row, col, value, self.get("datetime", style, fill))
             return 16
         if isinstance(value, date):
-            worksheet.write_datetime(row, col, value, self.get("date", style))
+            worksheet.write_datetime(row, col, value, self.get("date", style, fill))
             return 10
         if isinstance(value, time | timedelta):
             value = str(value)
         text = str(value)
         kind = "quoted" if needs_neutralising(text) else "text"
-        worksheet.write_string(row, col, text, self.get(kind, style))
+        worksheet.write_string(row, col, text, self.get(kind, style, fill))
         return max((len(part) for part in text.splitlines()), default=0)
 
 
-def write_ack(responses: Sequence[OrderResponse], *, language: str = "fr") -> bytes:
-    """An acknowledgement workbook: a summary sheet (one row per order) and every line."""
-    return write_table(
-        [ack_summary_sheet(responses, language), ack_lines_sheet(responses, language)]
-    )
+def write_ack(
+    responses: Sequence[OrderResponse],
+    *,
+    language: str = "fr",
+    skipped: Sequence[SkippedRow] = (),
+) -> bytes:
+    """An acknowledgement workbook: a summary sheet (one row per order), every line, and
+    what the reader left aside (when it did)."""
+    sheets = [ack_summary_sheet(responses, language), ack_lines_sheet(responses, language)]
+    if skipped:
+        sheets.append(ack_skipped_sheet(skipped, language))
+    return write_table(sheets)

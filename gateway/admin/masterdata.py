@@ -12,7 +12,7 @@ def import_row(ws: Workspace, kind: Kind, row: dict[str, str], *, actor: str) ->
     """Apply ``row`` as a one-row import of ``kind``; :class:`ImportFailed` with the
     importer's message when the row is refused (nothing is then changed)."""
     with ws.sessions.begin() as s:
-        report = import_rows(s, kind, [row])
+        report = import_rows(s, kind, [row], partners=ws.config.partners)
         if report.error_count:
             # The importer skips a bad row and goes on; one row typed by a person is
             # either taken or refused, with the importer's own words.

@@ -396,7 +396,7 @@ def _replay_failed(
             report.message = f"file #{inbound.id} would fail again: {exc}"
             return report
         for ev in _evaluate(ws, inbound, read):
-            rows = [line_row(0, r) for r in ev.lines]
+            rows = [line_row(r) for r in ev.lines]
             report.orders.append(
                 OrderReplay(
                     order_id=None,

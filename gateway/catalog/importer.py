@@ -350,20 +350,28 @@ def import_file(
     report = ImportReport(kind=kind, rows=rows.count)
     say = progress or (lambda _msg: None)
     say(f"read {rows.count:,} rows")
-    conn = session.connection()
-    handler = _HANDLERS[kind]
-    if kind is Kind.GRANTS:
-        handler = partial(_grants, partners=frozenset(partners))
-    handler(session, conn, rows, report, say)
+    _handler(kind, partners)(session, session.connection(), rows, report, say)
     # Every import bumps the master-data version: caches (fuzzy name index, grants) key on it.
     bump_catalog_version(session)
     return report
 
 
-def import_rows(session: Session, kind: Kind, rows: Sequence[dict[str, str]]) -> ImportReport:
+def _handler(kind: Kind, partners: Collection[str]) -> Callable[..., None]:
+    if kind is Kind.GRANTS:
+        return partial(_grants, partners=frozenset(partners))
+    return _HANDLERS[kind]
+
+
+def import_rows(
+    session: Session,
+    kind: Kind,
+    rows: Sequence[dict[str, str]],
+    *,
+    partners: Collection[str] = (),
+) -> ImportReport:
     """Apply ``rows`` (canonical column → value, e.g. one assortment row typed in a form)
-    as :func:`import_file` applies a file's: the same checks, the same report, with the
-    rows counted from line 1."""
+    as :func:`import_file` applies a file's: the same checks (``partners`` as there), the
+    same report, with the rows counted from line 1."""
     wanted = REQUIRED[kind] + OPTIONAL[kind]
     present = [c for c in wanted if any(c in r for r in rows)]
     missing = [c for c in REQUIRED[kind] if c not in present]
@@ -377,7 +385,7 @@ def import_rows(session: Session, kind: Kind, rows: Sequence[dict[str, str]]) ->
         lines=list(range(1, len(rows) + 1)),
     )
     report = ImportReport(kind=kind, rows=table.count)
-    _HANDLERS[kind](session, session.connection(), table, report, lambda _msg: None)
+    _handler(kind, partners)(session, session.connection(), table, report, lambda _msg: None)
     bump_catalog_version(session)
     return report
 

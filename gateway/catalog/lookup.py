@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from gateway.rules.products import NameIndex, ProductInfo, sku_key
+from gateway.rules.names import NameIndex
+from gateway.rules.products import ProductInfo, sku_key
 from gateway.rules.xrefs import SCOPE_ORDER, XrefKind, XrefScope
 from gateway.store.models import (
     AssortmentItem,

@@ -1,15 +1,23 @@
 """Order forms: an XLSX of the products a customer may order, to fill in and drop back.
 
-The headers are the spreadsheet reader's own French aliases (``Client``, ``Site``,
-``Code-barre``, ``Référence``, ``Désignation``, ``Unité``, ``Quantité commandée``), and
-the customer and site codes are written on every row, so a filled form is read as an
-order without any mapping. The products are the customer's assortment when it has one,
-else the whole catalog; active products only. Barcodes are written as text, so Excel
-never turns them into numbers.
+The form is what a customer's people make by hand, done right:
+
+* a header block above the table, in the labels the reader knows
+  (:mod:`parsers.header_block`): the order number to fill in, the customer, the delivery
+  site (filled when the form is for one site), the wished delivery date and a comment;
+* a short "how to fill in" line (quiet to the reader: it is for people);
+* the table, in the reader's own headers: barcode (as text, so Excel never turns it into
+  a number), reference, name, the unit the customer orders in, the sell multiple, and the
+  quantity column, highlighted — the only one to fill in.
+
+Filled in and dropped back, it is an order — header block included — without any mapping.
+Rows left blank are not ordered. The products are the customer's assortment when it has
+one, else the whole catalog; active products only. French or English.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -19,21 +27,58 @@ from gateway.errors import NotFound
 from gateway.rules.quantity import trimmed
 from gateway.store.models import AssortmentItem, Barcode, Customer, Product, Site
 from parsers import xlsx as xlsx_format
+from parsers.cells import Cell
 from parsers.columns import ORDER_FORM_SHEET
 from parsers.sheets import Sheet
 
-HEADERS = [
-    "Client",
-    "Site",
-    "Code-barre",
-    "Référence",
-    "Désignation",
-    "Unité",
-    "Multiple de vente",
-    "Quantité commandée",
-]
-#: Index of the column a customer fills in
-QUANTITY_COLUMN = HEADERS.index("Quantité commandée")
+
+@dataclass(frozen=True)
+class FormWords:
+    """One language's words: the header block's labels (labels the reader knows), the
+    instructions (a label the reader leaves quiet), the table's headers (reader
+    aliases) and unit words."""
+
+    number: str
+    customer: str
+    site: str
+    delivery: str
+    comment: str
+    how: str
+    headers: tuple[str, ...]
+    units: dict[str, str]
+
+
+WORDS = {
+    "fr": FormWords(
+        number="N° de commande :",
+        customer="Client :",
+        site="Site de livraison :",
+        delivery="Date de livraison souhaitée :",
+        comment="Commentaire :",
+        how="Mode d'emploi : bon de commande de {name}. Indiquez votre numéro de commande "
+        "ci-dessus, saisissez les quantités dans la colonne jaune « Quantité commandée », "
+        "laissez vide ce que vous ne commandez pas, puis déposez ce fichier tel quel.",
+        headers=("Code-barre", "Référence", "Désignation", "Unité de commande", "Vendu par",
+                 "Quantité commandée"),
+        units={"EA": "pièce", "PCE": "pièce", "KG": "kg", "G": "g", "L": "litre",
+               "CS": "carton", "CT": "carton", "BX": "boîte", "PK": "paquet"},
+    ),
+    "en": FormWords(
+        number="Order number:",
+        customer="Customer:",
+        site="Delivery site:",
+        delivery="Requested delivery date:",
+        comment="Comment:",
+        how="How to fill in: the order form of {name}. Give your order number above, type "
+        "the quantities in the yellow column \"Quantity ordered\", leave blank what you do "
+        "not order, then drop this file as it is.",
+        headers=("Barcode", "SKU", "Name", "Order unit", "Sold by", "Quantity ordered"),
+        units={"EA": "unit", "PCE": "unit", "KG": "kg", "G": "g", "L": "litre",
+               "CS": "case", "CT": "case", "BX": "box", "PK": "pack"},
+    ),
+}  # fmt: skip
+#: The column a customer fills in
+QUANTITY_COLUMN = 5
 
 
 class UnknownParty(NotFound):
@@ -56,7 +101,10 @@ def _unit_barcodes(session: Session, product_ids: list[int]) -> dict[int, str]:
     return {pid: code for pid, (_, code) in out.items()}
 
 
-def form_sheet(session: Session, customer_code: str, site_code: str | None = None) -> Sheet:
+def form_sheet(
+    session: Session, customer_code: str, site_code: str | None = None, language: str = "fr"
+) -> Sheet:
+    words = WORDS.get(language, WORDS["en"])
     customer = session.scalar(select(Customer).where(Customer.code == customer_code))
     if customer is None:
         raise UnknownParty(
@@ -73,17 +121,37 @@ def form_sheet(session: Session, customer_code: str, site_code: str | None = Non
         )
     products = list(session.scalars(q))
     barcodes = _unit_barcodes(session, [p.id for p in products])
-    rows: list[list[object]] = [
-        [customer.code, site_code, barcodes.get(p.id), p.sku, p.name, p.unit,
+    units = words.units
+    rows: list[list[Cell]] = [
+        [barcodes.get(p.id), p.sku, p.name, units.get(p.unit.upper(), p.unit),
          trimmed(p.sell_multiple), None]
         for p in products
     ]  # fmt: skip
-    return Sheet(title=ORDER_FORM_SHEET, headers=list(HEADERS), rows=rows)  # type: ignore[arg-type]
+    # The customer by its code: the one key its name cannot be mistaken for; its name
+    # is in the instructions, a line the reader leaves aside quietly.
+    preamble: list[list[Cell]] = [
+        [words.number, None],
+        [words.customer, customer.code],
+        [words.site, site_code],
+        [words.delivery, None],
+        [words.comment, None],
+        [words.how.format(name=customer.name)],
+        [],
+    ]
+    return Sheet(
+        title=ORDER_FORM_SHEET,
+        headers=list(words.headers),
+        rows=rows,
+        preamble=preamble,
+        highlight=QUANTITY_COLUMN,
+    )
 
 
-def order_form(session: Session, customer_code: str, site_code: str | None = None) -> bytes:
+def order_form(
+    session: Session, customer_code: str, site_code: str | None = None, language: str = "fr"
+) -> bytes:
     """The XLSX order form of ``customer_code`` (and ``site_code`` when given)."""
-    return xlsx_format.write_table([form_sheet(session, customer_code, site_code)])
+    return xlsx_format.write_table([form_sheet(session, customer_code, site_code, language)])
 
 
-__all__ = ["HEADERS", "QUANTITY_COLUMN", "UnknownParty", "form_sheet", "order_form"]
+__all__ = ["QUANTITY_COLUMN", "WORDS", "FormWords", "UnknownParty", "form_sheet", "order_form"]

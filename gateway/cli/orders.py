@@ -190,7 +190,10 @@ def package_specs(specs: Iterable[str]) -> list[tuple[str, dict[int, Decimal]]]:
 def _register(verb: str, target: OrderStatus) -> None:
     def command(
         order_ids: Annotated[list[int], typer.Argument(help="Order ids.")],
-        reason: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+        reason: Annotated[
+            str | None,
+            typer.Option(help="Why (kept in the history; for the partner with --tell-partner)."),
+        ] = None,
         line: Annotated[
             list[str] | None,
             typer.Option("--line", help="LINE=QTY: a line's confirmed / shipped quantity."),
@@ -207,6 +210,9 @@ def _register(verb: str, target: OrderStatus) -> None:
                 "--package", help="ship: SSCC[:LINE=QTY,…] of a package (its check digit verified)."
             ),
         ] = None,
+        tell_partner: Annotated[
+            bool, typer.Option("--tell-partner", help="Send the --reason to the partner too.")
+        ] = False,
         as_json: JsonOpt = False,
     ) -> None:
         from gateway.orders.transitions import PackageSpec, move_orders
@@ -223,7 +229,8 @@ def _register(verb: str, target: OrderStatus) -> None:
         ws = open_workspace()
         to = OrderStatus.PARTIALLY_SHIPPED if partial else target
         report = move_orders(ws, order_ids, to, actor=admin_actor(actor_name), reason=reason,
-                             lines=lines or None, packages=packages or None)  # fmt: skip
+                             lines=lines or None, packages=packages or None,
+                             tell_partner=tell_partner)  # fmt: skip
         if as_json:
             print_json({
                 "moved": [vars(r) for r in report.moved],
@@ -274,15 +281,16 @@ def report_orders(
 @app.command()
 def template(
     customer: Annotated[str, typer.Argument(help="Customer code.")],
-    site: Annotated[str | None, typer.Option(help="Site code, written on every row.")] = None,
+    site: Annotated[str | None, typer.Option(help="Delivery site code, filled in.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="XLSX file.")] = None,
+    language: Annotated[str, typer.Option(help="fr or en: the form's words.")] = "fr",
 ) -> None:
     """Write an order form: the customer's products with an empty quantity column."""
     from gateway.catalog.order_form import order_form
 
     ws = open_workspace()
     with ws.read_sessions() as s:
-        data = order_form(s, customer, site)
+        data = order_form(s, customer, site, language)
     target = output or Path(order_form_name(customer, site))
     target.write_bytes(data)
     console.print(f"order form written to {target}")

@@ -52,6 +52,7 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
                     "status": status.value,
                     "reason_code": ev.reason.value if ev.reason else None,
                     "reason": ev.message,
+                    "comment": "\n".join(doc.notes) or None,
                     "lines": [
                         {
                             "line_no": r.line.line_no,
@@ -70,6 +71,7 @@ def inspect_file(ws: Workspace, file: Path, partner_id: str | None) -> dict[str,
                             "matched_by": r.matched_by.value if r.matched_by else None,
                             "confidence": r.confidence,
                             "suggestions": r.suggestions,
+                            "hint": r.hint,
                         }
                         for r in ev.lines
                     ],

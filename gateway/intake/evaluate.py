@@ -16,11 +16,28 @@ from gateway.config.mapping import MappingProfile
 from gateway.config.settings import PartnerConfig
 from gateway.rules.check import check_line
 from gateway.rules.grants import Who, identify
-from gateway.rules.products import name_key
-from gateway.rules.reasons import ReasonCode, barcode_problem, nearest_text, reason_message, where
-from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, other_ids, resolve_line
+from gateway.rules.products import ProductInfo, name_key
+from gateway.rules.quantity import plain
+from gateway.rules.reasons import (
+    ReasonCode,
+    barcode_problem,
+    explain_line,
+    hint,
+    nearest_text,
+    reason_message,
+    where,
+)
+from gateway.rules.resolve import (
+    MatchedBy,
+    NameMatcher,
+    Resolution,
+    gtin14_of,
+    other_ids,
+    resolve_line,
+)
 from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
+from parsers.gtin import one_digit_away
 
 
 @dataclass(slots=True)
@@ -38,6 +55,8 @@ class LineResult:
     reason: ReasonCode | None = None
     message: str | None = None
     suggestions: list[str] = field(default_factory=list)
+    #: What the sender can do about a refused line, in its words
+    hint: str | None = None
 
 
 @dataclass(slots=True)
@@ -61,12 +80,26 @@ class EvaluatedOrder:
         return sum(r.outcome is LineStatus.REJECTED for r in self.lines)
 
 
-def _rejected_all(doc: OrderDocument, who: Who, code: ReasonCode, text: str) -> EvaluatedOrder:
+def _rejected_all(
+    doc: OrderDocument, who: Who, code: ReasonCode, text: str, what_to_do: str | None
+) -> EvaluatedOrder:
     lines = [
-        LineResult(line=ln, outcome=LineStatus.REJECTED, reason=code, message=text)
+        LineResult(line=ln, outcome=LineStatus.REJECTED, reason=code, message=text, hint=what_to_do)
         for ln in doc.lines
     ]
     return EvaluatedOrder(doc=doc, who=who, lines=lines, reason=code, message=text)
+
+
+def _parties(who: Who) -> dict[str, object]:
+    """The order's customer and site as the sender knows them: names, not our codes."""
+    customer = who.customer.name if who.customer else None
+    site = who.site.name or who.site.code if who.site else None
+    return {
+        "customer": customer,
+        "site": site,
+        "at_site": f" at {site}" if site else "",
+        "sur_site": f" ({site})" if site else "",
+    }
 
 
 def evaluate_document(
@@ -84,19 +117,11 @@ def evaluate_document(
         StoreParties(session),
         overrides=profile.edi.parties,
     )
+    parties = _parties(who)
     if not who.ok:
         assert who.reason is not None
-        text = reason_message(
-            who.reason,
-            lang,
-            value=who.value,
-            partner=partner_id,
-            customer=who.customer.code if who.customer else None,
-            site=who.site.code if who.site else None,
-            at_site=f" at site {who.site.code}" if who.site else "",
-            sur_site=f" sur le site {who.site.code}" if who.site else "",
-        )
-        return _rejected_all(doc, who, who.reason, text)
+        text = reason_message(who.reason, lang, value=who.value, **parties)
+        return _rejected_all(doc, who, who.reason, text, hint(who.reason, lang, **parties))
     assert who.customer is not None
     if not doc.lines:
         return EvaluatedOrder(
@@ -118,8 +143,11 @@ def evaluate_document(
     # makes any bounded cache miss).
     gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
     others = [value for ln in doc.lines for value, _ in other_ids(ln)]
+    # A wrong check digit: the codes one digit away are looked up too, to suggest one.
+    mended = [c.zfill(14) for b, g in gtin_keys.items() if g is None for c in one_digit_away(b)]
     catalog.prefetch(
         gtin14s=[g for g in gtin_keys.values() if g]
+        + mended
         + [g for v in others if v.isdigit() and (g := gtin14_of(v))],
         skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r] + others,
         customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r]
@@ -134,7 +162,7 @@ def evaluate_document(
     )
     names = NameMatcher(catalog)
     results = [
-        _evaluate_line(ln, catalog, names, who.customer.code, partner, gtin_keys)
+        _evaluate_line(ln, catalog, names, who.customer.name, partner, gtin_keys)
         for ln in doc.lines
     ]
     ev = EvaluatedOrder(doc=doc, who=who, lines=results)
@@ -155,7 +183,7 @@ def _evaluate_line(
     line: OrderLine,
     catalog: CatalogLookup,
     names: NameMatcher,
-    customer_code: str,
+    customer: str,
     partner: PartnerConfig,
     gtin_keys: dict[str, str | None] | None = None,
 ) -> LineResult:
@@ -164,24 +192,39 @@ def _evaluate_line(
         issue = line.issues[0]
         code = ReasonCode(issue.code.value)
         text = reason_message(
-            code, lang, where=where(line, lang), value=issue.value, detail=issue.message
+            code,
+            lang,
+            where=where(line, lang),
+            detail=issue.message,
+            # An issue the parser words only in English is told generically otherwise.
+            detail_key=issue.key or (None if lang == "en" else "unreadable_value"),
+            value=issue.value,
+            column=issue.column,
         )
-        return LineResult(line=line, outcome=LineStatus.REJECTED, reason=code, message=text)
+        return LineResult(
+            line=line,
+            outcome=LineStatus.REJECTED,
+            reason=code,
+            message=text,
+            hint=hint(code, lang, key=issue.key),
+        )
 
     res = resolve_line(line, catalog, names, gtin_keys)
     if not res.ok:
         assert res.reason is not None
+        detail = (
+            barcode_problem(res.value or "", lang)
+            if res.reason is ReasonCode.INVALID_BARCODE
+            else res.detail
+        )
+        fields: dict[str, object] = {"value": res.value, "column": res.column} | res.fields
         text = reason_message(
             res.reason,
             lang,
             where=where(line, lang),
-            value=res.value,
-            detail=(
-                barcode_problem(res.value or "", lang)
-                if res.reason is ReasonCode.INVALID_BARCODE
-                else res.detail
-            ),
+            detail=detail,
             nearest=nearest_text(res.suggestions, lang),
+            **fields,
         )
         return LineResult(
             line=line,
@@ -189,6 +232,7 @@ def _evaluate_line(
             reason=res.reason,
             message=text,
             suggestions=res.suggestions,
+            hint=hint(res.reason, lang, choices=res.suggestions),
         )
     product = res.product
     assert product is not None
@@ -196,12 +240,18 @@ def _evaluate_line(
         line,
         res,
         in_assortment=catalog.in_assortment(product.id),
-        customer_code=customer_code,
+        customer=customer,
         policy=partner.quantity_policy,
     )
     message = None
     if decision.reason is not None:
         message = reason_message(decision.reason, lang, where=where(line, lang), **decision.fields)
+    what_to_do = None
+    if decision.outcome is LineStatus.REJECTED:
+        assert decision.reason is not None
+        what_to_do = hint(decision.reason, lang, **decision.fields)
+    elif res.matched_by is MatchedBy.NAME or res.pack_qty != _ONE:
+        message = _explained(line, res, product, decision.quantity, message, lang)
     return LineResult(
         line=line,
         outcome=decision.outcome,
@@ -215,4 +265,35 @@ def _evaluate_line(
         confirmed=decision.confirmed,
         reason=decision.reason,
         message=message,
+        hint=what_to_do,
+    )
+
+
+_ONE = Decimal(1)
+
+
+def _explained(
+    line: OrderLine,
+    res: Resolution,
+    product: ProductInfo,
+    quantity: Decimal | None,
+    message: str | None,
+    language: str,
+) -> str | None:
+    """An accepted line's message: what a case barcode and a name were read as."""
+    pack = res.pack_qty != 1
+    read_as = (
+        res.matched_by is MatchedBy.NAME
+        and line.name is not None
+        and name_key(line.name) != name_key(product.name)
+    )
+    if not (pack or read_as):
+        return message
+    return explain_line(
+        language,
+        count=plain(line.quantity) if pack else None,
+        pack=plain(res.pack_qty) if pack else None,
+        total=plain(quantity) if pack else None,
+        read_as=product.name if read_as else None,
+        also=message,
     )

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gateway.channels.folder.inbox import put_back
 from gateway.config.mapping import load_mapping
+from gateway.config.settings import ConfigError
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
 from gateway.intake.attempts import MAX_ATTEMPTS, reading
@@ -56,12 +57,13 @@ from gateway.replies.fan_out import (
 )
 from gateway.replies.names import shown
 from gateway.replies.outbox import ReplyContext, outbox_transaction
+from gateway.rules.reasons import file_problem
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import AlreadyKnown, FileResult, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 from parsers.document import ReadResult
-from parsers.errors import ParseError
+from parsers.errors import ParseError, ProfileError
 
 log = logging.getLogger("gateway.intake")
 #: Remarks logged per file; a file with thousands of bad values says so in one line
@@ -359,18 +361,28 @@ def _first_time(
                 )
             # After a death while reading it, a file is read where it cannot kill us.
             read = read_file(data, path.name, partner_id, ws.config, profile, isolated=attempt > 1)
+    except (ConfigError, ProfileError) as exc:
+        # Our configuration, not the partner's file: the admin is told, the partner is not.
+        log.error("configuration refused file partner=%s file=%s: %s", partner_id, path.name, exc)
+        reason = f"configuration: {exc}"
+        return _failed(
+            ws, partner_id, path, inbound, reason, None, unfinished, snap=snap, ours=True
+        )
     except (ParseError, SenderRefused) as exc:
         fmt, result = getattr(exc, "format", None), getattr(exc, "result", None)
+        told = file_problem(exc, partner.language) if isinstance(exc, ParseError) else None
         return _failed(
             ws, partner_id, path, inbound, str(exc), fmt, unfinished, result, snap,
-            admin_detail=getattr(exc, "admin_detail", None),
+            admin_detail=getattr(exc, "admin_detail", None), told=told,
         )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
         log.error(
             "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
         )
-        reason = f"the file could not be read ({type(exc).__name__}: {exc})"
-        return _failed(ws, partner_id, path, inbound, reason, None, unfinished, None, snap)
+        reason = f"the reader crashed ({type(exc).__name__}: {exc})"
+        return _failed(
+            ws, partner_id, path, inbound, reason, None, unfinished, snap=snap, ours=True
+        )
     inbound.format = read.format.value
     _log_remarks(partner_id, path.name, read)
 
@@ -466,16 +478,20 @@ def _failed(
     snap: Snapshot | None = None,
     *,
     admin_detail: str | None = None,
+    told: str | None = None,
+    ours: bool = False,
 ) -> FileOutcome:
-    """Record and quarantine an unread file; the partner is told ``reason``, the admin's
-    reason file (and the record) also ``admin_detail``."""
+    """Record and quarantine an unread file with ``reason`` (for admins, with its
+    ``admin_detail``); the partner is ``told`` why in its words, or — when the failure is
+    ``ours`` — only that it is being looked at."""
     noted = f"{reason} [for admins: {admin_detail}]" if admin_detail else reason
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, noted, fmt
     inbound.archived_to = str(planned_quarantine(ws, partner_id, path.name))
     with outbox_transaction(ws, inbound.received_at) as box:
         record_file(box.session, inbound, unfinished=unfinished)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
-        queue_file_error(ctx, reason, fmt, result, admin_reason=noted)
+        told_partner = reason if ours else told or reason
+        queue_file_error(ctx, told_partner, fmt, result, admin_reason=noted, ours=ours)
     moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,

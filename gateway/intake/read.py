@@ -23,7 +23,7 @@ from parsers import csv as csv_format
 from parsers import edifact, x12
 from parsers import xlsx as xlsx_format
 from parsers.detect import detect_format
-from parsers.document import OrderDocument, ReadResult, SourceFormat
+from parsers.document import OrderDocument, ReadResult, SkipKind, SourceFormat
 from parsers.errors import ParseError, TooLarge
 from parsers.xlsx import SheetLimits
 
@@ -73,9 +73,15 @@ def read_file(
     else:
         return _read_edi(fmt, data, partner_id, config, isolated)
     check_orders(len(result.documents), partner.max_orders_per_file)
-    return ReadOutcome(
-        fmt, result.documents, result, warnings=list(result.warnings), notes=list(result.notes)
-    )
+    # A total row or a repeated header is a matter of course, logged for whoever looks
+    # closer; the rest a reader left aside (a conflicting customer, an unread column) is
+    # worth an admin's look. The sender is told of both in its acknowledgement.
+    notes = [str(s) for s in result.skipped if s.kind in _ROUTINE]
+    warnings = [w for w in result.warnings if w not in notes]
+    return ReadOutcome(fmt, result.documents, result, warnings=warnings, notes=notes)
+
+
+_ROUTINE = frozenset({SkipKind.TOTAL_ROW, SkipKind.REPEATED_HEADER})
 
 
 def _run(isolated: bool, reader: Callable[..., T], *args: object) -> T:

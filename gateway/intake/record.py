@@ -75,7 +75,7 @@ def _mark_duplicate(ev: EvaluatedOrder, text: str) -> None:
     ev.reason, ev.message = ReasonCode.DUPLICATE_ORDER, text
     for r in ev.lines:
         r.outcome, r.reason, r.message = LineStatus.REJECTED, ReasonCode.DUPLICATE_ORDER, text
-        r.confirmed = None
+        r.confirmed, r.hint = None, None
 
 
 def store_order(
@@ -129,6 +129,8 @@ def store_order(
         currency=doc.currency,
         reason_code=ev.reason.value if ev.reason else None,
         reason=ev.message or (replaced.summary(partner.language) if replaced else None),
+        comment="\n".join(doc.notes) or None,
+        buyer_reference=(doc.references.get("buyer_reference") or "")[:64] or None,
         envelope={k: getattr(env, k) for k in env.__slots__ if getattr(env, k) is not None}
         | {"parties": [_party(p) for p in doc.parties]},
         created_at=now,
@@ -143,10 +145,12 @@ def store_order(
             OrderSource(order_id=order.id, inbound_file_id=inbound_file_id, role="original")
         )
 
-    rows = [line_row(order.id, r) for r in ev.lines]
+    # The order id, the same on every row, is added at the insert: a key fewer in each of
+    # a big order's row dicts.
+    rows = [line_row(r) for r in ev.lines]
     if replaced is not None:
         replaced.annotate(rows, partner.language)
-    insert_lines(session, rows)
+    insert_lines(session, order.id, rows)
 
     events = [
         {

@@ -55,10 +55,10 @@ def _storable(value: Decimal | None) -> Decimal | None:
     return value if value is None or abs(value) < MAX_AMOUNT else None
 
 
-def line_row(order_id: int, r: LineResult) -> dict[str, Any]:
-    """A line as stored (``order_lines`` columns), from its evaluation."""
+def line_row(r: LineResult) -> dict[str, Any]:
+    """A line as stored (``order_lines`` columns but its order's id, the same on every
+    row and added at the insert), from its evaluation."""
     return {
-        "order_id": order_id,
         "line_no": r.line.line_no,
         "source_line": r.line.location.line,
         "external_id": r.line.external_id,
@@ -78,6 +78,7 @@ def line_row(order_id: int, r: LineResult) -> dict[str, Any]:
         "outcome": str(r.outcome),
         "reason_code": str(r.reason) if r.reason else None,
         "message": r.message,
+        "hint": r.hint,
         "matched_by": str(r.matched_by) if r.matched_by else None,
         "confidence": r.confidence,
         "suggestions": r.suggestions,
@@ -85,7 +86,7 @@ def line_row(order_id: int, r: LineResult) -> dict[str, Any]:
     }
 
 
-def insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_lines(session: Session, order_id: int, rows: list[dict[str, Any]]) -> None:
     """Insert line rows through the driver's bulk path (a 100,000-line order in well
     under a second: no ORM objects, no per-row parameter processing)."""
     if not rows:
@@ -99,8 +100,8 @@ def insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
         values[at] = json.dumps(found, ensure_ascii=False) if found else "[]"
         ids = values[at_ids]
         values[at_ids] = json.dumps(ids, ensure_ascii=False) if ids else None
-        tuples.append(tuple(values))
-    bulk_insert(session.connection(), table_of(OrderLine), cols, tuples)
+        tuples.append((order_id, *values))
+    bulk_insert(session.connection(), table_of(OrderLine), ["order_id", *cols], tuples)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +219,7 @@ def revise(
     by_no = {r["line_no"]: r for r in current}
     if kind is RevisionKind.REPLAYED:
         for result in ev.lines:
-            row = line_row(order.id, result)
+            row = line_row(result)
             before = by_no.get(row["line_no"])
             revision.rows.append(row)
             revision.lines.append(_line_change(before, row))
@@ -229,7 +230,7 @@ def revise(
             by_key.setdefault(identifier_key(r), r)
         next_no = max(by_no, default=0) + 1
         for result in ev.lines:
-            row = line_row(order.id, result)
+            row = line_row(result)
             before = by_key.get(_product_key(row)) or by_key.get(identifier_key(row))
             if before is None:
                 row["line_no"], next_no = next_no, next_no + 1
@@ -288,7 +289,7 @@ def apply_revision(
             .where(and_(t.c.order_id == order.id, t.c.line_no == row["line_no"]))
             .values(**values)
         )
-    insert_lines(session, new)
+    insert_lines(session, order.id, new)
     session.expire(order, ["lines"])
     order.status = revision.status_after
     order.updated_at = now

@@ -2,9 +2,11 @@
 
 An order has at least ``id, partner, customer, site, order_number, status, lines``; a
 line at least ``line_no, sku, quantity, outcome, reason_code, message, matched_by``.
-One order shown alone adds ``events``, ``replies`` (each with the partner's
-``acknowledgment`` when it was an EDI message: accepted, rejected…) and
-``file_replies``, the replies to its files that name no order (acknowledgements).
+An order also says what its sender said of it (``comment``, ``buyer_reference``) and a
+line what the sender can do about it (``hint``). One order shown alone adds ``events``,
+``replies`` (each with the partner's ``acknowledgment`` when it was an EDI message:
+accepted, rejected…) and ``file_replies``, the replies to its files that name no order
+(acknowledgements).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def line_dict(ln: OrderLine) -> dict[str, Any]:
         "outcome": ln.outcome,
         "reason_code": ln.reason_code,
         "message": ln.message,
+        "hint": ln.hint,
         "matched_by": ln.matched_by,
         "confidence": ln.confidence,
         "suggestions": ln.suggestions or [],
@@ -81,6 +84,8 @@ def order_dict(o: Order, *, events: bool = False) -> dict[str, Any]:
         "currency": o.currency,
         "reason_code": o.reason_code,
         "reason": o.reason,
+        "comment": o.comment,
+        "buyer_reference": o.buyer_reference,
         "inbound_file_id": o.inbound_file_id,
         "created_at": o.created_at.isoformat(),
         "updated_at": o.updated_at.isoformat(),

@@ -206,10 +206,13 @@ def apply_transition(
     lines: Mapping[int, Decimal] | None = None,
     details: Mapping[str, Any] | None = None,
     packages: list[PackageSpec] | None = None,
-    partner_reason: str | None = None,
+    tell_partner: bool = False,
 ) -> TransitionResult:
     """Move one order to ``to`` inside ``box``'s transaction (the caller commits), queueing
     the partner's status report on it.
+
+    ``reason`` is kept in the history for the supplier's people; it reaches the partner
+    (``partner_reason`` of the status report) only with ``tell_partner``.
 
     Raises :class:`TransitionRefused` (forbidden by the lifecycle), :class:`OrderNotFound`
     or :class:`LineQuantityRefused` before changing anything.
@@ -252,9 +255,8 @@ def apply_transition(
         # Our despatch advice number: the order and this event, unique and stable
         event.details = info | {"shipment": info["shipment"] | {"number": f"{order.id}-{event.id}"}}
         session.flush()
-    messages = queue_status_report(
-        box, order, event_id=event.id, reason=reason, partner_reason=partner_reason
-    )
+    told = reason if tell_partner else None
+    messages = queue_status_report(box, order, event_id=event.id, partner_reason=told)
     session.flush()
     log.info(
         "order moved id=%d partner=%s %s→%s actor=%s%s",
@@ -294,16 +296,17 @@ def move_orders(
     lines: Mapping[int, Decimal] | None = None,
     now: datetime | None = None,
     packages: list[PackageSpec] | None = None,
-    partner_reason: str | None = None,
+    tell_partner: bool = False,
 ) -> MoveReport:
-    """Move each order in its own transaction, whose status reports are written after it."""
+    """Move each order in its own transaction, whose status reports are written after it
+    (``tell_partner``: the reason goes to the partner too, see :func:`apply_transition`)."""
     report = MoveReport()
     for oid in order_ids:
         try:
             with outbox_transaction(ws, now or datetime.now(UTC)) as box:
                 result = apply_transition(
                     box, oid, to, actor=actor, reason=reason, lines=lines, packages=packages,
-                    partner_reason=partner_reason,
+                    tell_partner=tell_partner,
                 )  # fmt: skip
         except (TransitionRefused, OrderNotFound, LineQuantityRefused, PackageRefused) as exc:
             report.refused[oid] = str(exc)

@@ -1,6 +1,10 @@
 """Which replies a received file gets. One home for the decision.
 
-* A file that could not be read: an error notice to the partner (``ERROR_….txt``).
+* A file that could not be read: an error notice to the partner (``ERROR_….txt``), in
+  its language. A file that failed on our side (a missing or broken mapping profile, a
+  reader that crashed, our configuration) is not the partner's to correct: the admin
+  gets the reason (``reports/<partner>/FAILED_….txt``) and the partner a neutral
+  "received, we are looking at it" (``RECEIVED_….txt``).
 * A spreadsheet file repeating one already processed: a notice naming that one.
 * An EDIFACT file: a CONTRL per interchange (``functional_acks``); an X12 file: a TA1
   when asked for or when the envelope is wrong, and a 997 per functional group.
@@ -19,13 +23,20 @@ from __future__ import annotations
 
 from gateway.config.settings import PartnerConfig, ReplyFormat
 from gateway.replies.edifact import queue_contrls
-from gateway.replies.names import duplicate_notice_name, file_error_name, refusal_name, stem
+from gateway.replies.names import (
+    duplicate_notice_name,
+    failure_report_name,
+    file_error_name,
+    received_notice_name,
+    refusal_name,
+    stem,
+)
 from gateway.replies.order_responses import answered_at_intake, queue_order_response
 from gateway.replies.outbox import Audience, MessageKind, ReplyContext
 from gateway.replies.responses import StoredOrder, order_response
 from gateway.replies.tabular import queue_rejection_report, queue_tabular_acks
 from gateway.replies.x12 import queue_x12_acks
-from gateway.rules.reasons import file_error_text, sentence
+from gateway.rules.reasons import file_error_text, received_notice_text, sentence
 from gateway.store.models import InboundFile
 from parsers import edifact, x12
 from parsers.document import Location, OrderResponse, ReadResult, SourceFormat
@@ -114,12 +125,15 @@ def queue_file_error(
     result: ReadResult | None = None,
     *,
     admin_reason: str | None = None,
+    ours: bool = False,
 ) -> None:
     """What a file that could not be taken gets, and why (see the module docstring).
 
     ``fmt`` is the format it was recognised as; ``result`` the EDI reader's result when
     its sender was refused (its interchanges are then rejected: UNB error 23 / TA1 006);
-    ``admin_reason`` what the admin is told beyond what the partner may hear.
+    ``admin_reason`` what the admin is told beyond what the partner may hear. When the
+    failure is ``ours``, the admin's report and the partner's neutral notice instead
+    (``reason`` is then the admin's, and never reaches the partner).
     """
     name = ctx.inbound.name
     if fmt in (SourceFormat.EDIFACT.value, SourceFormat.X12.value):
@@ -133,10 +147,25 @@ def queue_file_error(
                 queue_x12_acks(ctx, result)
         queue_refusal_report(ctx, [admin_reason or reason])
         return
+    file_stem, lang = stem(name), ctx.partner.language
+    if not ours:
+        text = file_error_text(name, reason, lang)
+        ctx.queue(MessageKind.FILE_ERROR, file_error_name(file_stem, ctx.inbound.id), _utf8(text))
+        return
+    notice = received_notice_text(name, lang)
     ctx.queue(
-        MessageKind.FILE_ERROR,
-        file_error_name(stem(name), ctx.inbound.id),
-        file_error_text(name, reason, ctx.partner.language).encode("utf-8"),
+        MessageKind.RECEIVED_NOTICE, received_notice_name(file_stem, ctx.inbound.id), _utf8(notice)
+    )
+    report = (
+        f"file: {name}\npartner: {ctx.partner_id}\ninbound file: #{ctx.inbound.id}\n"
+        f"reason: {reason}\n\nThis failed on our side; the partner was told its file was "
+        "received and is being looked at. Fix the cause, then process the file again.\n"
+    )
+    ctx.queue(
+        MessageKind.FAILURE_REPORT,
+        failure_report_name(file_stem, ctx.inbound.id),
+        _utf8(report),
+        audience=Audience.ADMIN,
     )
 
 
@@ -175,6 +204,10 @@ def _refuse_senders(result: edifact.EdifactReadResult | x12.X12ReadResult) -> No
                     element=2,
                 ),
             )
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
 
 
 __all__ = [

@@ -101,6 +101,16 @@ def duplicate_notice_name(file_stem: str, inbound_id: int) -> str:
     return f"DUPLICATE_{file_stem}_{inbound_id}.txt"
 
 
+def received_notice_name(file_stem: str, inbound_id: int) -> str:
+    """The partner's notice that a file failed on our side: received, being looked at."""
+    return f"RECEIVED_{file_stem}_{inbound_id}.txt"
+
+
+def failure_report_name(file_stem: str, inbound_id: int) -> str:
+    """The admin's report of a file that failed on our side (configuration, a crash)."""
+    return f"FAILED_{file_stem}_{inbound_id}.txt"
+
+
 def contrl_name(control_ref: str | None, interchange: int) -> str:
     return f"CONTRL_{safe(control_ref)}_{interchange}.edi"
 
@@ -172,6 +182,7 @@ __all__ = [
     "digest_name",
     "duplicate_notice_name",
     "fa_997_name",
+    "failure_report_name",
     "feed_result_name",
     "file_error_name",
     "fitted",
@@ -180,6 +191,7 @@ __all__ = [
     "ordrsp_name",
     "po_ack_855_name",
     "po_change_ack_865_name",
+    "received_notice_name",
     "refusal_name",
     "rejection_report_name",
     "safe",

@@ -33,6 +33,8 @@ class MessageKind(StrEnum):
     ACK = "ack"  # line acknowledgement of a spreadsheet file
     FILE_ERROR = "file_error"  # a file that could not be read
     DUPLICATE_NOTICE = "duplicate_notice"  # a file repeating one already processed
+    RECEIVED_NOTICE = "received_notice"  # a file that failed on our side: being looked at
+    FAILURE_REPORT = "failure_report"  # admin: why a file failed on our side
     REJECTION_REPORT = "rejection_report"  # admin: a file's rejected lines
     CONTRL = "contrl"
     TA1 = "ta1"

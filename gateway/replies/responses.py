@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +17,8 @@ from sqlalchemy.orm import Session
 from gateway.catalog.parties import party_info
 from gateway.config.settings import GatewayConfig, PartnerConfig, SupplierConfig
 from gateway.rules.products import PartyInfo
-from gateway.rules.quantity import trimmed
+from gateway.rules.quantity import in_order_unit, pack_of, trimmed
+from gateway.rules.reasons import ReasonCode, day_text, order_hint, order_summary
 from gateway.rules.senders import addressed_to_us
 from gateway.store.models import Customer, Order, OrderLine, Site
 from parsers.document import (
@@ -118,6 +118,7 @@ def order_response(
             qualifier=gln_code if supplier.gln else None,
             name=supplier.name,
         )
+    people = _for_people(order, response_lines, customer, site, language)
     return OrderResponse(
         kind=kind or response_kind(order.status, {r["outcome"] for r in rows}),
         order_number=order.order_number,
@@ -142,6 +143,7 @@ def order_response(
         supplier=us,
         buyer=buyer,
         delivery=_received_party(received.get(PartyRole.DELIVERY.value), PartyRole.DELIVERY),
+        **people,
     )
 
 
@@ -157,19 +159,11 @@ def _received_party(found: dict[str, Any] | None, role: PartyRole) -> Party | No
     )
 
 
-def _in_order_unit(value: object, pack: Decimal | None) -> Decimal | None:
-    amount = trimmed(value)
-    if amount is None or pack is None:
-        return amount
-    return trimmed(amount / pack)
-
-
 def _response_line(r: dict[str, Any]) -> ResponseLine:
     ordered = trimmed(r["ordered_quantity"])
-    quantity = trimmed(r["quantity"])
     # A case barcode multiplied the ordered quantity into the product's unit: the buyer
     # ordered (and is answered) in cases, so product quantities go back through the pack.
-    pack = quantity / ordered if ordered and quantity and quantity != ordered else None
+    pack = pack_of(ordered, r["quantity"])
     return ResponseLine(
         line_no=r["line_no"],
         status=_LINE_STATUS[r["outcome"]],
@@ -179,8 +173,8 @@ def _response_line(r: dict[str, Any]) -> ResponseLine:
         customer_ref=r["customer_ref"],
         name=r["description"],
         ordered_quantity=ordered,
-        confirmed_quantity=_in_order_unit(r["confirmed_quantity"], pack),
-        shipped_quantity=_in_order_unit(r.get("shipped_quantity"), pack),
+        confirmed_quantity=in_order_unit(r["confirmed_quantity"], pack),
+        shipped_quantity=in_order_unit(r.get("shipped_quantity"), pack),
         unit=r["ordered_unit"],
         unit_price=trimmed(r["unit_price"]),
         reason_code=r["reason_code"],
@@ -188,7 +182,52 @@ def _response_line(r: dict[str, Any]) -> ResponseLine:
         source_row=r["source_line"],
         suggestions=list(r["suggestions"] or []),
         item_ids=[ItemId(*i) for i in r.get("item_ids") or []],
+        hint=r.get("hint"),
     )
+
+
+def _for_people(
+    order: Order,
+    lines: list[ResponseLine],
+    customer: PartyInfo | None,
+    site: PartyInfo | None,
+    language: str,
+) -> dict[str, Any]:
+    """What a person reads about the order: names, its comment, a summary, what to do."""
+    refused = sum(ln.status is LineStatus.REJECTED for ln in lines)
+    adjusted = sum(ln.status is LineStatus.ADJUSTED for ln in lines)
+    customer_name = customer.name if customer else order.customer_code
+    site_name = site.name if site else order.site_code
+    reason = ReasonCode(order.reason_code) if order.reason_code in _CODES else None
+    return {
+        "customer_name": customer_name,
+        "site_name": site_name,
+        "comment": order.comment,
+        "reason_code": order.reason_code,
+        "summary": order_summary(
+            language,
+            lines=len(lines),
+            taken=len(lines) - refused,
+            adjusted=adjusted,
+            refused=refused,
+            customer=customer_name,
+            site=site_name,
+            delivery=day_text(order.delivery_date, language),
+            comment=order.comment,
+        ),
+        "hint": order_hint(
+            language,
+            status=order.status,
+            refused=refused,
+            reason=reason,
+            customer=customer_name,
+            at_site=f" at {site_name}" if site_name else "",
+            sur_site=f" ({site_name})" if site_name else "",
+        ),
+    }
+
+
+_CODES = {str(c) for c in ReasonCode}
 
 
 _LINE_STATUS = {str(s): s for s in LineStatus}

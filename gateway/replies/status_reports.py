@@ -5,16 +5,16 @@ the change (transactional outbox), so it is written exactly once, after the comm
 
 * Spreadsheet partners (CSV, XLSX — the format the order came in, or the partner's
   ``reply_formats``) get a status file on every change: one row per order line with the
-  order number, status, date, and the ordered / confirmed / shipped quantities, in the
-  partner's language.
+  order number, status, date, the ordered / confirmed / shipped / remaining quantities
+  and the reason for a difference, in the partner's language.
 * EDIFACT and X12 partners get their order response (ORDRSP / 855,
   :mod:`gateway.replies.order_responses`) when the order is validated, refused
   (rejected, cancelled) or shipped, sent only when something they can read in it
   changed; a later one replaces the earlier.  A partner with ``ship_notice = true`` gets
   a despatch advice (DESADV / 856) for every shipment instead, partial ones included.
   Preparation and delivery are not order responses; a buyer's ERP does not expect one.
-* In EDI, a text reaches the partner only when the admin says so (``partner_reason``);
-  the admin's own ``reason`` stays in the order's history.
+* An admin's reason for the change reaches the partner only when the admin says so
+  (``--tell-partner``: ``partner_reason``); otherwise it stays in the order's history.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from gateway.replies.outbox import MessageKind, Outbox
 from gateway.replies.responses import order_response, response_kind
 from gateway.replies.x12 import x856_reply
 from gateway.rules.lifecycle import SHIPPING, OrderStatus
-from gateway.rules.quantity import trimmed
-from gateway.store.models import Order, OrderEvent, OrderLine, OutgoingMessage
+from gateway.rules.quantity import in_order_unit, pack_of, plain, trimmed
+from gateway.rules.reasons import sentence
+from gateway.store.models import Order, OrderEvent, OutgoingMessage
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.cells import Cell
@@ -44,51 +45,88 @@ from parsers.document import (
     Shipment,
     SourceFormat,
 )
-from parsers.sheets import RowStyle, Sheet, status_label
+from parsers.sheets import RowStyle, Sheet, status_headers, status_label
 
 S = OrderStatus
 #: Changes an EDI partner is told about with an order response (ORDRSP / 855)
 EDI_REPORTED = frozenset({S.VALIDATED, S.REJECTED, S.CANCELLED})
 
-STATUS_HEADERS = {
-    "fr": ["N° commande", "Statut", "Code statut", "Date", "N° ligne", "Code-barre",
-           "Référence", "Désignation", "Qté commandée", "Qté confirmée", "Qté expédiée",
-           "Motif"],
-    "en": ["Order number", "Status", "Status code", "Date", "Line", "Barcode", "SKU",
-           "Name", "Ordered qty", "Confirmed qty", "Shipped qty", "Reason"],
-}  # fmt: skip
-
 
 def status_sheet(
     orders: list[Order], language: str, *, at: datetime, reason: str | None = None
 ) -> Sheet:
-    """One row per line of each order (one row for an order without lines)."""
-    lang = language if language in STATUS_HEADERS else "en"
-    sheet = Sheet(
-        title="Statut" if lang == "fr" else "Status", headers=list(STATUS_HEADERS[lang]), styles=[]
-    )
+    """One row per line of each order (one row for an order without lines): ordered,
+    confirmed, shipped and remaining quantities, and the reason for a difference.
+
+    ``reason`` is what the supplier chose to tell the partner about this change (its
+    ``--reason`` with ``--tell-partner``), or None.
+    """
+    title, headers = status_headers(language)
     styles: list[RowStyle | None] = []
-    sheet.styles = styles
+    sheet = Sheet(title=title, headers=headers, styles=styles)
     for order in orders:
         head: list[Cell] = [
             order.order_number or f"#{order.id}",
-            status_label(order.status, lang),
+            status_label(order.status, language),
             order.status,
             at.astimezone().replace(tzinfo=None) if at.tzinfo else at,
         ]
         if not order.lines:
-            sheet.rows.append([*head, None, None, None, None, None, None, None, reason])
+            sheet.rows.append([*head, None, None, None, None, None, None, None, None, reason])
             styles.append(None)
+        closed = order.status in (S.REJECTED.value, S.CANCELLED.value)
         for ln in order.lines:
             refused = ln.outcome == LineStatus.REJECTED.value
-            confirmed = Decimal(0) if refused else trimmed(ln.confirmed_quantity)
+            # in the unit the buyer ordered in, as its acknowledgement said
+            pack = pack_of(ln.ordered_quantity, ln.quantity)
+            ordered = trimmed(ln.ordered_quantity)
+            confirmed = Decimal(0) if refused else in_order_unit(ln.confirmed_quantity, pack)
+            shipped = in_order_unit(ln.shipped_quantity, pack)
+            remaining = _remaining(confirmed, shipped, closed or refused)
             sheet.rows.append([
                 *head, ln.line_no, ln.barcode, ln.sku or ln.supplier_ref, ln.description,
-                trimmed(ln.ordered_quantity), confirmed, trimmed(ln.shipped_quantity),
-                ln.message if refused else reason,
+                ordered, confirmed, shipped, remaining,
+                _why(ln.message, ordered, confirmed, shipped, refused, reason, language),
             ])  # fmt: skip
             styles.append(RowStyle.REJECTED if refused else None)
     return sheet
+
+
+def _remaining(confirmed: Decimal | None, shipped: Decimal | None, closed: bool) -> Decimal:
+    """What is still to be delivered: nothing on a refused line or a closed order."""
+    if closed or confirmed is None:
+        return Decimal(0)
+    return max(confirmed - (shipped or 0), Decimal(0))
+
+
+def _why(
+    message: str | None,
+    ordered: Decimal | None,
+    confirmed: Decimal | None,
+    shipped: Decimal | None,
+    refused: bool,
+    told: str | None,
+    language: str,
+) -> str | None:
+    """The reason for a difference between ordered, confirmed and shipped: the line's own
+    message (refusal, rounding, a case spelled out, the supplier's change), a shortfall in
+    shipping, and what the supplier chose to tell."""
+    parts = [message] if message and (refused or confirmed != ordered) else []
+    if shipped is not None and confirmed is not None and shipped < confirmed:
+        parts.append(sentence("shipped_short", language, shipped=plain(shipped),
+                              confirmed=plain(confirmed)))  # fmt: skip
+    if told:
+        parts.append(told)
+    return (" ; " if language == "fr" else "; ").join(parts) or None
+
+
+def _shipped_differs(order: Order) -> bool:
+    return any(
+        ln.shipped_quantity is not None
+        and ln.shipped_quantity != (ln.confirmed_quantity or ln.quantity)
+        for ln in order.lines
+        if ln.outcome != LineStatus.REJECTED.value
+    )
 
 
 def _edi_kind(order: Order) -> ResponseKind:
@@ -100,23 +138,16 @@ def _edi_kind(order: Order) -> ResponseKind:
     return ResponseKind.STATUS
 
 
-def _pack(line: OrderLine) -> Decimal:
-    """How many of the product's unit one unit the buyer ordered in holds (a case of 24)."""
-    if line.ordered_quantity and line.quantity and line.quantity != line.ordered_quantity:
-        return Decimal(line.quantity) / Decimal(line.ordered_quantity)
-    return Decimal(1)
-
-
 def shipment_of(order: Order, event: OrderEvent, shipped_at: datetime) -> Shipment | None:
     """The shipment an event recorded, in the order's units (None: it shipped nothing)."""
     found = (event.details or {}).get("shipment")
     if not found:
         return None
-    packs = {ln.line_no: _pack(ln) for ln in order.lines}
+    packs = {ln.line_no: pack_of(ln.ordered_quantity, ln.quantity) for ln in order.lines}
 
-    def in_order_unit(quantities: dict[str, Any]) -> dict[int, Decimal]:
+    def converted(quantities: dict[str, Any]) -> dict[int, Decimal]:
         return {
-            int(n): trimmed(Decimal(str(q)) / packs.get(int(n), Decimal(1))) or Decimal(0)
+            int(n): in_order_unit(q, packs.get(int(n), Decimal(1))) or Decimal(0)
             for n, q in quantities.items()
             if q
         }
@@ -124,9 +155,9 @@ def shipment_of(order: Order, event: OrderEvent, shipped_at: datetime) -> Shipme
     return Shipment(
         number=found.get("number") or str(event.id),
         shipped_at=shipped_at.date(),
-        lines=in_order_unit(event.details.get("shipped", {})),
+        lines=converted(event.details.get("shipped", {})),
         packages=[
-            Package(sscc=p["sscc"], lines=in_order_unit(p.get("lines", {})))
+            Package(sscc=p["sscc"], lines=converted(p.get("lines", {})))
             for p in found.get("packages", [])
         ],
         final=bool(found.get("final", True)),
@@ -134,18 +165,13 @@ def shipment_of(order: Order, event: OrderEvent, shipped_at: datetime) -> Shipme
 
 
 def queue_status_report(
-    box: Outbox,
-    order: Order,
-    *,
-    event_id: int,
-    reason: str | None = None,
-    partner_reason: str | None = None,
+    box: Outbox, order: Order, *, event_id: int, partner_reason: str | None = None
 ) -> list[OutgoingMessage]:
     """Queue what the order's partner receives about its current status (maybe nothing).
 
-    ``reason`` is the admin's (spreadsheet reports show it); EDI messages carry only
-    ``partner_reason``, a text the admin chose to tell the partner.
-    """
+    ``partner_reason`` is the reason the supplier chose to tell the partner (an admin's
+    ``--reason`` with ``--tell-partner``); without it the partner reads no reason of
+    ours, only its lines' own."""
     ws, session, now = box.ws, box.session, box.now
     partner = ws.partner(order.partner)
     if not partner.status_reports:
@@ -157,7 +183,7 @@ def queue_status_report(
 
     tabular = [f for f in formats if f in TABULAR]
     if tabular:
-        sheet = status_sheet([order], lang, at=now, reason=reason)
+        sheet = status_sheet([order], lang, at=now, reason=partner_reason)
         for fmt in tabular:
             if fmt is SourceFormat.CSV:
                 data = csv_format.write_table(sheet, csv_format.dialect_for(lang))

@@ -3,15 +3,18 @@ admin's report of rejected lines."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from gateway.replies.names import ack_name, rejection_report_name, stem
 from gateway.replies.outbox import Audience, MessageKind, ReplyContext
 from gateway.replies.responses import StoredOrder
 from gateway.rules.quantity import trimmed
+from gateway.rules.reasons import sentence, skipped_text
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.cells import Cell
-from parsers.document import LineStatus, OrderResponse, SourceFormat
-from parsers.sheets import RowStyle, Sheet
+from parsers.document import LineStatus, OrderResponse, Skipped, SourceFormat
+from parsers.sheets import RowStyle, Sheet, SkippedRow
 
 
 def queue_tabular_acks(
@@ -26,15 +29,39 @@ def queue_tabular_acks(
         return
     lang = ctx.partner.language
     file_stem = stem(ctx.inbound.name)
+    skipped = skipped_rows(ctx.read_result.skipped if ctx.read_result else [], lang)
     for fmt in formats:
         if fmt is SourceFormat.CSV:
             read_dialect = getattr(ctx.read_result, "dialect", None)
             dialect = read_dialect or csv_format.dialect_for(lang)
-            data = csv_format.write_ack(responses, dialect, language=lang)
+            data = csv_format.write_ack(responses, dialect, language=lang, skipped=skipped)
             ctx.queue(MessageKind.ACK, ack_name(file_stem, ctx.inbound.id, "csv"), data)
         elif fmt is SourceFormat.XLSX:
-            data = xlsx_format.write_ack(responses, language=lang)
+            data = xlsx_format.write_ack(responses, language=lang, skipped=skipped)
             ctx.queue(MessageKind.ACK, ack_name(file_stem, ctx.inbound.id, "xlsx"), data)
+
+
+#: An acknowledgement lists this many of each kind of thing left aside, then counts the rest
+SKIPPED_LISTED = 20
+
+
+def skipped_rows(skipped: list[Skipped], language: str) -> list[SkippedRow]:
+    """What the reader left aside, in the partner's words, as acknowledgements list it:
+    the first :data:`SKIPPED_LISTED` of each kind, then how many more (a file with a note
+    beside each of its 100,000 lines gets a readable acknowledgement)."""
+    rows: list[SkippedRow] = []
+    seen: Counter[str] = Counter()
+    for item in skipped:
+        kind = str(item.kind)
+        seen[kind] += 1
+        if seen[kind] <= SKIPPED_LISTED:
+            where = item.location
+            rows.append(SkippedRow(where.sheet, where.line, kind, skipped_text(item, language)))
+    for kind, count in seen.items():
+        if count > SKIPPED_LISTED:
+            more = sentence("skipped_more", language, count=count - SKIPPED_LISTED)
+            rows.append(SkippedRow(None, None, kind, more))
+    return rows
 
 
 REPORT_HEADERS = {
@@ -86,4 +113,4 @@ def queue_rejection_report(ctx: ReplyContext, stored: list[StoredOrder]) -> None
     )
 
 
-__all__ = ["queue_rejection_report", "queue_tabular_acks"]
+__all__ = ["queue_rejection_report", "queue_tabular_acks", "skipped_rows"]

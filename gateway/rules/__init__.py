@@ -5,6 +5,7 @@ over values (:mod:`gateway.rules.products`), tested in milliseconds without a da
 Where each rule lives:
 
 * which product a line means (barcode, SKU, customer ref, name) — :mod:`gateway.rules.resolve`
+  (what a typed name says and which product it names: :mod:`gateway.rules.names`)
 * may it be ordered, in what quantity (assortment, multiples) — :mod:`gateway.rules.check`
 * the order's customer and site, and the grant check — :mod:`gateway.rules.grants`
 * who may send an EDI interchange, and to whom — :mod:`gateway.rules.senders`

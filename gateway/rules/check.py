@@ -38,12 +38,13 @@ def check_line(
     res: Resolution,
     *,
     in_assortment: bool,
-    customer_code: str | None,
+    customer: str | None,
     policy: QuantityPolicy,
 ) -> LineDecision:
+    """The line's fate; ``customer`` is the customer as its people know it (its name)."""
     product = res.product
     assert product is not None
-    info: dict[str, object] = {"sku": product.sku, "name": product.name, "customer": customer_code}
+    info: dict[str, object] = {"sku": product.sku, "name": product.name, "customer": customer}
     if not product.active:
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.PRODUCT_INACTIVE, fields=info)
     if not in_assortment:
@@ -58,9 +59,9 @@ def check_line(
         line.unit_price is not None and abs(line.unit_price) >= MAX_AMOUNT
     ):
         # Beyond what an order line can mean (and what the store's numbers hold).
-        what = "quantity" if abs(qty) >= MAX_AMOUNT else "unit price"
+        what = "quantity" if abs(qty) >= MAX_AMOUNT else "price"
         shown = plain(qty if what == "quantity" else line.unit_price)
-        info["detail"] = f"{what} {shown} is too large (at most {MAX_AMOUNT - 1:,})"
+        info.update(detail_key=f"too_large_{what}", shown=shown, limit=f"{MAX_AMOUNT - 1:,}")
         return LineDecision(LineStatus.REJECTED, reason=ReasonCode.INVALID_VALUE, fields=info)
     if qty <= 0:
         return LineDecision(

@@ -1,8 +1,8 @@
 """Products and parties as the rules see them: plain, read-only values.
 
 The store's rows become these before any rule runs, so rules never touch a session
-(and tests build them by hand). Names are compared by :func:`name_key`, references by
-:func:`sku_key`.
+(and tests build them by hand). Names are compared by :func:`name_key` (exactly) and by
+what they say (:mod:`gateway.rules.names`), references by :func:`sku_key`.
 """
 
 from __future__ import annotations
@@ -59,12 +59,4 @@ def sku_key(text: str) -> str:
     return text.strip().upper()
 
 
-class NameIndex:
-    """Every candidate product's name, for fuzzy matching; built once per catalog version."""
-
-    def __init__(self, products: list[ProductInfo]) -> None:
-        self.products = products
-        self.keys = [name_key(p.name) for p in products]
-
-
-__all__ = ["NameIndex", "PartyInfo", "ProductInfo", "name_key", "sku_key"]
+__all__ = ["PartyInfo", "ProductInfo", "name_key", "sku_key"]

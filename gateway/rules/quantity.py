@@ -11,6 +11,13 @@ wants to read that. Every reply, listing and message shows a quantity through he
 309
 >>> json_number(Decimal("12.0000")), json_number("2.5000"), json_number(None)
 (12, 2.5, None)
+
+A line ordered by a case barcode is stored in the product's unit (2 cases of 12: 24) and
+answered in the unit the buyer ordered in:
+
+>>> pack = pack_of(Decimal(2), Decimal("24.0000"))
+>>> pack, in_order_unit(Decimal("18.0000"), pack), in_order_unit(None, pack)
+(Decimal('12'), Decimal('1.5'), None)
 """
 
 from __future__ import annotations
@@ -45,4 +52,23 @@ def json_number(value: Any) -> int | float | None:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-__all__ = ["json_number", "plain", "trimmed"]
+def pack_of(ordered: object, quantity: object) -> Decimal:
+    """How many of the product's unit one unit the buyer ordered in holds (a case of 12:
+    12; 1 when the line was ordered in the product's unit). ``quantity`` is the stored
+    quantity in the product's unit; a rounding to a sell multiple changes only the
+    confirmed quantity, never this one."""
+    o, q = trimmed(ordered), trimmed(quantity)
+    if not o or not q or o == q:
+        return Decimal(1)
+    return q / o
+
+
+def in_order_unit(value: object, pack: Decimal) -> Decimal | None:
+    """A stored quantity (product's unit) in the unit the buyer ordered in."""
+    amount = trimmed(value)
+    if amount is None or pack == 1:
+        return amount
+    return trimmed(amount / pack)
+
+
+__all__ = ["in_order_unit", "json_number", "pack_of", "plain", "trimmed"]

@@ -11,8 +11,12 @@ In order, recording how it matched:
    the customer's reference;
 5. **learned** — a cross-reference an admin saved for this customer, partner or everyone
    (:mod:`gateway.rules.xrefs`), for a barcode, reference or name nothing above knows;
-5. **name** — exact after normalisation, then fuzzy only when the best candidate is
-   clearly ahead of the next; otherwise the line is rejected naming the 3 nearest.
+6. **name** — exact after normalisation, then by the words and sizes it holds
+   (:mod:`gateway.rules.names`): the one product that fits, or ``ambiguous_name``
+   naming those that fit equally, or ``unknown_product`` with the nearest ones.
+
+A barcode whose check digit is wrong suggests the catalog product whose barcode differs
+from it by that one digit, when there is one.
 
 When two identifiers of one line point at *different* products the line is refused as a
 conflict rather than guessing which one the sender meant.
@@ -26,17 +30,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from rapidfuzz import fuzz, process
-
-from gateway.rules.products import NameIndex, ProductInfo, name_key
+from gateway.rules.names import NameIndex, NameMatch
+from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode, barcode_problem
 from gateway.rules.xrefs import XrefKind, line_identifiers
 from parsers import gtin
 from parsers.document import OrderLine
-
-#: Fuzzy acceptance: the best score must reach this, and lead the runner-up by MARGIN.
-FUZZY_MIN_SCORE = 88.0
-FUZZY_MARGIN = 6.0
 
 
 class MatchedBy(StrEnum):
@@ -68,6 +67,8 @@ class Resolution:
     value: str | None = None
     detail: str | None = None
     suggestions: list[str] = field(default_factory=list)
+    #: What the message names besides (for a conflict: the other column, value, products)
+    fields: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -83,7 +84,7 @@ def gtin14_of(barcode: str) -> str | None:
 
 
 class NameMatcher:
-    """Fuzzy name matching over the candidate names, built on first use."""
+    """Name matching over the catalog's name index, fetched on first use."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
@@ -95,19 +96,28 @@ class NameMatcher:
             self._index = self._catalog.name_candidates()
         return self._index
 
-    def nearest(self, text: str, limit: int = 3) -> list[tuple[ProductInfo, float]]:
-        idx = self.index
-        if not idx.keys:
-            return []
-        hits = process.extract(name_key(text), idx.keys, scorer=fuzz.WRatio, limit=limit)
-        return [(idx.products[i], score) for _, score, i in hits]
+    def match(self, text: str) -> NameMatch:
+        return self.index.match(text)
+
+    def nearest(self, text: str, limit: int = 3) -> list[ProductInfo]:
+        return self.index.nearest(text, limit)
 
 
 def _suggest(names: NameMatcher, line: OrderLine) -> list[str]:
     text = line.name or line.supplier_ref or line.customer_ref
     if not text:
         return []
-    return [p.label for p, _ in names.nearest(text)]
+    return [p.label for p in names.nearest(text)]
+
+
+def check_digit_suggestions(barcode: str, catalog: Catalog) -> list[str]:
+    """The catalog products whose barcode is ``barcode`` with one digit mended."""
+    found: dict[int, str] = {}
+    for candidate in gtin.one_digit_away(barcode):
+        hit = catalog.by_gtin14(candidate.zfill(14))
+        if hit is not None and hit[0].id not in found:
+            found[hit[0].id] = f"{candidate} ({hit[0].label})"
+    return list(found.values())
 
 
 def resolve_line(
@@ -131,6 +141,7 @@ def resolve_line(
                     column=col,
                     value=line.barcode,
                     detail=barcode_problem(line.barcode),
+                    suggestions=check_digit_suggestions(line.barcode, catalog),
                 )
             )
         else:
@@ -188,6 +199,14 @@ def resolve_line(
                         f"{other_value!r} is {other.label}; which one was meant?"
                     ),
                     suggestions=[product.label, other.label],
+                    fields={
+                        "column": col,
+                        "first": product.label,
+                        "other_column": other_col,
+                        "other_value": other_value,
+                        "other": other.label,
+                        "value": value,
+                    },
                 )
         return Resolution(product=product, matched_by=how, pack_qty=pack, confidence=1.0)
 
@@ -203,7 +222,7 @@ def resolve_line(
             return by_name
     if failures:
         first = failures[0]
-        first.suggestions = _suggest(names, line)
+        first.suggestions = first.suggestions or _suggest(names, line)
         return first
     return Resolution(reason=ReasonCode.MISSING_PRODUCT_ID)
 
@@ -255,31 +274,32 @@ def _resolve_name(line: OrderLine, catalog: Catalog, names: NameMatcher) -> Reso
             value=line.name,
             suggestions=[p.label for p in exact[:3]],
         )
-    nearest = names.nearest(line.name, limit=3)
-    if nearest:
-        best, score = nearest[0]
-        runner_up = nearest[1][1] if len(nearest) > 1 else 0.0
-        if score >= FUZZY_MIN_SCORE and score - runner_up >= FUZZY_MARGIN:
-            return Resolution(
-                product=best, matched_by=MatchedBy.NAME, confidence=round(score / 100, 3)
-            )
-    code = (
-        ReasonCode.AMBIGUOUS_NAME
-        if len(nearest) > 1 and nearest[0][1] >= FUZZY_MIN_SCORE
-        else ReasonCode.UNKNOWN_PRODUCT
-    )
+    found = names.match(line.name)
+    if found.product is not None:
+        return Resolution(
+            product=found.product, matched_by=MatchedBy.NAME, confidence=found.confidence
+        )
+    if found.candidates:
+        return Resolution(
+            reason=ReasonCode.AMBIGUOUS_NAME,
+            column=col,
+            value=line.name,
+            suggestions=[p.label for p in found.candidates],
+        )
     return Resolution(
-        reason=code, column=col, value=line.name, suggestions=[p.label for p, _ in nearest]
+        reason=ReasonCode.UNKNOWN_PRODUCT,
+        column=col,
+        value=line.name,
+        suggestions=[p.label for p in found.suggestions],
     )
 
 
 __all__ = [
-    "FUZZY_MARGIN",
-    "FUZZY_MIN_SCORE",
     "Catalog",
     "MatchedBy",
     "NameMatcher",
     "Resolution",
+    "check_digit_suggestions",
     "gtin14_of",
     "other_ids",
     "resolve_line",

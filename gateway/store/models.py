@@ -192,6 +192,10 @@ class Order(Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     reason_code: Mapped[str | None] = mapped_column(String(48))
     reason: Mapped[str | None] = mapped_column(Text)
+    #: The sender's remarks about the whole order (a spreadsheet's comment, EDI free text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    #: The buyer's own reference for the order, when it gives one beside the number
+    buyer_reference: Mapped[str | None] = mapped_column(String(64))
     #: The sender's envelope (EDI ids and references), echoed in responses
     envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -244,6 +248,8 @@ class OrderLine(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     reason_code: Mapped[str | None] = mapped_column(String(48))
     message: Mapped[str | None] = mapped_column(Text)
+    #: What the sender can do about the line, in its words (refused lines)
+    hint: Mapped[str | None] = mapped_column(Text)
     matched_by: Mapped[str | None] = mapped_column(String(16))
     confidence: Mapped[float | None] = mapped_column()
     suggestions: Mapped[list[Any]] = mapped_column(default=list)

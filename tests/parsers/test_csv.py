@@ -18,6 +18,7 @@ from parsers.document import (
     OrderResponse,
     ResponseKind,
     ResponseLine,
+    SkipKind,
 )
 from parsers.errors import (
     EmptyFile,
@@ -264,8 +265,10 @@ def test_blank_and_total_rows_are_skipped(tmp_path):
     )
     result = csv_codec.read(write(tmp_path, text.encode()))
     assert [line.location.line for line in only_lines(result)] == [2, 5]
-    assert any("total row" in note for note in result.notes)
-    assert result.warnings == []  # a total row is expected, not a problem
+    assert [(s.kind, s.location.line) for s in result.skipped] == [
+        (SkipKind.TOTAL_ROW, 6),
+        (SkipKind.TOTAL_ROW, 7),
+    ]
 
 
 def test_product_named_like_a_total_is_not_skipped(tmp_path):
@@ -450,11 +453,40 @@ def test_ack_for_a_cp1252_semicolon_file_is_cp1252_semicolon(tmp_path):
     path = tmp_path / "ack.csv"
     path.write_bytes(ack)
     text = path.read_bytes().decode("cp1252")
-    header, first, second = text.split("\r\n")[:3]
+    header, _order, first, second = text.split("\r\n")[:4]
     assert header.split(";")[:3] == ["N° commande", "N° ligne", "Ligne du fichier"]
     assert first.split(";")[5] == "Stylo à bille"
     assert second.split(";")[6] == "2,5"
     assert dialect.line_terminator == "\r\n"
+
+
+def test_a_csv_ack_opens_each_order_with_a_row_saying_its_status_and_what_to_do():
+    import csv
+
+    order = response(*ACK_LINES)
+    order.summary, order.hint = "2 ligne(s) : 1 retenue(s), 1 refusée(s)", "Corrigez…"
+    ack = csv_codec.write_ack([order], csv_codec.dialect_for("fr"), language="fr")
+    rows = list(csv.reader(ack.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[1] == ["CMD-1", "", "", "", "", "", "", "", "Reçue — en attente de validation",
+                       "pending_validation", "2 ligne(s) : 1 retenue(s), 1 refusée(s)",
+                       "Corrigez…"]  # fmt: skip
+    assert [r[1] for r in rows[2:]] == ["1", "2"]
+
+
+def test_a_csv_ack_ends_with_what_the_reader_left_aside():
+    import csv
+
+    from parsers.sheets import SkippedRow
+
+    left = [SkippedRow(sheet=None, row=14, code="total_row", message="ligne 14 : ligne de total")]
+    ack = csv_codec.write_ack([response(*ACK_LINES)], csv_codec.dialect_for("fr"), skipped=left)
+    last = list(csv.reader(ack.decode("utf-8-sig").splitlines(), delimiter=";"))[-1]
+    assert (last[2], last[8], last[9], last[10]) == (
+        "14",
+        "Non lue",
+        "total_row",
+        "ligne 14 : ligne de total",
+    )
 
 
 def test_ack_in_utf16_with_bom_keeps_the_bom_and_tabs():
@@ -475,8 +507,8 @@ def test_an_ack_in_dialect_for_a_language_splits_and_reads_as_that_excel_does(
     dialect = csv_codec.dialect_for(language)
     ack = csv_codec.write_ack([response(*ACK_LINES)], dialect, language=language)
     rows = list(csv.reader(ack.decode("utf-8-sig").splitlines(), delimiter=delimiter))
-    assert rows[2][:3] == ["CMD-1", "2", "3"]
-    assert rows[2][6] == quantity
+    assert rows[3][:3] == ["CMD-1", "2", "3"]
+    assert rows[3][6] == quantity
 
 
 def test_write_table_prefixes_every_dangerous_first_character(tmp_path):
@@ -496,8 +528,8 @@ def test_ack_neutralises_formula_text_and_keeps_numbers_as_numbers(tmp_path):
     (tmp_path / "ack.csv").write_bytes(ack)
     with open(tmp_path / "ack.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[2][5] == '\'=HYPERLINK("http://evil")'
-    assert rows[2][6:10] == ["2,5", "0", "Rejected", "unknown_product"]
+    assert rows[3][5] == '\'=HYPERLINK("http://evil")'
+    assert rows[3][6:10] == ["2,5", "0", "Rejected", "unknown_product"]
 
 
 def test_latin1_with_a_byte_cp1252_lacks_is_still_latin1(tmp_path):
@@ -512,3 +544,18 @@ def test_dos_cp850_export_is_recognised_by_the_fallback(tmp_path):
     result = csv_codec.read(write(tmp_path, content))
     assert result.dialect.encoding in ("cp850", "cp437")  # same letters for French text
     assert only_lines(result)[0].name == "Crème brûlée Élan"
+
+
+def test_a_header_block_above_a_csv_table_is_read(tmp_path):
+    data = "N° de commande : HB-5540;;\nSite de livraison;LILLE;\n;;\nEAN;Désignation;Qté\n"
+    data += "4006381333931;Café;2\n"
+    [document] = csv_codec.read(write(tmp_path, data.encode())).documents
+    assert (document.order_number, document.site) == ("HB-5540", "LILLE")
+
+
+def test_a_typo_in_a_csv_header_names_the_missing_column_and_the_nearest_header(tmp_path):
+    data = "N° commande;Code-barres;Qantité\nA;4006381333931;1\n".encode()
+    with pytest.raises(HeaderNotFound) as error:
+        csv_codec.read(write(tmp_path, data))
+    assert (error.value.params["written"], error.value.params["meant"]) == ("Qantité", "Quantité")
+    assert error.value.line == 1

@@ -11,7 +11,7 @@ import pytest
 from parsers import cells, columns, sheets, tabular
 from parsers.cells import parse_decimal
 from parsers.columns import Field, TabularProfile, normalise_header
-from parsers.document import IssueCode, SourceFormat
+from parsers.document import IssueCode, SkipKind, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound
 
 
@@ -185,11 +185,11 @@ def test_repeated_header_rows_are_skipped():
     assert [line.location.line for line in result.documents[0].lines] == [2, 4]
 
 
-def test_row_with_neither_product_nor_quantity_is_skipped_with_a_note_not_a_warning():
+def test_row_with_neither_product_nor_quantity_is_the_orders_comment():
     result = read(["EAN", "Qté", "Commentaire"], ["4006381333931", "1", ""], ["", "", "merci"])
-    assert len(result.documents[0].lines) == 1
-    assert any("line 3" in n for n in result.notes)
-    assert result.warnings == []
+    [document] = result.documents
+    assert len(document.lines) == 1
+    assert document.notes == ["merci"]
 
 
 def test_line_records_the_header_each_value_came_from():
@@ -233,3 +233,140 @@ def test_profile_validates_from_toml_like_data():
         TabularProfile.model_validate({"columns": {"quantite": "D"}})
     with pytest.raises(ValueError):
         TabularProfile.model_validate({"decimal": ";"})
+
+
+# --- the header block, notes, what was left aside ----------------------------------------------
+HB_ROWS = (
+    ["BON DE COMMANDE", "", ""],
+    ["N° de commande : HB-5540", "", ""],
+    ["Site de livraison :", "LILLE", ""],
+    ["Date : 02/12/2026", "", ""],
+    ["", "", ""],
+    ["Code-barre", "Désignation", "Quantité"],
+    ["4006381333931", "Café", "2"],
+)
+
+
+def test_the_header_block_gives_the_orders_number_site_and_date():
+    [document] = read(*HB_ROWS).documents
+    assert (document.order_number, document.site) == ("HB-5540", "LILLE")
+    assert document.order_date == date(2026, 12, 2)
+
+
+def test_a_column_wins_over_the_header_block():
+    rows = (["Site : LILLE", "", ""], ["Site", "EAN", "Qté"], ["LYON", "4006381333931", "1"])
+    assert read(*rows).documents[0].site == "LYON"
+
+
+def test_the_header_blocks_comment_and_its_other_remarks_make_the_orders_comment():
+    rows = (
+        ["Commentaire : livrer par l'arrière", ""],
+        ["Contact : Marie", ""],
+        ["EAN", "Qté"],
+        ["4006381333931", "1"],
+    )
+    assert read(*rows).documents[0].notes == ["livrer par l'arrière", "Contact : Marie"]
+
+
+def test_a_title_above_the_table_is_listed_as_left_aside():
+    result = read(*HB_ROWS)
+    assert [(s.kind, s.text) for s in result.skipped] == [(SkipKind.TEXT_ABOVE, "BON DE COMMANDE")]
+
+
+def test_a_note_under_the_table_is_the_orders_comment_never_a_line():
+    note = "Merci de livrer avant vendredi 10h. Contact : Marie 06 12 34 56 78"
+    [document] = read(*HB_ROWS, ["", "", ""], [note, "", ""]).documents
+    assert [line.barcode for line in document.lines] == ["4006381333931"]
+    assert document.notes == [note]
+
+
+def test_text_beside_the_table_on_a_row_of_its_own_is_the_comment():
+    rows = (["EAN", "Qté", ""], ["4006381333931", "1", ""], ["", "", "Urgent, merci"])
+    [document] = read(*rows).documents
+    assert (len(document.lines), document.notes) == (1, ["Urgent, merci"])
+
+
+def test_a_sentence_where_a_name_would_be_is_a_note_but_a_name_without_quantity_a_line():
+    rows = (
+        ["Désignation", "Qté"],
+        ["Café moulu", "2"],
+        ["Confiture de fraises", ""],
+        ["Livraison par le quai B. Sonnez deux fois", ""],
+    )
+    [document] = read(*rows).documents
+    assert [line.name for line in document.lines] == ["Café moulu", "Confiture de fraises"]
+    assert document.lines[1].issues[0].code is IssueCode.MISSING_QUANTITY
+    assert document.notes == ["Livraison par le quai B. Sonnez deux fois"]
+
+
+def test_a_total_row_is_listed_as_left_aside():
+    result = read(["EAN", "Qté"], ["4006381333931", "1"], ["TOTAL", "1"])
+    [skipped] = result.skipped
+    assert (skipped.kind, skipped.location.line) == (SkipKind.TOTAL_ROW, 3)
+
+
+def test_a_column_the_gateway_does_not_read_is_listed_once():
+    result = read(["EAN", "Marque", "Qté"], ["4006381333931", "X", "1"], ["96385074", "Y", "2"])
+    assert [(s.kind, s.text) for s in result.skipped] == [(SkipKind.UNREAD_COLUMN, "Marque")]
+
+
+def test_a_cell_beside_a_line_outside_the_table_is_listed():
+    result = read(["EAN", "Qté", ""], ["4006381333931", "1", "à vérifier"])
+    [skipped] = result.skipped
+    assert (skipped.kind, skipped.text, skipped.location.line) == (
+        SkipKind.CELL_BESIDE,
+        "à vérifier",
+        2,
+    )
+
+
+def test_a_site_in_conflict_with_the_orders_is_listed_with_the_one_kept():
+    rows = (["N° commande", "Site", "EAN", "Qté"], ["A", "S1", "4006381333931", "1"],
+            ["A", "S2", "96385074", "1"])  # fmt: skip
+    [skipped] = read(*rows).skipped
+    assert (skipped.kind, skipped.field, skipped.text, skipped.kept) == (
+        SkipKind.CONFLICTING_VALUE,
+        "site",
+        "S2",
+        "S1",
+    )
+
+
+def test_a_typo_in_the_quantity_header_names_the_missing_column_and_the_nearest_header():
+    with pytest.raises(HeaderNotFound) as error:
+        read(["N° commande", "Code-barres", "Qantité"], ["A", "4006381333931", "1"])
+    assert error.value.key == "missing_column"
+    assert error.value.params["missing"] == "quantity"
+    assert (error.value.params["written"], error.value.params["meant"]) == ("Qantité", "Quantité")
+    assert "'Qantité' meant to be 'Quantité'" in str(error.value)
+
+
+def test_a_header_without_any_product_column_names_that_it_is_missing():
+    with pytest.raises(HeaderNotFound) as error:
+        read(["Quantité", "Désignatoin"], ["1", "Café"])
+    assert error.value.params["missing"] == "barcode"
+    assert error.value.params["meant"] == "Désignation"
+
+
+def test_tables_without_an_order_number_join_the_first_order_of_the_file():
+    first = tabular.TableSource(
+        rows=rows(["N° commande", "EAN", "Qté"], ["A-1", "4006381333931", "1"])
+    )
+    second = tabular.TableSource(rows=rows(["EAN", "Qté"], ["96385074", "2"]))
+    [document] = tabular.read_tables([first, second], source_format=SourceFormat.CSV).documents
+    assert (document.order_number, [ln.barcode for ln in document.lines]) == (
+        "A-1",
+        ["4006381333931", "96385074"],
+    )
+
+
+def test_a_note_under_a_table_of_several_orders_is_the_comment_of_each():
+    rows = (["N° commande", "EAN", "Qté"], ["A", "4006381333931", "1"], ["B", "96385074", "1"],
+            ["Livrer avant 10h, merci.", "", ""])  # fmt: skip
+    assert [d.notes for d in read(*rows).documents] == [["Livrer avant 10h, merci."]] * 2
+
+
+def test_a_note_between_lines_is_the_comment_of_the_order_above_it():
+    rows = (["N° commande", "EAN", "Qté"], ["A", "4006381333931", "1"],
+            ["", "Pour la cuisine, merci de séparer.", ""], ["B", "96385074", "1"])  # fmt: skip
+    assert [d.notes for d in read(*rows).documents] == [["Pour la cuisine, merci de séparer."], []]

@@ -19,6 +19,7 @@ from parsers.document import (
     OrderResponse,
     ResponseKind,
     ResponseLine,
+    SkipKind,
 )
 from parsers.errors import EmptyFile, HeaderNotFound, UnrecognisedFormat
 from parsers.sheets import RowStyle, Sheet
@@ -118,8 +119,7 @@ def test_blank_and_total_rows_are_skipped(tmp_path):
     )
     result = xlsx.read(save(tmp_path, book))
     assert [line.location.line for line in only_lines(result)] == [2, 4]
-    assert "row 5: total row skipped" in result.notes
-    assert result.warnings == []
+    assert "sheet 'Commande', row 5: total row skipped" in result.warnings
 
 
 def test_the_first_sheet_with_an_order_header_is_read(tmp_path):
@@ -325,13 +325,17 @@ def test_sheet_titles_are_made_valid_and_unique(tmp_path):
     assert all(len(name) <= 31 and "/" not in name and "[" not in name for name in names)
 
 
-def test_ack_has_a_summary_and_lines_in_french(tmp_path):
-    response = OrderResponse(
-        kind=ResponseKind.CHANGED,
-        order_number="CMD-1",
-        order_status="pending_validation",
-        response_number="R-1",
-        issued_at=date(2024, 6, 3),
+def answer(kind: ResponseKind, status: str, lines=(), **more) -> OrderResponse:
+    """An order response as the gateway hands it to the writers."""
+    return OrderResponse(kind=kind, order_number="CMD-1", order_status=status,
+                         response_number="R-1", issued_at=date(2024, 6, 3), lines=list(lines),
+                         **more)  # fmt: skip
+
+
+def test_ack_has_a_summary_and_lines_in_french_promising_nothing_before_validation(tmp_path):
+    response = answer(
+        ResponseKind.CHANGED,
+        "pending_validation",
         customer="C-42",
         lines=[
             ResponseLine(line_no=1, status=LineStatus.ACCEPTED, barcode="4006381333931",
@@ -346,9 +350,115 @@ def test_ack_has_a_summary_and_lines_in_french(tmp_path):
     assert book.sheetnames == ["Synthèse", "Lignes"]
     summary = [cell.value for cell in book["Synthèse"][2]]
     assert summary[:2] == ["CMD-1", "C-42"]
-    assert summary[5:9] == [3, 1, 1, 1]
+    assert summary[4:10] == [
+        "Reçue — en attente de validation",
+        "Retenue en partie : lignes refusées",  # never "acceptée avec modifications"
+        3,
+        2,
+        1,
+        1,
+    ]
     lines = book["Lignes"]
-    assert lines["A1"].value == "N° commande"
-    assert [lines[f"I{row}"].value for row in (2, 3, 4)] == ["Acceptée", "Ajustée", "Refusée"]
+    assert (lines["A1"].value, lines["H1"].value, lines["L1"].value) == (
+        "N° commande",
+        "Qté retenue",
+        "À faire",
+    )
+    assert [lines[f"I{row}"].value for row in (2, 3, 4)] == [
+        "Reçue — en attente de validation",  # nothing is promised before validation
+        "Ajustée — en attente de validation",
+        "Refusée",
+    ]
     assert lines["F4"].value == "+cmd|' /C calc'!A0" and lines["F4"].data_type == "s"
     assert lines["H3"].value == 6
+
+
+def test_ack_lines_of_a_validated_order_are_accepted(tmp_path):
+    line = ResponseLine(line_no=1, status=LineStatus.ACCEPTED, ordered_quantity=Decimal(1))
+    response = answer(ResponseKind.ACCEPTED, "validated", [line])
+    book = reopen(tmp_path, xlsx.write_ack([response], language="en"))
+    assert book["Lines"]["I2"].value == "Accepted"
+    assert book["Summary"]["F2"].value == "All lines taken"
+
+
+def test_ack_lists_what_the_reader_left_aside_on_a_sheet_of_its_own(tmp_path):
+    from parsers.sheets import SkippedRow
+
+    response = answer(ResponseKind.ACCEPTED, "pending_validation")
+    left = [SkippedRow(sheet="Notes", row=None, code="sheet_without_table", message="…")]
+    book = reopen(tmp_path, xlsx.write_ack([response], language="fr", skipped=left))
+    assert book.sheetnames == ["Synthèse", "Lignes", "Non lu"]
+    assert [c.value for c in book["Non lu"][2]] == ["Notes", None, "sheet_without_table", "…"]
+
+
+# ------------------------------------------------------------ order forms as people make them
+
+
+def hotel_form() -> openpyxl.Workbook:
+    """The issue's form: a header block above the table, a second sheet, a note below."""
+    book = openpyxl.Workbook()
+    grocery = book.active
+    grocery.title = "Épicerie"
+    for row in (
+        ["Hôtel Bellevue — bon de commande"],
+        ["N° de commande : HB-5540"],
+        ["Site de livraison :", "LILLE"],
+        ["Date :", datetime(2026, 12, 2)],
+        [],
+        ["Code-barre", "Désignation", "Quantité"],
+        ["3012345001019", "Café moulu", 2],
+        ["3012345001125", "Confiture de fraises", 6],
+        [],
+        ["Merci de livrer avant vendredi 10h. Contact : Marie 06 12 34 56 78"],
+    ):
+        grocery.append(row)
+    drinks = book.create_sheet("Boissons")
+    drinks.append(["Code-barre", "Désignation", "Quantité"])
+    drinks.append(["3012345001118", "Eau gazeuse 1 L", 12])
+    book.create_sheet("Notes").append(["Rappel : commander le vin le mois prochain"])
+    return book
+
+
+def test_the_header_block_of_a_workbook_gives_number_site_and_date(tmp_path):
+    [document] = xlsx.read(save(tmp_path, hotel_form())).documents
+    assert (document.order_number, document.site) == ("HB-5540", "LILLE")
+    assert document.order_date == date(2026, 12, 2)
+
+
+def test_an_order_spread_over_two_sheets_is_one_order_with_every_line(tmp_path):
+    [document] = xlsx.read(save(tmp_path, hotel_form())).documents
+    assert [(ln.location.sheet, ln.location.line, ln.line_no) for ln in document.lines] == [
+        ("Épicerie", 7, 1),
+        ("Épicerie", 8, 2),
+        ("Boissons", 2, 3),
+    ]
+
+
+def test_a_note_under_the_table_of_a_workbook_is_the_orders_comment(tmp_path):
+    [document] = xlsx.read(save(tmp_path, hotel_form())).documents
+    assert document.notes == ["Merci de livrer avant vendredi 10h. Contact : Marie 06 12 34 56 78"]
+
+
+def test_a_sheet_without_an_order_table_is_listed_as_left_aside(tmp_path):
+    result = xlsx.read(save(tmp_path, hotel_form()))
+    assert result.sheets == ["Épicerie", "Boissons"]
+    sheets = [(s.kind, s.location.sheet) for s in result.skipped if s.location.line is None]
+    assert sheets == [(SkipKind.SHEET_WITHOUT_TABLE, "Notes")]
+
+
+def test_sheets_with_their_own_order_numbers_are_their_own_orders(tmp_path):
+    book = order_workbook(["N° commande : A-1"], ["EAN", "Qté"], [4006381333931, 1], title="A")
+    other = book.create_sheet("B")
+    for row in (["N° commande : B-2"], ["EAN", "Qté"], [96385074, 2]):
+        other.append(row)
+    result = xlsx.read(save(tmp_path, book))
+    assert [d.order_number for d in result.documents] == ["A-1", "B-2"]
+
+
+def test_a_typo_in_a_workbook_header_names_the_column_and_the_sheet_not_the_sheet_list(tmp_path):
+    book = order_workbook(["Code-barre", "Qantité"], [4006381333931, 2], title="Commande")
+    with pytest.raises(HeaderNotFound) as error:
+        xlsx.read(save(tmp_path, book))
+    assert (error.value.sheet, error.value.line) == ("Commande", 1)
+    assert (error.value.params["written"], error.value.params["meant"]) == ("Qantité", "Quantité")
+    assert error.value.found == "Code-barre;Qantité"

@@ -116,5 +116,23 @@ def test_rows_typed_in_a_form_are_applied_like_a_files_rows(workspace: Workspace
 
 def test_a_bad_row_typed_in_a_form_is_reported_with_its_column(workspace: Workspace) -> None:
     with workspace.sessions.begin() as s:
-        report = import_rows(s, Kind.GRANTS, [{"partner": "shop", "customer": "C9", "site": "S1"}])
+        report = import_rows(
+            s,
+            Kind.GRANTS,
+            [{"partner": "shop", "customer": "C9", "site": "S1"}],
+            partners=workspace.config.partners,
+        )
     assert report.errors == ["line 1, column 'customer': unknown customer 'C9'"]
+
+
+def test_a_grant_typed_in_a_form_for_an_unknown_partner_is_refused(workspace: Workspace) -> None:
+    with workspace.sessions.begin() as s:
+        report = import_rows(
+            s,
+            Kind.GRANTS,
+            [{"partner": "shp", "customer": "C1", "site": "S1"}],
+            partners=workspace.config.partners,
+        )
+    [error] = report.errors
+    assert error.startswith("line 1, column 'partner': unknown partner 'shp'")
+    assert "did you mean 'shop'" in error

@@ -70,8 +70,11 @@ def test_files_list_failed_as_a_table_and_as_json(ws: Workspace) -> None:
     assert table.exit_code == 0 and "bad.csv" in table.stdout and "failed" in table.stdout
     [row] = json.loads(cli(ws, "files", "list", "--failed", "--json").stdout)
     assert row["outcome"] == "failed" and "excel-frr" in row["reason"]
-    shown = cli(ws, "files", "show", str(row["id"]))
-    assert "ERROR_bad_" in shown.stdout
+    shown = json.loads(cli(ws, "files", "show", str(row["id"]), "--json").stdout)
+    # a failure on our side: the customer hears its file arrived, the admin why it failed
+    replies = " ".join(str(r) for r in shown["replies"])
+    assert "RECEIVED_bad_" in replies and "FAILED_bad_" in replies
+    assert "ERROR_bad_" not in replies
 
 
 def test_orders_list_refuses_an_unknown_status_naming_the_valid_ones(ws: Workspace) -> None:

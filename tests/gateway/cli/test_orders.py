@@ -184,3 +184,14 @@ def test_orders_list_answers_while_another_process_holds_the_write_lock(
         writer.close()
     assert listed.returncode == 0, listed.stderr
     assert [o["order_number"] for o in json.loads(listed.stdout)] == ["PO-LOCK"]
+
+
+def test_tell_partner_sends_the_reason_in_the_status_report(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws))
+    result = _run(ws, "orders", "cancel", oid, "--reason", "rupture", "--tell-partner")
+    assert result.exit_code == 0, result.output
+    [report] = outbox_files(ws, "shop", "STATUS_")
+    assert "rupture" in report.read_text("utf-8-sig")

@@ -102,7 +102,7 @@ def test_supplier_reference_customer_reference_and_names_resolve(workspace, drop
         (["PO-1", "4000000000006", "", "", "1"], "unknown_barcode", "4000000000006"),
         (["PO-1", "", "NOPE-1", "", "1"], "unknown_sku", "NOPE-1"),
         (["PO-1", "", "", "jam 370 g", "1"], "ambiguous_name", "Strawberry jam"),
-        (["PO-1", "", "", "Plutonium rods", "1"], "unknown_product", "nearest products"),
+        (["PO-1", "", "", "Green tea Sencha 250 g", "1"], "unknown_product", "nearest products"),
         (["PO-1", OLD, "", "", "1"], "product_inactive", "OLD-1"),
         (["PO-1", COFFEE, "", "", "0"], "non_positive_quantity", "greater than zero"),
         (["PO-1", COFFEE, "", "", "1,5"], "fractional_quantity", "whole number"),
@@ -142,7 +142,8 @@ def test_product_outside_customer_assortment_is_refused(workspace, drop):
     lines = lines_by_no(only_order(workspace))
     assert lines[1]["outcome"] == "accepted"
     assert lines[2]["reason_code"] == "not_in_assortment"
-    assert "C2" in lines[2]["message"]
+    assert "n'est pas disponible pour Hotel Belle Vue" in lines[2]["message"]  # not "C2"
+    assert "Hotel Belle Vue" in lines[2]["hint"]
 
 
 def test_round_up_policy_adjusts_quantity_and_says_so(workspace, drop):
@@ -171,7 +172,8 @@ def test_partner_without_grant_for_customer_is_refused(workspace, drop):
     order = only_order(workspace)
     assert order["status"] == "rejected"
     assert order["reason_code"] == "not_granted"
-    assert "shop" in order["reason"] and "C2" in order["reason"]
+    assert "Hotel Belle Vue" in order["reason"]  # the customer's name, not its code
+    assert "shop" not in order["reason"] and "C2" not in order["reason"]
 
 
 def test_partner_with_several_grants_must_name_the_customer(workspace, drop):
@@ -253,7 +255,7 @@ def test_csv_ack_comes_back_in_senders_dialect_once(workspace, drop):
     assert len(acks) == 1
     text = acks[0].read_bytes().decode("cp1252")
     table = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert len(table) == 3
+    assert len(table) == 4  # the header, the order's row, its two lines
     assert "Café" in text and "unknown_barcode" in text
 
 

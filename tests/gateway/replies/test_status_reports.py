@@ -8,7 +8,7 @@ from gateway.orders.transitions import move_orders
 from gateway.replies.dispatch import dispatch_pending
 from gateway.rules.lifecycle import OrderStatus
 from gateway.workspace import Workspace
-from tests.gateway.conftest import COFFEE, JAM_STRAWBERRY, TEA_UPC
+from tests.gateway.conftest import COFFEE, COFFEE_CASE, JAM_STRAWBERRY, TEA_UPC
 from tests.gateway.lifecycle_support import (  # noqa: F401 — fixtures
     csv_order,
     edifact_order,
@@ -58,7 +58,9 @@ def test_an_xlsx_partner_gets_xlsx_status_reports_in_french(lifecycle_ws: Worksp
     ws = lifecycle_ws
     oid = intake(ws, "hotel", "cde.xlsx", xlsx_order("H-1", [(COFFEE, 3), (TEA_UPC, 1)]))
     move_orders(ws, [oid], S.VALIDATED, actor="admin:a")
-    move_orders(ws, [oid], S.CANCELLED, actor="admin:a", reason="rupture fournisseur")
+    move_orders(
+        ws, [oid], S.CANCELLED, actor="admin:a", reason="rupture fournisseur", tell_partner=True
+    )
     files = outbox_files(ws, "hotel", "STATUS_")
     assert [p.suffix for p in files] == [".xlsx", ".xlsx"]
     rows = read_xlsx(_newest(files))
@@ -261,9 +263,63 @@ def test_only_a_text_the_admin_chose_to_tell_reaches_the_edi_partner(
     second = intake(ws, "eancom", "b.edi", edifact_order("E-6", COFFEE, 3, sender=EANCOM))
     move_orders(ws, [first], S.REJECTED, actor="admin:a", reason="client en retard de paiement")
     move_orders(
-        ws, [second], S.REJECTED, actor="admin:a", reason="internal",
-        partner_reason="Article discontinued",
+        ws, [second], S.REJECTED, actor="admin:a", reason="Article discontinued",
+        tell_partner=True,
     )  # fmt: skip
     texts = [p.read_text("latin-1") for p in outbox_files(ws, "eancom", "ORDRSP_")]
-    assert not any("retard" in t or "internal" in t for t in texts)
+    assert not any("retard" in t for t in texts)
     assert any("FTX+AAO+++Article discontinued+EN'" in t for t in texts)
+
+
+def test_a_status_report_says_what_remains_and_why_the_shipment_differs(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = intake(ws, "shop", "po.csv", csv_order("PO-20", [(COFFEE, 5), (JAM_STRAWBERRY, 2)]))
+    for status in (S.VALIDATED, S.IN_PREPARATION):
+        move_orders(ws, [oid], status, actor="admin:a")
+    move_orders(ws, [oid], S.SHIPPED, actor="admin:a", lines={1: Decimal(4)})
+    rows = read_csv(_newest(outbox_files(ws, "shop", "STATUS_")))
+    assert [
+        (r["Ordered qty"], r["Confirmed qty"], r["Shipped qty"], r["Remaining"]) for r in rows
+    ] == [
+        ("5", "5", "4", "1"),
+        ("2", "2", "2", "0"),
+    ]
+    assert rows[0]["Reason"] == "4 shipped of 5 confirmed"
+    assert rows[1]["Reason"] == ""
+
+
+def test_a_status_report_counts_a_case_line_in_the_cases_ordered(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = intake(ws, "shop", "po.csv", csv_order("PO-23", [(COFFEE_CASE, 2)]))
+    for status in (S.VALIDATED, S.IN_PREPARATION):
+        move_orders(ws, [oid], status, actor="admin:a")
+    move_orders(ws, [oid], S.SHIPPED, actor="admin:a", lines={1: Decimal(18)})  # 1.5 cases
+    [row] = read_csv(_newest(outbox_files(ws, "shop", "STATUS_")))
+    assert (row["Ordered qty"], row["Confirmed qty"], row["Shipped qty"]) == ("2", "2", "1.5")
+    assert row["Remaining"] == "0.5"
+
+
+def test_an_admins_reason_stays_internal_unless_told_to_the_partner(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    first = intake(ws, "shop", "a.csv", csv_order("PO-21", [(COFFEE, 1)]))
+    second = intake(ws, "shop", "b.csv", csv_order("PO-22", [(COFFEE, 1)]))
+    move_orders(ws, [first], S.REJECTED, actor="admin:a", reason="client en retard de paiement")
+    move_orders(ws, [second], S.REJECTED, actor="admin:a", reason="out of stock", tell_partner=True)
+    reports = {p.name.split("_")[1]: read_csv(p) for p in outbox_files(ws, "shop", "STATUS_")}
+    assert [r["Reason"] for r in reports["PO-21"]] == [""]
+    assert [r["Reason"] for r in reports["PO-22"]] == ["out of stock"]
+
+
+def test_an_x12_partner_reads_no_internal_reason_in_its_855(sqlite_lifecycle_ws: Workspace) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = intake(ws, "x12buyer", "po9.x12", x12_order("X-9", COFFEE, 1))
+    before = set(outbox_files(ws, "x12buyer", "855_"))
+    move_orders(ws, [oid], S.REJECTED, actor="admin:a", reason="customer owes us money")
+    [new] = [p for p in outbox_files(ws, "x12buyer", "855_") if p not in before]
+    assert "owes" not in new.read_text("ascii").lower()

@@ -27,7 +27,7 @@ def check(
 ) -> LineDecision:
     line = OrderLine(line_no=1, quantity=Decimal(qty) if qty is not None else None)
     res = Resolution(product=product, pack_qty=Decimal(pack))
-    return check_line(line, res, in_assortment=in_assortment, customer_code="C1", policy=policy)
+    return check_line(line, res, in_assortment=in_assortment, customer="Corner Shop", policy=policy)
 
 
 def test_a_whole_quantity_of_a_countable_product_is_accepted_as_ordered() -> None:
@@ -70,4 +70,4 @@ def test_a_line_without_quantity_is_refused() -> None:
 def test_an_absurd_quantity_is_refused_not_stored() -> None:
     decision = check(COFFEE, "99999999999999999999999")
     assert decision.reason is ReasonCode.INVALID_VALUE
-    assert "too large" in str(decision.fields["detail"])
+    assert decision.fields["detail_key"] == "too_large_quantity"

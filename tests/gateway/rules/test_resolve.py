@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gateway.rules.products import NameIndex, ProductInfo, name_key
+from gateway.rules.names import NameIndex
+from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode
 from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
 from gateway.rules.xrefs import XrefKind
@@ -81,20 +82,29 @@ def test_customer_reference_in_the_supplier_column_is_found():
     assert (r.product, r.matched_by) == (JAM_S, MatchedBy.CUSTOMER_REF)
 
 
-def test_fuzzy_name_accepted_only_when_clearly_ahead():
-    clear = resolve(name="grnd coffee arabica 250g")
-    assert (clear.product, clear.matched_by) == (COFFEE, MatchedBy.NAME)
-    assert 0 < clear.confidence < 1
-    close_call = resolve(name="jam 370 g")
-    assert close_call.product is None
-    assert close_call.reason is ReasonCode.AMBIGUOUS_NAME
-    assert {JAM_S.label, JAM_A.label} <= set(close_call.suggestions)
+def test_a_name_with_an_abbreviation_is_matched_with_less_confidence():
+    r = resolve(name="grnd coffee arabica 250g")
+    assert (r.product, r.matched_by) == (COFFEE, MatchedBy.NAME)
+    assert 0 < r.confidence < 1
 
 
-def test_nothing_matching_names_three_nearest():
+def test_a_name_that_fits_two_products_is_ambiguous_naming_both():
+    r = resolve(name="jam 370 g")
+    assert r.product is None
+    assert r.reason is ReasonCode.AMBIGUOUS_NAME
+    assert set(r.suggestions) == {JAM_S.label, JAM_A.label}
+
+
+def test_a_name_like_nothing_in_the_catalog_suggests_nothing():
     r = resolve(name="unobtainium")
     assert r.reason is ReasonCode.UNKNOWN_PRODUCT
-    assert len(r.suggestions) == 3
+    assert r.suggestions == []
+
+
+def test_a_name_with_another_size_is_unknown_and_suggests_the_product_of_its_size():
+    r = resolve(name="Green tea Sencha 250 g")
+    assert r.reason is ReasonCode.UNKNOWN_PRODUCT
+    assert r.suggestions == [TEA.label]
 
 
 def test_invalid_check_digit_is_its_own_reason():
@@ -136,3 +146,17 @@ def test_an_unknown_id_of_another_kind_is_named_not_called_missing():
 def test_another_id_pointing_elsewhere_is_a_conflict():
     r = resolve(barcode="4006381333931", item_ids=[ItemId("MG", "TEA-GRN", "PO109")])
     assert r.reason is ReasonCode.IDENTIFIER_CONFLICT
+
+
+def test_a_wrong_check_digit_suggests_the_barcode_one_digit_away():
+    r = resolve(barcode="4006381333932")
+    assert r.suggestions == [f"4006381333931 ({COFFEE.label})"]
+
+
+def test_a_mistyped_body_digit_suggests_the_barcode_one_digit_away():
+    r = resolve(barcode="4006381393931")  # the 11th digit typed 9 instead of 3
+    assert r.suggestions == [f"4006381333931 ({COFFEE.label})"]
+
+
+def test_a_wrong_check_digit_far_from_every_catalog_barcode_suggests_nothing():
+    assert resolve(barcode="1234567890123").suggestions == []
