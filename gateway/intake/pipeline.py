@@ -225,10 +225,7 @@ def _duplicate(
 ) -> FileOutcome:
     """The same bytes as a processed file: recorded, answered, quarantined, not processed."""
     now = _now()
-    reason = (
-        f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
-        f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
-    )
+    reason = duplicate_reason(partner_id, known)
     dup = InboundFile(
         partner=partner_id,
         name=shown(path.name),
@@ -257,6 +254,14 @@ def _duplicate(
         reason=reason,
         replies=box.written,
         moved_to=moved,
+    )
+
+
+def duplicate_reason(partner_id: str, known: InboundFile) -> str:
+    """Why a file is a duplicate, for its record and the admin."""
+    return (
+        f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
+        f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
     )
 
 
@@ -530,4 +535,13 @@ def _failed(
     )
 
 
-__all__ = ["Entry", "FileOutcome", "FileResult", "OrderSummary", "process_file", "take_file"]
+__all__ = [
+    "Entry",
+    "FileOutcome",
+    "FileResult",
+    "OrderSummary",
+    "duplicate_reason",
+    "log_file_done",
+    "process_file",
+    "take_file",
+]

@@ -41,7 +41,7 @@ class BlobStore(Protocol):
     #: ``put`` joins the caller's transaction (else it is done before it, and kept)
     transactional: bool
 
-    def put(self, session: Session, sha256: str, data: bytes) -> bool:
+    def put(self, session: Session | None, sha256: str, data: bytes) -> bool:
         """Store ``data`` under ``sha256`` unless there; True when stored by this call."""
         ...
 
@@ -68,7 +68,8 @@ class TableBlobs:
 
     transactional = True
 
-    def put(self, session: Session, sha256: str, data: bytes) -> bool:
+    def put(self, session: Session | None, sha256: str, data: bytes) -> bool:
+        assert session is not None, "the blobs table is written in the caller's transaction"
         _checked(sha256, data, "for the table")
         row = {"sha256": sha256, "size": len(data), "content": data, "stored_at": _now()}
         dialect = session.get_bind().dialect.name
@@ -99,7 +100,7 @@ class S3Blobs:
     def key(self, sha256: str) -> str:
         return f"{self.settings.prefix}{sha256}"
 
-    def put(self, session: Session, sha256: str, data: bytes) -> bool:
+    def put(self, session: Session | None, sha256: str, data: bytes) -> bool:
         from botocore.exceptions import ClientError
 
         _checked(sha256, data, "for the bucket")
