@@ -78,9 +78,14 @@ class ClusterWorker:
                 if not self._stopping and backoff:
                     self._sleep(backoff)
                 elif not self._stopping:
-                    # The worker stopped by itself (a side task lost its connection).
-                    backoff = 1.0
-                    self._sleep(backoff)
+                    # The worker stopped by itself: a side task (heartbeat, listener)
+                    # lost its connection.
+                    log.warning(
+                        "worker lost the database %s (a connection was closed); "
+                        "starting again in 1s",
+                        shown_url(self.ws.database_url),
+                    )
+                    self._sleep(1.0)
         finally:
             pollers.close()
         log.info("worker stopped node=%s", self.ws.node)

@@ -45,7 +45,7 @@ class BlobStore(Protocol):
         """Store ``data`` under ``sha256`` unless there; True when stored by this call."""
         ...
 
-    def get(self, session: Session, sha256: str) -> bytes | None:
+    def get(self, session: Session | None, sha256: str) -> bytes | None:
         """The bytes, or None when nothing is stored under ``sha256``."""
         ...
 
@@ -74,10 +74,16 @@ class TableBlobs:
         row = {"sha256": sha256, "size": len(data), "content": data, "stored_at": _now()}
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(Blob).values(**row).on_conflict_do_nothing(index_elements=["sha256"])
-        return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+        stmt = (
+            insert(Blob)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(Blob.sha256)
+        )
+        return session.scalar(stmt) is not None
 
-    def get(self, session: Session, sha256: str) -> bytes | None:
+    def get(self, session: Session | None, sha256: str) -> bytes | None:
+        assert session is not None, "the blobs table is read in a session"
         data = session.scalar(select(Blob.content).where(Blob.sha256 == sha256))
         return None if data is None else _checked(sha256, data, "in the blobs table")
 
@@ -117,7 +123,7 @@ class S3Blobs:
             raise
         return True
 
-    def get(self, session: Session, sha256: str) -> bytes | None:
+    def get(self, session: Session | None, sha256: str) -> bytes | None:
         from botocore.exceptions import ClientError
 
         try:

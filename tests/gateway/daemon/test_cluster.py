@@ -104,3 +104,41 @@ def test_a_poll_killed_after_its_commit_finishes_the_source_without_a_second_rec
     assert not claimed.exists()
     with ws.sessions() as s:
         assert s.scalar(select(func.count()).select_from(InboundFile)) == 1
+
+
+def test_with_a_bucket_the_bytes_are_in_the_bucket_and_replay_reads_them_there(
+    postgres_url: str,
+    tmp_path: Path,
+    s3_server,
+    s3_bucket: str,
+    drop,  # noqa: ANN001
+) -> None:
+    extra = f'blob_store = "s3"\n[cluster.s3]\nbucket = "{s3_bucket}"\nendpoint_url = "{s3_server.endpoint}"\n'
+    ws = cluster_workspace(tmp_path / "node-a", postgres_url, "node-a", extra=extra)
+    try:
+        drop(ws, "shop", "po-6.csv", order("PO-6"))
+        Pollers(ws).poll(source_name("folder", "node-a", "shop"))
+        run_jobs(ws)
+        with ws.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(Blob)) == 0
+            inbound = s.scalars(select(InboundFile)).one()
+        assert inbound.outcome == "processed" and inbound.archived_to is None
+        keys = [o["Key"] for o in s3_server.client().list_objects_v2(Bucket=s3_bucket)["Contents"]]
+        assert keys == [f"originals/{inbound.sha256}"]
+        from gateway.admin.replay import original_data
+        from gateway.admin.sources import source_view
+
+        assert original_data(ws, inbound.id) == order("PO-6")
+        assert [r.cells[0] for r in source_view(ws, inbound.id).rows][-1] == "PO-6"
+    finally:
+        ws.close()
+
+
+def test_an_upload_in_cluster_mode_is_received_and_processed_by_a_worker(ws) -> None:
+    from gateway.intake.guard import process_copy
+
+    out = process_copy(ws, "shop", "upload.csv", order("PO-7"))
+    assert out.outcome == "received" and out.inbound_id is not None
+    run_jobs(ws)
+    with ws.sessions() as s:
+        assert s.get(InboundFile, out.inbound_id).outcome == "processed"
