@@ -113,7 +113,10 @@ def test_with_a_bucket_the_bytes_are_in_the_bucket_and_replay_reads_them_there(
     s3_bucket: str,
     drop,  # noqa: ANN001
 ) -> None:
-    extra = f'blob_store = "s3"\n[cluster.s3]\nbucket = "{s3_bucket}"\nendpoint_url = "{s3_server.endpoint}"\n'
+    extra = (
+        f'blob_store = "s3"\n[cluster.s3]\nbucket = "{s3_bucket}"\n'
+        f'endpoint_url = "{s3_server.endpoint}"\n'
+    )
     ws = cluster_workspace(tmp_path / "node-a", postgres_url, "node-a", extra=extra)
     try:
         drop(ws, "shop", "po-6.csv", order("PO-6"))

@@ -7,7 +7,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from gateway.store.models import InboundFile, Order, OutgoingMessage
 from tests.gateway.cluster_support import cluster_workspace, start_worker, wait_until
@@ -65,3 +65,53 @@ def test_workers_of_two_nodes_share_the_work_and_each_node_answers_into_its_own_
     assert not files_in(a.inbox("shop")) and not files_in(b.inbox("shop"))
     a.close()
     b.close()
+
+
+def test_two_pollers_started_for_one_source_never_run_at_once(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Two workers of one node, each ready to poll the node's folders every second: every
+    poll of a source runs alone (its lock), and at most one waits (its queueing lock)."""
+    a = cluster_workspace(tmp_path / "node-a", postgres_url, "node-a")
+    log = tmp_path / "workers.log"
+    workers = [start_worker(a.root, "node-a", log) for _ in range(2)]
+    source = "folder:node-a:shop"
+    try:
+        for n in range(30):
+            drop_renamed(a.inbox("shop"), f"a-{n}.csv", order(f"A-{n}"))
+        assert wait_until(lambda: done(a, 30) and _polls(a, source) >= 6, 60), log.read_text()
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            w.wait(30)
+    with a.sessions() as s:
+        runs = s.execute(
+            text(
+                "SELECT j.id, j.worker_id, "
+                "min(e.at) FILTER (WHERE e.type = 'started') AS began, "
+                "max(e.at) FILTER (WHERE e.type IN ('succeeded', 'failed')) AS ended "
+                "FROM procrastinate_jobs j JOIN procrastinate_events e ON e.job_id = j.id "
+                "WHERE j.task_name = 'poll' AND j.args->>'source' = :source "
+                "GROUP BY j.id, j.worker_id ORDER BY began"
+            ),
+            {"source": source},
+        ).all()
+    a.close()
+    runs = [r for r in runs if r.began is not None]
+    assert len(runs) >= 6  # polled again and again, by whichever worker was free
+    for before, after in zip(runs, runs[1:], strict=False):
+        assert before.ended is not None and before.ended <= after.began, (before, after)
+
+
+def _polls(ws, source: str) -> int:  # noqa: ANN001
+    with ws.sessions() as s:
+        return int(
+            s.scalar(
+                text(
+                    "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'poll' "
+                    "AND status = 'succeeded' AND args->>'source' = :source"
+                ),
+                {"source": source},
+            )
+        )
