@@ -115,8 +115,9 @@ def main() -> None:
     try:
         for rep in range(args.reps):
             for mode, n in configs:  # interleaved: every configuration once per round
-                results[(mode, n)].append(one_run(server, mode, n, args.bulk, args.files, tmp))
-                print(f"round {rep + 1}: {mode} ×{n} done", file=sys.stderr)
+                got = one_run(server, mode, n, args.bulk, args.files, tmp)
+                results[(mode, n)].append(got)
+                print(f"round {rep + 1}: {mode} ×{n}: {got}", file=sys.stderr, flush=True)
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -16,8 +16,9 @@ from sqlalchemy import func, select, text
 
 from gateway.store.models import Blob, InboundFile, Order, OutgoingMessage, SentInterchange
 from gateway.workspace import Workspace
+from tests.gateway.admin.support import x12_order
 from tests.gateway.cluster_support import cluster_workspace, start_worker, wait_until
-from tests.gateway.conftest import COFFEE, GLN_C2, GLN_S1
+from tests.gateway.conftest import COFFEE
 from tests.gateway.running import files_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -60,27 +61,6 @@ retry_backoff = 0.2
 
 def csv_order(number: str) -> bytes:
     return f"N° commande;Code-barre;Quantité\n{number};{COFFEE};2\n".encode()
-
-
-def x12_order(number: str, control: int) -> bytes:
-    st = [
-        "ST*850*0001",
-        f"BEG*00*SA*{number}**20250101",
-        f"N1*BY*Hotel*UL*{GLN_C2}",
-        f"N1*ST*Lyon*UL*{GLN_S1}",
-        f"PO1*1*2*EA*4.10**EN*{COFFEE}",
-        "CTT*1",
-    ]
-    st.append(f"SE*{len(st) + 1}*0001")
-    segs = [
-        "ISA*00*          *00*          *ZZ*NORTHWIND      *14*3012345000000  "
-        f"*250101*1200*U*00401*{control:09d}*0*P*>",
-        f"GS*PO*NORTHWIND*3012345000000*20250101*1200*{control}*X*004010",
-        *st,
-        f"GE*1*{control}",
-        f"IEA*1*{control:09d}",
-    ]
-    return ("~\n".join(segs) + "~\n").encode("ascii")
 
 
 def put_in(folder: Path, name: str, data: bytes) -> None:
@@ -149,7 +129,7 @@ def test_workers_killed_at_random_lose_nothing_and_do_nothing_twice(
             for _ in range(per):
                 n = next(numbers)
                 put_in(a.inbox("shop"), f"po-{n}.csv", csv_order(f"CSV-{n}"))
-                put_in(remote_in, f"po-{n}.x12", x12_order(f"X12-{n}", n))
+                put_in(remote_in, f"po-{n}.x12", x12_order(f"X12-{n}", [(COFFEE, 2)]))
             wait_until(lambda: False, rng.uniform(0.3, 1.5))
             rng.choice(victims).kill_and_restart()
             kills += 1
