@@ -11,11 +11,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.config.cluster import this_node
 from gateway.config.settings import CONFIG_NAME, GatewayConfig, PartnerConfig, load_config
+from gateway.store.blobs import BlobStore, open_blob_store
+
+if TYPE_CHECKING:
+    from procrastinate import App
 from gateway.store.database import (
     create_schema,
     make_engine,
@@ -43,6 +49,8 @@ class Workspace:
     root: Path
     config: GatewayConfig
     _engine: Engine | None = field(default=None, repr=False)
+    #: Cluster mode: the node (machine) this process runs on (``worker --node``)
+    node: str = field(default_factory=this_node)
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
@@ -125,6 +133,24 @@ class Workspace:
     def read_sessions(self) -> sessionmaker[Session]:
         """For reads only (resolution, listings): no write lock on SQLite."""
         return read_session_factory(self.engine)
+
+    # --- cluster mode ----------------------------------------------------------------
+    @property
+    def cluster(self) -> bool:
+        """Work shared as jobs by the workers of several machines (``[cluster] enabled``)."""
+        return self.config.cluster.enabled
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        """Where received files' bytes are kept by sha256 (:mod:`gateway.store.blobs`)."""
+        return open_blob_store(self.config.cluster)
+
+    @cached_property
+    def jobs(self) -> App:  # noqa: F821 — imported on use: procrastinate is for clusters
+        """Defers cluster jobs in a session's transaction (:mod:`gateway.store.jobs`)."""
+        from gateway.store.jobs import deferring_app
+
+        return deferring_app(self.database_url)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -76,4 +76,4 @@ def _gateway_logging_restored() -> Iterator[None]:
     logger.handlers[:], logger.propagate, logger.level = saved[0], saved[1], saved[2]
 
 
-pytest_plugins = ["tests.pg", "tests.sshd"]
+pytest_plugins = ["tests.pg", "tests.s3", "tests.sshd"]

@@ -56,6 +56,20 @@ class PostgresServer:
     def _run(self, *args: str) -> None:
         subprocess.run([*self._as_user, *args], check=True, capture_output=True, text=True)
 
+    def _options(self) -> str:
+        return (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+
+    def restart(self) -> None:
+        """Stop the server (every connection dropped) and start it again on the same port."""
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"),
+            "-o", self._options(), "-m", "fast", "-w", "-t", "60", "restart",
+        )  # fmt: skip
+
     def start(self) -> None:
         self._run(
             str(self.bindir / "initdb"),
@@ -69,11 +83,7 @@ class PostgresServer:
             "UTF8",
             "--no-sync",
         )
-        opts = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-            f"-c unix_socket_directories={self.root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        opts = self._options()
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",

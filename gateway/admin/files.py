@@ -86,7 +86,9 @@ def show_file(ws: Workspace, file_id: int) -> dict[str, Any]:
         if f is None:
             raise NotFound(f"no received file #{file_id} (see `order-gateway files list`)")
         d = file_dict(f)
-        d["original_present"] = bool(f.archived_to and Path(f.archived_to).is_file())
+        d["original_present"] = bool(f.archived_to and Path(f.archived_to).is_file()) or (
+            ws.blobs.get(s, f.sha256) is not None if ws.cluster else False
+        )
         sources = dict(
             s.execute(
                 select(OrderSource.order_id, OrderSource.role).where(

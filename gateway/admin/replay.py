@@ -151,21 +151,38 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def original_bytes(inbound: InboundFile) -> bytes:
-    """The bytes received, from where the original was archived (or quarantined)."""
+def original_bytes(ws: Workspace, inbound: InboundFile) -> bytes:
+    """The bytes received: from where the original was archived (or quarantined), else —
+    cluster mode, where the ledger and the blob store are the archive — from the blob
+    store."""
     where = Path(inbound.archived_to) if inbound.archived_to else None
-    if where is None or not where.is_file():
-        raise OriginalMissing(
-            f"the original of file #{inbound.id} ({inbound.name}) is no longer at "
-            f"{where or 'its archive'}; it cannot be replayed"
-        )
-    data = where.read_bytes()
-    if hashlib.sha256(data).hexdigest() != inbound.sha256:
+    if where is not None and where.is_file():
+        data = where.read_bytes()
+        if hashlib.sha256(data).hexdigest() == inbound.sha256:
+            return data
+    with ws.read_sessions() as s:
+        kept = ws.blobs.get(s, inbound.sha256)
+    if kept is not None:
+        return kept
+    if where is not None and where.is_file():
         raise OriginalMissing(
             f"the archived copy of file #{inbound.id} at {where} is not the file received "
             "(its sha256 differs); it cannot be replayed"
         )
-    return data
+    raise OriginalMissing(
+        f"the original of file #{inbound.id} ({inbound.name}) is no longer at "
+        f"{where or 'its archive'} nor in the blob store; it cannot be replayed"
+    )
+
+
+def original_data(ws: Workspace, file_id: int) -> bytes:
+    """The bytes of received file ``file_id`` (:func:`original_bytes`)."""
+    with ws.read_sessions() as s:
+        inbound = s.get(InboundFile, file_id)
+        if inbound is None:
+            raise UnknownFile(f"no received file #{file_id} (see `order-gateway files list`)")
+        s.expunge(inbound)
+    return original_bytes(ws, inbound)
 
 
 def _rejected_at_intake(order: Order) -> bool:
@@ -287,6 +304,10 @@ def replay_file(ws: Workspace, file_id: int, *, actor: str, dry_run: bool = Fals
             assert inbound is not None
         processed = known_file(s, inbound.partner, inbound.sha256)
         s.expunge_all()
+    if inbound.outcome == FileResult.RECEIVED:
+        raise ReplayRefused(
+            f"file #{inbound.id} is waiting for a worker to process it; replay it once processed"
+        )
     if inbound.outcome == FileResult.FAILED:
         if processed is not None:
             raise ReplayRefused(
@@ -294,7 +315,7 @@ def replay_file(ws: Workspace, file_id: int, *, actor: str, dry_run: bool = Fals
                 f"#{processed.id} ({processed.name}); replay that one"
             )
         return _replay_failed(ws, inbound, actor=actor, dry_run=dry_run)
-    data = original_bytes(inbound)
+    data = original_bytes(ws, inbound)
     try:
         read = _read(ws, inbound, data)
     except (ParseError, SenderRefused) as exc:
@@ -384,7 +405,7 @@ def _apply_who(order: Order, ev: EvaluatedOrder) -> None:
 def _replay_failed(
     ws: Workspace, inbound: InboundFile, *, actor: str, dry_run: bool
 ) -> ReplayReport:
-    data = original_bytes(inbound)
+    data = original_bytes(ws, inbound)
     report = ReplayReport(
         inbound.id, inbound.name, inbound.partner, dry_run, ReplayResult.NEW_ATTEMPT, ""
     )
@@ -473,6 +494,7 @@ __all__ = [
     "ReplayResult",
     "UnknownFile",
     "original_bytes",
+    "original_data",
     "replay_file",
     "replay_order",
 ]

@@ -123,7 +123,7 @@ def source_view(
         s.expunge(inbound)
     view = SourceView(inbound.id, inbound.name, inbound.format, "none")
     try:
-        data = original_bytes(inbound)
+        data = original_bytes(ws, inbound)
     except GatewayError as exc:  # the original is gone: said on the page, not raised
         view.note = str(exc)
         return view

@@ -15,12 +15,14 @@ Where each command lives:
 * ``db upgrade|current|check`` — :mod:`gateway.cli.db`
 * ``sftp test`` — :mod:`gateway.cli.sftp`
 * ``status`` — :mod:`gateway.cli.status`
+* ``worker`` (cluster mode) — :mod:`gateway.cli.cluster`
 * ``serve``, ``users …``, ``tokens …`` (the web console) — :mod:`gateway.cli.web`
 """
 
 from gateway.cli import (  # noqa: F401 — they register
     admin,
     check,
+    cluster,
     db,
     intake,
     orders,

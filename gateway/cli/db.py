@@ -63,6 +63,7 @@ def db_check(as_json: JsonOpt = False) -> None:
 
     Example: order-gateway db check
     """
+    from gateway.store.jobs import queue_schema_present
     from gateway.store.migrate import SchemaState, differences, schema
 
     engine = open_workspace().unchecked_engine()
@@ -70,14 +71,21 @@ def db_check(as_json: JsonOpt = False) -> None:
         with engine.connect() as conn:
             found = schema(conn)
             diffs = differences(conn) if found.state is SchemaState.CURRENT else []
+            # procrastinate's tables: PostgreSQL only (SQLite has no cluster mode)
+            queue = queue_schema_present(conn) if conn.dialect.name == "postgresql" else None
     finally:
         engine.dispose()
-    ok = found.state is SchemaState.CURRENT and not diffs
+    ok = found.state is SchemaState.CURRENT and not diffs and queue is not False
     if as_json:
-        print_json(found.as_dict() | {"ok": ok, "differences": diffs})
+        print_json(found.as_dict() | {"ok": ok, "differences": diffs, "job_queue": queue})
     elif ok:
-        console.print(f"schema at revision {found.revision}, tables as the code has them")
+        jobs = ", the job queue's tables there" if queue else ""
+        console.print(f"schema at revision {found.revision}, tables as the code has them{jobs}")
     else:
+        if queue is False:
+            err.print(
+                "[red]the job queue's tables are missing: run `order-gateway db upgrade`[/red]"
+            )
         err.print(
             f"[red]schema {found.state.value} ({found.revision or '-'}, code {found.head})[/red]"
         )

@@ -10,12 +10,14 @@ from gateway.cli.app import JsonOpt, app, console, open_workspace, print_json
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
     """Per partner: files waiting, in progress, processed and failed today, unsent replies."""
-    from gateway.daemon.status import gateway_status
+    from gateway.daemon.status import cluster_status, gateway_status
 
     ws = open_workspace()
     rows = gateway_status(ws)
+    cluster = cluster_status(ws)
     if as_json:
-        print_json([r.as_dict() for r in rows])
+        shown = [r.as_dict() for r in rows]
+        print_json(shown if cluster is None else {"partners": shown, "cluster": cluster.as_dict()})
         return
     table = Table(title="gateway status (today = since local midnight)")
     counted = ("waiting", "in progress", "abandoned", "processed", "failed", "unsent", "overdue")
@@ -33,3 +35,14 @@ def status(as_json: JsonOpt = False) -> None:
             r.partner, *map(str, numbers), str(r.unsent_messages), str(r.overdue_orders), last
         )
     console.print(table)
+    if cluster is not None:
+        jobs = Table(title=f"cluster: {cluster.workers_alive} worker(s) alive, "
+                     f"{cluster.stalled} job(s) stalled, {cluster.files_received} file(s) "
+                     "received and not processed yet")  # fmt: skip
+        states = ("waiting", "running", "failed", "succeeded")
+        jobs.add_column("job")
+        for state in states:
+            jobs.add_column(state, justify="right")
+        for task, counts in sorted(cluster.jobs.items()):
+            jobs.add_row(task, *(str(counts.get(s, 0)) for s in states))
+        console.print(jobs)

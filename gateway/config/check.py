@@ -136,6 +136,15 @@ def check_workspace(ws: Workspace, environ: Mapping[str, str] | None = None) -> 
                 f"{str(exc).splitlines()[0]})",
             )
         )
+    if ws.cluster and not ws.database_url.startswith("postgresql"):
+        problems.append(
+            Problem(
+                "cluster.enabled",
+                "true",
+                "a PostgreSQL database in [gateway] database (cluster mode shares its work "
+                "through it; SQLite keeps the in-process `run`)",
+            )
+        )
     problems += check_config(
         ws.config,
         mappings_dir=ws.mappings_dir,

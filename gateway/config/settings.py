@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from gateway.config.cluster import ClusterSettings
 from gateway.config.sftp import SftpSettings
 from gateway.config.spelling import did_you_mean, nearest_name
 from gateway.errors import NotFound, Unreadable
@@ -165,6 +166,9 @@ class PartnerConfig(Strict):
     max_shared_strings_bytes: Annotated[int, Field(gt=0)] = _SHEET.shared_strings
     max_orders_per_file: Annotated[int, Field(gt=0)] = 10_000
     max_interchanges_per_file: Annotated[int, Field(gt=0)] = 10_000
+    #: Cluster mode: the node (machine) holding this folder partner's inbox and outbox;
+    #: unset: every node polls its own
+    node: str | None = None
 
     @model_validator(mode="after")
     def _sftp_needs_settings(self) -> PartnerConfig:
@@ -237,6 +241,7 @@ class GatewayConfig(Strict):
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     supplier: SupplierConfig = Field(default_factory=SupplierConfig)
     partners: dict[str, PartnerConfig] = Field(default_factory=dict)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
 
     @field_validator("partners")
     @classmethod

@@ -185,3 +185,64 @@ def gateway_status(ws: Workspace) -> list[PartnerStatus]:
             )
         )
     return out
+
+
+@dataclass
+class ClusterStatus:
+    """Cluster mode: the workers alive and the jobs, from procrastinate's tables."""
+
+    #: Workers whose heartbeat is fresher than ``[cluster] stalled_after``
+    workers_alive: int
+    #: Jobs per task and state: waiting (todo), running (doing), failed, succeeded
+    jobs: dict[str, dict[str, int]]
+    #: Jobs running on a worker that stopped beating (retried by the next sweep)
+    stalled: int
+    #: Received files not processed yet
+    files_received: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_STATES = {"todo": "waiting", "doing": "running", "failed": "failed", "succeeded": "succeeded"}
+
+
+def cluster_status(ws: Workspace) -> ClusterStatus | None:
+    """What the cluster is doing; None outside cluster mode."""
+    if not ws.cluster:
+        return None
+    from sqlalchemy import text
+
+    stale = ws.config.cluster.stalled_after
+    with ws.read_sessions() as s:
+        alive = s.scalar(
+            text(
+                "SELECT count(*) FROM procrastinate_workers "
+                "WHERE last_heartbeat >= now() - make_interval(secs => :stale)"
+            ),
+            {"stale": stale},
+        )
+        jobs: dict[str, dict[str, int]] = {}
+        for task, state, count in s.execute(
+            text(
+                "SELECT task_name, status, count(*) FROM procrastinate_jobs "
+                "GROUP BY task_name, status"
+            )
+        ):
+            shown = _STATES.get(state, state)
+            jobs.setdefault(task, {})[shown] = int(count)
+        stalled = s.scalar(
+            text(
+                "SELECT count(*) FROM procrastinate_jobs j "
+                "LEFT JOIN procrastinate_workers w ON w.id = j.worker_id "
+                "WHERE j.status = 'doing' AND (w.id IS NULL "
+                "OR w.last_heartbeat < now() - make_interval(secs => :stale))"
+            ),
+            {"stale": stale},
+        )
+        received = s.scalar(
+            select(func.count())
+            .select_from(InboundFile)
+            .where(InboundFile.outcome == FileResult.RECEIVED.value)
+        )
+    return ClusterStatus(int(alive or 0), jobs, int(stalled or 0), int(received or 0))

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from gateway.channels.folder.inbox import hold
 from gateway.intake.files import archive, free_name, kept_name, quarantine
 from gateway.intake.pipeline import FileOutcome, FileResult, process_file
+from gateway.intake.receive import receive_bytes
 from gateway.logs import log_fields
 from gateway.replies.names import shown
 from gateway.store.database import STORE_ERRORS, StoreBroken, is_broken_store, shown_url
@@ -169,8 +171,13 @@ def _recorded_as(ws: Workspace, partner_id: str, path: Path) -> InboundFile | No
 
 def process_copy(ws: Workspace, partner_id: str, name: str, data: bytes) -> FileOutcome:
     """Process ``data`` as a file ``name`` of the partner's: it is claimed into the
-    partner's ``.processing/`` like any dropped file, and never raises."""
+    partner's ``.processing/`` like any dropped file, and never raises.
+
+    In cluster mode it is recorded with its bytes and its processing queued, as a
+    poller takes a file (outcome ``received``; a worker processes it)."""
     ws.partner(partner_id)  # raises UnknownPartner naming the configured ids
+    if ws.cluster:
+        return _receive_copy(ws, partner_id, name, data)
     folder = ws.processing(partner_id)
     folder.mkdir(parents=True, exist_ok=True)
     target = free_name(folder, kept_name(name))
@@ -185,6 +192,14 @@ def process_copy(ws: Workspace, partner_id: str, name: str, data: bytes) -> File
     finally:
         if held is not None:
             held.release()
+
+
+def _receive_copy(ws: Workspace, partner_id: str, name: str, data: bytes) -> FileOutcome:
+    try:
+        got = receive_bytes(ws, partner_id, name, data, written_at=time.time())
+    except STORE_ERRORS as exc:
+        return FileOutcome(partner_id, name, DEFERRED, reason=f"store unavailable: {exc}")
+    return FileOutcome(partner_id, shown(name), FileResult.RECEIVED, inbound_id=got.inbound_id)
 
 
 __all__ = [

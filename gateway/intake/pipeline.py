@@ -17,12 +17,14 @@ import shutil
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from gateway.channels.folder.inbox import put_back
 from gateway.config.mapping import load_mapping
@@ -225,10 +227,7 @@ def _duplicate(
 ) -> FileOutcome:
     """The same bytes as a processed file: recorded, answered, quarantined, not processed."""
     now = _now()
-    reason = (
-        f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
-        f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
-    )
+    reason = duplicate_reason(partner_id, known)
     dup = InboundFile(
         partner=partner_id,
         name=shown(path.name),
@@ -257,6 +256,14 @@ def _duplicate(
         reason=reason,
         replies=box.written,
         moved_to=moved,
+    )
+
+
+def duplicate_reason(partner_id: str, known: InboundFile) -> str:
+    """Why a file is a duplicate, for its record and the admin."""
+    return (
+        f"duplicate: the same bytes were received from {partner_id} as {known.name!r} "
+        f"at {known.received_at:%Y-%m-%d %H:%M:%S} (inbound file #{known.id}); not processed again"
     )
 
 
@@ -332,59 +339,99 @@ def _log_remarks(partner_id: str, name: str, read: ReadOutcome) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Entry:
+    """How one file's bytes enter the store — the steps that differ between a claimed
+    file of this machine and a file recorded by a cluster poller
+    (:mod:`gateway.intake.recorded`); everything else is the same code.
+
+    * ``reading``: counts the attempts at reading it (a file that killed the gateway is
+      read isolated, then refused);
+    * ``admit``: takes its record in the file's transaction, or raises
+      :class:`AlreadyKnown`;
+    * ``planned``: where its original ends (``archived_to``) for an outcome, decided
+      in that transaction; None when the ledger and the blob store are its archive.
+    """
+
+    name: str
+    data: bytes
+    reading: Callable[[], AbstractContextManager[int]]
+    admit: Callable[[Session, InboundFile], None]
+    planned: Callable[[FileResult, datetime], str | None]
+
+
+def _local_entry(ws: Workspace, partner_id: str, path: Path, snap: Snapshot) -> Entry:
+    """A file claimed into this machine's ``.processing/`` folder."""
+
+    def unfinished(known: InboundFile) -> bool:
+        return _unfinished(known, path, snap.inode)
+
+    def planned(outcome: FileResult, now: datetime) -> str:
+        if outcome is FileResult.PROCESSED:
+            return str(planned_archive(ws, partner_id, path.name, now))
+        return str(planned_quarantine(ws, partner_id, path.name))
+
+    return Entry(
+        path.name,
+        snap.data,
+        lambda: reading(path),
+        lambda s, inbound: record_file(s, inbound, unfinished=unfinished),
+        planned,
+    )
+
+
 def _first_time(
     ws: Workspace, partner_id: str, path: Path, snap: Snapshot, sha: str
 ) -> FileOutcome:
-    partner = ws.partner(partner_id)
-    now = _now()
-    data, inode = snap.data, snap.inode
     inbound = InboundFile(
         partner=partner_id,
         name=shown(path.name),
         sha256=sha,
-        size=len(data),
+        size=len(snap.data),
         outcome=FileResult.PROCESSED.value,
-        received_at=now,
-        source_inode=inode,
+        received_at=_now(),
+        source_inode=snap.inode,
     )
+    out = take_file(ws, partner_id, inbound, _local_entry(ws, partner_id, path, snap))
+    out.moved_to = _finish(ws, partner_id, path, inbound, snap)
+    return out
 
-    def unfinished(known: InboundFile) -> bool:
-        return _unfinished(known, path, inode)
 
+def take_file(ws: Workspace, partner_id: str, inbound: InboundFile, entry: Entry) -> FileOutcome:
+    """Read, evaluate and store one file's bytes in ONE transaction with its record,
+    orders, events and replies (``inbound``: its record, new or recorded already).
+    Moves no file: the caller finishes the original where ``archived_to`` says."""
+    partner = ws.partner(partner_id)
+    now = inbound.received_at
+    name, data = entry.name, entry.data
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
-        with reading(path) as attempt:
+        with entry.reading() as attempt:
             if attempt > MAX_ATTEMPTS:
                 raise ReaderCrashed(
                     f"the gateway stopped {attempt - 1} times while reading "
-                    f"{shown(path.name)}; it is not read again"
+                    f"{shown(name)}; it is not read again"
                 )
             # After a death while reading it, a file is read where it cannot kill us.
-            read = read_file(data, path.name, partner_id, ws.config, profile, isolated=attempt > 1)
+            read = read_file(data, name, partner_id, ws.config, profile, isolated=attempt > 1)
     except (ConfigError, ProfileError) as exc:
         # Our configuration, not the partner's file: the admin is told, the partner is not.
-        log.error("configuration refused file partner=%s file=%s: %s", partner_id, path.name, exc)
+        log.error("configuration refused file partner=%s file=%s: %s", partner_id, name, exc)
         reason = f"configuration: {exc}"
-        return _failed(
-            ws, partner_id, path, inbound, reason, None, unfinished, snap=snap, ours=True
-        )
+        return _failed(ws, partner_id, inbound, entry, reason, None, ours=True)
     except (ParseError, SenderRefused) as exc:
         fmt, result = getattr(exc, "format", None), getattr(exc, "result", None)
         told = file_problem(exc, partner.language) if isinstance(exc, ParseError) else None
         return _failed(
-            ws, partner_id, path, inbound, str(exc), fmt, unfinished, result, snap,
+            ws, partner_id, inbound, entry, str(exc), fmt, result,
             admin_detail=getattr(exc, "admin_detail", None), told=told,
         )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 — a reader bug must not stop the gateway
-        log.error(
-            "reader crashed partner=%s file=%s\n%s", partner_id, path.name, traceback.format_exc()
-        )
+        log.error("reader crashed partner=%s file=%s\n%s", partner_id, name, traceback.format_exc())
         reason = f"the reader crashed ({type(exc).__name__}: {exc})"
-        return _failed(
-            ws, partner_id, path, inbound, reason, None, unfinished, snap=snap, ours=True
-        )
+        return _failed(ws, partner_id, inbound, entry, reason, None, ours=True)
     inbound.format = read.format.value
-    _log_remarks(partner_id, path.name, read)
+    _log_remarks(partner_id, name, read)
 
     # Resolve and check first, reading only: on SQLite several workers can do this at
     # once; only storing takes the write lock.
@@ -395,12 +442,12 @@ def _first_time(
     summaries: list[OrderSummary] = []
     with outbox_transaction(ws, now) as box:
         s = box.session
-        record_file(s, inbound, unfinished=unfinished)
+        entry.admit(s, inbound)
         refused = admit_interchanges(s, read.result, inbound, now, ws.config.supplier)
         if refused:
             # A refused interchange's orders are not stored, nor answered one by one.
             evaluated = [ev for ev in evaluated if id(ev.doc) not in refused.documents]
-        take_acknowledgments(s, partner_id, path.name, read.result, now)
+        take_acknowledgments(s, partner_id, name, read.result, now)
         ctx = ReplyContext(box, partner_id, partner, inbound, read.format, read.result)
         if refused:
             queue_refusal_report(ctx, refused.reasons)
@@ -425,7 +472,7 @@ def _first_time(
                 inbound_file_id=inbound.id,
                 now=now,
                 source_index=index[id(ev.doc)],
-                file_name=path.name,
+                file_name=name,
             )
             stored.append(so)
             o = so.order
@@ -440,6 +487,7 @@ def _first_time(
                     so.rejected,
                 )
             )
+        inbound.outcome = FileResult.PROCESSED.value
         inbound.orders_count = len(stored)
         inbound.lines_accepted = sum(o.accepted for o in summaries)
         inbound.lines_rejected = sum(o.rejected for o in summaries)
@@ -450,17 +498,15 @@ def _first_time(
             inbound.reason = read.reason
         # Where the original will go, decided in the same transaction: finishing the
         # file then needs no second one (recovery checks that path for the file).
-        inbound.archived_to = str(planned_archive(ws, partner_id, path.name, now))
-    moved = _finish(ws, partner_id, path, inbound, snap)
+        inbound.archived_to = entry.planned(FileResult.PROCESSED, now)
     return FileOutcome(
         partner_id,
-        path.name,
+        name,
         FileResult.PROCESSED,
         inbound_id=inbound.id,
         format=read.format.value,
         orders=summaries,
         replies=box.written,
-        moved_to=moved,
         reason=inbound.reason,
         refused_interchanges=len(refused.reasons) if refused else 0,
     )
@@ -469,40 +515,46 @@ def _first_time(
 def _failed(
     ws: Workspace,
     partner_id: str,
-    path: Path,
     inbound: InboundFile,
+    entry: Entry,
     reason: str,
     fmt: str | None,
-    unfinished: Callable[[InboundFile], bool],
     result: ReadResult | None = None,
-    snap: Snapshot | None = None,
     *,
     admin_detail: str | None = None,
     told: str | None = None,
     ours: bool = False,
 ) -> FileOutcome:
-    """Record and quarantine an unread file with ``reason`` (for admins, with its
-    ``admin_detail``); the partner is ``told`` why in its words, or — when the failure is
-    ``ours`` — only that it is being looked at."""
+    """Record an unread file as failed and queue its error reply (``reason`` for admins,
+    with its ``admin_detail``, in the record and the admin's reason file); the partner is
+    ``told`` why in its words, or — when the failure is ``ours`` — only that it is being
+    looked at."""
     noted = f"{reason} [for admins: {admin_detail}]" if admin_detail else reason
     inbound.outcome, inbound.reason, inbound.format = FileResult.FAILED.value, noted, fmt
-    inbound.archived_to = str(planned_quarantine(ws, partner_id, path.name))
+    inbound.archived_to = entry.planned(FileResult.FAILED, inbound.received_at)
     with outbox_transaction(ws, inbound.received_at) as box:
-        record_file(box.session, inbound, unfinished=unfinished)
+        entry.admit(box.session, inbound)
         ctx = ReplyContext(box, partner_id, ws.partner(partner_id), inbound)
         told_partner = reason if ours else told or reason
         queue_file_error(ctx, told_partner, fmt, result, admin_reason=noted, ours=ours)
-    moved = _finish(ws, partner_id, path, inbound)
     return FileOutcome(
         partner_id,
-        path.name,
+        entry.name,
         FileResult.FAILED,
         inbound_id=inbound.id,
         reason=inbound.reason,
         format=fmt,
         replies=box.written,
-        moved_to=moved,
     )
 
 
-__all__ = ["FileOutcome", "FileResult", "OrderSummary", "process_file"]
+__all__ = [
+    "Entry",
+    "FileOutcome",
+    "FileResult",
+    "OrderSummary",
+    "duplicate_reason",
+    "log_file_done",
+    "process_file",
+    "take_file",
+]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from gateway.config.settings import PartnerConfig
 from gateway.edi.acknowledgments import EdiReply, record_sent
 from gateway.replies.dispatch import dispatch_committed
+from gateway.replies.routes import defer_dispatch
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 from parsers.document import ReadResult, SourceFormat
@@ -134,12 +135,17 @@ def outbox_transaction(ws: Workspace, now: datetime | None = None) -> Iterator[O
     >>> box.written                                             # doctest: +SKIP
     [PosixPath('.../outbox/acme/STATUS_1.csv')]
 
-    An exception inside rolls everything back and writes nothing.
+    An exception inside rolls everything back and writes nothing. In cluster mode the
+    messages are not written here: their ``dispatch`` jobs are deferred in the same
+    transaction (:mod:`gateway.replies.routes`), and a worker of the right node sends them.
     """
     with ws.sessions.begin() as session:
         box = Outbox(ws, session, now or datetime.now(UTC))
         yield box
-    box.written = dispatch_committed(ws.sessions, box.queued)
+        if ws.cluster and box.queued:
+            defer_dispatch(ws, session, box.queued)
+    if not ws.cluster:
+        box.written = dispatch_committed(ws.sessions, box.queued)
 
 
 @dataclass

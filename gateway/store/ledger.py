@@ -40,6 +40,7 @@ class FileResult(StrEnum):
     one pass over it (``FileOutcome.outcome``)."""
 
     PROCESSED = "processed"  # read; its orders (if any) stored and answered
+    RECEIVED = "received"  # cluster mode: recorded with its bytes, its processing queued
     FAILED = "failed"  # quarantined with a reason; its bytes may come again
     DUPLICATE = "duplicate"  # the same bytes as a processed file; answered, not processed
     RECOVERED = "recovered"  # committed before a crash; finished now
@@ -48,6 +49,19 @@ class FileResult(StrEnum):
 
 
 PROCESSED, FAILED, DUPLICATE = FileResult.PROCESSED, FileResult.FAILED, FileResult.DUPLICATE
+
+
+def taken_before(
+    session: Session, partner_id: str, name: str, sha256: str, written_at: float
+) -> InboundFile | None:
+    """The record of this very file when a poller took it before a crash but could not
+    remove its source: the same partner, name and bytes, recorded after the source was
+    last written (``written_at``, a POSIX time). The same name and bytes written again
+    later are another file."""
+    known = latest_record(session, partner_id, sha256)
+    if known is None or known.name != name or written_at > known.received_at.timestamp():
+        return None
+    return known
 
 
 def latest_record(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
@@ -181,6 +195,7 @@ __all__ = [
     "latest_record",
     "record_file",
     "record_interchange",
+    "taken_before",
 ]
 
 

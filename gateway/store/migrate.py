@@ -25,10 +25,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, inspect, text
 
 from gateway.errors import Refused, Unreadable
+from gateway.store.jobs import apply_queue_schema, is_queue_table
 from gateway.store.models import Base
 
 #: The revision this code needs (a test holds it to the newest file in versions/)
-HEAD = "0005"
+HEAD = "0006"
 BASELINE = "0001"
 #: Any number: the key of PostgreSQL's advisory lock held while upgrading
 _LOCK_KEY = 0x6F67_6477  # "ogdw"
@@ -87,7 +88,11 @@ def schema(connection: Connection) -> Schema:
     """Where the database stands against this code."""
     current = MigrationContext.configure(connection).get_current_revision()
     if current is None:
-        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        tables = {
+            t
+            for t in inspect(connection).get_table_names()
+            if t != "alembic_version" and not is_queue_table(t)
+        }
         return Schema(SchemaState.UNVERSIONED if tables else SchemaState.EMPTY, None)
     if current == HEAD:
         return Schema(SchemaState.CURRENT, current)
@@ -131,6 +136,7 @@ def create_current(engine: Engine) -> None:
             return  # another process made it meanwhile
         Base.metadata.create_all(conn)
         command.stamp(config(conn), HEAD)
+        apply_queue_schema(conn)
 
 
 def upgrade(engine: Engine) -> tuple[Schema, Schema]:
@@ -173,13 +179,20 @@ def _upgrade(conn: Connection) -> tuple[Schema, Schema]:
                 Base.metadata.tables[name].create(conn)
             command.stamp(config(conn), BASELINE)
         command.upgrade(config(conn), HEAD)
+    # procrastinate's tables (PostgreSQL): by its own script, once, under the same lock
+    apply_queue_schema(conn)
     return before, schema(conn)
 
 
 def differences(connection: Connection) -> list[str]:
     """What differs between the database and the code's tables (``db check``)."""
-    ctx = MigrationContext.configure(connection, opts={"compare_type": True})
+    ctx = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": _ours})
     return [str(d) for d in compare_metadata(ctx, Base.metadata)]
+
+
+def _ours(name: str | None, type_: str, _parent: object) -> bool:
+    """The gateway's tables only: procrastinate's are its own script's."""
+    return not (type_ == "table" and name is not None and is_queue_table(name))
 
 
 def _lock(conn: Connection) -> None:
@@ -192,7 +205,7 @@ def _columns(conn: Connection) -> dict[str, set[str]]:
     return {
         t: {c["name"] for c in found.get_columns(t)}
         for t in found.get_table_names()
-        if t != "alembic_version"
+        if t != "alembic_version" and not is_queue_table(t)
     }
 
 

@@ -154,6 +154,19 @@ class InboundFile(Base):
     #: "device:inode" of the claimed file: recovery finishes this very file, while the
     #: same bytes dropped again are another file
     source_inode: Mapped[str | None] = mapped_column(String(64))
+    #: Cluster mode: the node (machine) whose folder or poller took the file
+    node: Mapped[str | None] = mapped_column(String(64))
+
+
+class Blob(Base):
+    """The bytes of a received file, once per sha256 (cluster mode's default blob store;
+    see :mod:`gateway.store.blobs`)."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Order(Base):

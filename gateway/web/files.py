@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
 from gateway.admin.files import list_files, show_file
-from gateway.admin.replay import replay_file
+from gateway.admin.replay import original_data, replay_file
 from gateway.admin.sources import source_view
 from gateway.errors import GatewayError
 from gateway.web.context import (
@@ -25,6 +25,7 @@ from gateway.web.context import (
     workspace,
 )
 from gateway.web.roles import Permission
+from gateway.workspace import Workspace
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -78,25 +79,29 @@ def file_page(request: Request, file_id: int) -> Response:
     )  # fmt: skip
 
 
-def original_response(ws_file: dict) -> Response:
+def original_response(ws: Workspace, ws_file: dict) -> Response:
+    """The original as received: its archived file, else (cluster mode) its bytes from
+    the blob store."""
     where = ws_file.get("original")
-    if not where or not Path(where).is_file():
-        raise PageNotFound()
-    return FileResponse(
-        where,
-        media_type="application/octet-stream",
-        headers={"Content-Disposition": attachment(ws_file["name"])},
-    )
+    headers = {"Content-Disposition": attachment(ws_file["name"])}
+    if where and Path(where).is_file():
+        return FileResponse(where, media_type="application/octet-stream", headers=headers)
+    try:
+        data = original_data(ws, ws_file["id"])
+    except GatewayError:
+        raise PageNotFound() from None
+    return Response(data, media_type="application/octet-stream", headers=headers)
 
 
 @router.get("/files/{file_id}/original")
 def original(request: Request, file_id: int) -> Response:
     require(request, Permission.READ)
+    ws = workspace(request)
     try:
-        f = show_file(workspace(request), file_id)
+        f = show_file(ws, file_id)
     except GatewayError:
         raise PageNotFound() from None
-    return original_response(f)
+    return original_response(ws, f)
 
 
 @router.get("/files/{file_id}/replay")
