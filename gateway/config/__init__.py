@@ -8,6 +8,8 @@ Where each rule lives:
 * the workspace configuration and every partner setting — :mod:`gateway.config.settings`
 * a partner's mapping profile (``mappings/NAME.toml``) — :mod:`gateway.config.mapping`
 * SFTP account settings of a partner — :mod:`gateway.config.sftp`
+* several machines sharing the work (``[cluster]``: blob store, S3, poll and stall
+  intervals) — :mod:`gateway.config.cluster`
 * the whole workspace checked before work starts (profiles, parties, SFTP files) —
   :mod:`gateway.config.check`
 * "did you mean …": the nearest valid name to a misspelt one — :mod:`gateway.config.spelling`

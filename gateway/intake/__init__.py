@@ -21,6 +21,9 @@ Where each rule lives:
 * where a file ends (archive, quarantine, the one free-name rule) — :mod:`gateway.intake.files`
 * one file never stops the gateway; a store fault keeps it for later — :mod:`gateway.intake.guard`
 * ``inspect``: a dry run that stores and writes nothing — :mod:`gateway.intake.dry_run`
+* cluster mode: a poller records received bytes and queues them — :mod:`gateway.intake.receive`;
+  the ``process`` job takes a recorded file through the same pipeline —
+  :mod:`gateway.intake.recorded`
 """
 
 from gateway.intake.guard import DEFERRED, process_claimed

@@ -31,7 +31,7 @@ from gateway.config.mapping import load_mapping
 from gateway.config.settings import ConfigError
 from gateway.edi.acknowledgments import take_acknowledgments
 from gateway.edi.admission import admit_interchanges
-from gateway.intake.attempts import MAX_ATTEMPTS, reading
+from gateway.intake.attempts import reading
 from gateway.intake.changes import apply_change, is_change
 from gateway.intake.evaluate import evaluate_document
 from gateway.intake.files import (
@@ -48,7 +48,6 @@ from gateway.intake.files import (
 )
 from gateway.intake.read import ReadOutcome, read_file
 from gateway.intake.record import store_order
-from gateway.intake.sandbox import ReaderCrashed
 from gateway.logs import log_fields
 from gateway.replies.dispatch import dispatch_pending
 from gateway.replies.fan_out import (
@@ -407,11 +406,6 @@ def take_file(ws: Workspace, partner_id: str, inbound: InboundFile, entry: Entry
     try:
         profile = load_mapping(ws.mappings_dir, partner.mapping)
         with entry.reading() as attempt:
-            if attempt > MAX_ATTEMPTS:
-                raise ReaderCrashed(
-                    f"the gateway stopped {attempt - 1} times while reading "
-                    f"{shown(name)}; it is not read again"
-                )
             # After a death while reading it, a file is read where it cannot kill us.
             read = read_file(data, name, partner_id, ws.config, profile, isolated=attempt > 1)
     except (ConfigError, ProfileError) as exc:

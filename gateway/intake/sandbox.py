@@ -15,6 +15,7 @@ Only typed results cross back: the reader's result, or its :class:`ParseError`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -23,6 +24,7 @@ import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, TypeVar
 
 from parsers.errors import ParseError
@@ -68,6 +70,11 @@ def _child(
     send: Connection, memory: int, seconds: float, reader: Callable[..., Any], args: tuple
 ) -> None:
     os.environ["RUST_BACKTRACE"] = "0"  # an abort prints one line, not a backtrace
+    # Should the machine run out of memory while this reads, the kernel kills the reader,
+    # never the gateway: a death of the gateway during an isolated read is then never the
+    # file's doing (gateway.intake.attempts relies on it).
+    with contextlib.suppress(OSError):
+        Path("/proc/self/oom_score_adj").write_text("1000", encoding="ascii")
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

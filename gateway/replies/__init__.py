@@ -15,6 +15,7 @@ Where each rule lives:
 * the one updated reply after a replay changed an order — :mod:`gateway.replies.revisions`
 * writing a message exactly once (tmp name, fsync, rename) — :mod:`gateway.replies.dispatch`
 * a reply sent again on request (same name, same bytes) — :mod:`gateway.replies.resend`
+* cluster mode: from which node, in which order, a message is sent — :mod:`gateway.replies.routes`
 """
 
 from gateway.replies.dispatch import dispatch_pending

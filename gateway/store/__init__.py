@@ -10,4 +10,6 @@ Where each rule lives:
 * bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`
 * the history of actions that have none of their own (sign-ins, resends…) —
   :mod:`gateway.store.actions`
+* a received file's bytes kept once by their sha256 (table or S3) — :mod:`gateway.store.blobs`
+* cluster mode's job queue (procrastinate on the same PostgreSQL) — :mod:`gateway.store.jobs`
 """

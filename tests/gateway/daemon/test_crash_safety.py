@@ -42,6 +42,22 @@ def _arrive(inbox, names, stop_after: float) -> None:  # noqa: ANN001
         time.sleep(pause)
 
 
+def _where_they_are(ws, names: list[str]) -> str:  # noqa: ANN001
+    """What a failure needs to be understood: the files not done and where they sit."""
+    done = {p.name for p in archived(ws, "shop")}
+    told = {p.name for p in replies(ws, "shop")}
+    every = sorted(
+        str(p.relative_to(ws.root)) for p in ws.root.rglob("*") if p.is_file() and "k" in p.name
+    )
+    missing = [n for n in names if n not in done]
+    stems = {n.removesuffix(".csv") for n in names}
+    unanswered = sorted(s for s in stems if not any(s in t for t in told))
+    stuck = [f for f in every if any(m.removesuffix(".csv") in f for m in missing + unanswered)]
+    return (
+        f"not archived: {missing}\nno reply: {unanswered}\ncounts: {counts(ws)}\nfiles: {stuck}\n"
+    )
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing_and_applies_nothing_twice(sqlite_workspace):
     ws = sqlite_workspace
@@ -70,7 +86,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_applies_nothing_twice(sqlit
             lambda: len(archived(ws, "shop")) >= FILES and len(replies(ws, "shop")) >= FILES,
             120,
             interval=0.5,
-        ), gw.log_text()[-5000:]
+        ), _where_they_are(ws, names) + gw.log_text()[-5000:]
         assert gw.terminate() == 0
 
     assert "recovering" in log.read_text()  # the kills did land mid-pipeline
