@@ -1,8 +1,10 @@
 """Time pydifact's ``Interchange.from_str`` against ``parsers.edifact.read`` on one big ORDERS.
 
 Builds an interchange of N lines (LIN/PIA/IMD/QTY/PRI each) in memory, times both
-readers on the same text in this run, prints the ratio, and measures our peak memory
-in a fresh subprocess (tracemalloc peak and ru_maxrss).
+readers on the same text in this run – each once per round, ``--repeat`` rounds
+(default 3), interleaved so that the machine's load falls on both alike – prints
+each one's minimum and median and the ratios (minimum to minimum, median to median),
+and measures our peak memory in a fresh subprocess (tracemalloc peak and ru_maxrss).
 
     python bench/bench_edifact_read.py --lines 100000
     python bench/bench_edifact_read.py --lines 2000 --skip-pydifact
@@ -13,10 +15,15 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import statistics
 import subprocess
 import sys
 import time
 import warnings
+from pathlib import Path
+
+# This checkout's parsers, wherever it is run from (the script's folder comes first)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def build_orders(lines: int) -> str:
@@ -74,6 +81,7 @@ def _measure_child(lines: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--skip-pydifact", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -81,36 +89,52 @@ def main() -> None:
         _measure_child(args.lines)
         return
 
+    from pydifact.segmentcollection import Interchange
+
     from parsers.edifact import read
 
     text = build_orders(args.lines)
     data = text.encode("latin-1")
-    print(f"{args.lines} lines, {len(data) / 2**20:.1f} MiB")
+    print(
+        f"{args.lines:,} lines, {len(data) / 2**20:.1f} MiB, {args.repeat} rounds interleaved, "
+        "min and median"
+    )
 
-    gc.collect()
-    start = time.perf_counter()
-    result = read(data)
-    ours = time.perf_counter() - start
-    got = sum(len(d.lines) for d in result.documents)
-    assert got == args.lines, f"read {got} lines, expected {args.lines}"
-    assert result.interchanges[0].accepted and result.interchanges[0].messages[0].accepted
-    print(f"parsers.edifact.read -> {got} order lines: {ours:.3f} s")
+    def ours() -> int:
+        result = read(data)
+        got = sum(len(d.lines) for d in result.documents)
+        assert got == args.lines, f"read {got} lines, expected {args.lines}"
+        assert result.interchanges[0].accepted and result.interchanges[0].messages[0].accepted
+        return got
 
-    if not args.skip_pydifact:
-        from pydifact.segmentcollection import Interchange
-
-        del result
-        gc.collect()
+    def theirs() -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            start = time.perf_counter()
-            interchange = Interchange.from_str(text)
-            theirs = time.perf_counter() - start
+            return len(Interchange.from_str(text).segments)
+
+    runners = {"parsers.edifact.read": (ours, "order lines")}
+    if not args.skip_pydifact:
+        runners["pydifact Interchange.from_str"] = (theirs, "segments")
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    counts: dict[str, int] = {}
+    for _ in range(args.repeat):  # interleaved: machine load hits both alike
+        for name, (run, _unit) in runners.items():
+            gc.collect()
+            started = time.perf_counter()
+            counts[name] = run()
+            times[name].append(time.perf_counter() - started)
+    for name, (_run, unit) in runners.items():
+        runs = times[name]
         print(
-            f"pydifact Interchange.from_str -> {len(interchange.segments)} segments: {theirs:.3f} s"
+            f"{name:30}: min {min(runs):.3f} s, median {statistics.median(runs):.3f} s "
+            f"({counts[name]:,} {unit})"
         )
-        print(f"ratio: ours is {theirs / ours:.1f}x faster")
-        del interchange
+    if not args.skip_pydifact:
+        mine, other = times["parsers.edifact.read"], times["pydifact Interchange.from_str"]
+        print(
+            f"ratio: ours is {min(other) / min(mine):.1f}x faster (min), "
+            f"{statistics.median(other) / statistics.median(mine):.1f}x (median)"
+        )
 
     child = subprocess.run(
         [sys.executable, __file__, "--child", "--lines", str(args.lines)],

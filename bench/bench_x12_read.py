@@ -21,7 +21,9 @@ Builds an 850 with N lines (PO1 + PID each), then, on the same bytes:
 * ``ours read``       – ``parsers.x12.read`` all the way to OrderDocuments, with its
   envelope reports and every check (it pauses the cyclic GC while it builds them).
 
-Each figure is the best of ``--repeat`` runs (default 3, the machine is shared).
+Every reader runs once per round, ``--repeat`` rounds (default 3), interleaved so that
+the shared machine's load falls on all alike; each gets its minimum and median, and the
+ratios compare minimum with minimum and median with median.
 Peak memory is tracemalloc's peak during one ``read()`` – and during one "kept" pyx12
 run – each in a fresh process, so nothing measured before it is counted.
 
@@ -34,13 +36,18 @@ import argparse
 import gc
 import io
 import json
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from parsers.gc_pause import paused_gc
-from parsers.x12 import X12ReadResult, read, segments
+# This checkout's parsers, wherever it is run from (the script's folder comes first)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from parsers.gc_pause import paused_gc  # noqa: E402
+from parsers.x12 import X12ReadResult, read, segments  # noqa: E402
 
 
 def build_850(lines: int) -> bytes:
@@ -104,19 +111,23 @@ def pyx12_kept_paused(data: bytes) -> list[object]:
         return pyx12_kept(data)
 
 
-def best_time(
-    run: Callable[[bytes], object], count: Callable[[object], int], data: bytes, repeat: int
-) -> tuple[float, int]:
-    best = float("inf")
-    counted = 0
+def interleaved(
+    runners: dict[str, tuple[Callable[[bytes], object], Callable[[object], int]]],
+    data: bytes,
+    repeat: int,
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Every runner once per round, ``repeat`` rounds: machine load hits them alike."""
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    counts: dict[str, int] = {}
     for _ in range(repeat):
-        gc.collect()  # start each run from the same heap, not the previous run's garbage
-        started = time.perf_counter()
-        built = run(data)
-        best = min(best, time.perf_counter() - started)
-        counted = count(built)
-        del built
-    return best, counted
+        for name, (run, count) in runners.items():
+            gc.collect()  # start each run from the same heap, not the previous run's garbage
+            started = time.perf_counter()
+            built = run(data)
+            times[name].append(time.perf_counter() - started)
+            counts[name] = count(built)
+            del built
+    return times, counts
 
 
 def _order_lines(result: object) -> int:
@@ -151,38 +162,49 @@ def _peak_memory(lines: int, what: str) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000, help="PO1 lines (default 100000)")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--child", choices=("ours", "pyx12"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _measure_child(args.lines, args.child)
         return
     data = build_850(args.lines)
-    print(f"850 with {args.lines:,} lines: {len(data) / 1e6:.1f} MB, best of {args.repeat}")
-    split_s, _ = best_time(bare_split, len, data, args.repeat)
-    print(f"bare split                       : {split_s:6.3f} s")
-    raw_s, raw_count = best_time(pyx12_raw, int, data, args.repeat)
-    print(f"pyx12 RawX12File                 : {raw_s:6.3f} s  ({raw_count:,} segment strings)")
-    discarded_s, count = best_time(pyx12_discarded, int, data, args.repeat)
-    print(f"pyx12 X12Reader, discarded       : {discarded_s:6.3f} s  ({count:,} segments)")
-    kept_s, count = best_time(pyx12_kept, len, data, args.repeat)
-    print(f"pyx12 X12Reader, kept            : {kept_s:6.3f} s  ({count:,} segments)")
-    paused_s, count = best_time(pyx12_kept_paused, len, data, args.repeat)
-    print(f"pyx12 X12Reader, kept, gc paused : {paused_s:6.3f} s  ({count:,} segments)")
-    tokens_s, tokens = best_time(segments, len, data, args.repeat)
-    print(f"ours segments                    : {tokens_s:6.3f} s  ({tokens:,} segments)")
-    ours_s, lines = best_time(read, _order_lines, data, args.repeat)
-    print(f"ours read                        : {ours_s:6.3f} s  ({lines:,} order lines)")
     print(
-        f"speed-up (headline)              : {kept_s / ours_s:6.1f}x pyx12 X12Reader, kept "
-        "(both end holding the whole file)"
+        f"850 with {args.lines:,} lines: {len(data) / 1e6:.1f} MB, {args.repeat} rounds "
+        "interleaved, min and median"
     )
-    indent = " " * 35
-    print(f"{indent}{paused_s / ours_s:6.1f}x the same, collector paused")
-    print(f"{indent}{discarded_s / ours_s:6.1f}x pyx12 X12Reader, discarded")
+    runners: dict[str, tuple[Callable[[bytes], object], Callable[[object], int]]] = {
+        "bare split": (bare_split, len),
+        "pyx12 RawX12File": (pyx12_raw, int),
+        "pyx12 X12Reader, discarded": (pyx12_discarded, int),
+        "pyx12 X12Reader, kept": (pyx12_kept, len),
+        "pyx12 X12Reader, kept, gc paused": (pyx12_kept_paused, len),
+        "ours segments": (segments, len),
+        "ours read": (read, _order_lines),
+    }
+    times, counts = interleaved(runners, data, args.repeat)
+    units = {"ours read": "order lines", "pyx12 RawX12File": "segment strings"}
+    for name, runs in times.items():
+        print(
+            f"{name:33}: min {min(runs):6.3f} s, median {statistics.median(runs):6.3f} s "
+            f"({counts[name]:,} {units.get(name, 'segments')})"
+        )
+    ours = times["ours read"]
+
+    def ratio(name: str) -> str:
+        by_min = min(times[name]) / min(ours)
+        by_median = statistics.median(times[name]) / statistics.median(ours)
+        return f"{by_min:5.1f}x (min) {by_median:5.1f}x (median)"
+
+    for label, name in (
+        ("pyx12 X12Reader, kept", "pyx12 X12Reader, kept"),
+        ("  the same, collector paused", "pyx12 X12Reader, kept, gc paused"),
+        ("  X12Reader, discarded (streaming)", "pyx12 X12Reader, discarded"),
+    ):
+        print(f"speed-up vs {label:34}: {ratio(name)}")
     print(
-        f"{indent}read takes {ours_s / raw_s:.1f}x RawX12File's time "
-        f"and {ours_s / split_s:.1f}x a bare split's"
+        f"read takes {min(ours) / min(times['pyx12 RawX12File']):.1f}x RawX12File's time "
+        f"and {min(ours) / min(times['bare split']):.1f}x a bare split's (min)"
     )
     ours = _peak_memory(args.lines, "ours")
     theirs = _peak_memory(args.lines, "pyx12")

@@ -496,24 +496,25 @@ def _materialise(
         ids.append(_new_tuple(ItemId, ("EN", barcode, "LIN03")))
     if supplier_ref:
         ids.append(_new_tuple(ItemId, ("SA", supplier_ref, "PIA02")))
+    # By position, in order_line_at's order (keywords cost 0.7 µs a line)
     line = order_line_at(
-        line_no=len(lines) + 1,
-        line=position,
-        in_message=position - first_position + 1,
-        segment="LIN",
-        external_id=external_id,
-        barcode=barcode,
-        barcode_type="EN" if barcode else None,
-        supplier_ref=supplier_ref,
-        customer_ref=None,
-        manufacturer_ref=None,
-        name=name,
-        quantity=quantity,
-        quantity_text=quantity_text,
-        unit=None,
-        unit_price=unit_price,
-        columns=_columns(cols) if shared is None else shared,
-        item_ids=ids,
+        len(lines) + 1,  # line_no
+        position,  # line
+        "LIN",  # segment
+        external_id,
+        barcode,
+        "EN" if barcode else None,  # barcode_type
+        supplier_ref,
+        None,  # customer_ref
+        None,  # manufacturer_ref
+        name,
+        quantity,
+        quantity_text,
+        None,  # unit
+        unit_price,
+        _columns(cols) if shared is None else shared,
+        position - first_position + 1,  # in_message
+        ids,  # item_ids
     )
     lines.append(line)
     return line

@@ -219,10 +219,16 @@ def read_850(
     report: TransactionSetReport,
     warnings: list[str],
     id_qualifiers: Mapping[str, tuple[str, ...]] = ID_QUALIFIERS,
+    *,
+    consume: bool = False,
 ) -> OrderDocument | None:
     """Read the 850 whose ST is ``segments[start]`` and body ends before ``segments[end]``.
 
-    Errors are added to ``report``; returns None when the set is rejected.
+    Errors are added to ``report``; returns None when the set is rejected.  With
+    ``consume``, each body segment is replaced by ``""`` once read, for a caller done
+    with them: the lines are built from the split elements, so the segment texts are
+    garbage, and freeing them as the lines grow keeps a 100,000-line set's peak 17 MB
+    lower than holding both to the end.
     """
     ctx = _SetReader(report, start, base, warnings, id_qualifiers)
     doc = OrderDocument(
@@ -247,6 +253,8 @@ def read_850(
 
     for index in range(start + 1, end):
         el = segments[index].split(separator)
+        if consume:
+            segments[index] = ""
         tag = el[0]
         size = len(el)
         if tag == "PO1":
@@ -290,24 +298,25 @@ def read_850(
                     if unit is None and raw_unit:
                         unit = units[raw_unit] = raw_unit.strip()
                     value, quantity_text = quantity
+                    # By position, in order_line_at's order (keywords cost 0.7 µs a line)
                     line = order_line_at(
-                        line_no=len(lines) + 1,
-                        line=offset + index,
-                        in_message=index - start + 1,
-                        segment="PO1",
-                        external_id=el[1].strip() or None,
-                        barcode=barcode or None,
-                        barcode_type=plan.barcode_type,
-                        supplier_ref=supplier_ref,
-                        customer_ref=customer_ref,
-                        manufacturer_ref=manufacturer_ref,
-                        name=None,
-                        quantity=value,
-                        quantity_text=quantity_text,
-                        unit=unit,
-                        unit_price=price,
-                        columns=plan.columns,
-                        item_ids=plan.item_ids(id_values),
+                        len(lines) + 1,  # line_no
+                        offset + index,  # line
+                        "PO1",  # segment
+                        el[1].strip() or None,  # external_id
+                        barcode or None,
+                        plan.barcode_type,
+                        supplier_ref,
+                        customer_ref,
+                        manufacturer_ref,
+                        None,  # name
+                        value,  # quantity
+                        quantity_text,
+                        unit,
+                        price,  # unit_price
+                        plan.columns,
+                        index - start + 1,  # in_message
+                        plan.item_ids(id_values),
                     )
                     lines.append(line)
                     quantity_hash += value
@@ -567,11 +576,16 @@ class _IdPlan:
     downstream.
     """
 
-    __slots__ = ("barcode_type", "columns", "id_columns", "positions", "qualifiers")
+    __slots__ = ("barcode_type", "columns", "id_columns", "positions", "qualifiers", "two")
 
     def __init__(self, qualifiers: tuple[str, ...], ranking: dict[str, tuple[str, int, str]]):
         self.qualifiers = tuple(q.strip() for q in qualifiers)
         self.id_columns = tuple(_column(7 + 2 * k) for k in range(len(qualifiers)))
+        #: Qualifier and column of each pair, for the usual two-pair layout (UP + VN…)
+        self.two: tuple[str, str, str, str] | None = None
+        if len(qualifiers) == 2:
+            (q0, q1), (c0, c1) = self.qualifiers, self.id_columns
+            self.two = (q0, c0, q1, c1)
         best: dict[str, tuple[int, str, int]] = {}
         for offset, qualifier in enumerate(qualifiers):
             hit = ranking.get(qualifier)
@@ -595,6 +609,14 @@ class _IdPlan:
     def item_ids(self, values: list[str]) -> list[ItemId]:
         """Every id pair of the PO1 as sent (``values``: PO107, PO109…, none empty)."""
         # tuple.__new__ skips the NamedTuple's Python-level __new__: a third of the cost
+        two = self.two
+        if two is not None and len(values) == 2:
+            # Spelt out, the usual layout takes half the time of zip and map (0.4 µs)
+            q0, c0, q1, c1 = two
+            return [
+                _new_tuple(ItemId, (q0, values[0], c0)),
+                _new_tuple(ItemId, (q1, values[1], c1)),
+            ]
         pairs = zip(self.qualifiers, values, self.id_columns, strict=False)
         return list(map(_new_tuple, _ITEM_ID_TYPES, pairs))
 

@@ -234,6 +234,7 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
                 report,
                 warnings,
                 id_qualifiers,
+                consume=True,  # nothing reads a set's segments after its order
             )
             if document is not None and not report.rejected:
                 report.document = document
