@@ -21,6 +21,7 @@ import select
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -288,13 +289,19 @@ def serve(
 ) -> int:
     """Run the gateway until SIGTERM or SIGINT; returns the exit status (0)."""
     service = Service(ws, ServiceOptions(interval=interval, settle=settle, grace=grace))
+    return until_signalled(ws, service.run, service.stop)
+
+
+def until_signalled(ws: Workspace, run: Callable[[], int], stop: Callable[[str], None]) -> int:
+    """``run()`` with SIGTERM and SIGINT turned into ``stop(signal name)``: the file in
+    hand is finished, never cut; the handlers are put back and ``ws`` closed after."""
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        service.stop(signal.Signals(signum).name)
+        stop(signal.Signals(signum).name)
 
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return service.run()
+        return run()
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)

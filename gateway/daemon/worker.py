@@ -16,12 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 import time
 from collections.abc import Iterable
 
 from gateway.daemon.jobs import build_app
 from gateway.daemon.pollers import Pollers
+from gateway.daemon.service import until_signalled
 from gateway.store.database import shown_url
 from gateway.store.jobs import DISPATCH_QUEUE, POLL_QUEUE, PROCESS_QUEUE, node_queue
 from gateway.workspace import Workspace
@@ -132,17 +132,7 @@ class ClusterWorker:
 def run_worker(ws: Workspace, *, queues: Iterable[str] | None = None, concurrency: int = 1) -> int:
     """Run a worker until SIGTERM or SIGINT; the exit status (0)."""
     worker = ClusterWorker(ws, queues=queues, concurrency=concurrency)
-
-    def _on_signal(_signum: int, _frame: object) -> None:
-        worker.stop()
-
-    previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        return worker.run()
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-        ws.close()
+    return until_signalled(ws, worker.run, lambda _signal: worker.stop())
 
 
 __all__ = ["ClusterWorker", "default_queues", "run_worker"]
