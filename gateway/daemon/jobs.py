@@ -147,6 +147,9 @@ def build_app(ws: Workspace, pollers: Pollers) -> App:
 async def housekeeping(app: App, ws: Workspace) -> dict[str, Any]:
     """Once cluster-wide every 10 s: stalled jobs back in their queues; due digests;
     overdue orders logged once; finished jobs past their keeping time deleted."""
+    import procrastinate.exceptions
+    import procrastinate.jobs
+
     cluster = ws.config.cluster
     stalled = list(
         await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=cluster.stalled_after)
@@ -159,7 +162,22 @@ async def housekeeping(app: App, ws: Workspace) -> dict[str, Any]:
             job.worker_id,
             extra={"job": job.id, "task": job.task_name},
         )
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+        except procrastinate.exceptions.UniqueViolation:
+            assert job.id is not None  # a job read from the queue has its id
+            # Its queueing lock is held by a twin already waiting (the next poll of the
+            # same source): that twin does this job's work, so this one is closed, not
+            # retried — and housekeeping goes on with the rest.
+            log.info(
+                "stalled job closed task=%s id=%s: the same job is queued already",
+                job.task_name,
+                job.id,
+                extra={"job": job.id, "task": job.task_name},
+            )
+            await app.job_manager.finish_job_by_id_async(
+                job.id, status=procrastinate.jobs.Status.FAILED, delete_job=False
+            )
     now = datetime.now()
     digests = await asyncio.to_thread(
         lambda: [send_digest(ws, p, now) for p in due_digests(ws, now)]
