@@ -366,7 +366,22 @@ class ResponseLine:
 
 
 @dataclass(slots=True, kw_only=True)
-class OrderResponse:
+class ForPeople:
+    """What a reply about an order says beside its lines, for whoever reads it."""
+
+    #: For people: the customer and site by name, the sender's own comment, what the
+    #: order is and how its lines fared (``summary``), and what to do about it
+    customer_name: str | None = None
+    site_name: str | None = None
+    comment: str | None = None
+    summary: str | None = None
+    hint: str | None = None
+    #: The order's stable reason code when it was refused (for machines)
+    reason_code: str | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class OrderResponse(ForPeople):
     """The gateway's answer about one order, for any writer to render.
 
     ``order_status`` is the order's lifecycle status at the time of writing
@@ -403,15 +418,6 @@ class OrderResponse:
     delivery: Party | None = None
     #: The buyer's change this answers (ORDCHG BGM 1004 / 860 BCH05), when it does
     change_ref: str | None = None
-    #: For people: the customer and site by name, the sender's own comment, what the
-    #: order is and how its lines fared (``summary``), and what to do about it
-    customer_name: str | None = None
-    site_name: str | None = None
-    comment: str | None = None
-    summary: str | None = None
-    hint: str | None = None
-    #: The order's stable reason code when it was refused (for machines)
-    reason_code: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -425,7 +431,7 @@ class Package:
 
 
 @dataclass(slots=True, kw_only=True)
-class Shipment:
+class Shipment(ForPeople):
     """What left the warehouse at once for one order: a despatch advice's content."""
 
     number: str  # our despatch advice / shipment number
@@ -435,15 +441,6 @@ class Shipment:
     packages: list[Package] = field(default_factory=list)
     #: The last shipment of the order (no remainder to follow)
     final: bool = True
-    #: For people: the customer and site by name, the sender's own comment, what the
-    #: order is and how its lines fared (``summary``), and what to do about it
-    customer_name: str | None = None
-    site_name: str | None = None
-    comment: str | None = None
-    summary: str | None = None
-    hint: str | None = None
-    #: The order's stable reason code when it was refused (for machines)
-    reason_code: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
