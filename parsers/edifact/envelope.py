@@ -43,6 +43,10 @@ class MessageSpan:
             self.first_index, self.last_index, self.start_offset, self.end_offset
         )
 
+    def texts(self) -> Iterator[str]:
+        """The fast shape's message text in pieces of whole segments (UNH first)."""
+        return self.source.texts(self.start_offset, self.end_offset)
+
     @property
     def has_release(self) -> bool:
         """Whether any segment may hold a release character (never in the fast shape)."""

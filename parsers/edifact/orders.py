@@ -16,9 +16,11 @@ rejects the message.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from parsers.document import (
     Envelope,
@@ -101,8 +103,57 @@ def _is_gtin_like(code: str) -> bool:
     return code.isdigit() and len(code) in (8, 12, 13, 14)
 
 
+#: A line's usual five segments read at once by :func:`line_groups`: LIN01, LIN03's GTIN,
+#: PIA's SA reference, IMD's free text, QTY+21's quantity, PRI+AAA's price
+LineGroup = tuple[str, str, str, str, str, str]
+
+
+@lru_cache(maxsize=8)
+def _group_pattern(elem: str, comp: str, term: str) -> re.Pattern[str]:
+    """LIN/PIA/IMD/QTY/PRI in the shapes ``build_order``'s pending path reads whole.
+
+    Each part is as strict as that path or stricter: a segment shaped otherwise is left
+    to the segment-by-segment reading, which gives it the same meaning as before.  The
+    match takes the terminator before the LIN (so it starts at a segment, and the engine
+    can look for its literal start) and stops before the PRI's.
+    """
+    e, c, t = re.escape(elem), re.escape(comp), re.escape(term)
+    v = f"[^{e}{c}{t}]"  # a component's character
+    part = f"[^{e}{t}]"  # an element's character (components too)
+    return re.compile(
+        f"{t}LIN{e}({v}*){e}{e}({v}+){c}EN{t}"
+        f"PIA{e}{part}*{e}({v}+){c}SA{t}"
+        f"IMD{e}{part}*{e}{part}*{e}{v}*{c}{v}*{c}{v}*{c}({v}*){t}"
+        f"QTY{e}21{c}([0-9]+){t}"
+        f"PRI{e}AAA{c}([0-9]+(?:[.,][0-9]+)?)(?={t}|\\Z)"
+    )
+
+
+def line_groups(texts: Iterable[str], chars: ServiceChars) -> Iterator[list[str | LineGroup]]:
+    """The segments of ``texts`` (a fast-shape message, no release character), each run
+    of a line's usual five segments as one :data:`LineGroup`: the regular expression
+    reads them in C, several times cheaper than splitting each segment in Python."""
+    pattern = _group_pattern(chars.element, chars.component, chars.terminator)
+    term = chars.terminator
+    for text in texts:
+        # With a terminator in front, every piece between matches starts with one:
+        # split() gives [piece, 6 groups, piece, 6 groups, …, piece]
+        parts = pattern.split(term + text)
+        items: list[str | LineGroup] = []
+        for i in range(0, len(parts), 7):
+            piece = parts[i]
+            if piece:  # "" between two lines' groups, the usual case
+                segments = piece.split(term)
+                del segments[0]
+                items += segments
+            if i + 6 < len(parts):
+                items.append((parts[i + 1], parts[i + 2], parts[i + 3], parts[i + 4],
+                              parts[i + 5], parts[i + 6]))  # fmt: skip
+        yield items
+
+
 def build_order(
-    chunks: Iterable[list[str]],
+    chunks: Iterable[list[str]] | Iterable[list[str | LineGroup]],
     first_position: int,
     chars: ServiceChars,
     message: MessageReport,
@@ -111,7 +162,8 @@ def build_order(
     released: bool = True,
     changes: bool = False,
 ) -> OrderDocument:
-    """The order in ``chunks`` (lists of consecutive segments, UNH first).
+    """The order in ``chunks`` (lists of consecutive segments, UNH first; runs of a line's
+    usual segments may come as :data:`LineGroup` from :func:`line_groups`).
 
     Problems go onto ``message`` and the lines.  ``released=False`` promises that no
     segment holds the release character (the tokenizer's fast shape).  Lines read
@@ -148,17 +200,23 @@ def build_order(
 
     # Whole QTY+21 / PRI+AAA segments already read on the pending path, with what they
     # gave: orders repeat the same few quantities and prices, and a segment's text alone
-    # decides how it reads, so each distinct one is split and converted once.
+    # decides how it reads, so each distinct one is split and converted once.  A line
+    # group's values go in too, as the bare number (no segment starts with a digit).
     quantities: dict[str, tuple[str, Decimal]] = {}
     prices: dict[str, Decimal] = {}
 
+    group: LineGroup | None = None
     for chunk in chunks:
-        # enumerate counts in C; ``index`` is still the last position after the chunk
-        for index, seg in enumerate(chunk, index + 1):  # noqa: B020
-            tag = seg[:3]
+        for item in chunk:
+            index += 1
+            if isinstance(item, tuple):
+                group, tag, seg = item, "LIN", ""
+            else:
+                seg, tag = item, item[:3]
             if tag == "LIN" and not changes and (not rel or rel not in seg):
-                parts = seg.split(elem)
-                n = len(parts)
+                if group is None:
+                    parts = seg.split(elem)
+                    n = len(parts)
                 if pending:
                     if p_qtext is not None and (p_barcode or p_sref or p_name):
                         columns = shared_columns.get(p_cols)
@@ -180,11 +238,30 @@ def build_order(
                     _finish_line(line, unknown)
                     line = None
                 p_pos = first_position + index
+                pending = True
+                if group is not None:
+                    # LIN, PIA, IMD, QTY, PRI as the pending branches below read them
+                    p_ext, p_barcode, p_sref, p_name, p_qtext, text = group
+                    p_ext = p_ext or None
+                    p_name = p_name.strip() or None
+                    p_cols = "BSNQP" if p_name else "BSQP"
+                    read_before = quantities.get(p_qtext)
+                    if read_before is None:
+                        read_before = quantities[p_qtext] = (p_qtext, Decimal(p_qtext))
+                    p_qty = read_before[1]
+                    p_price = prices.get(text)
+                    if p_price is None:
+                        p_price = parse_number(text)
+                        assert p_price is not None  # the pattern takes only numbers
+                        prices[text] = p_price
+                    qty21, price_rank, delivery_rank = True, 0, 9
+                    group = None
+                    index += 4
+                    continue
                 p_ext = parts[1] or None if n > 1 else None
                 p_barcode = p_sref = p_name = p_qtext = p_qty = p_price = None
                 p_cols = ""
                 qty21, price_rank, delivery_rank = False, 9, 9
-                pending = True
                 if n > 3:
                     c212 = parts[3].split(comp)
                     if len(c212) == 2 and c212[1] == "EN" and c212[0]:

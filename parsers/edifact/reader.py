@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from parsers.document import Envelope
 from parsers.edifact import charsets
 from parsers.edifact.envelope import MessageSpan, walk_interchange
-from parsers.edifact.orders import build_order
+from parsers.edifact.orders import build_order, line_groups
 from parsers.edifact.reports import (
     SERVICE_MESSAGES,
     EdifactReadResult,
@@ -301,14 +301,15 @@ def _read_messages(
             application_recipient=group.recipient_id if group else None,
             line_ending=report.line_ending,
         )
+        changes = message.type == "ORDCHG"
         document = build_order(
-            span.chunks(),
+            span.chunks() if span.has_release or changes else line_groups(span.texts(), chars),
             span.first_position,
             chars,
             message,
             envelope,
             released=span.has_release,
-            changes=message.type == "ORDCHG",
+            changes=changes,
         )
         if message.accepted:
             message.document = document

@@ -183,6 +183,13 @@ class Segments:
         if self.listed is not None:
             yield self.listed[first : last + 1]
             return
+        term = self.term
+        for text in self.texts(start, end):
+            yield text.split(term)
+
+    def texts(self, start: int, end: int) -> Iterator[str]:
+        """The fast shape's text between offsets ``start``…``end`` in pieces of whole
+        segments (about 64 KiB each), without the terminator after each piece's last."""
         text, term = self.text, self.term
         pos = start
         while pos < end:
@@ -194,7 +201,7 @@ class Segments:
                     cut = end if cut < 0 else cut
             else:
                 cut = end
-            yield text[pos:cut].split(term)
+            yield text[pos:cut]
             pos = cut + 1
 
 
