@@ -30,7 +30,7 @@ def outcome_dict(o: FileOutcome) -> dict[str, Any]:
 
 
 def print_outcomes(outcomes: list[FileOutcome]) -> None:
-    from gateway.intake.pipeline import FileResult
+    from gateway.store.ledger import FileResult
 
     table = Table(title="files")
     for col in ("partner", "file", "outcome", "orders", "accepted", "rejected", "note"):
