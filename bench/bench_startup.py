@@ -36,6 +36,12 @@ REPO = Path(__file__).resolve().parents[1]
 CASES: dict[str, list[str]] = {
     "python -c pass (the interpreter alone)": ["-c", "pass"],
     "import gateway.cli": ["-c", "import gateway.cli"],
+    # the floor of any --help: typer and rich rendering a two-command help, nothing of ours
+    "typer alone: --help of an empty app": [
+        "-c",
+        "import typer; app = typer.Typer(); app.command('a')(lambda: None); "
+        "app.command('b')(lambda: None); app(['--help'])",
+    ],
     "order-gateway --help": ["-m", "gateway", "--help"],
     "order-gateway run --help": ["-m", "gateway", "run", "--help"],
     "order-gateway orders list --help": ["-m", "gateway", "orders", "list", "--help"],
