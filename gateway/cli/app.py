@@ -23,6 +23,8 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from gateway.errors import GatewayError
+from gateway.rules.lifecycle import ActorKind, actor
+from gateway.rules.quantity import json_number
 
 if TYPE_CHECKING:  # imported where used: --help imports neither pydantic nor SQLAlchemy
     from gateway.workspace import Workspace
@@ -108,8 +110,6 @@ ActorOpt = Annotated[
 
 def admin_actor(name: str | None) -> str:
     """The event actor of an admin acting by command: ``admin:NAME``."""
-    from gateway.rules.lifecycle import ActorKind, actor
-
     user = name or os.environ.get("USER") or getpass.getuser() or "unknown"
     return actor(ActorKind.ADMIN, user)
 
@@ -124,8 +124,6 @@ def open_workspace() -> Workspace:
 
 
 def _json_default(v: Any) -> Any:
-    from gateway.rules.quantity import json_number
-
     if isinstance(v, Decimal):
         return json_number(v)
     if isinstance(v, datetime | date):
