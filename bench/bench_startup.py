@@ -1,13 +1,18 @@
-"""Start-up cost of the command line: CPU seconds of ``order-gateway … --help``.
+"""Start-up cost of the command line: CPU seconds of ``order-gateway … --help`` and of
+the listing commands.
 
 Every ``--help`` (and every short command) pays for what the command line imports before
 it runs. This script measures it in fresh processes, side by side with the interpreter
 alone and with ``import gateway.cli`` alone, interleaved round by round so that a busy
 machine weighs on each the same; it prints the minimum and the median of the child's
-CPU time (user + system, from ``wait4``) and of the wall time. ``--imports`` adds the
-modules that cost the most (``python -X importtime``), the list to work through.
-``--against DIR`` runs every case in another checkout too (e.g. ``git archive`` of the
-commit before a change, unpacked), interleaved with this one: before and after in one run.
+CPU time (user + system, from ``wait4``) and of the wall time. The listings (``orders
+list``, ``files list``, ``rejections list``, ``status``) run on a small workspace that
+``order-gateway demo`` makes in a temporary folder (its four sample files processed).
+``--imports`` adds the modules that cost the most (``python -X importtime``), the list to
+work through. ``--against DIR`` runs every case in another checkout too (e.g. ``git
+archive`` of the commit before a change, unpacked), interleaved with this one: before and
+after in one run; each checkout imports its own code (``PYTHONPATH``, checked) and lists
+a demo workspace it made itself.
 
     python bench/bench_startup.py                 # 7 rounds
     python bench/bench_startup.py --rounds 15 --imports
@@ -18,9 +23,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,10 +36,52 @@ REPO = Path(__file__).resolve().parents[1]
 CASES: dict[str, list[str]] = {
     "python -c pass (the interpreter alone)": ["-c", "pass"],
     "import gateway.cli": ["-c", "import gateway.cli"],
+    # the floor of any --help: typer and rich rendering a two-command help, nothing of ours
+    "typer alone: --help of an empty app": [
+        "-c",
+        "import typer; app = typer.Typer(); app.command('a')(lambda: None); "
+        "app.command('b')(lambda: None); app(['--help'])",
+    ],
     "order-gateway --help": ["-m", "gateway", "--help"],
     "order-gateway run --help": ["-m", "gateway", "run", "--help"],
     "order-gateway orders list --help": ["-m", "gateway", "orders", "list", "--help"],
+    # on the demo workspace of the checkout (WORKSPACE is replaced by its folder)
+    "order-gateway orders list": ["-m", "gateway", "-w", "WORKSPACE", "orders", "list"],
+    "order-gateway files list": ["-m", "gateway", "-w", "WORKSPACE", "files", "list"],
+    "order-gateway rejections list": ["-m", "gateway", "-w", "WORKSPACE", "rejections", "list"],
+    "order-gateway status": ["-m", "gateway", "-w", "WORKSPACE", "status"],
 }
+
+
+def child_env(repo: Path) -> dict[str, str]:
+    """The environment of a child in ``repo``: that checkout's code first on the path."""
+    return {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(repo)}
+
+
+def check_imports_its_own_code(repo: Path) -> None:
+    """Refuse to measure a checkout whose children would import another one's gateway."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import gateway; print(gateway.__file__)"],
+        cwd=repo,
+        env=child_env(repo),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(found).resolve().is_relative_to(repo.resolve()):
+        raise SystemExit(f"in {repo}, `import gateway` loads {found}")
+
+
+def make_demo(repo: Path, folder: Path) -> Path:
+    """A small workspace made by ``repo``'s own ``order-gateway demo`` (files processed)."""
+    subprocess.run(
+        [sys.executable, "-m", "gateway", "demo", str(folder)],
+        cwd=repo,
+        env=child_env(repo),
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    return folder
 
 
 def run_once(args: list[str], repo: Path = REPO) -> tuple[float, float]:
@@ -43,7 +92,7 @@ def run_once(args: list[str], repo: Path = REPO) -> tuple[float, float]:
         cwd=repo,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "COLUMNS": "100"},
+        env=child_env(repo),
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
@@ -58,6 +107,7 @@ def slowest_imports(args: list[str], top: int) -> list[tuple[float, str]]:
     out = subprocess.run(
         [sys.executable, "-X", "importtime", *args],
         cwd=REPO,
+        env=child_env(REPO),
         capture_output=True,
         text=True,
         check=True,
@@ -80,17 +130,23 @@ def main() -> None:
     opts = parser.parse_args()
     rounds = max(3, opts.rounds)
     trees = {"": REPO} if opts.against is None else {"this: ": REPO, "other: ": opts.against}
-    runs = [(f"{label}{name}", tree, args) for name, args in CASES.items()
-            for label, tree in trees.items()]  # fmt: skip
+    scratch = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    workspaces = {}
+    for i, tree in enumerate(trees.values()):
+        check_imports_its_own_code(tree)
+        workspaces[tree] = str(make_demo(tree, scratch / f"demo-{i}"))
+    runs = [(f"{label}{name}", tree, [workspaces[tree] if a == "WORKSPACE" else a for a in args])
+            for name, args in CASES.items() for label, tree in trees.items()]  # fmt: skip
     cpu: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     wall: dict[str, list[float]] = {name: [] for name, _, _ in runs}
-    for tree in trees.values():  # warm the file cache and the .pyc files first
-        run_once(CASES["order-gateway --help"], tree)
+    for _, tree, args in runs:  # warm the file cache and the .pyc files first
+        run_once(args, tree)
     for _ in range(rounds):
         for name, tree, args in runs:  # interleaved: each round runs every case once
             c, w = run_once(args, tree)
             cpu[name].append(c)
             wall[name].append(w)
+    shutil.rmtree(scratch)
     print(f"{rounds} rounds, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
     for label, tree in trees.items():
         print(f"  {label or 'checkout: '}{tree}")

@@ -13,22 +13,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from gateway.config.cluster import this_node
 from gateway.config.settings import CONFIG_NAME, GatewayConfig, PartnerConfig, load_config
-from gateway.store.blobs import BlobStore, open_blob_store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store is imported where used: a command that needs no database
+    # (check, template…) does not load SQLAlchemy, the models and Alembic
     from procrastinate import App
-from gateway.store.database import (
-    create_schema,
-    make_engine,
-    read_session_factory,
-    session_factory,
-    sqlite_url,
-)
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from gateway.store.blobs import BlobStore
 
 ENV_HOME = "ORDER_GATEWAY_HOME"
 DB_NAME = "gateway.sqlite"
@@ -108,6 +102,8 @@ class Workspace:
     # --- database --------------------------------------------------------------------
     @property
     def database_url(self) -> str:
+        from gateway.store.database import sqlite_url
+
         url = self.config.gateway.database or os.environ.get("ORDER_GATEWAY_DATABASE")
         return url or sqlite_url(self.root / DB_NAME)
 
@@ -115,6 +111,8 @@ class Workspace:
     def engine(self) -> Engine:
         """The database, at the code's schema revision (a new one is made so; an older or
         newer one refused, naming the command to run)."""
+        from gateway.store.database import create_schema, make_engine
+
         if self._engine is None:
             engine = make_engine(self.database_url)
             create_schema(engine)
@@ -123,15 +121,21 @@ class Workspace:
 
     def unchecked_engine(self) -> Engine:
         """The database whatever its schema revision, for ``db upgrade|current|check``."""
+        from gateway.store.database import make_engine
+
         return make_engine(self.database_url)
 
     @cached_property
     def sessions(self) -> sessionmaker[Session]:
+        from gateway.store.database import session_factory
+
         return session_factory(self.engine)
 
     @cached_property
     def read_sessions(self) -> sessionmaker[Session]:
         """For reads only (resolution, listings): no write lock on SQLite."""
+        from gateway.store.database import read_session_factory
+
         return read_session_factory(self.engine)
 
     # --- cluster mode ----------------------------------------------------------------
@@ -143,10 +147,12 @@ class Workspace:
     @cached_property
     def blobs(self) -> BlobStore:
         """Where received files' bytes are kept by sha256 (:mod:`gateway.store.blobs`)."""
+        from gateway.store.blobs import open_blob_store
+
         return open_blob_store(self.config.cluster)
 
     @cached_property
-    def jobs(self) -> App:  # noqa: F821 — imported on use: procrastinate is for clusters
+    def jobs(self) -> App:
         """Defers cluster jobs in a session's transaction (:mod:`gateway.store.jobs`)."""
         from gateway.store.jobs import deferring_app
 

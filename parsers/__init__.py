@@ -23,11 +23,10 @@ file, a socket or a connection, and it imports nothing from ``gateway``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Protocol
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Protocol, cast
 
-from parsers import csv, edifact, x12, xlsx
 from parsers.document import ReadResult, SourceFormat
 
 
@@ -39,13 +38,35 @@ class Codec(Protocol):
     def read(self, data: bytes) -> ReadResult: ...
 
 
-_CODECS: dict[SourceFormat, Codec] = {
-    SourceFormat.CSV: csv,
-    SourceFormat.XLSX: xlsx,
-    SourceFormat.EDIFACT: edifact,
-    SourceFormat.X12: x12,
-}
+class _Formats(Mapping[SourceFormat, Codec]):
+    """Each format's module is ``parsers.<format>``, imported when first asked for: reading
+    a CSV does not load the spreadsheet libraries, and a command's ``--help`` loads none."""
+
+    def __getitem__(self, key: SourceFormat) -> Codec:
+        try:
+            fmt = SourceFormat(key)
+        except ValueError:
+            raise KeyError(key) from None
+        return cast(Codec, importlib.import_module(f"parsers.{fmt.value}"))
+
+    def __iter__(self) -> Iterator[SourceFormat]:
+        return iter(SourceFormat)
+
+    def __len__(self) -> int:
+        return len(SourceFormat)
+
+
+if TYPE_CHECKING:  # mypy holds every format module to the Codec protocol
+    from parsers import csv, edifact, x12, xlsx
+
+    _CODECS: dict[SourceFormat, Codec] = {
+        SourceFormat.CSV: csv,
+        SourceFormat.XLSX: xlsx,
+        SourceFormat.EDIFACT: edifact,
+        SourceFormat.X12: x12,
+    }
+
 #: Each format's module, by the :class:`SourceFormat` the documents it reads carry
-FORMATS: Mapping[SourceFormat, Codec] = MappingProxyType(_CODECS)
+FORMATS: Mapping[SourceFormat, Codec] = _Formats()
 
 __all__ = ["FORMATS", "Codec"]

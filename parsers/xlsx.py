@@ -40,10 +40,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from zlib import error as zlib_error
 
-import xlsxwriter
 from python_calamine import (
     CalamineError,
     CalamineWorkbook,
@@ -57,6 +56,7 @@ from parsers.columns import TabularProfile, best_candidate, find_header
 from parsers.document import Location, OrderResponse, ReadResult, SkipKind, Skipped, SourceFormat
 from parsers.errors import EmptyFile, HeaderNotFound, TooLarge, UnrecognisedFormat
 from parsers.gc_pause import paused_gc
+from parsers.limits import SheetLimits
 from parsers.sheets import (
     RowStyle,
     Sheet,
@@ -68,6 +68,9 @@ from parsers.sheets import (
 )
 from parsers.tabular import TableSource, missing_column, read_tables
 
+if TYPE_CHECKING:  # imported by write_table: reading a workbook never needs the writer
+    import xlsxwriter
+
 #: Refuse workbooks whose worksheets and shared strings unpack to more than this.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 
@@ -75,21 +78,6 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: An encrypted (password-protected) .xlsx is an OLE2 container holding this stream.
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-
-
-@dataclass(frozen=True, slots=True)
-class SheetLimits:
-    """How large a workbook may be read: checked before calamine reads a cell."""
-
-    #: Last row of any worksheet (its used range starts at A1 in calamine)
-    rows: int = 50_000
-    #: Last column of any worksheet (A = 1; Excel's own limit is 16,384)
-    columns: int = 256
-    #: Cells of a sheet's used range from A1 (last row × last column): what calamine
-    #: allocates, 16 bytes each, and the reader then walks
-    cells: int = 4_000_000
-    #: Unpacked size of the shared strings (every text cell's text), in bytes
-    shared_strings: int = 64_000_000
 
 
 @dataclass(slots=True, kw_only=True)
@@ -472,6 +460,8 @@ _INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 def write_table(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one worksheet per :class:`Sheet`, ready for a person to read."""
+    import xlsxwriter
+
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     header_format = workbook.add_format(

@@ -16,24 +16,8 @@ Where each rule lives:
   :mod:`gateway.admin.sources`
 """
 
-from gateway.admin.files import list_files, show_file
-from gateway.admin.masterdata import import_row
-from gateway.admin.rejections import fix_rejection, list_rejections, waiting_counts
-from gateway.admin.replay import replay_file, replay_order
-from gateway.admin.sources import source_view
-from gateway.admin.xrefs import add_xref, forget_xref, learned_references
+import lazy_loader
 
-__all__ = [
-    "add_xref",
-    "fix_rejection",
-    "forget_xref",
-    "import_row",
-    "learned_references",
-    "list_files",
-    "list_rejections",
-    "replay_file",
-    "replay_order",
-    "show_file",
-    "source_view",
-    "waiting_counts",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

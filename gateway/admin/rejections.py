@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 
-from gateway.admin.replay import ReplayReport, replay_file
 from gateway.catalog.xrefs import LearnedReference, save_xref
 from gateway.errors import NotFound, Refused
-from gateway.intake.record import REVISABLE
-from gateway.rules.lifecycle import OrderStatus
+from gateway.rules.lifecycle import REVISABLE, OrderStatus
 from gateway.rules.reasons import ReasonCode
 from gateway.rules.xrefs import FIXES, XrefKind, XrefScope
 from gateway.store.models import Order, OrderLine
 from gateway.workspace import Workspace
+
+if TYPE_CHECKING:  # replay_file is imported by the fix that replays: a listing never does
+    from gateway.admin.replay import ReplayReport
 
 R = ReasonCode
 #: Reasons that are the customer's to correct, with a follow-up file
@@ -263,6 +264,8 @@ def fix_rejection(
         file_id = order.inbound_file_id
     report = FixReport(xref)
     if replay and file_id is not None:
+        from gateway.admin.replay import replay_file
+
         report.replay = replay_file(ws, file_id, actor=actor)
     return report
 

@@ -29,7 +29,7 @@ from gateway.intake.evaluate import EvaluatedOrder, evaluate_document
 from gateway.intake.guard import process_copy
 from gateway.intake.pipeline import FileOutcome
 from gateway.intake.read import ReadOutcome, read_file
-from gateway.intake.record import REVISABLE, find_live_orders
+from gateway.intake.record import find_live_orders
 from gateway.intake.revision import (
     LineChange,
     LineChangeKind,
@@ -43,7 +43,7 @@ from gateway.intake.revision import (
 from gateway.replies.outbox import outbox_transaction
 from gateway.replies.responses import line_rows
 from gateway.replies.revisions import queue_revision_reply
-from gateway.rules.lifecycle import ActorKind, OrderStatus
+from gateway.rules.lifecycle import REVISABLE, ActorKind, OrderStatus
 from gateway.rules.senders import SenderRefused
 from gateway.store.ledger import FileResult, known_file
 from gateway.store.models import InboundFile, Order, Replay

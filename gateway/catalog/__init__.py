@@ -14,19 +14,8 @@ Where each rule lives:
 * learned cross-references, saved by admins — :mod:`gateway.catalog.xrefs`
 """
 
-from gateway.catalog.importer import ImportFailed, Kind, import_file, import_rows
-from gateway.catalog.lookup import CatalogLookup
-from gateway.catalog.order_form import UnknownParty, order_form
-from gateway.catalog.parties import StoreParties, partner_grants
+import lazy_loader
 
-__all__ = [
-    "CatalogLookup",
-    "ImportFailed",
-    "Kind",
-    "StoreParties",
-    "UnknownParty",
-    "import_file",
-    "import_rows",
-    "order_form",
-    "partner_grants",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

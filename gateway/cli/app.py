@@ -15,18 +15,19 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from gateway.config.settings import ConfigError
 from gateway.errors import GatewayError
 from gateway.rules.lifecycle import ActorKind, actor
 from gateway.rules.quantity import json_number
-from gateway.workspace import Workspace, resolve_root
+
+if TYPE_CHECKING:  # imported where used: --help imports neither pydantic nor SQLAlchemy
+    from gateway.workspace import Workspace
 
 console = Console()
 err = Console(stderr=True)
@@ -39,12 +40,15 @@ class _GatewayGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # typer's own click Context
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
-            err.print(f"[red]configuration error[/red] in {escape(str(exc.path))}:")
-            for p in exc.problems:
-                err.print(f"  • {escape(p)}")
-            raise typer.Exit(exc.exit_code) from None
         except GatewayError as exc:
+            # imported here, not at the top: `… --help` never loads the settings (pydantic)
+            from gateway.config.settings import ConfigError
+
+            if isinstance(exc, ConfigError):
+                err.print(f"[red]configuration error[/red] in {escape(str(exc.path))}:")
+                for p in exc.problems:
+                    err.print(f"  • {escape(p)}")
+                raise typer.Exit(exc.exit_code) from None
             # soft_wrap: a path or a URL is never broken across lines
             err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
@@ -112,6 +116,8 @@ def admin_actor(name: str | None) -> str:
 
 def open_workspace() -> Workspace:
     """The workspace the command runs in, its folders made."""
+    from gateway.workspace import Workspace, resolve_root
+
     ws = Workspace.open(resolve_root(state.workspace))
     ws.ensure_folders()
     return ws

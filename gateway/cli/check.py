@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json
-from gateway.config.check import CheckReport, Severity, check_workspace
-from gateway.config.settings import ConfigError
-from gateway.workspace import Workspace
+
+if TYPE_CHECKING:  # imported where used: --help imports neither pydantic nor SQLAlchemy
+    from gateway.config.check import CheckReport
+    from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.check")
 
@@ -21,6 +23,9 @@ def check(as_json: JsonOpt = False) -> None:
 
     Exit status 0 when the gateway can start (warnings may be printed), 2 otherwise.
     """
+    from gateway.config.check import check_workspace
+    from gateway.config.settings import ConfigError
+
     try:
         ws = open_workspace()
     except ConfigError as exc:
@@ -43,6 +48,8 @@ def check(as_json: JsonOpt = False) -> None:
 
 def print_report(report: CheckReport, root: str) -> None:
     """The problems, errors first, then a one-line verdict."""
+    from gateway.config.check import Severity
+
     for p in report.errors + report.warnings:
         colour = "red" if p.severity is Severity.ERROR else "yellow"
         err.print(f"[{colour}]{p.severity.value}[/{colour}] {escape(str(p))}", soft_wrap=True)
@@ -60,6 +67,8 @@ def print_report(report: CheckReport, root: str) -> None:
 def refuse_to_start_on_errors(ws: Workspace) -> None:
     """The first step of ``run`` (and ``serve``): the same check as ``check``. Problems go
     to the log, one record each; an error stops the start (exit status 2)."""
+    from gateway.config.check import Severity, check_workspace
+
     report = check_workspace(ws)
     for p in report.warnings + report.errors:
         level = logging.ERROR if p.severity is Severity.ERROR else logging.WARNING

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from gateway.cli.app import console
-from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.rules.quantity import plain
+
+if TYPE_CHECKING:  # the intake is imported by the commands that process files
+    from gateway.intake.pipeline import FileOutcome
 
 
 def outcome_dict(o: FileOutcome) -> dict[str, Any]:
@@ -28,6 +30,8 @@ def outcome_dict(o: FileOutcome) -> dict[str, Any]:
 
 
 def print_outcomes(outcomes: list[FileOutcome]) -> None:
+    from gateway.store.ledger import FileResult
+
     table = Table(title="files")
     for col in ("partner", "file", "outcome", "orders", "accepted", "rejected", "note"):
         table.add_column(col)

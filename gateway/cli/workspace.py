@@ -11,7 +11,6 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json, state
-from gateway.workspace import resolve_root
 
 
 @app.command()
@@ -23,7 +22,7 @@ def init(
 ) -> None:
     """Create a workspace: gateway.toml, inbox/, outbox/, archive/, failed/ and the database."""
     from gateway.demo import create_demo
-    from gateway.workspace import create_workspace
+    from gateway.workspace import create_workspace, resolve_root
 
     root = resolve_root(state.workspace)
     try:

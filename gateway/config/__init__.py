@@ -15,34 +15,8 @@ Where each rule lives:
 * "did you mean …": the nearest valid name to a misspelt one — :mod:`gateway.config.spelling`
 """
 
-from gateway.config.mapping import EdiProfile, MappingProfile, load_mapping
-from gateway.config.settings import (
-    CONFIG_NAME,
-    ConfigError,
-    DuplicatePolicy,
-    GatewayConfig,
-    PartnerConfig,
-    QuantityPolicy,
-    ReplyFormat,
-    SupplierConfig,
-    UnknownPartner,
-    load_config,
-)
-from gateway.config.sftp import SftpSettings
+import lazy_loader
 
-__all__ = [
-    "CONFIG_NAME",
-    "ConfigError",
-    "DuplicatePolicy",
-    "EdiProfile",
-    "GatewayConfig",
-    "MappingProfile",
-    "PartnerConfig",
-    "QuantityPolicy",
-    "ReplyFormat",
-    "SftpSettings",
-    "SupplierConfig",
-    "UnknownPartner",
-    "load_config",
-    "load_mapping",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

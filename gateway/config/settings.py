@@ -29,7 +29,7 @@ from gateway.config.cluster import ClusterSettings
 from gateway.config.sftp import SftpSettings
 from gateway.config.spelling import did_you_mean, nearest_name
 from gateway.errors import NotFound, Unreadable
-from parsers.xlsx import SheetLimits
+from parsers.limits import SheetLimits
 
 CONFIG_NAME = "gateway.toml"
 PARTNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 
 from gateway.channels.folder.inbox import in_processing, is_marker, listing
 from gateway.intake.files import REASON_SUFFIX
-from gateway.intake.pipeline import FileResult
 from gateway.orders.deadlines import overdue_counts
+from gateway.store.ledger import FileResult
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
 

@@ -10,16 +10,8 @@ Where each rule lives:
 The EDIFACT and X12 replies themselves are built in :mod:`gateway.replies`.
 """
 
-from gateway.edi.acknowledgments import EdiReply, record_sent, take_acknowledgments
-from gateway.edi.admission import Refused, admit_interchanges
-from gateway.edi.control_numbers import ControlKind, next_control
+import lazy_loader
 
-__all__ = [
-    "ControlKind",
-    "EdiReply",
-    "Refused",
-    "admit_interchanges",
-    "next_control",
-    "record_sent",
-    "take_acknowledgments",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

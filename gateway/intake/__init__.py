@@ -26,14 +26,8 @@ Where each rule lives:
   :mod:`gateway.intake.recorded`
 """
 
-from gateway.intake.guard import DEFERRED, process_claimed
-from gateway.intake.pipeline import FileOutcome, FileResult, OrderSummary, process_file
+import lazy_loader
 
-__all__ = [
-    "DEFERRED",
-    "FileOutcome",
-    "FileResult",
-    "OrderSummary",
-    "process_claimed",
-    "process_file",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

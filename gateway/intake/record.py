@@ -30,15 +30,12 @@ from gateway.intake.revision import (
     revise,
 )
 from gateway.replies.responses import StoredOrder, line_rows
-from gateway.rules.lifecycle import LIVE, ActorKind, OrderStatus, check_transition
+from gateway.rules.lifecycle import LIVE, REVISABLE, ActorKind, OrderStatus, check_transition
 from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.models import Order, OrderEvent, OrderSource, table_of
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
-
-#: Statuses in which an order may still be revised by the customer or a replay
-REVISABLE = frozenset({OrderStatus.RECEIVED.value, OrderStatus.PENDING_VALIDATION.value})
 
 
 def find_live_orders(
@@ -279,7 +276,6 @@ def _party(p: Party) -> dict[str, str | None]:
 
 
 __all__ = [
-    "REVISABLE",
     "actor_of_partner",
     "duplicate_text",
     "find_live_orders",

@@ -11,12 +11,8 @@ Where each rule lives:
 * reply deadlines: overdue orders, logged once — :mod:`gateway.orders.deadlines`
 """
 
-from gateway.orders.transitions import (
-    LineQuantityRefused,
-    MoveReport,
-    OrderNotFound,
-    apply_transition,
-    move_orders,
-)
+import lazy_loader
 
-__all__ = ["LineQuantityRefused", "MoveReport", "OrderNotFound", "apply_transition", "move_orders"]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -18,15 +18,8 @@ Where each rule lives:
 * cluster mode: from which node, in which order, a message is sent — :mod:`gateway.replies.routes`
 """
 
-from gateway.replies.dispatch import dispatch_pending
-from gateway.replies.outbox import Audience, MessageKind, Outbox, outbox_transaction
-from gateway.replies.status_reports import queue_status_report
+import lazy_loader
 
-__all__ = [
-    "Audience",
-    "MessageKind",
-    "Outbox",
-    "dispatch_pending",
-    "outbox_transaction",
-    "queue_status_report",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -16,16 +16,8 @@ Where each rule lives:
 * learned cross-references: what they map, whose they are — :mod:`gateway.rules.xrefs`
 """
 
-from gateway.rules.lifecycle import ALLOWED, OrderStatus, check_transition
-from gateway.rules.reasons import ReasonCode, reason_message
-from gateway.rules.resolve import MatchedBy, resolve_line
+import lazy_loader
 
-__all__ = [
-    "ALLOWED",
-    "MatchedBy",
-    "OrderStatus",
-    "ReasonCode",
-    "check_transition",
-    "reason_message",
-    "resolve_line",
-]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

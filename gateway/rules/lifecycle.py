@@ -56,6 +56,8 @@ CHANGEABLE = frozenset({S.RECEIVED, S.PENDING_VALIDATION, S.VALIDATED, S.IN_PREP
 SHIPPING = frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED})
 #: Statuses in which the supplier owes the customer an answer (validate or reject)
 AWAITING_ANSWER = frozenset({S.RECEIVED, S.PENDING_VALIDATION})
+#: Statuses in which an order may still be revised by the customer or a replay
+REVISABLE = frozenset({S.RECEIVED.value, S.PENDING_VALIDATION.value})
 
 
 def is_overdue(status: OrderStatus, due_at: datetime | None, now: datetime) -> bool:
@@ -143,6 +145,7 @@ __all__ = [
     "CHANGEABLE",
     "LIVE",
     "OPEN",
+    "REVISABLE",
     "SHIPPING",
     "VERBS",
     "ActorKind",

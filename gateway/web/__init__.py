@@ -25,6 +25,8 @@ Where each rule lives:
 * the HTTP inbox, ``/api/v1`` — :mod:`gateway.web.api`
 """
 
-from gateway.web.app import create_app
+import lazy_loader
 
-__all__ = ["create_app"]
+# What the stub beside this file (__init__.pyi) imports, loaded on first use: importing
+# one module of the package does not import all the others (start-up of the command line)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,0 +1,68 @@
+"""Start-up of the command line: a command imports what it runs, nothing more.
+
+Each test starts a fresh ``python -X importtime -m gateway …`` (the interpreter reports
+every module it imports on stderr) and names the libraries that command must not load:
+help never loads the database, the readers or the web console; a listing loads the
+database, not Alembic's migrations, the spreadsheet libraries or the name matcher. What
+this costs in CPU seconds is measured by ``bench/bench_startup.py``, not here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gateway.workspace import Workspace
+
+REPO = Path(__file__).resolve().parents[3]
+
+#: What only the commands that read, process or serve need
+READERS = {"pandas", "pyarrow", "openpyxl", "python_calamine", "xlsxwriter", "numpy", "rapidfuzz"}
+SERVICES = {"fastapi", "uvicorn", "jinja2", "paramiko", "procrastinate", "boto3"}
+DATABASE = {"sqlalchemy", "alembic"}
+
+
+def imported(*args: str) -> set[str]:
+    """The top-level packages a fresh ``order-gateway ARGS…`` imports (it must succeed)."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gateway", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return {
+        line.rpartition("|")[2].strip().split(".")[0]
+        for line in run.stderr.splitlines()
+        if line.startswith("import time:") and "imported package" not in line
+    }
+
+
+def test_help_loads_no_database_reader_service_or_settings() -> None:
+    found = imported("--help")
+    assert "typer" in found and "gateway" in found  # the probe sees what is imported
+    assert not found & (READERS | SERVICES | DATABASE | {"pydantic"})
+
+
+@pytest.mark.parametrize(
+    "command", [["orders", "list"], ["run"], ["serve"], ["import"], ["users", "add"]]
+)
+def test_help_of_a_command_loads_no_database_reader_or_service(command: list[str]) -> None:
+    # pydantic is not in the list: typer itself imports it to parse a command's options
+    assert not imported(*command, "--help") & (READERS | SERVICES | DATABASE)
+
+
+@pytest.mark.parametrize(
+    "command", [["orders", "list"], ["files", "list"], ["rejections", "list"], ["status"]]
+)
+def test_a_listing_opens_the_database_without_migrations_readers_or_services(
+    sqlite_workspace: Workspace, command: list[str]
+) -> None:
+    found = imported("--workspace", str(sqlite_workspace.root), *command)
+    assert "sqlalchemy" in found
+    # the schema revision is checked by one query; Alembic only when it is not current
+    assert not found & (READERS | SERVICES | {"alembic"})
