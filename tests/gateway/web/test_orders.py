@@ -59,6 +59,16 @@ def test_an_operator_validates_with_a_confirmed_quantity_as_admin_name(
     assert order["events"][-1]["actor"] == "admin:olivier"
 
 
+def test_confirming_more_than_was_ordered_is_refused_on_the_order_page(
+    client_for: Client, web_ws: Workspace, order_id: int
+) -> None:
+    r = post(client_for("olivier"), f"/orders/{order_id}", f"/orders/{order_id}/move",
+             {"verb": "validate", "q_1": "999"})  # fmt: skip
+    assert "line 1: 999 asked, 2 ordered" in r.text
+    order = get_order(web_ws, order_id)
+    assert order is not None and order["status"] == "pending_validation"
+
+
 def test_a_forbidden_move_is_said_on_the_order_page(client_for: Client, order_id: int) -> None:
     r = post(client_for("olivier"), f"/orders/{order_id}", f"/orders/{order_id}/move",
              {"verb": "deliver"})  # fmt: skip
