@@ -101,7 +101,9 @@ def replay(
     Orders still waiting for validation get the new line outcomes (same order id, one
     updated reply to the partner); a file that failed is processed as a new attempt.
 
-    Example: order-gateway replay 12 --dry-run, then order-gateway replay 12 --yes
+    Examples:
+    order-gateway replay 12 --dry-run
+    order-gateway replay 12 --yes
     """
     from gateway.admin.replay import replay_file, replay_order
 
@@ -137,7 +139,8 @@ def files_list(
 ) -> None:
     """Received files, newest first: outcome, reason, orders.
 
-    Example: order-gateway files list --failed --since 2026-12-01
+    Example:
+    order-gateway files list --failed --since 2026-12-01
     """
     from gateway.admin.files import list_files
 
@@ -167,7 +170,8 @@ def files_show(
 ) -> None:
     """One received file: its orders, every reply sent for it, where its original is.
 
-    Example: order-gateway files show 12
+    Example:
+    order-gateway files show 12
     """
     from gateway.admin.files import show_file
 
@@ -219,7 +223,8 @@ def rejections_list(
 ) -> None:
     """Rejected lines still waiting, grouped by reason, each with its fix.
 
-    Example: order-gateway rejections list --reason not_in_assortment
+    Example:
+    order-gateway rejections list --reason not_in_assortment
     """
     from gateway.admin.rejections import list_rejections
 
@@ -261,7 +266,8 @@ def rejections_fix(
 ) -> None:
     """Map a rejected line's barcode, reference or name to a product, once.
 
-    Example: order-gateway rejections fix 42 --sku CAF-250 --replay
+    Example:
+    order-gateway rejections fix 42 --sku CAF-250 --replay
     """
     from gateway.admin.rejections import fix_rejection
 
@@ -300,14 +306,15 @@ def xref_add(
         typer.Option("--code", metavar="REF", help="A reference (theirs or ours) as written."),
     ] = None,
     name: Annotated[
-        str | None, typer.Option(metavar="TEXT", help="A product name as written.")
+        str | None, typer.Option(metavar="NAME", help="A product name as written.")
     ] = None,
     actor_name: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Map an identifier to a product once; the next lines carrying it match `learned`.
 
-    Example: order-gateway xref add --customer C002 --code HB-77 --sku CAF-250
+    Example:
+    order-gateway xref add --customer C002 --code HB-77 --sku CAF-250
     """
     from gateway.admin.xrefs import add_xref
 
@@ -349,7 +356,8 @@ def xref_list(
 ) -> None:
     """Learned cross-references, with who saved each and when.
 
-    Example: order-gateway xref list --owner C002 --json
+    Example:
+    order-gateway xref list --owner C002 --json
     """
     from gateway.admin.xrefs import learned_references
 
@@ -383,7 +391,8 @@ def xref_remove(
 ) -> None:
     """Forget a learned cross-reference.
 
-    Example: order-gateway xref remove 3
+    Example:
+    order-gateway xref remove 3
     """
     from gateway.admin.xrefs import forget_xref
 

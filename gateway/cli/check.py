@@ -20,6 +20,10 @@ def check(as_json: JsonOpt = False) -> None:
     """Check the configuration, mapping profiles, grants, defaults and SFTP settings.
 
     Exit status 0 when the gateway can start (warnings may be printed), 2 otherwise.
+
+    Examples:
+    order-gateway check
+    order-gateway -w /srv/order-gateway check --json
     """
     try:
         ws = open_workspace()

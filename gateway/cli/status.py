@@ -9,7 +9,11 @@ from gateway.cli.app import JsonOpt, app, console, open_workspace, print_json
 
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
-    """Per partner: files waiting, in progress, processed and failed today, unsent replies."""
+    """Per partner: files waiting, in progress, processed and failed today, unsent replies.
+
+    Example:
+    order-gateway status --json
+    """
     from gateway.daemon.status import cluster_status, gateway_status
 
     ws = open_workspace()

@@ -21,7 +21,12 @@ def init(
     ] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing gateway.toml.")] = False,
 ) -> None:
-    """Create a workspace: gateway.toml, inbox/, outbox/, archive/, failed/ and the database."""
+    """Create a workspace: gateway.toml, inbox/, outbox/, archive/, failed/ and the database.
+
+    Examples:
+    order-gateway init
+    order-gateway init --demo --force
+    """
     from gateway.demo import create_demo
     from gateway.workspace import create_workspace
 
@@ -43,13 +48,21 @@ def import_(
     kind: Annotated[
         str,
         typer.Argument(
-            help="products, barcodes, customers, sites, grants, assortments or customer-refs."
+            metavar="KIND",
+            help="products, barcodes, customers, sites, grants, assortments or customer-refs.",
         ),
     ],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="CSV or XLSX file.")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Import master data (idempotent: re-importing updates and reports what changed)."""
+    """Import master data (idempotent: re-importing updates and reports what changed).
+
+    Examples:
+    order-gateway import products catalogue.xlsx
+    order-gateway import grants grants.csv --json
+    """
     from gateway.catalog.importer import Kind, import_file
 
     try:
@@ -96,11 +109,15 @@ def import_(
 
 @app.command()
 def demo(
-    directory: Annotated[Path, typer.Argument(help="Where to create the demo workspace.")] = Path(
-        "demo-workspace"
-    ),
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Where to create the demo workspace.")
+    ] = Path("demo-workspace"),
 ) -> None:
-    """Create a demo workspace, drop the sample files, process them and show the orders."""
+    """Create a demo workspace, drop the sample files, process them and show the orders.
+
+    Example:
+    order-gateway demo /tmp/demo-workspace
+    """
     from gateway.cli.tables import orders_table, print_outcomes
     from gateway.daemon.passes import run_once
     from gateway.demo import create_demo
