@@ -151,16 +151,20 @@ def files_list(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} file(s)")
-    for col in ("id", "partner", "file", "received", "outcome", "orders", "reason"):
-        table.add_column(col, overflow="fold")
+    from gateway.cli.tables import Column, print_records
+
+    columns = [Column("id", justify="right"), *map(Column, ("partner", "file", "received")),
+               Column("outcome"), Column("orders", justify="right"),
+               Column("reason", whole=False)]  # fmt: skip
+    shown = []
     for f in rows:
         colour = {"processed": "green", "failed": "red"}.get(f["outcome"], "yellow")
-        table.add_row(
-            str(f["id"]), f["partner"], f["name"], f["received_at"][:16].replace("T", " "),
-            f"[{colour}]{f['outcome']}[/{colour}]", str(f["orders"]), f["reason"] or "",
-        )  # fmt: skip
-    console.print(table)
+        shown.append([
+            str(f["id"]), escape(f["partner"]), escape(f["name"]),
+            f["received_at"][:16].replace("T", " "), f"[{colour}]{f['outcome']}[/{colour}]",
+            str(f["orders"]), escape(f["reason"] or ""),
+        ])  # fmt: skip
+    print_records(columns, shown, title=f"{len(rows)} file(s)")
 
 
 @files_app.command("show")

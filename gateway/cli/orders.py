@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gateway.cli.app import (
     ActorOpt,
@@ -23,7 +22,7 @@ from gateway.cli.app import (
     orders_app,
     print_json,
 )
-from gateway.cli.tables import orders_table, print_lines
+from gateway.cli.tables import print_lines, print_orders
 from gateway.replies.names import order_form_name, orders_report_name
 from gateway.rules.lifecycle import VERBS, OrderStatus
 
@@ -104,7 +103,7 @@ def orders_list(
     if as_json:
         print_json(orders)
         return
-    console.print(orders_table(orders, f"{len(orders)} order(s)"))
+    print_orders(orders, f"{len(orders)} order(s)")
 
 
 @orders_app.command("show")
@@ -139,31 +138,27 @@ def orders_show(
         console.print(f"answer due: {order['due_at'][:16].replace('T', ' ')}{late}")
     for f in order["files"]:
         console.print(f"file #{f['id']} {f['name']} ({f['role']}, {f['received_at'][:16]})")
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
     print_lines(order["lines"], quantities=True)
-    hist = Table(title="history")
-    for col in ("at", "what", "from", "to", "actor", "reason"):
-        hist.add_column(col)
-    for e in order["events"]:
-        hist.add_row(
-            e["at"][:19].replace("T", " "),
-            e["kind"],
-            e["from_status"] or "",
-            e["to_status"],
-            e["actor"],
-            e["reason"] or "",
-        )
-    console.print(hist)
+    print_records(
+        [*map(Column, ("at", "what", "from", "to", "actor")), Column("reason", whole=False)],
+        ([e["at"][:19].replace("T", " "), e["kind"], e["from_status"] or "", e["to_status"],
+          escape(e["actor"]), escape(e["reason"] or "")] for e in order["events"]),
+        title="history",
+    )  # fmt: skip
     if order["replies"]:
-        replies = Table(title="replies")
-        for col in ("file", "sent", "partner's acknowledgment"):
-            replies.add_column(col)
+        rows = []
         for r in order["replies"]:
             said = r["acknowledgment"] or ""
             if r["acknowledgment_detail"]:
                 said = f"{said}: {r['acknowledgment_detail']}"
             sent = (r["sent_at"] or "not yet")[:19].replace("T", " ")
-            replies.add_row(r["filename"], sent, said)
-        console.print(replies)
+            rows.append([escape(r["filename"]), sent, escape(said)])
+        columns = [Column("file"), Column("sent"), Column("partner's acknowledgment", whole=False)]
+        print_records(columns, rows, title="replies")
 
 
 _HELP = {
@@ -449,14 +444,17 @@ def erp_feed(as_json: JsonOpt = False) -> None:
         print_json([{"file": o.name, "outcome": o.outcome, "reason": o.reason,
                      "rows": [vars(r) for r in o.rows]} for o in outcomes])  # fmt: skip
         return
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
     if not outcomes:
         console.print("no feed files waiting")
-    table = Table(title="ERP feed")
-    for col in ("file", "outcome", "applied", "refused", "note"):
-        table.add_column(col)
-    for o in outcomes:
-        table.add_row(o.name, o.outcome, str(o.applied), str(o.refused), o.reason or "")
-    console.print(table)
+    columns = [Column("file"), Column("outcome"), Column("applied", justify="right"),
+               Column("refused", justify="right"), Column("note", whole=False)]  # fmt: skip
+    rows = ([escape(o.name), o.outcome, str(o.applied), str(o.refused), escape(o.reason or "")]
+            for o in outcomes)  # fmt: skip
+    print_records(columns, rows, title="ERP feed")
     for o in outcomes:
         for r in o.rows:
             if r.result == "refused":

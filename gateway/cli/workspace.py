@@ -118,7 +118,7 @@ def demo(
     Example:
     order-gateway demo /tmp/demo-workspace
     """
-    from gateway.cli.tables import orders_table, print_outcomes
+    from gateway.cli.tables import print_orders, print_outcomes
     from gateway.daemon.passes import run_once
     from gateway.demo import create_demo
     from gateway.orders.queries import list_orders
@@ -130,7 +130,7 @@ def demo(
     outcomes = run_once(ws)
     print_outcomes(outcomes)
     orders = list_orders(ws, limit=100)
-    console.print(orders_table(list(reversed(orders)), "orders"))
+    print_orders(list(reversed(orders)), "orders")
     console.print("replies:")
     for o in outcomes:
         for p in o.replies:
