@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from gateway.cli.app import (
     ActorOpt,
@@ -200,15 +199,18 @@ def files_show(
     for o in f["orders_made"]:
         console.print(f"order #{o['id']} {o['order_number'] or ''} ({o['role']}): {o['status']}")
     if f["replies"]:
-        table = Table(title="replies")
-        for col in ("kind", "file", "sent", "partner's acknowledgment"):
-            table.add_column(col, overflow="fold")
+        from gateway.cli.tables import Column, print_records
+
+        rows = []
         for r in f["replies"]:
             said = r["acknowledgment"] or ""
             if r["acknowledgment_detail"]:
                 said = f"{said}: {r['acknowledgment_detail']}"
-            table.add_row(r["kind"], r["to"], (r["sent_at"] or "not yet")[:19], said)
-        console.print(table)
+            rows.append([r["kind"], escape(r["to"]), (r["sent_at"] or "not yet")[:19],
+                         escape(said)])  # fmt: skip
+        columns = [*map(Column, ("kind", "file", "sent")),
+                   Column("partner's acknowledgment", whole=False)]  # fmt: skip
+        print_records(columns, rows, title="replies")
     for r in f["replays"]:
         console.print(f"replay #{r['id']} by {r['actor']} at {r['at'][:19]}: {r['result']}")
 
@@ -369,22 +371,17 @@ def xref_list(
     if as_json:
         print_json([x.as_dict() for x in rows])
         return
-    table = Table(title=f"{len(rows)} learned cross-reference(s)")
-    for col in ("id", "scope", "owner", "kind", "as written", "product", "by", "at"):
-        table.add_column(col, overflow="fold")
+    from gateway.cli.tables import Column, print_records
+
+    names = ("scope", "owner", "kind", "as written")
+    columns = [Column("id", justify="right"), *map(Column, names),
+               Column("product", whole=False), Column("by"), Column("at")]  # fmt: skip
+    shown = []
     for x in rows:
-        product = f"{x.sku} {x.product}" + ("" if x.active else " [red](inactive)[/red]")
-        table.add_row(
-            str(x.id),
-            x.scope,
-            x.owner,
-            x.kind,
-            x.written,
-            product,
-            x.created_by,
-            x.created_at.isoformat()[:16],
-        )
-    console.print(table)
+        product = escape(f"{x.sku} {x.product}") + ("" if x.active else " [red](inactive)[/red]")
+        shown.append([str(x.id), x.scope, escape(x.owner), x.kind, escape(x.written), product,
+                      escape(x.created_by), x.created_at.isoformat()[:16]])  # fmt: skip
+    print_records(columns, shown, title=f"{len(rows)} learned cross-reference(s)")
 
 
 @xref_app.command("remove")

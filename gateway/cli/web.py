@@ -8,7 +8,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gateway.cli.app import (
     ActorOpt,
@@ -126,13 +125,14 @@ def users_list(as_json: JsonOpt = False) -> None:
     if as_json:
         print_json([u.as_dict() for u in rows])
         return
-    table = Table(title=f"{len(rows)} user(s)")
-    for col in ("name", "role", "partner", "language", "added by", "at"):
-        table.add_column(col, overflow="fold")
-    for u in rows:
-        table.add_row(u.name, u.role.value, u.partner or "", u.language, u.created_by,
-                      u.created_at.isoformat()[:16])  # fmt: skip
-    console.print(table)
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
+    columns = [*map(Column, ("name", "role", "partner", "language", "added by", "at"))]
+    print_records(columns, ([escape(u.name), u.role.value, escape(u.partner or ""), u.language,
+                             escape(u.created_by), u.created_at.isoformat()[:16]] for u in rows),
+                  title=f"{len(rows)} user(s)")  # fmt: skip
 
 
 @users_app.command("passwd")
@@ -208,16 +208,17 @@ def tokens_list(
     if as_json:
         print_json([t.as_dict() for t in rows])
         return
-    table = Table(title=f"{len(rows)} token(s)")
-    for col in ("id", "partner", "starts with", "made by", "at", "last used", "revoked"):
-        table.add_column(col, overflow="fold")
-    for t in rows:
-        table.add_row(
-            str(t.id), t.partner, t.prefix + "…", t.created_by, t.created_at.isoformat()[:16],
-            t.last_used_at.isoformat()[:16] if t.last_used_at else "",
-            t.revoked_at.isoformat()[:16] if t.revoked_at else "",
-        )  # fmt: skip
-    console.print(table)
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
+    names = ("partner", "starts with", "made by", "at", "last used", "revoked")
+    columns = [Column("id", justify="right"), *map(Column, names)]
+    print_records(columns, ([
+        str(t.id), escape(t.partner), t.prefix + "…", escape(t.created_by),
+        t.created_at.isoformat()[:16], t.last_used_at.isoformat()[:16] if t.last_used_at else "",
+        t.revoked_at.isoformat()[:16] if t.revoked_at else "",
+    ] for t in rows), title=f"{len(rows)} token(s)")  # fmt: skip
 
 
 @tokens_app.command("revoke")

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json, state
 from gateway.workspace import resolve_root
@@ -93,12 +92,15 @@ def import_(
     if as_json:
         print_json(report.as_dict())
         return
-    table = Table(title=f"{k.value}: {report.rows:,} rows read from {file.name}")
-    for col in ("table", "created", "updated", "unchanged"):
-        table.add_column(col, justify="right" if col != "table" else "left")
-    for name, ch in report.changes.items():
-        table.add_row(name, f"{ch.created:,}", f"{ch.updated:,}", f"{ch.unchanged:,}")
-    console.print(table)
+    from gateway.cli.tables import Column, print_records
+
+    counted = ("created", "updated", "unchanged")
+    print_records(
+        [Column("table"), *(Column(c, justify="right") for c in counted)],
+        ([name, f"{ch.created:,}", f"{ch.updated:,}", f"{ch.unchanged:,}"]
+         for name, ch in report.changes.items()),
+        title=f"{k.value}: {report.rows:,} rows read from {file.name}",
+    )  # fmt: skip
     if report.error_count:
         err.print(f"[yellow]{report.error_count} row(s) skipped:[/yellow]")
         for e in report.errors:

@@ -119,3 +119,9 @@ def test_process_outcomes_show_partner_and_file_whole(ws: Workspace, tmp_path: P
 def test_a_wide_terminal_keeps_the_table(ws: Workspace) -> None:
     result = runner.invoke(app, ["-w", str(ws.root), "orders", "list"], env={"COLUMNS": "200"})
     assert "┃ partner" in result.output and PARTNER in result.output
+
+
+def test_xref_list_shows_partner_barcode_and_sku_whole(ws: Workspace) -> None:
+    learned = ["xref", "add", "--partner", PARTNER, "--barcode", UNKNOWN, "--sku", "SUG-1K"]
+    assert runner.invoke(app, ["-w", str(ws.root), *learned], env=NARROW).exit_code == 0
+    assert_whole(narrow(ws, "xref", "list"), PARTNER, UNKNOWN, "SUG-1K")
