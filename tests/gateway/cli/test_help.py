@@ -7,7 +7,9 @@ command added later is held to the same rules without being listed here.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +94,20 @@ def test_every_command_help_ends_with_real_invocations_of_itself(
     shown = [line.strip() for line in _help(path).splitlines()]
     for example in examples:
         assert example in shown, f"{own} --help: {example!r} is not a line of its own"
+
+
+def _readme_examples() -> list[str]:
+    readme = (Path(__file__).parents[3] / "README.md").read_text("utf-8")
+    glance = readme.split("### The commands at a glance", 1)[1].split("\n#", 1)[0]
+    return re.findall(r"\| `(order-gateway [^`]+)` \|$", glance, re.MULTILINE)
+
+
+@pytest.mark.parametrize("example", _readme_examples())
+def test_the_readme_examples_name_real_commands_and_options(example: str) -> None:
+    words = shlex.split(example)[1:]
+    command: Any = typer.main.get_command(app)
+    while words and words[0] in getattr(command, "commands", {}):
+        command = command.commands[words.pop(0)]
+    assert not getattr(command, "commands", None), f"{example}: no such command"
+    options = {o for p in command.params for o in p.opts}
+    assert {w.split("=")[0] for w in words if w.startswith("-")} <= options, example
