@@ -116,6 +116,9 @@ def orders_show(
     Example:
     order-gateway orders show 15
     """
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
     from gateway.orders.queries import get_order
 
     ws = open_workspace()
@@ -138,10 +141,6 @@ def orders_show(
         console.print(f"answer due: {order['due_at'][:16].replace('T', ' ')}{late}")
     for f in order["files"]:
         console.print(f"file #{f['id']} {f['name']} ({f['role']}, {f['received_at'][:16]})")
-    from rich.markup import escape
-
-    from gateway.cli.tables import Column, print_records
-
     print_lines(order["lines"], quantities=True)
     print_records(
         [*map(Column, ("at", "what", "from", "to", "actor")), Column("reason", whole=False)],
@@ -243,11 +242,17 @@ LineOpt = Annotated[
     typer.Option(
         "--line",
         metavar="LINE=QTY",
-        help="A line's quantity, when it differs (repeat for several lines; one order only).",
+        help="A line's confirmed (validate) or shipped (ship) quantity, when it differs "
+        "(repeat for several lines; one order only).",
         show_default=False,
     ),
 ]
-AllowMoreOpt = Annotated[bool, typer.Option("--allow-more", help="Accept more than ordered.")]
+AllowMoreOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-more", help="Accept more than was ordered (validate) or confirmed (ship)."
+    ),
+]
 TellOpt = Annotated[
     bool, typer.Option("--tell-partner", help="Send the --reason to the partner too.")
 ]
