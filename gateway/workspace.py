@@ -29,6 +29,8 @@ DB_NAME = "gateway.sqlite"
 #: Inbox folder of the ERP status feed (issue: lifecycle); not a partner
 ERP_FEED = "_erp"
 PROCESSING = ".processing"
+#: What an admin asks for by command (order forms, orders reports), unless ``--output``
+EXPORTS = "exports"
 
 
 def resolve_root(workspace: Path | None) -> Path:
@@ -77,6 +79,10 @@ class Workspace:
         return self._rel(self.config.gateway.reports_dir) / partner_id
 
     @property
+    def exports_dir(self) -> Path:
+        return self.root / EXPORTS
+
+    @property
     def erp_feed(self) -> Path:
         """The ERP status feed's folder (``[gateway] erp_feed_dir``)."""
         return self._rel(self.config.gateway.erp_feed_dir)
@@ -98,6 +104,7 @@ class Workspace:
                 d.mkdir(parents=True, exist_ok=True)
         for name in ("archive_dir", "failed_dir", "reports_dir"):
             self._rel(getattr(self.config.gateway, name)).mkdir(parents=True, exist_ok=True)
+        self.exports_dir.mkdir(exist_ok=True)
 
     # --- database --------------------------------------------------------------------
     @property

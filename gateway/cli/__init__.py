@@ -5,8 +5,9 @@ daemon and the web console call. ``gateway.cli:app`` is the entry point.
 
 Where each command lives:
 
-* the application, shared options, errors printed as messages — :mod:`gateway.cli.app`
-* the tables commands print — :mod:`gateway.cli.tables`
+* the application, shared options, errors printed as messages, values named in words in
+  every help — :mod:`gateway.cli.app`
+* the tables commands print, and how any listing fits the terminal — :mod:`gateway.cli.tables`
 * ``init``, ``import``, ``demo`` — :mod:`gateway.cli.workspace`
 * ``check`` — :mod:`gateway.cli.check`
 * ``process``, ``run``, ``inspect`` — :mod:`gateway.cli.intake`

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from gateway.cli.app import (
     ActorOpt,
@@ -101,7 +100,9 @@ def replay(
     Orders still waiting for validation get the new line outcomes (same order id, one
     updated reply to the partner); a file that failed is processed as a new attempt.
 
-    Example: order-gateway replay 12 --dry-run, then order-gateway replay 12 --yes
+    Examples:
+    order-gateway replay 12 --dry-run
+    order-gateway replay 12 --yes
     """
     from gateway.admin.replay import replay_file, replay_order
 
@@ -137,7 +138,8 @@ def files_list(
 ) -> None:
     """Received files, newest first: outcome, reason, orders.
 
-    Example: order-gateway files list --failed --since 2026-12-01
+    Example:
+    order-gateway files list --failed --since 2026-12-01
     """
     from gateway.admin.files import list_files
 
@@ -148,16 +150,20 @@ def files_list(
     if as_json:
         print_json(rows)
         return
-    table = Table(title=f"{len(rows)} file(s)")
-    for col in ("id", "partner", "file", "received", "outcome", "orders", "reason"):
-        table.add_column(col, overflow="fold")
+    from gateway.cli.tables import Column, print_records
+
+    columns = [Column("id", justify="right"), *map(Column, ("partner", "file", "received")),
+               Column("outcome"), Column("orders", justify="right"),
+               Column("reason", whole=False)]  # fmt: skip
+    shown = []
     for f in rows:
         colour = {"processed": "green", "failed": "red"}.get(f["outcome"], "yellow")
-        table.add_row(
-            str(f["id"]), f["partner"], f["name"], f["received_at"][:16].replace("T", " "),
-            f"[{colour}]{f['outcome']}[/{colour}]", str(f["orders"]), f["reason"] or "",
-        )  # fmt: skip
-    console.print(table)
+        shown.append([
+            str(f["id"]), escape(f["partner"]), escape(f["name"]),
+            f["received_at"][:16].replace("T", " "), f"[{colour}]{f['outcome']}[/{colour}]",
+            str(f["orders"]), escape(f["reason"] or ""),
+        ])  # fmt: skip
+    print_records(columns, shown, title=f"{len(rows)} file(s)")
 
 
 @files_app.command("show")
@@ -167,7 +173,8 @@ def files_show(
 ) -> None:
     """One received file: its orders, every reply sent for it, where its original is.
 
-    Example: order-gateway files show 12
+    Example:
+    order-gateway files show 12
     """
     from gateway.admin.files import show_file
 
@@ -192,15 +199,18 @@ def files_show(
     for o in f["orders_made"]:
         console.print(f"order #{o['id']} {o['order_number'] or ''} ({o['role']}): {o['status']}")
     if f["replies"]:
-        table = Table(title="replies")
-        for col in ("kind", "file", "sent", "partner's acknowledgment"):
-            table.add_column(col, overflow="fold")
+        from gateway.cli.tables import Column, print_records
+
+        rows = []
         for r in f["replies"]:
             said = r["acknowledgment"] or ""
             if r["acknowledgment_detail"]:
                 said = f"{said}: {r['acknowledgment_detail']}"
-            table.add_row(r["kind"], r["to"], (r["sent_at"] or "not yet")[:19], said)
-        console.print(table)
+            rows.append([r["kind"], escape(r["to"]), (r["sent_at"] or "not yet")[:19],
+                         escape(said)])  # fmt: skip
+        columns = [*map(Column, ("kind", "file", "sent")),
+                   Column("partner's acknowledgment", whole=False)]  # fmt: skip
+        print_records(columns, rows, title="replies")
     for r in f["replays"]:
         console.print(f"replay #{r['id']} by {r['actor']} at {r['at'][:19]}: {r['result']}")
 
@@ -219,7 +229,8 @@ def rejections_list(
 ) -> None:
     """Rejected lines still waiting, grouped by reason, each with its fix.
 
-    Example: order-gateway rejections list --reason not_in_assortment
+    Example:
+    order-gateway rejections list --reason not_in_assortment
     """
     from gateway.admin.rejections import list_rejections
 
@@ -261,7 +272,8 @@ def rejections_fix(
 ) -> None:
     """Map a rejected line's barcode, reference or name to a product, once.
 
-    Example: order-gateway rejections fix 42 --sku CAF-250 --replay
+    Example:
+    order-gateway rejections fix 42 --sku CAF-250 --replay
     """
     from gateway.admin.rejections import fix_rejection
 
@@ -300,14 +312,15 @@ def xref_add(
         typer.Option("--code", metavar="REF", help="A reference (theirs or ours) as written."),
     ] = None,
     name: Annotated[
-        str | None, typer.Option(metavar="TEXT", help="A product name as written.")
+        str | None, typer.Option(metavar="NAME", help="A product name as written.")
     ] = None,
     actor_name: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Map an identifier to a product once; the next lines carrying it match `learned`.
 
-    Example: order-gateway xref add --customer C002 --code HB-77 --sku CAF-250
+    Example:
+    order-gateway xref add --customer C002 --code HB-77 --sku CAF-250
     """
     from gateway.admin.xrefs import add_xref
 
@@ -349,7 +362,8 @@ def xref_list(
 ) -> None:
     """Learned cross-references, with who saved each and when.
 
-    Example: order-gateway xref list --owner C002 --json
+    Example:
+    order-gateway xref list --owner C002 --json
     """
     from gateway.admin.xrefs import learned_references
 
@@ -357,22 +371,17 @@ def xref_list(
     if as_json:
         print_json([x.as_dict() for x in rows])
         return
-    table = Table(title=f"{len(rows)} learned cross-reference(s)")
-    for col in ("id", "scope", "owner", "kind", "as written", "product", "by", "at"):
-        table.add_column(col, overflow="fold")
+    from gateway.cli.tables import Column, print_records
+
+    names = ("scope", "owner", "kind", "as written")
+    columns = [Column("id", justify="right"), *map(Column, names),
+               Column("product", whole=False), Column("by"), Column("at")]  # fmt: skip
+    shown = []
     for x in rows:
-        product = f"{x.sku} {x.product}" + ("" if x.active else " [red](inactive)[/red]")
-        table.add_row(
-            str(x.id),
-            x.scope,
-            x.owner,
-            x.kind,
-            x.written,
-            product,
-            x.created_by,
-            x.created_at.isoformat()[:16],
-        )
-    console.print(table)
+        product = escape(f"{x.sku} {x.product}") + ("" if x.active else " [red](inactive)[/red]")
+        shown.append([str(x.id), x.scope, escape(x.owner), x.kind, escape(x.written), product,
+                      escape(x.created_by), x.created_at.isoformat()[:16]])  # fmt: skip
+    print_records(columns, shown, title=f"{len(rows)} learned cross-reference(s)")
 
 
 @xref_app.command("remove")
@@ -383,7 +392,8 @@ def xref_remove(
 ) -> None:
     """Forget a learned cross-reference.
 
-    Example: order-gateway xref remove 3
+    Example:
+    order-gateway xref remove 3
     """
     from gateway.admin.xrefs import forget_xref
 

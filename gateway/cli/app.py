@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from gateway.errors import GatewayError
 from gateway.rules.lifecycle import ActorKind, actor
@@ -33,9 +33,65 @@ console = Console()
 err = Console(stderr=True)
 
 
-class _GatewayGroup(TyperGroup):
+# The help shows a value as a word (``N``, ``DATE``, ``LINE=QTY``: the metavar), never as
+# a Python type (``<int>``, ``<list[str]>``, ``<bool>``). Typer makes its parameter objects
+# itself, from the signatures, and how the help shows one is a method of that object: each
+# gets a subclass that changes only that (commands when the app is built, ``_in_words``;
+# their parameters when asked for).
+class _OptionInWords(TyperOption):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        # A flag takes no value; a bound (``[x>=0.05]``) is said in words in the help.
+        return None if self.is_flag else super().display_type_rich(ctx)
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None
+
+
+class _ArgumentInWords(TyperArgument):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None  # its name column is its metavar already
+
+
+def _params_in_words(params: list[Any]) -> list[Any]:
+    for param in params:
+        param.__class__ = _IN_WORDS.get(type(param), type(param))
+    return params
+
+
+# Parameters are taken when the help asks for them: --help and the shell-completion options
+# are made after the commands
+class _CommandInWords(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _params_in_words(super().get_params(ctx))
+
+
+class _GroupInWords(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _params_in_words(super().get_params(ctx))
+
+
+_IN_WORDS: dict[type, type] = {
+    TyperOption: _OptionInWords,
+    TyperArgument: _ArgumentInWords,
+    TyperCommand: _CommandInWords,
+    TyperGroup: _GroupInWords,
+}
+
+
+def _in_words(command: Any) -> None:
+    """Every command below ``command`` shows its parameters in words."""
+    for sub in getattr(command, "commands", {}).values():
+        sub.__class__ = _IN_WORDS.get(type(sub), type(sub))
+        _in_words(sub)
+
+
+class _GatewayGroup(_GroupInWords):
     """The top command group: a GatewayError anywhere below becomes its message and an
-    exit status, never a traceback."""
+    exit status, never a traceback; every help below shows values in words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _in_words(self)
 
     def invoke(self, ctx: Any) -> Any:  # typer's own click Context
         try:
@@ -68,6 +124,7 @@ WorkspaceOpt = Annotated[
     typer.Option(
         "--workspace",
         "-w",
+        metavar="DIR",
         help="Workspace folder (default: $ORDER_GATEWAY_HOME, else the current folder).",
         show_default=False,
     ),
@@ -92,9 +149,14 @@ def main(
     workspace: WorkspaceOpt = None,
     log_level: Annotated[
         str | None,
-        typer.Option(help="debug, info, warning or error (default: info for run, else warning)."),
+        typer.Option(
+            metavar="LEVEL",
+            help="debug, info, warning or error (default: info for run, else warning).",
+        ),
     ] = None,
-    log_format: Annotated[str, typer.Option(help="text or json.")] = "text",
+    log_format: Annotated[
+        str, typer.Option(metavar="text|json", help="Log lines as text or as JSON objects.")
+    ] = "text",
 ) -> None:
     state.workspace = workspace
     from gateway.logs import DEFAULT_LEVEL, SERVICE_LEVEL, setup_logging

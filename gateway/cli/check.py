@@ -22,6 +22,10 @@ def check(as_json: JsonOpt = False) -> None:
     """Check the configuration, mapping profiles, grants, defaults and SFTP settings.
 
     Exit status 0 when the gateway can start (warnings may be printed), 2 otherwise.
+
+    Examples:
+    order-gateway check
+    order-gateway -w /srv/order-gateway check --json
     """
     from gateway.config.check import check_workspace
     from gateway.config.settings import ConfigError

@@ -16,6 +16,7 @@ def worker(
         typer.Option(
             "--queues",
             "-q",
+            metavar="QUEUE",
             help="Queues to take jobs from (repeat; default: poll, process, dispatch "
             "and this node's node.NAME).",
         ),
@@ -23,18 +24,24 @@ def worker(
     node: Annotated[
         str | None,
         typer.Option(
-            help="This machine's node name (default: $ORDER_GATEWAY_NODE, else host name)."
+            metavar="NODE",
+            help="This machine's node name (default: $ORDER_GATEWAY_NODE, else host name).",
         ),
     ] = None,
     concurrency: Annotated[
-        int, typer.Option(min=1, max=32, help="Jobs run at once by this process.")
+        int,
+        typer.Option(
+            min=1, max=32, metavar="N", help="Jobs run at once by this process (1 to 32)."
+        ),
     ] = 1,
 ) -> None:
-    """Take cluster jobs (polls, processing, sending) until SIGTERM; [cluster] enabled only.
+    """Take cluster jobs (polls, processing, sending) until SIGTERM, in cluster mode.
 
     The workspace is checked first (as ``run`` does): on an error it does not start.
 
-    Example: order-gateway worker --node gw-a
+    Examples:
+    order-gateway worker --node gw-a
+    order-gateway worker --node gw-b --queues process --concurrency 2
     """
     from gateway.cli.check import refuse_to_start_on_errors
     from gateway.config.cluster import this_node

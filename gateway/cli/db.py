@@ -17,7 +17,8 @@ def db_upgrade(as_json: JsonOpt = False) -> None:
     A database made before migrations is checked against the baseline and stamped.
     On PostgreSQL, two machines upgrading at once take turns.
 
-    Example: order-gateway db upgrade
+    Example:
+    order-gateway db upgrade
     """
     from gateway.store.migrate import upgrade
 
@@ -39,7 +40,8 @@ def db_upgrade(as_json: JsonOpt = False) -> None:
 def db_current(as_json: JsonOpt = False) -> None:
     """The database's schema revision and this gateway's.
 
-    Example: order-gateway db current --json
+    Example:
+    order-gateway db current --json
     """
     from gateway.store.migrate import schema
 
@@ -61,7 +63,8 @@ def db_current(as_json: JsonOpt = False) -> None:
 def db_check(as_json: JsonOpt = False) -> None:
     """Whether the database is at this gateway's revision and its tables match the code.
 
-    Example: order-gateway db check
+    Example:
+    order-gateway db check
     """
     from gateway.store.jobs import queue_schema_present
     from gateway.store.migrate import SchemaState, differences, schema

@@ -14,13 +14,20 @@ from gateway.cli.tables import outcome_dict, print_lines, print_outcomes
 
 @app.command()
 def process(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The order file.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="The order file.")
+    ],
     partner: Annotated[
-        str, typer.Option("--partner", "-p", help="Partner id the file comes from.")
+        str,
+        typer.Option("--partner", "-p", metavar="PARTNER", help="Partner id the file comes from."),
     ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Process one file now (a copy goes through the pipeline; the original stays)."""
+    """Process one file now (a copy goes through the pipeline; the original stays).
+
+    Example:
+    order-gateway process ~/Downloads/commande-123.csv --partner epicerie
+    """
     from gateway.daemon.passes import process_external
 
     ws = open_workspace()
@@ -44,12 +51,18 @@ def run(
         bool, typer.Option("--once", help="Process every ready file, then exit.")
     ] = False,
     interval: Annotated[
-        float, typer.Option(min=0.05, help="Seconds between full scans of every inbox.")
+        float,
+        typer.Option(
+            min=0.05,
+            metavar="SECONDS",
+            help="Seconds between full scans of every inbox (at least 0.05).",
+        ),
     ] = 5.0,
     settle: Annotated[
         float,
         typer.Option(
             min=0,
+            metavar="SECONDS",
             help="Seconds a file's size and mtime must stay still before "
             "it is read (a partner's settle_seconds wins).",
         ),
@@ -58,7 +71,11 @@ def run(
 ) -> None:
     """Process the files in every partner inbox until SIGTERM (with --once: then exit).
 
-    The workspace is checked first (as ``check`` does): on an error it does not start.
+    The workspace is checked first (as `check` does): on an error it does not start.
+
+    Examples:
+    order-gateway run
+    order-gateway run --once --json
     """
     from gateway.cli.check import refuse_to_start_on_errors
     from gateway.daemon.passes import run_once
@@ -90,13 +107,22 @@ def run(
 
 @app.command()
 def inspect(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The order file.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="The order file.")
+    ],
     partner: Annotated[
-        str | None, typer.Option("--partner", "-p", help="Partner id (default: the only one).")
+        str | None,
+        typer.Option(
+            "--partner", "-p", metavar="PARTNER", help="Partner id (default: the only one)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Dry run: parse, resolve and check a file; print what would happen to every line."""
+    """Dry run: parse, resolve and check a file; print what would happen to every line.
+
+    Example:
+    order-gateway inspect commande-123.xlsx --partner epicerie
+    """
     from gateway.intake.dry_run import InspectFailed, inspect_file
 
     ws = open_workspace()

@@ -14,10 +14,16 @@ app.add_typer(sftp_app, name="sftp")
 
 @sftp_app.command("test")
 def sftp_test(
-    partner: Annotated[str, typer.Argument(help="Partner id (channel = 'sftp').")],
+    partner: Annotated[
+        str, typer.Argument(metavar="PARTNER", help="Partner id (channel = 'sftp').")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Connect, check the pinned host key, list in/out, write and remove a probe file."""
+    """Connect, check the pinned host key, list in/out, write and remove a probe file.
+
+    Example:
+    order-gateway sftp test bigretail
+    """
     from gateway.channels.sftp import probe_server
 
     ws = open_workspace()

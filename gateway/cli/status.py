@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-
-from gateway.cli.app import JsonOpt, app, console, open_workspace, print_json
+from gateway.cli.app import JsonOpt, app, open_workspace, print_json
 
 
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
-    """Per partner: files waiting, in progress, processed and failed today, unsent replies."""
+    """Per partner: files waiting, in progress, processed and failed today, unsent replies.
+
+    Example:
+    order-gateway status --json
+    """
     from gateway.daemon.status import cluster_status, gateway_status
 
     ws = open_workspace()
@@ -19,30 +21,29 @@ def status(as_json: JsonOpt = False) -> None:
         shown = [r.as_dict() for r in rows]
         print_json(shown if cluster is None else {"partners": shown, "cluster": cluster.as_dict()})
         return
-    table = Table(title="gateway status (today = since local midnight)")
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
     counted = ("waiting", "in progress", "abandoned", "processed", "failed", "unsent", "overdue")
-    table.add_column("partner")
-    for col in counted:
-        table.add_column(col, justify="right")
-    table.add_column("last error")
+    columns = [Column("partner"), *(Column(c, justify="right") for c in counted),
+               Column("last error", whole=False)]  # fmt: skip
+    table_rows = []
     for r in rows:
         last = ""
         if r.last_error is not None:
             when = r.last_error.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            last = f"{when} {r.last_error.file}: {r.last_error.reason}"
-        numbers = (r.waiting, r.in_progress, r.abandoned, r.processed_today, r.failed_today)
-        table.add_row(
-            r.partner, *map(str, numbers), str(r.unsent_messages), str(r.overdue_orders), last
-        )
-    console.print(table)
+            last = escape(f"{when} {r.last_error.file}: {r.last_error.reason}")
+        numbers = (r.waiting, r.in_progress, r.abandoned, r.processed_today, r.failed_today,
+                   r.unsent_messages, r.overdue_orders)  # fmt: skip
+        table_rows.append([escape(r.partner), *map(str, numbers), last])
+    print_records(columns, table_rows, title="gateway status (today = since local midnight)")
     if cluster is not None:
-        jobs = Table(title=f"cluster: {cluster.workers_alive} worker(s) alive, "
-                     f"{cluster.stalled} job(s) stalled, {cluster.files_received} file(s) "
-                     "received and not processed yet")  # fmt: skip
         states = ("waiting", "running", "failed", "succeeded")
-        jobs.add_column("job")
-        for state in states:
-            jobs.add_column(state, justify="right")
-        for task, counts in sorted(cluster.jobs.items()):
-            jobs.add_row(task, *(str(counts.get(s, 0)) for s in states))
-        console.print(jobs)
+        print_records(
+            [Column("job"), *(Column(s, justify="right") for s in states)],
+            ([task, *(str(counts.get(s, 0)) for s in states)]
+             for task, counts in sorted(cluster.jobs.items())),
+            title=f"cluster: {cluster.workers_alive} worker(s) alive, {cluster.stalled} job(s) "
+            f"stalled, {cluster.files_received} file(s) received and not processed yet",
+        )  # fmt: skip

@@ -1,16 +1,76 @@
-"""Tables the commands print: files processed, orders, lines."""
+"""Tables the commands print: files processed, orders, lines — and how any table fits the
+terminal (:func:`print_records`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from rich.table import Table
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from gateway.cli.app import console
 from gateway.rules.quantity import plain
 
 if TYPE_CHECKING:  # the intake is imported by the commands that process files
     from gateway.intake.pipeline import FileOutcome
+
+#: Below this many columns every table is printed one record per block
+WIDE = 100
+#: The least a column of messages is given beside the others in a table
+_MESSAGE_ROOM = 20
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    #: An identifier, a number, a barcode, a status, a time: shown whole, never wrapped
+    #: (False: a message, wrapped at its spaces)
+    whole: bool = True
+    justify: Literal["left", "right"] = "left"
+
+
+def print_records(
+    columns: Sequence[Column], rows: Iterable[Sequence[str]], title: str | None = None
+) -> None:
+    """Rows (rich markup) as a table when it fits; else — below :data:`WIDE` columns, or
+    when its whole columns alone are wider than the terminal — one record per block: its
+    fields ``name value`` side by side, a line broken only between two fields, each
+    message on a line of its own, wrapped. An identifier is never cut."""
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = [list(r) for r in rows]
+    # what the whole columns need on one line (cell, padding, border), with room for messages
+    needed = 1 + sum(
+        3 + (max((Text.from_markup(r[i]).cell_len for r in rows), default=len(c.name))
+             if c.whole else _MESSAGE_ROOM)
+        for i, c in enumerate(columns)
+    )  # fmt: skip
+    if console.width >= WIDE and needed <= console.width:
+        table = Table(title=title)
+        for c in columns:
+            table.add_column(c.name, justify=c.justify, no_wrap=c.whole, overflow="fold")
+        for r in rows:
+            table.add_row(*r)
+        console.print(table)
+        return
+    if title:
+        console.print(Text(title, style="bold"))
+    for r in rows:
+        packed: list[Text] = []
+        messages: list[Text] = []
+        for c, value in zip(columns, r, strict=True):
+            if not value:
+                continue
+            field = Text.assemble((c.name, "dim"), " ", Text.from_markup(value))
+            if not c.whole:
+                messages.append(field)
+            elif packed and packed[-1].cell_len + 2 + field.cell_len <= console.width:
+                packed[-1].append_text(Text("  ") + field)
+            else:
+                packed.append(field)
+        for line in (*packed, *messages):
+            console.print(line)
+        console.print()
 
 
 def outcome_dict(o: FileOutcome) -> dict[str, Any]:
@@ -30,36 +90,37 @@ def outcome_dict(o: FileOutcome) -> dict[str, Any]:
 
 
 def print_outcomes(outcomes: list[FileOutcome]) -> None:
+    from rich.markup import escape
+
     from gateway.store.ledger import FileResult
 
-    table = Table(title="files")
-    for col in ("partner", "file", "outcome", "orders", "accepted", "rejected", "note"):
-        table.add_column(col)
+    columns = [Column("partner"), Column("file"), Column("outcome"),
+               *(Column(n, justify="right") for n in ("orders", "accepted", "rejected")),
+               Column("note", whole=False)]  # fmt: skip
+    rows = []
     for o in outcomes:
         colour = {
             FileResult.PROCESSED: "green",
             FileResult.RECOVERED: "green",
             FileResult.FAILED: "red",
         }.get(o.outcome, "yellow")
-        table.add_row(
-            o.partner,
-            o.name,
-            f"[{colour}]{o.outcome}[/{colour}]",
-            str(len(o.orders)),
-            str(o.lines_accepted),
-            str(o.lines_rejected),
-            o.reason or "",
-        )
-    console.print(table)
+        rows.append([
+            escape(o.partner), escape(o.name), f"[{colour}]{o.outcome}[/{colour}]",
+            str(len(o.orders)), str(o.lines_accepted), str(o.lines_rejected),
+            escape(o.reason or ""),
+        ])  # fmt: skip
+    print_records(columns, rows, title="files")
 
 
 def print_lines(lines: list[dict[str, Any]], *, quantities: bool = False) -> None:
     """Lines with outcome and message; ``quantities``: ordered / confirmed / shipped too."""
-    table = Table()
     qty_cols = ("ordered", "confirmed", "shipped") if quantities else ("qty",)
-    for col in ("line", "barcode / ref / name", "sku", *qty_cols, "matched by", "outcome",
-                "message"):  # fmt: skip
-        table.add_column(col)
+    columns = [Column("line", justify="right"), Column("barcode / ref / name"), Column("sku"),
+               *(Column(n, justify="right") for n in qty_cols), Column("matched by"),
+               Column("outcome"), Column("message", whole=False)]  # fmt: skip
+    from rich.markup import escape
+
+    rows = []
     for ln in lines:
         ident = (
             ln.get("barcode")
@@ -78,38 +139,38 @@ def print_lines(lines: list[dict[str, Any]], *, quantities: bool = False) -> Non
             if quantities
             else (plain(ln.get("quantity")),)
         )  # fmt: skip
-        table.add_row(
-            str(ln["line_no"]),
-            str(ident),
-            ln.get("sku") or "",
-            *numbers,
-            matched,
-            f"[{colour}]{ln['outcome']}[/{colour}]",
-            ln.get("message") or "",
-        )
-    console.print(table)
+        rows.append([
+            str(ln["line_no"]), escape(str(ident)), escape(ln.get("sku") or ""), *numbers,
+            matched, f"[{colour}]{ln['outcome']}[/{colour}]", escape(ln.get("message") or ""),
+        ])  # fmt: skip
+    print_records(columns, rows)
 
 
-def orders_table(orders: list[dict[str, Any]], title: str) -> Table:
-    table = Table(title=title)
-    for col in ("id", "partner", "customer", "site", "number", "status", "lines", "accepted",
-                "rejected", "received"):  # fmt: skip
-        table.add_column(col)
+def print_orders(orders: list[dict[str, Any]], title: str) -> None:
+    columns = [Column("id", justify="right"), Column("partner"), Column("customer"),
+               Column("site"), Column("number"), Column("status"),
+               *(Column(n, justify="right") for n in ("lines", "accepted", "rejected")),
+               Column("received")]  # fmt: skip
+    from rich.markup import escape
+
+    rows = []
     for o in orders:
         rejected = sum(ln["outcome"] == "rejected" for ln in o["lines"])
-        table.add_row(
-            str(o["id"]),
-            o["partner"],
-            o["customer"] or "",
-            o["site"] or "",
-            o["order_number"] or "",
-            o["status"],
-            str(len(o["lines"])),
-            str(len(o["lines"]) - rejected),
-            str(rejected),
+        rows.append([
+            str(o["id"]), escape(o["partner"]), escape(o["customer"] or ""),
+            escape(o["site"] or ""), escape(o["order_number"] or ""), o["status"],
+            str(len(o["lines"])), str(len(o["lines"]) - rejected), str(rejected),
             o["created_at"][:16].replace("T", " "),
-        )
-    return table
+        ])  # fmt: skip
+    print_records(columns, rows, title=title)
 
 
-__all__ = ["orders_table", "outcome_dict", "print_lines", "print_outcomes"]
+__all__ = [
+    "WIDE",
+    "Column",
+    "outcome_dict",
+    "print_lines",
+    "print_orders",
+    "print_outcomes",
+    "print_records",
+]

@@ -8,7 +8,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from gateway.cli.app import (
     ActorOpt,
@@ -45,21 +44,27 @@ def _password() -> str:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    host: Annotated[
+        str, typer.Option(metavar="ADDRESS", help="Address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8080,
     secure_cookie: Annotated[
         bool, typer.Option("--secure-cookie", help="Session cookie over HTTPS only (TLS proxy).")
     ] = False,
     forwarded_allow_ips: Annotated[
         str,
-        typer.Option(help="Proxies whose X-Forwarded-For / -Proto are believed (comma-separated)."),
+        typer.Option(
+            metavar="ADDRESSES",
+            help="Proxies whose X-Forwarded-For / -Proto are believed (comma-separated).",
+        ),
     ] = "127.0.0.1",
 ) -> None:
     """Run the web console and the HTTP inbox (beside `run`, on the same workspace).
 
-    Example: order-gateway serve --port 8080, behind a reverse proxy for TLS.
+    A reverse proxy in front of it gives it TLS.
+
+    Example:
+    order-gateway serve --port 8080 --secure-cookie
     """
     import uvicorn
 
@@ -78,18 +83,21 @@ def serve(
 
 @users_app.command("add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="The name to sign in with.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The name to sign in with.")],
     role: Annotated[Role, typer.Option(help="admin, operator, viewer or partner.")],
     partner: Annotated[
         str | None, typer.Option(metavar="PARTNER", help="For a partner user: whose data.")
     ] = None,
-    language: Annotated[str | None, typer.Option(help="fr or en.")] = None,
+    language: Annotated[
+        str | None, typer.Option(metavar="fr|en", help="The console's language for them.")
+    ] = None,
     actor_name: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a console user; the password is asked (or read from $ORDER_GATEWAY_PASSWORD).
 
-    Example: order-gateway users add marie --role operator
+    Example:
+    order-gateway users add marie --role operator
     """
     from gateway.web.accounts import add_user
 
@@ -106,27 +114,37 @@ def users_add(
 
 @users_app.command("list")
 def users_list(as_json: JsonOpt = False) -> None:
-    """The console's users."""
+    """The console's users.
+
+    Example:
+    order-gateway users list --json
+    """
     from gateway.web.accounts import list_users
 
     rows = list_users(open_workspace())
     if as_json:
         print_json([u.as_dict() for u in rows])
         return
-    table = Table(title=f"{len(rows)} user(s)")
-    for col in ("name", "role", "partner", "language", "added by", "at"):
-        table.add_column(col, overflow="fold")
-    for u in rows:
-        table.add_row(u.name, u.role.value, u.partner or "", u.language, u.created_by,
-                      u.created_at.isoformat()[:16])  # fmt: skip
-    console.print(table)
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
+    columns = [*map(Column, ("name", "role", "partner", "language", "added by", "at"))]
+    print_records(columns, ([escape(u.name), u.role.value, escape(u.partner or ""), u.language,
+                             escape(u.created_by), u.created_at.isoformat()[:16]] for u in rows),
+                  title=f"{len(rows)} user(s)")  # fmt: skip
 
 
 @users_app.command("passwd")
 def users_passwd(
-    name: Annotated[str, typer.Argument(help="The user.")], actor_name: ActorOpt = None
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user.")],
+    actor_name: ActorOpt = None,
 ) -> None:
-    """Set a user's password (its sessions end)."""
+    """Set a user's password (its sessions end).
+
+    Example:
+    order-gateway users passwd marie
+    """
     from gateway.web.accounts import set_password
 
     set_password(open_workspace(), name, _password(), actor=admin_actor(actor_name))
@@ -135,9 +153,14 @@ def users_passwd(
 
 @users_app.command("remove")
 def users_remove(
-    name: Annotated[str, typer.Argument(help="The user.")], actor_name: ActorOpt = None
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user.")],
+    actor_name: ActorOpt = None,
 ) -> None:
-    """Remove a user (its sessions end)."""
+    """Remove a user (its sessions end).
+
+    Example:
+    order-gateway users remove marie
+    """
     from gateway.web.accounts import remove_user
 
     remove_user(open_workspace(), name, actor=admin_actor(actor_name))
@@ -146,13 +169,16 @@ def users_remove(
 
 @tokens_app.command("add")
 def tokens_add(
-    partner: Annotated[str, typer.Argument(help="The partner the token acts for.")],
+    partner: Annotated[
+        str, typer.Argument(metavar="PARTNER", help="The partner the token acts for.")
+    ],
     actor_name: ActorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Make a token for a partner's machine; it is printed once and kept only hashed.
 
-    Example: order-gateway tokens add acme --json
+    Example:
+    order-gateway tokens add acme --json
     """
     from gateway.web.tokens import add_token
 
@@ -171,23 +197,28 @@ def tokens_list(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Tokens (their first characters only), live and revoked."""
+    """Tokens (their first characters only), live and revoked.
+
+    Example:
+    order-gateway tokens list --partner acme
+    """
     from gateway.web.tokens import list_tokens
 
     rows = list_tokens(open_workspace(), partner=partner)
     if as_json:
         print_json([t.as_dict() for t in rows])
         return
-    table = Table(title=f"{len(rows)} token(s)")
-    for col in ("id", "partner", "starts with", "made by", "at", "last used", "revoked"):
-        table.add_column(col, overflow="fold")
-    for t in rows:
-        table.add_row(
-            str(t.id), t.partner, t.prefix + "…", t.created_by, t.created_at.isoformat()[:16],
-            t.last_used_at.isoformat()[:16] if t.last_used_at else "",
-            t.revoked_at.isoformat()[:16] if t.revoked_at else "",
-        )  # fmt: skip
-    console.print(table)
+    from rich.markup import escape
+
+    from gateway.cli.tables import Column, print_records
+
+    names = ("partner", "starts with", "made by", "at", "last used", "revoked")
+    columns = [Column("id", justify="right"), *map(Column, names)]
+    print_records(columns, ([
+        str(t.id), escape(t.partner), t.prefix + "…", escape(t.created_by),
+        t.created_at.isoformat()[:16], t.last_used_at.isoformat()[:16] if t.last_used_at else "",
+        t.revoked_at.isoformat()[:16] if t.revoked_at else "",
+    ] for t in rows), title=f"{len(rows)} token(s)")  # fmt: skip
 
 
 @tokens_app.command("revoke")
@@ -195,7 +226,11 @@ def tokens_revoke(
     token_id: Annotated[int, typer.Argument(metavar="ID", help="The token (`tokens list`).")],
     actor_name: ActorOpt = None,
 ) -> None:
-    """Revoke a token: the next request with it is refused."""
+    """Revoke a token: the next request with it is refused.
+
+    Example:
+    order-gateway tokens revoke 3
+    """
     from gateway.web.tokens import revoke_token
 
     t = revoke_token(open_workspace(), token_id, actor=admin_actor(actor_name))

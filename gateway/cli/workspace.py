@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json, state
 
@@ -20,7 +19,12 @@ def init(
     ] = False,
     force: Annotated[bool, typer.Option(help="Overwrite an existing gateway.toml.")] = False,
 ) -> None:
-    """Create a workspace: gateway.toml, inbox/, outbox/, archive/, failed/ and the database."""
+    """Create a workspace: gateway.toml, inbox/, outbox/, archive/, failed/ and the database.
+
+    Examples:
+    order-gateway init
+    order-gateway init --demo --force
+    """
     from gateway.demo import create_demo
     from gateway.workspace import create_workspace, resolve_root
 
@@ -42,13 +46,21 @@ def import_(
     kind: Annotated[
         str,
         typer.Argument(
-            help="products, barcodes, customers, sites, grants, assortments or customer-refs."
+            metavar="KIND",
+            help="products, barcodes, customers, sites, grants, assortments or customer-refs.",
         ),
     ],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", exists=True, dir_okay=False, help="CSV or XLSX file.")
+    ],
     as_json: JsonOpt = False,
 ) -> None:
-    """Import master data (idempotent: re-importing updates and reports what changed)."""
+    """Import master data (idempotent: re-importing updates and reports what changed).
+
+    Examples:
+    order-gateway import products catalogue.xlsx
+    order-gateway import grants grants.csv --json
+    """
     from gateway.catalog.importer import Kind, import_file
 
     try:
@@ -79,12 +91,15 @@ def import_(
     if as_json:
         print_json(report.as_dict())
         return
-    table = Table(title=f"{k.value}: {report.rows:,} rows read from {file.name}")
-    for col in ("table", "created", "updated", "unchanged"):
-        table.add_column(col, justify="right" if col != "table" else "left")
-    for name, ch in report.changes.items():
-        table.add_row(name, f"{ch.created:,}", f"{ch.updated:,}", f"{ch.unchanged:,}")
-    console.print(table)
+    from gateway.cli.tables import Column, print_records
+
+    counted = ("created", "updated", "unchanged")
+    print_records(
+        [Column("table"), *(Column(c, justify="right") for c in counted)],
+        ([name, f"{ch.created:,}", f"{ch.updated:,}", f"{ch.unchanged:,}"]
+         for name, ch in report.changes.items()),
+        title=f"{k.value}: {report.rows:,} rows read from {file.name}",
+    )  # fmt: skip
     if report.error_count:
         err.print(f"[yellow]{report.error_count} row(s) skipped:[/yellow]")
         for e in report.errors:
@@ -95,12 +110,16 @@ def import_(
 
 @app.command()
 def demo(
-    directory: Annotated[Path, typer.Argument(help="Where to create the demo workspace.")] = Path(
-        "demo-workspace"
-    ),
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Where to create the demo workspace.")
+    ] = Path("demo-workspace"),
 ) -> None:
-    """Create a demo workspace, drop the sample files, process them and show the orders."""
-    from gateway.cli.tables import orders_table, print_outcomes
+    """Create a demo workspace, drop the sample files, process them and show the orders.
+
+    Example:
+    order-gateway demo /tmp/demo-workspace
+    """
+    from gateway.cli.tables import print_orders, print_outcomes
     from gateway.daemon.passes import run_once
     from gateway.demo import create_demo
     from gateway.orders.queries import list_orders
@@ -112,7 +131,7 @@ def demo(
     outcomes = run_once(ws)
     print_outcomes(outcomes)
     orders = list_orders(ws, limit=100)
-    console.print(orders_table(list(reversed(orders)), "orders"))
+    print_orders(list(reversed(orders)), "orders")
     console.print("replies:")
     for o in outcomes:
         for p in o.replies:

@@ -434,7 +434,9 @@ def _apply(box: Outbox, ins: Instruction, feed: FeedFile) -> RowResult:
             box, order.id, ins.status, actor=actor(ActorKind.ERP), reason=ins.reason,
             lines=ins.lines or None, details={"feed_file": feed.name, "feed_id": feed.id,
                                               "rows": ins.rows},
-            packages=packages or None,
+            # The ERP is the supplier's record of what it confirmed and shipped: the
+            # gateway follows it, more than ordered included, rather than fall out of step.
+            packages=packages or None, allow_more=True,
         )  # fmt: skip
     except GatewayError as exc:
         res.message = str(exc)

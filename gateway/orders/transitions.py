@@ -30,7 +30,7 @@ from gateway.replies.status_reports import queue_status_report
 from gateway.rules.lifecycle import SHIPPING, OrderStatus, TransitionRefused, check_transition
 from gateway.rules.quantity import json_number, plain
 from gateway.rules.reasons import sentence
-from gateway.store.models import Order, OrderEvent
+from gateway.store.models import Order, OrderEvent, OrderLine
 from gateway.workspace import Workspace
 from parsers.document import LineStatus
 from parsers.gtin import GtinError, validate_sscc
@@ -91,7 +91,9 @@ class TransitionResult:
     message_ids: list[int] = field(default_factory=list)
 
 
-def _check_lines(order: Order, to: OrderStatus, lines: Mapping[int, Decimal]) -> None:
+def _check_lines(
+    order: Order, to: OrderStatus, lines: Mapping[int, Decimal], *, allow_more: bool
+) -> None:
     if to not in LINE_QUANTITY:
         raise LineQuantityRefused(
             order.id,
@@ -118,6 +120,32 @@ def _check_lines(order: Order, to: OrderStatus, lines: Mapping[int, Decimal]) ->
             raise LineQuantityRefused(
                 order.id, line_no, f"line {line_no}: quantity {qty} is negative"
             )
+        if not allow_more:
+            _check_not_more(order.id, ln, to, qty)
+
+
+def _check_not_more(order_id: int, ln: OrderLine, to: OrderStatus, qty: Decimal) -> None:
+    """More than was ordered (confirming) or confirmed (shipping) is a typing slip far more
+    often than a decision: it is refused unless the admin says so (``allow_more``)."""
+    if to is OrderStatus.VALIDATED:
+        if ln.quantity is not None and qty > ln.quantity:
+            raise LineQuantityRefused(
+                order_id,
+                ln.line_no,
+                f"line {ln.line_no}: {plain(qty)} asked, {plain(ln.quantity)} ordered; "
+                "add --allow-more to confirm more than was ordered",
+            )
+        return
+    confirmed = ln.confirmed_quantity if ln.confirmed_quantity is not None else ln.quantity
+    total = Decimal(ln.shipped_quantity or 0) + qty
+    if confirmed is not None and total > confirmed:
+        shipped = f" ({plain(total)} with what was shipped before)" if total != qty else ""
+        raise LineQuantityRefused(
+            order_id,
+            ln.line_no,
+            f"line {ln.line_no}: {plain(qty)} asked{shipped}, {plain(confirmed)} confirmed; "
+            "add --allow-more to ship more than was confirmed",
+        )
 
 
 def _confirm(order: Order, lines: Mapping[int, Decimal], language: str) -> dict[str, Any]:
@@ -207,12 +235,15 @@ def apply_transition(
     details: Mapping[str, Any] | None = None,
     packages: list[PackageSpec] | None = None,
     tell_partner: bool = False,
+    allow_more: bool = False,
 ) -> TransitionResult:
     """Move one order to ``to`` inside ``box``'s transaction (the caller commits), queueing
     the partner's status report on it.
 
     ``reason`` is kept in the history for the supplier's people; it reaches the partner
-    (``partner_reason`` of the status report) only with ``tell_partner``.
+    (``partner_reason`` of the status report) only with ``tell_partner``. A line quantity
+    above the ordered one (validating) or the confirmed one (shipping) is refused unless
+    ``allow_more``.
 
     Raises :class:`TransitionRefused` (forbidden by the lifecycle), :class:`OrderNotFound`
     or :class:`LineQuantityRefused` before changing anything.
@@ -224,7 +255,7 @@ def apply_transition(
     current = order.status
     check_transition(order.id, current, target.value)
     if lines:
-        _check_lines(order, target, lines)
+        _check_lines(order, target, lines, allow_more=allow_more)
 
     info: dict[str, Any] = dict(details or {})
     if target is OrderStatus.VALIDATED and lines:
@@ -297,16 +328,17 @@ def move_orders(
     now: datetime | None = None,
     packages: list[PackageSpec] | None = None,
     tell_partner: bool = False,
+    allow_more: bool = False,
 ) -> MoveReport:
     """Move each order in its own transaction, whose status reports are written after it
-    (``tell_partner``: the reason goes to the partner too, see :func:`apply_transition`)."""
+    (``tell_partner``, ``allow_more``: see :func:`apply_transition`)."""
     report = MoveReport()
     for oid in order_ids:
         try:
             with outbox_transaction(ws, now or datetime.now(UTC)) as box:
                 result = apply_transition(
                     box, oid, to, actor=actor, reason=reason, lines=lines, packages=packages,
-                    tell_partner=tell_partner,
+                    tell_partner=tell_partner, allow_more=allow_more,
                 )  # fmt: skip
         except (TransitionRefused, OrderNotFound, LineQuantityRefused, PackageRefused) as exc:
             report.refused[oid] = str(exc)

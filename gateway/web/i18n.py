@@ -21,6 +21,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "admins": ("admins", "admins"),
     "after": ("After", "Après"),
     "all_of_reason": ("All lines of this reason", "Toutes les lignes de ce motif"),
+    "allow_more": ("Accept more than ordered (validate) or confirmed (ship)",
+                   "Accepter plus que commandé (validation) ou confirmé (expédition)"),
     "any": ("any", "tous"),
     "apply_replay": ("Apply this replay", "Appliquer ce rejeu"),
     "as_written": ("As written", "Tel qu'écrit"),

@@ -123,7 +123,7 @@ async def move(request: Request, order_id: int) -> Response:
     reason = str(form.get("reason", "")).strip() or None
     report = await run_in_threadpool(
         move_orders, workspace(request), [order_id], VERBS[verb], actor=user.actor,
-        reason=reason, lines=lines or None,
+        reason=reason, lines=lines or None, allow_more=form.get("allow_more") == "1",
     )  # fmt: skip
     t = translator(request)
     for r in report.moved:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -151,9 +153,40 @@ def test_a_package_with_a_wrong_check_digit_is_refused(sqlite_lifecycle_ws: Work
     assert shown["status"] == "in_preparation"
 
 
-def test_partial_goes_with_ship_only(sqlite_lifecycle_ws: Workspace) -> None:
-    result = _run(sqlite_lifecycle_ws, "orders", "validate", "1", "--partial")
-    assert result.exit_code == 2 and "go with ship" in result.output
+@pytest.mark.parametrize(
+    ("verb", "option"),
+    [("validate", "--partial"), ("validate", "--package"), ("reject", "--line"),
+     ("cancel", "--line"), ("prepare", "--allow-more"), ("deliver", "--line")],
+)  # fmt: skip
+def test_a_verb_offers_only_the_options_that_mean_something_for_it(verb: str, option: str) -> None:
+    assert option not in runner.invoke(app, ["orders", verb, "--help"]).output
+    result = runner.invoke(app, ["orders", verb, "1", option, "1=2"])
+    assert result.exit_code == 2 and "No such option" in result.output
+
+
+def test_line_with_several_orders_is_refused_before_anything_moves(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    first, second = _order(ws, "PO-1"), _order(ws, "PO-2")
+    result = _run(ws, "orders", "validate", str(first), str(second), "--line", "1=2")
+    assert result.exit_code == 2
+    assert "--line goes with one order (2 given)" in " ".join(result.output.split())
+    listed = json.loads(_run(ws, "orders", "list", "--json").output)
+    assert {o["status"] for o in listed} == {"pending_validation"}
+
+
+def test_confirming_more_than_ordered_needs_allow_more(sqlite_lifecycle_ws: Workspace) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws))  # line 1: 5 ordered
+    refused = _run(ws, "orders", "validate", oid, "--line", "1=20")
+    assert refused.exit_code == 1
+    assert f"refused: order #{oid}: line 1: 20 asked, 5 ordered; add --allow-more" in " ".join(
+        refused.output.split()
+    )
+    assert _run(ws, "orders", "validate", oid, "--line", "1=20", "--allow-more").exit_code == 0
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert shown["lines"][0]["confirmed_quantity"] == 20
 
 
 def test_orders_list_answers_while_another_process_holds_the_write_lock(
@@ -195,3 +228,28 @@ def test_tell_partner_sends_the_reason_in_the_status_report(
     assert result.exit_code == 0, result.output
     [report] = outbox_files(ws, "shop", "STATUS_")
     assert "rupture" in report.read_text("utf-8-sig")
+
+
+def test_template_and_report_write_into_the_workspace_exports_and_say_where(
+    sqlite_lifecycle_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = sqlite_lifecycle_ws
+    _order(ws)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the current folder: nothing may land here
+    shutil.rmtree(ws.root / "exports", ignore_errors=True)  # made when missing
+    for args in (["template", "C1"], ["report", "orders", "--partner", "shop"]):
+        result = _run(ws, *args)
+        assert result.exit_code == 0, result.output
+        [written] = [p for p in (ws.root / "exports").iterdir() if p.name in result.output]
+        assert written.read_bytes()[:2] == b"PK"  # an XLSX
+        assert f"written to {written}" in result.output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_output_names_another_file(sqlite_lifecycle_ws: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "form.xlsx"
+    result = _run(sqlite_lifecycle_ws, "template", "C1", "--output", str(out))
+    assert result.exit_code == 0 and out.exists()
+    assert f"written to {out}" in result.output

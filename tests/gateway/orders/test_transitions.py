@@ -146,3 +146,53 @@ def test_transition_refused_is_a_value_error_naming_both_statuses() -> None:
         "order #4 is delivered: it cannot become cancelled (allowed from delivered: none "
         "(final status))"
     )
+
+
+def test_confirming_more_than_was_ordered_is_refused_naming_line_quantities_and_the_way_out(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    oid = _order(sqlite_lifecycle_ws)  # line 1: 5 ordered
+    report = move_orders(sqlite_lifecycle_ws, [oid], S.VALIDATED, actor="a", lines={1: Decimal(20)})
+    assert report.refused[oid] == (
+        f"order #{oid}: line 1: 20 asked, 5 ordered; "
+        "add --allow-more to confirm more than was ordered"
+    )
+    order = get_order(sqlite_lifecycle_ws, oid)
+    assert order is not None and order["status"] == "pending_validation"
+
+
+def test_allow_more_confirms_more_than_was_ordered(sqlite_lifecycle_ws: Workspace) -> None:
+    oid = _order(sqlite_lifecycle_ws)
+    report = move_orders(
+        sqlite_lifecycle_ws, [oid], S.VALIDATED, actor="a", lines={1: Decimal(20)},
+        allow_more=True,
+    )  # fmt: skip
+    assert not report.refused
+    order = get_order(sqlite_lifecycle_ws, oid)
+    assert order is not None and order["lines"][0]["confirmed_quantity"] == 20
+
+
+def test_confirming_the_ordered_quantity_or_less_needs_no_allow_more(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    oid = _order(sqlite_lifecycle_ws)
+    lines = {1: Decimal(5), 2: Decimal("1.5")}
+    assert not move_orders(sqlite_lifecycle_ws, [oid], S.VALIDATED, actor="a", lines=lines).refused
+
+
+def test_shipping_more_than_was_confirmed_is_refused_counting_what_shipped_before(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = _order(ws)
+    move_orders(ws, [oid], S.VALIDATED, actor="a", lines={1: Decimal(4)})
+    move_orders(ws, [oid], S.IN_PREPARATION, actor="a")
+    move_orders(ws, [oid], S.PARTIALLY_SHIPPED, actor="a", lines={1: Decimal(3)})
+    report = move_orders(ws, [oid], S.SHIPPED, actor="a", lines={1: Decimal(2)})
+    assert report.refused[oid] == (
+        f"order #{oid}: line 1: 2 asked (5 with what was shipped before), 4 confirmed; "
+        "add --allow-more to ship more than was confirmed"
+    )
+    assert not move_orders(
+        ws, [oid], S.SHIPPED, actor="a", lines={1: Decimal(2)}, allow_more=True
+    ).refused

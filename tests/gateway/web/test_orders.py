@@ -59,6 +59,27 @@ def test_an_operator_validates_with_a_confirmed_quantity_as_admin_name(
     assert order["events"][-1]["actor"] == "admin:olivier"
 
 
+def test_confirming_more_than_was_ordered_is_refused_on_the_order_page(
+    client_for: Client, web_ws: Workspace, order_id: int
+) -> None:
+    r = post(client_for("olivier"), f"/orders/{order_id}", f"/orders/{order_id}/move",
+             {"verb": "validate", "q_1": "999"})  # fmt: skip
+    assert "line 1: 999 asked, 2 ordered" in r.text
+    order = get_order(web_ws, order_id)
+    assert order is not None and order["status"] == "pending_validation"
+
+
+def test_the_validate_form_accepts_more_than_ordered_when_ticked(
+    client_for: Client, web_ws: Workspace, order_id: int
+) -> None:
+    assert 'name="allow_more"' in client_for("olivier").get(f"/orders/{order_id}").text
+    post(client_for("olivier"), f"/orders/{order_id}", f"/orders/{order_id}/move",
+         {"verb": "validate", "q_1": "999", "allow_more": "1"})  # fmt: skip
+    order = get_order(web_ws, order_id)
+    assert order is not None and order["status"] == "validated"
+    assert order["lines"][0]["confirmed_quantity"] == 999
+
+
 def test_a_forbidden_move_is_said_on_the_order_page(client_for: Client, order_id: int) -> None:
     r = post(client_for("olivier"), f"/orders/{order_id}", f"/orders/{order_id}/move",
              {"verb": "deliver"})  # fmt: skip
