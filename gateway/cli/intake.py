@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json
 from gateway.cli.tables import outcome_dict, print_lines, print_outcomes
@@ -86,6 +85,8 @@ def run(
         from gateway.daemon.service import serve
 
         raise typer.Exit(serve(ws, interval=interval, settle=settle))
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -12,7 +12,6 @@ control reference) pass through :func:`safe`.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import PurePath
 
@@ -59,6 +58,8 @@ def fitted(name: str, room: int = 0) -> str:
     limit = NAME_MAX - room
     if len(text.encode()) <= limit:
         return text
+    import hashlib  # here: only a name too long needs it, and every command imports names
+
     digest = hashlib.sha256(text.encode()).hexdigest()[:_HASH_CHARS]
     base, dot, ext = text.rpartition(".")
     if not base or len(ext.encode()) > _EXTENSION_MAX:
