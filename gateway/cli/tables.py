@@ -39,9 +39,10 @@ def print_records(
     from rich.text import Text
 
     rows = [list(r) for r in rows]
-    # what the whole columns need on one line (cell, padding, border), with room for messages
+    # what the whole columns need on one line (the widest cell or the heading, padding,
+    # border), with room for messages
     needed = 1 + sum(
-        3 + (max((Text.from_markup(r[i]).cell_len for r in rows), default=len(c.name))
+        3 + (max(len(c.name), *(Text.from_markup(r[i]).cell_len for r in rows))
              if c.whole else _MESSAGE_ROOM)
         for i, c in enumerate(columns)
     )  # fmt: skip

@@ -79,6 +79,22 @@ def test_a_table_whose_identifiers_do_not_fit_becomes_blocks_on_a_wide_terminal_
     assert_whole(shown.get(), *ids)
 
 
+@pytest.mark.parametrize(("columns", "table"), [(115, False), (116, True)])
+def test_headings_count_in_what_a_table_needs(
+    monkeypatch: pytest.MonkeyPatch, columns: int, table: bool
+) -> None:
+    # short values under long headings: 1 border + "id" (2 + 3) + 10 headings of 8 (+ 3 each)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    headings = ["accepted", "rejected", "received", "customer", "shipped_", "ordered_",
+                "location", "duration", "category", "language"]  # fmt: skip
+    with console.capture() as shown:
+        print_records([Column("id"), *map(Column, headings)], [["1"] + ["2"] * 10])
+    out = shown.get()
+    assert ("┃" in out) is table
+    if table:
+        assert all(f" {h} " in out for h in headings), out
+
+
 def test_orders_list_shows_partner_number_and_status_whole(ws: Workspace) -> None:
     out = narrow(ws, "orders", "list")
     assert_whole(out, PARTNER, NUMBER, "pending_validation", "C1", "S1")
