@@ -42,7 +42,7 @@ def print_records(
     # what the whole columns need on one line (the widest cell or the heading, padding,
     # border), with room for messages
     needed = 1 + sum(
-        3 + (max(len(c.name), *(Text.from_markup(r[i]).cell_len for r in rows))
+        3 + (max([len(c.name), *(Text.from_markup(r[i]).cell_len for r in rows)])
              if c.whole else _MESSAGE_ROOM)
         for i, c in enumerate(columns)
     )  # fmt: skip
