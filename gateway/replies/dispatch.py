@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.store.database import STORE_ERRORS
 from gateway.store.models import OutgoingMessage, table_of
 from gateway.workspace import Workspace
 
@@ -177,14 +177,15 @@ def marking_later(ws: Workspace) -> Iterator[None]:
 def mark_written(ws: Workspace) -> None:
     """Mark sent, in a transaction of their own, the replies :func:`marking_later` holds
     (before the gateway waits for work: a reply is not left unmarked while idle). A store
-    that fails keeps them for the next transaction, or the sweep after a restart."""
+    that fails keeps them for the next transaction, or the sweep after a restart (which
+    finds each file whole and only marks it)."""
     held = held_marks(ws)
     if not held:
         return
     try:
         with ws.sessions.begin() as s:
             mark_sent(s, held)
-    except STORE_ERRORS as exc:
+    except SQLAlchemyError as exc:  # down or broken: never hide why the gateway stops
         log.warning("marking %d written replies sent failed, retried later: %s", len(held), exc)
         return
     del held[:]
