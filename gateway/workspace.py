@@ -54,7 +54,9 @@ class Workspace:
     node: str = field(default_factory=this_node)
     #: Per thread (an SFTP partner's has its own): the replies written whose "sent" mark
     #: waits for that thread's next write transaction (``gateway.replies.dispatch``)
-    replies_to_mark: threading.local = field(default_factory=threading.local, repr=False)
+    replies_to_mark: threading.local = field(
+        default_factory=threading.local, repr=False, compare=False
+    )
 
     @classmethod
     def open(cls, root: Path) -> Workspace:
