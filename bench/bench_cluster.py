@@ -30,19 +30,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from bench_latency import latency, throughput  # noqa: E402
+from bench_latency import cpu_seconds, latency, throughput  # noqa: E402
 
 from tests.gateway.cluster_support import cluster_config  # noqa: E402
 from tests.gateway.conftest import CONFIG, build_workspace  # noqa: E402
 from tests.pg import PostgresServer, _bindir  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system time of a live process (and its reaped children), from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / TICK
 
 
 def start(root: Path, mode: str, n: int, log: Path) -> list[subprocess.Popen[bytes]]:

@@ -1,6 +1,7 @@
 """Drop-to-reply latency and throughput of the running gateway (``order-gateway run``).
 
-Starts real gateway processes on a fresh SQLite workspace (the test catalog), then:
+Starts real gateway processes on a fresh workspace (the test catalog; SQLite, or a fresh
+PostgreSQL database per run), then:
 
 1. latency, renamed in: small CSV orders written under a dot-name and renamed into the
    inbox one at a time; time from the rename to the acknowledgement appearing in the
@@ -10,15 +11,27 @@ Starts real gateway processes on a fresh SQLite workspace (the test catalog), th
 3. throughput: 2,000 small files renamed in at once; files per second from the first
    drop to the last acknowledgement.
 
-Run from the repository root: ``python bench/bench_latency.py [--files 200] [--bulk 2000]
-[--workers 2]``. ``--workers`` is how many ``run`` processes share the workspace.
+Run from the repository root::
+
+    python bench/bench_latency.py [--files 200] [--bulk 2000] [--workers 1,2] [--rounds 3]
+    python bench/bench_latency.py --files 0 --bulk 1000 --workers 1,2 --against /tmp/before
+    python bench/bench_latency.py --files 0 --postgres --workers 1,2 --against /tmp/before
+
+``--workers`` is how many ``run`` processes share the workspace (a list: each count is a
+case). ``--against DIR`` runs every case with another checkout's code too (e.g. ``git
+archive`` of the commit before a change, unpacked), interleaved round by round with this
+one, so that before and after meet the same machine load; min and median per case.
+``--postgres`` starts a loopback server (``tests/pg.py``: fsync off); ``--database URL``
+names a server of yours (a new database is made on it for every run).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,23 +42,37 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from sqlalchemy.engine import make_url  # noqa: E402
+
 from gateway.channels.folder.inotify import Kind, open_inotify  # noqa: E402
 from tests.gateway.conftest import COFFEE, build_workspace  # noqa: E402
+from tests.pg import PostgresServer, _bindir  # noqa: E402
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system time of a live process (and its reaped children), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / TICK
 
 
 def order(number: str) -> bytes:
     return f"N° commande;Code-barre;Quantité\n{number};{COFFEE};2\n".encode()
 
 
-def start(root: Path, n: int, log: Path) -> list[subprocess.Popen[bytes]]:
+def start(root: Path, n: int, log: Path, tree: Path = REPO) -> list[subprocess.Popen[bytes]]:
+    """``n`` gateway processes running ``tree``'s code on the workspace ``root``."""
     procs = []
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     for i in range(n):
         err = open(log.with_suffix(f".{i}.log"), "wb")  # noqa: SIM115
         procs.append(
             subprocess.Popen(
                 [sys.executable, "-m", "gateway", "-w", str(root), "--log-level", "info", "run"],
                 stderr=err,
-                cwd=REPO,
+                cwd=tree,
+                env=env,
             )
         )
     deadline = time.monotonic() + 30
@@ -112,44 +139,112 @@ def describe(name: str, values: list[float]) -> str:
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--files", type=int, default=200, help="files per latency run")
-    ap.add_argument("--bulk", type=int, default=2000, help="files for the throughput run")
-    ap.add_argument("--workers", type=int, default=1, help="gateway processes")
-    ap.add_argument(
-        "--database",
-        help="SQLAlchemy URL of an empty database (default: the workspace's SQLite file), "
-        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench",
-    )
-    args = ap.parse_args()
+_RUNS = itertools.count(1)
+
+
+def new_database(url: str) -> str:
+    """A new, empty database on the PostgreSQL server of ``url``; its URL."""
+    import psycopg
+
+    base = make_url(url)
+    name = f"bench_latency_{os.getpid()}_{next(_RUNS)}"
+    with psycopg.connect(
+        host=base.host, port=base.port, user=base.username, password=base.password,
+        dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def one_run(tree: Path, workers: int, args: argparse.Namespace, server: str | None) -> dict:
+    """One fresh workspace served by ``workers`` processes of ``tree``'s code."""
+    got: dict = {}
     with tempfile.TemporaryDirectory(prefix="ogw-bench-") as tmp:
         root = Path(tmp) / "ws"
-        build_workspace(root, database=args.database).close()
+        build_workspace(root, database=new_database(server) if server else None).close()
         inbox, outbox = root / "inbox" / "shop", root / "outbox" / "shop"
-        procs = start(root, args.workers, Path(tmp) / "gateway")
+        procs = start(root, workers, Path(tmp) / "gateway", tree)
         try:
             if args.files:
-                print(
-                    describe("renamed in", latency(inbox, outbox, args.files, "mv", renamed=True))
-                )
-                print(
-                    describe(
-                        "written in place", latency(inbox, outbox, args.files, "wr", renamed=False)
-                    )
-                )
+                got["renamed"] = latency(inbox, outbox, args.files, "mv", renamed=True)
+                got["in place"] = latency(inbox, outbox, args.files, "wr", renamed=False)
             if args.bulk:
-                rate = throughput(inbox, outbox, args.bulk)
-                print(
-                    f"throughput: {args.bulk} files, {rate:.0f} files/s "
-                    f"with {args.workers} gateway process(es) on "
-                    f"{'PostgreSQL' if args.database else 'SQLite'}"
-                )
+                cpu0 = sum(cpu_seconds(p.pid) for p in procs)
+                got["rate"] = throughput(inbox, outbox, args.bulk)
+                cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
+                got["cpu_ms"] = cpu / args.bulk * 1000
         finally:
             for p in procs:
                 p.terminate()
             for p in procs:
                 p.wait(30)
+    return got
+
+
+def show(values: list[float], unit: str, scale: float = 1.0) -> str:
+    return f"min {min(values) * scale:.1f} median {statistics.median(values) * scale:.1f} {unit}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=200, help="files per latency run")
+    ap.add_argument("--bulk", type=int, default=2000, help="files for the throughput run")
+    ap.add_argument("--workers", default="1", help="gateway processes, e.g. 1 or 1,2")
+    ap.add_argument("--rounds", type=int, default=1, help="repetitions of every case")
+    ap.add_argument("--against", type=Path, help="another checkout to compare with")
+    ap.add_argument(
+        "--database",
+        help="SQLAlchemy URL of a PostgreSQL server (a database is made on it per run; "
+        "default: the workspace's SQLite file), "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    )
+    ap.add_argument("--postgres", action="store_true", help="start a loopback PostgreSQL")
+    args = ap.parse_args()
+    trees = {"this": REPO} if args.against is None else {"this": REPO, "other": args.against}
+    counts = [int(n) for n in args.workers.split(",")]
+    cases = [(name, tree, n) for n in counts for name, tree in trees.items()]
+    pg: PostgresServer | None = None
+    server = args.database
+    if args.postgres:
+        bindir = _bindir()
+        if bindir is None:
+            raise SystemExit("PostgreSQL is not installed")
+        folder = Path(tempfile.mkdtemp(prefix="ogw-bench-pg-"))
+        os.chmod(folder, 0o755)
+        pg = PostgresServer(bindir, folder)
+        pg.start()
+        server = pg.url()
+    engine = "PostgreSQL" if server else "SQLite"
+    results: dict[tuple[str, int], list[dict]] = {(name, n): [] for name, _, n in cases}
+    try:
+        for r in range(args.rounds):
+            for name, tree, n in cases:  # interleaved: every case once per round
+                got = one_run(tree, n, args, server)
+                results[(name, n)].append(got)
+                rate = f"{got['rate']:.0f} files/s" if "rate" in got else ""
+                print(f"round {r + 1}: {name} ×{n}: {rate}", file=sys.stderr, flush=True)
+    finally:
+        if pg is not None:
+            pg.stop()
+            shutil.rmtree(pg.root, ignore_errors=True)
+    print(
+        f"{engine}; {args.rounds} round(s) interleaved, {os.cpu_count()} CPU(s); "
+        + (f"other = {args.against}" if args.against else "")
+    )
+    for (name, n), runs in results.items():
+        who = f"{name} ×{n}" if args.against else f"×{n}"
+        if args.files:
+            for kind in ("renamed", "in place"):
+                medians = [statistics.median(r[kind]) for r in runs]
+                print(f"{who:10} latency {kind}: median of runs {show(medians, 'ms', 1000)}")
+            if args.rounds == 1:
+                print(describe(f"{who} renamed in", runs[0]["renamed"]))
+        if args.bulk:
+            print(
+                f"{who:10} throughput, {args.bulk} files: "
+                f"{show([r['rate'] for r in runs], 'files/s')}; gateway CPU "
+                f"{show([r['cpu_ms'] for r in runs], 'ms/file')}"
+            )
 
 
 if __name__ == "__main__":

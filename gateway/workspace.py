@@ -7,6 +7,7 @@ paths are decided in one place.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -47,6 +48,11 @@ class Workspace:
     _engine: Engine | None = field(default=None, repr=False)
     #: Cluster mode: the node (machine) this process runs on (``worker --node``)
     node: str = field(default_factory=this_node)
+    #: Per thread (an SFTP partner's has its own): the replies written whose "sent" mark
+    #: waits for that thread's next write transaction (``gateway.replies.dispatch``)
+    replies_to_mark: threading.local = field(
+        default_factory=threading.local, repr=False, compare=False
+    )
 
     @classmethod
     def open(cls, root: Path) -> Workspace:

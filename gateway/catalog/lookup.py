@@ -52,8 +52,13 @@ def catalog_version(session: Session) -> int:
     """
     version = session.info.get(_VERSION)
     if version is None:
-        row = session.get(ControlNumber, ("_catalog", "version"))
-        version = session.info[_VERSION] = row.last if row else 0
+        # The one column, not the row as an object: read once per file, every file.
+        last = session.scalar(
+            select(ControlNumber.last).where(
+                ControlNumber.partner == "_catalog", ControlNumber.kind == "version"
+            )
+        )
+        version = session.info[_VERSION] = last or 0
     return version
 
 
@@ -158,6 +163,9 @@ class CatalogLookup:
                 self._by_name.setdefault(named[0], []).append(_row(named[1:]))
 
     def _prefetch_learned(self, learned: Iterable[tuple[XrefKind, str]]) -> None:
+        keys = sorted({key for _, key in learned})
+        if not keys:
+            return  # every line resolved by its identifiers: no need to build the filter
         p, x = Product.__table__.c, CrossReference.__table__.c
         cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
         whose = or_(
@@ -169,7 +177,7 @@ class CatalogLookup:
         )
         rank = {scope.value: i for i, scope in enumerate(SCOPE_ORDER)}
         best: dict[tuple[str, str], int] = {}
-        for chunk in _chunks(sorted({key for _, key in learned})):
+        for chunk in _chunks(keys):
             rows = self.session.execute(
                 select(x.kind, x.key, x.scope, *cols)
                 .join(Product.__table__, p.id == x.product_id)

@@ -35,16 +35,34 @@ class MappingProfile(BaseModel):
     edi: EdiProfile = Field(default_factory=EdiProfile)
 
 
+#: Profiles read, by path: the file's identity when read (inode, size, mtime), the profile
+_READ: dict[Path, tuple[tuple[int, int, int], MappingProfile]] = {}
+
+
 def load_mapping(mappings_dir: Path, name: str | None) -> MappingProfile:
+    """The partner's profile, parsed and validated once until its file changes (every
+    file of a partner asks for it; an edited or replaced profile is read again).
+
+    The profile returned is shared by those callers: read it, never change it."""
     if not name:
         return MappingProfile()
     path = mappings_dir / f"{name}.toml"
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    if st is None or not path.is_file():
+        _READ.pop(path, None)
         raise ConfigError(path, [f"mapping profile {name!r} not found in {mappings_dir}"])
+    seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+    if (known := _READ.get(path)) is not None and known[0] == seen:
+        return known[1]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return MappingProfile.model_validate(data)
+        profile = MappingProfile.model_validate(data)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
     except ValidationError as exc:
         raise ConfigError(path, [describe_error(e, MappingProfile) for e in exc.errors()]) from None
+    _READ[path] = (seen, profile)
+    return profile

@@ -37,7 +37,7 @@ from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.logs import log_fields
 from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.erp_feed import scan_feed
-from gateway.replies.dispatch import dispatch_pending
+from gateway.replies.dispatch import dispatch_pending, marking_later
 from gateway.store.database import StoreBroken, is_broken_store, shown_url
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
@@ -181,14 +181,15 @@ def scan_partner(
     for entry in poll.odd:
         if (out := quarantine_odd(ws, partner_id, entry)) is not None:
             outcomes.append(out)
-    for path in poll.ready:
-        if on_file:
-            on_file(partner_id, path.name)
-        out = process_inbox_file(ws, partner_id, path)
-        if out is not None:
-            outcomes.append(out)
-            if out.outcome == DEFERRED:
-                break
+    with marking_later(ws):  # one commit a file: its replies marked in the next one's
+        for path in poll.ready:
+            if on_file:
+                on_file(partner_id, path.name)
+            out = process_inbox_file(ws, partner_id, path)
+            if out is not None:
+                outcomes.append(out)
+                if out.outcome == DEFERRED:
+                    break
     return outcomes
 
 

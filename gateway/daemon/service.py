@@ -41,6 +41,7 @@ from gateway.intake.guard import DEFERRED
 from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.digest import due_digests, send_digest
 from gateway.orders.erp_feed import scan_feed
+from gateway.replies.dispatch import mark_written, marking_later
 from gateway.store.database import shown_url
 from gateway.workspace import Workspace
 
@@ -114,16 +115,20 @@ class Service:
             worker.start()
         next_tick = time.monotonic()
         try:
-            while not self._stopping:
-                self._read_events()
-                now = time.monotonic()
-                if now >= next_tick:
-                    self._tick()
-                    next_tick = time.monotonic() + self.options.interval
-                self._scan_due()
-                if self._work_queues():
-                    continue
-                self._wait(self._next_wake(next_tick))
+            # Each file's replies are marked sent in the next file's transaction, and
+            # whatever is left before the loop waits.
+            with marking_later(self.ws):
+                while not self._stopping:
+                    self._read_events()
+                    now = time.monotonic()
+                    if now >= next_tick:
+                        self._tick()
+                        next_tick = time.monotonic() + self.options.interval
+                    self._scan_due()
+                    if self._work_queues():
+                        continue
+                    mark_written(self.ws)
+                    self._wait(self._next_wake(next_tick))
         finally:
             self.close()
         log.info("gateway stopped reason=%s files=%d", self._stop_reason or "-", self.processed)
@@ -219,6 +224,7 @@ class Service:
         """The store is down: drop the queues (rescanned later) and wait, doubling each time."""
         for q in self.queues.values():
             q.clear()
+        mark_written(self.ws)  # kept if the store is still down
         self._backoff = min(MAX_BACKOFF, max(1.0, self._backoff * 2))
         log.warning("store unavailable; retrying in %.0fs", self._backoff)
         self._wait(self._backoff)

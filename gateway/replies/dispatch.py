@@ -2,9 +2,13 @@
 
 A message is committed with the orders it answers (transactional outbox). Writing it
 is: temporary name beside the target, fsync, rename, then mark it sent (the replies of
-one file: all written, one sync of the filesystem, all renamed). A crash after
-the rename but before the mark leaves a file whose bytes equal the message: the next
-run sees that and only marks it, so a reply is never written twice.
+one file: all written, one flush to disk, all renamed, each folder synced once). A crash
+after the rename but before the mark leaves a file whose bytes equal the message: the
+next run sees that and only marks it, so a reply is never written twice.
+
+That is also why a loop over many files may mark each file's replies sent in the
+*next* file's transaction (:func:`marking_later`) rather than in one of their own: a
+crash in between leaves replies written and unmarked, which :func:`deliver` recognises.
 """
 
 from __future__ import annotations
@@ -12,19 +16,27 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.store.models import OutgoingMessage
+from gateway.store.models import OutgoingMessage, table_of
+from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.replies.dispatch")
 
 #: Messages written per transaction
 BATCH = 100
+#: Up to this many files in a folder, each is fsynced; past it, one ``syncfs`` flushes
+#: them all (a file of 5,000 orders has 10,000 replies). ``syncfs`` flushes every dirty
+#: page of the filesystem, other programs' too, so for a file's two or three replies it
+#: costs more than their own fsyncs.
+SYNC_EACH_UP_TO = 32
 
 
 def write_atomically(target: Path, data: bytes) -> None:
@@ -92,32 +104,101 @@ def _sync_filesystem(folder: Path, files: list[Path]) -> None:
 
 
 def deliver_all(messages: list[OutgoingMessage]) -> list[Path]:
-    """Write many messages, each seen whole or not at all, with one flush to disk for
-    them all rather than an fsync per file and per folder (a file of 5,000 orders has
-    10,000 replies): every temporary file is written, the filesystem synced once per
-    folder, then each renamed, then each folder's entries synced once."""
+    """Write many messages, each seen whole or not at all, with one flush to disk per
+    folder rather than an fsync and a folder sync per file: every temporary file is
+    written (and fsynced while open when the folder gets few), the rest flushed with one
+    ``syncfs``, then each renamed, then each folder's entries synced once."""
     targets = [_target(m) for m in messages]
-    pending: dict[Path, list[tuple[Path, Path]]] = {}
+    pending: dict[Path, list[tuple[Path, Path, bytes]]] = {}
     for message, (target, there) in zip(messages, targets, strict=True):
         if there:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(message.content)
-        pending.setdefault(target.parent, []).append((tmp, target))
+        pending.setdefault(target.parent, []).append((tmp, target, message.content))
     for folder, moves in pending.items():
-        _sync_filesystem(folder, [tmp for tmp, _ in moves])
-        for tmp, target in moves:
+        folder.mkdir(parents=True, exist_ok=True)
+        each = len(moves) <= SYNC_EACH_UP_TO
+        for tmp, _, data in moves:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                if each:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        if not each:
+            _sync_filesystem(folder, [tmp for tmp, _, _ in moves])
+        for tmp, target, _ in moves:
             os.replace(tmp, target)
         fsync_dir(folder)
     return [target for target, _ in targets]
 
 
+def mark_sent(session: Session, ids: list[int]) -> None:
+    """Mark written messages sent, in the caller's transaction; one marked already (by a
+    sweep that found its file whole) keeps its time."""
+    if ids:
+        # On the table, not the ORM class: an ORM update first looks for the rows in the
+        # session to keep them in step, which cost more than the statement itself.
+        table = table_of(OutgoingMessage)
+        c = table.c
+        session.execute(
+            update(table)
+            .where(c.id.in_(ids), c.sent_at.is_(None))
+            .values(sent_at=datetime.now(UTC))
+        )
+
+
+def held_marks(ws: Workspace) -> list[int] | None:
+    """This thread's replies written and not yet marked sent; None outside
+    :func:`marking_later` (each file's replies are then marked at once)."""
+    held: list[int] | None = getattr(ws.replies_to_mark, "ids", None)
+    return held
+
+
+@contextmanager
+def marking_later(ws: Workspace) -> Iterator[None]:
+    """Within it, the replies written after each commit are marked sent by this thread's
+    next :func:`~gateway.replies.outbox.outbox_transaction` (one commit a file, not two);
+    the rest when it ends, or sooner by :func:`mark_written`. Nested: the outer one ends it.
+
+    A crash before the mark leaves the replies written and unsent in the store: the
+    start-up sweep finds each file whole and only marks it.
+    """
+    if held_marks(ws) is not None:
+        yield
+        return
+    ws.replies_to_mark.ids = []
+    try:
+        yield
+    finally:
+        mark_written(ws)
+        del ws.replies_to_mark.ids
+
+
+def mark_written(ws: Workspace) -> None:
+    """Mark sent, in a transaction of their own, the replies :func:`marking_later` holds
+    (before the gateway waits for work: a reply is not left unmarked while idle). A store
+    that fails keeps them for the next transaction, or the sweep after a restart (which
+    finds each file whole and only marks it)."""
+    held = held_marks(ws)
+    if not held:
+        return
+    try:
+        with ws.sessions.begin() as s:
+            mark_sent(s, held)
+    except SQLAlchemyError as exc:  # down or broken: never hide why the gateway stops
+        log.warning("marking %d written replies sent failed, retried later: %s", len(held), exc)
+        return
+    del held[:]
+
+
 def dispatch_committed(
-    sessions: sessionmaker[Session], messages: list[OutgoingMessage]
+    sessions: sessionmaker[Session],
+    messages: list[OutgoingMessage],
+    *,
+    mark_later: list[int] | None = None,
 ) -> list[Path]:
-    """Write messages this worker has just committed, then mark them sent in one statement.
+    """Write messages this worker has just committed, then mark them sent in one statement
+    (or add their ids to ``mark_later``, for the next transaction: :func:`marking_later`).
 
     The fast path after each file: the messages are still in memory, and no other worker
     touches them yet (the periodic resend waits until they are some seconds old), so there
@@ -126,14 +207,11 @@ def dispatch_committed(
     if not messages:
         return []
     written = deliver_all(messages)
-    now = datetime.now(UTC)
-    with sessions.begin() as s:
-        s.execute(
-            update(OutgoingMessage)
-            .where(OutgoingMessage.id.in_([m.id for m in messages]))
-            .where(OutgoingMessage.sent_at.is_(None))
-            .values(sent_at=now)
-        )
+    if mark_later is not None:
+        mark_later += [m.id for m in messages]
+    else:
+        with sessions.begin() as s:
+            mark_sent(s, [m.id for m in messages])
     for m, path in zip(messages, written, strict=True):
         # DEBUG: the file's own line (INFO) already counts what it was answered
         log.debug(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gateway.config.settings import PartnerConfig
 from gateway.edi.acknowledgments import EdiReply, record_sent
-from gateway.replies.dispatch import dispatch_committed
+from gateway.replies.dispatch import dispatch_committed, held_marks, mark_sent
 from gateway.replies.routes import defer_dispatch
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
@@ -135,17 +135,25 @@ def outbox_transaction(ws: Workspace, now: datetime | None = None) -> Iterator[O
     >>> box.written                                             # doctest: +SKIP
     [PosixPath('.../outbox/acme/STATUS_1.csv')]
 
-    An exception inside rolls everything back and writes nothing. In cluster mode the
+    Within :func:`~gateway.replies.dispatch.marking_later`, the replies written after
+    the previous one are marked sent in this transaction, and this one's wait for the
+    next. An exception inside rolls everything back and writes nothing. In cluster mode the
     messages are not written here: their ``dispatch`` jobs are deferred in the same
     transaction (:mod:`gateway.replies.routes`), and a worker of the right node sends them.
     """
+    held = held_marks(ws)
+    carried = list(held) if held else []
     with ws.sessions.begin() as session:
         box = Outbox(ws, session, now or datetime.now(UTC))
         yield box
         if ws.cluster and box.queued:
             defer_dispatch(ws, session, box.queued)
+        # The replies written after the previous commit ride on this one (marking_later).
+        mark_sent(session, carried)
+    if held is not None and carried:
+        del held[: len(carried)]
     if not ws.cluster:
-        box.written = dispatch_committed(ws.sessions, box.queued)
+        box.written = dispatch_committed(ws.sessions, box.queued, mark_later=held)
 
 
 @dataclass

@@ -103,7 +103,8 @@ def record_file(
     if latest is not None and unfinished(latest):
         session.expunge(latest)  # keep its loaded state through the rollback that follows
         raise AlreadyKnown(latest)
-    processed = known_file(session, inbound.partner, inbound.sha256)
+    # Bytes never seen (most files) have no processed record either: one query, not two.
+    processed = None if latest is None else known_file(session, inbound.partner, inbound.sha256)
     if processed is not None:
         session.expunge(processed)
         raise AlreadyKnown(processed)

@@ -1,0 +1,98 @@
+"""Writing committed replies exactly once, and marking them sent a transaction later."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gateway.daemon.passes import process_external, recover
+from gateway.replies.dispatch import (
+    SYNC_EACH_UP_TO,
+    deliver_all,
+    mark_written,
+    marking_later,
+)
+from gateway.replies.outbox import outbox_transaction
+from gateway.store.models import OutgoingMessage
+from gateway.workspace import Workspace
+from tests.gateway.running import order
+
+
+def _send(ws: Workspace, tmp_path: Path, number: str) -> Path:
+    path = tmp_path / f"{number}.csv"
+    path.write_bytes(order(number))
+    [reply] = process_external(ws, "shop", path).replies
+    return reply
+
+
+def _sent(ws: Workspace) -> dict[str, bool]:
+    """Each reply's file name, and whether it is marked sent."""
+    with ws.read_sessions() as s:
+        rows = s.execute(select(OutgoingMessage.filename, OutgoingMessage.sent_at))
+        return {name: sent_at is not None for name, sent_at in rows}
+
+
+def test_a_files_replies_are_marked_sent_in_the_next_files_transaction(workspace, tmp_path):
+    ws = workspace
+    with marking_later(ws):
+        first = _send(ws, tmp_path, "PO-1")
+        assert first.exists()
+        assert _sent(ws) == {first.name: False}
+        second = _send(ws, tmp_path, "PO-2")
+        assert _sent(ws) == {first.name: True, second.name: False}
+    assert _sent(ws) == {first.name: True, second.name: True}
+
+
+def test_without_marking_later_each_files_replies_are_marked_at_once(workspace, tmp_path):
+    reply = _send(workspace, tmp_path, "PO-1")
+    assert _sent(workspace) == {reply.name: True}
+
+
+def test_a_rolled_back_transaction_leaves_the_marks_to_the_next(workspace, tmp_path):
+    ws = workspace
+    with marking_later(ws):
+        reply = _send(ws, tmp_path, "PO-1")
+        with pytest.raises(RuntimeError), outbox_transaction(ws):
+            raise RuntimeError("the next file's transaction fails")
+        assert _sent(ws) == {reply.name: False}
+        mark_written(ws)  # what the service does before it waits for work
+        assert _sent(ws) == {reply.name: True}
+
+
+def test_replies_written_before_a_crash_and_not_marked_are_marked_not_written_again(
+    workspace, tmp_path
+):
+    ws = workspace
+    with marking_later(ws):
+        reply = _send(ws, tmp_path, "PO-1")
+        written = reply.read_bytes()
+        # The process dies here: its replies are renamed into the outbox, not marked
+        # sent. The next start-up (another process, on the same workspace) recovers.
+        again = Workspace.open(ws.root)
+        try:
+            recover(again)
+            assert _sent(again) == {reply.name: True}
+        finally:
+            again.close()
+        assert sorted(os.listdir(reply.parent)) == [reply.name]  # no second copy, no tmp
+        assert reply.read_bytes() == written
+
+
+@pytest.mark.parametrize("count", [1, SYNC_EACH_UP_TO + 1])
+def test_a_batch_of_replies_is_renamed_whole_into_its_folder(tmp_path, count):
+    # Few files are fsynced one by one, many flushed together: either way each is
+    # there whole under its name, and no temporary file is left.
+    folder = tmp_path / "outbox"
+    messages = [
+        OutgoingMessage(
+            id=i, destination=str(folder), filename=f"ACK_{i}.csv", content=b"x" * (i + 1)
+        )
+        for i in range(count)
+    ]
+    written = deliver_all(messages)
+    assert written == [folder / f"ACK_{i}.csv" for i in range(count)]
+    assert sorted(os.listdir(folder)) == sorted(f"ACK_{i}.csv" for i in range(count))
+    assert all(p.read_bytes() == b"x" * (i + 1) for i, p in enumerate(written))
