@@ -31,6 +31,7 @@ from gateway.rules.resolve import (
     MatchedBy,
     NameMatcher,
     Resolution,
+    gtin14_keys,
     gtin14_of,
     other_ids,
     resolve_line,
@@ -141,7 +142,7 @@ def evaluate_document(
     )
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
-    gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
+    gtin_keys = gtin14_keys(ln.barcode for ln in doc.lines if ln.barcode)
     others = [value for ln in doc.lines for value, _ in other_ids(ln)]
     # A wrong check digit: the codes one digit away are looked up too, to suggest one.
     mended = [c.zfill(14) for b, g in gtin_keys.items() if g is None for c in one_digit_away(b)]
