@@ -1,6 +1,18 @@
 """Resolve and check one order document: the decision, without storing anything.
 
 ``inspect`` prints these decisions (a dry run); the intake pipeline stores them.
+
+Both ways over the lines share every rule and every look-up: the catalog is asked once
+per kind of key for the whole order (:meth:`CatalogLookup.prefetch`), its barcodes are
+validated together (:func:`gtin14_keys`). A small order then goes line by line. An
+order of at least the partner's ``column_path_lines`` goes the **column path**: its
+plain lines — one identifier (a barcode, or a reference) that the catalog knows, no
+issue — are resolved once per distinct identifier and checked once per class of lines
+:func:`check_line` cannot tell apart (the product's facts it reads, the pack, the
+quantity, the price); a class accepted as ordered is accepted for each of its lines,
+and every other line, or decision (a refusal, a rounding, a case barcode), is made and
+worded line by line, by the same function. A test holds both ways to the same lines,
+messages and replies (``tests/gateway/intake/test_column_path.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +26,7 @@ from gateway.catalog.lookup import CatalogLookup
 from gateway.catalog.parties import StoreParties, partner_grants
 from gateway.config.mapping import MappingProfile
 from gateway.config.settings import PartnerConfig
-from gateway.rules.check import check_line
+from gateway.rules.check import LineDecision, check_line
 from gateway.rules.grants import Who, identify
 from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.quantity import plain
@@ -162,10 +174,13 @@ def evaluate_document(
         learned=[found for ln in unresolved for found in line_identifiers(ln)],
     )
     names = NameMatcher(catalog)
-    results = [
-        _evaluate_line(ln, catalog, names, who.customer.name, partner, gtin_keys)
-        for ln in doc.lines
-    ]
+    customer = who.customer.name
+    if len(doc.lines) >= partner.column_path_lines:
+        results = _evaluate_columns(doc.lines, catalog, names, customer, partner, gtin_keys)
+    else:
+        results = [
+            _evaluate_line(ln, catalog, names, customer, partner, gtin_keys) for ln in doc.lines
+        ]
     ev = EvaluatedOrder(doc=doc, who=who, lines=results)
     if not ev.usable:
         ev.reason = ReasonCode.NO_USABLE_LINE
@@ -178,6 +193,83 @@ def _by_id(line: OrderLine, catalog: CatalogLookup, gtin_keys: dict[str, str | N
         return True
     refs = (line.supplier_ref, line.customer_ref)
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
+
+
+def _sole_id(line: OrderLine) -> tuple[str, str] | None:
+    """``(field, value)`` of a line's only identifier, when it has one and no issue."""
+    if line.issues or line.item_ids or line.manufacturer_ref:
+        return None
+    barcode, ref, theirs = line.barcode, line.supplier_ref, line.customer_ref
+    if barcode and not ref and not theirs:
+        return ("barcode", barcode)
+    if ref and not barcode and not theirs:
+        return ("supplier_ref", ref)
+    if theirs and not barcode and not ref:
+        return ("customer_ref", theirs)
+    return None
+
+
+def _evaluate_columns(
+    lines: list[OrderLine],
+    catalog: CatalogLookup,
+    names: NameMatcher,
+    customer: str,
+    partner: PartnerConfig,
+    gtin_keys: dict[str, str | None],
+) -> list[LineResult]:
+    """The column path (see the module docstring): the same results as
+    :func:`_evaluate_line` on each line."""
+    # A line with one identifier the catalog knows resolves by it alone: the same
+    # Resolution for every line carrying that identifier.
+    resolved: dict[tuple[str, str], Resolution] = {}
+    sole = [_sole_id(ln) for ln in lines]
+    for ln, key in zip(lines, sole, strict=True):
+        if key is not None and key not in resolved and _by_id(ln, catalog, gtin_keys):
+            resolved[key] = resolve_line(ln, catalog, names, gtin_keys)
+    policy = partner.quantity_policy
+    decided: dict[tuple[object, ...], LineDecision] = {}
+    results: list[LineResult] = []
+    for ln, key in zip(lines, sole, strict=True):
+        res = resolved.get(key) if key is not None else None
+        product = res.product if res is not None else None
+        if res is None or product is None or str(res.pack_qty) != "1":
+            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+            continue
+        inside = catalog.in_assortment(product.id)
+        # What check_line reads of the line and the product (the pack is 1); numbers as
+        # printed too, since 12 and 12.0 are equal but are not answered alike.
+        facts = (
+            product.active,
+            inside,
+            product.unit,
+            product.sell_multiple,
+            str(ln.quantity),
+            str(ln.unit_price),
+        )
+        decision = decided.get(facts)
+        if decision is None:
+            decision = decided[facts] = check_line(
+                ln, res, in_assortment=inside, customer=customer, policy=policy
+            )
+        if decision.outcome is not LineStatus.ACCEPTED or decision.reason is not None:
+            # Refused or rounded: said with this line's product and place, line by line.
+            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+            continue
+        results.append(
+            LineResult(
+                line=ln,
+                outcome=LineStatus.ACCEPTED,
+                product_id=product.id,
+                sku=product.sku,
+                product_name=product.name,
+                unit=product.unit,
+                matched_by=res.matched_by,
+                confidence=res.confidence,
+                quantity=decision.quantity,
+                confirmed=decision.confirmed,
+            )
+        )
+    return results
 
 
 def _evaluate_line(
