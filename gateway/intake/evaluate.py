@@ -50,6 +50,7 @@ from gateway.rules.resolve import (
 )
 from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
+from parsers.gc_pause import paused_gc
 from parsers.gtin import one_digit_away
 
 
@@ -219,6 +220,18 @@ def _evaluate_columns(
 ) -> list[LineResult]:
     """The column path (see the module docstring): the same results as
     :func:`_evaluate_line` on each line."""
+    with paused_gc():  # a result per line, none in a cycle (see parsers.gc_pause)
+        return _by_classes(lines, catalog, names, customer, partner, gtin_keys)
+
+
+def _by_classes(
+    lines: list[OrderLine],
+    catalog: CatalogLookup,
+    names: NameMatcher,
+    customer: str,
+    partner: PartnerConfig,
+    gtin_keys: dict[str, str | None],
+) -> list[LineResult]:
     # A line with one identifier the catalog knows resolves by it alone: the same
     # Resolution for every line carrying that identifier.
     resolved: dict[tuple[str, str], Resolution] = {}
@@ -232,17 +245,18 @@ def _evaluate_columns(
     for ln, key in zip(lines, sole, strict=True):
         res = resolved.get(key) if key is not None else None
         product = res.product if res is not None else None
-        if res is None or product is None or str(res.pack_qty) != "1":
+        if res is None or product is None or res.pack_qty != _ONE:
             results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
         inside = catalog.in_assortment(product.id)
-        # What check_line reads of the line and the product (the pack is 1); numbers as
-        # printed too, since 12 and 12.0 are equal but are not answered alike.
+        # What check_line reads of the line, the product and the pack (1, but stored as
+        # 1.0000 or 1); numbers as printed, since 12 and 12.0 are equal but do not read alike.
         facts = (
             product.active,
             inside,
             product.unit,
             product.sell_multiple,
+            str(res.pack_qty),
             str(ln.quantity),
             str(ln.unit_price),
         )
