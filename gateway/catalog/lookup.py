@@ -48,6 +48,8 @@ _DECIMALS: dict[tuple[type, Any], Decimal] = {}
 def _decimal(value: Any) -> Decimal:
     """A stored multiple or pack as a Decimal: a catalog holds few distinct ones. Keyed by
     type too: ``1 == 1.0``, but ``Decimal("1")`` and ``Decimal("1.0")`` print apart."""
+    if value.__class__ is Decimal:  # what NUMERIC columns give: Decimal(str(d)) is d again
+        return value
     key = (value.__class__, value)
     found = _DECIMALS.get(key)
     if found is None:
