@@ -15,7 +15,9 @@ go back in the sender's own dialect:
   ``,`` when undecided and the delimiter is ``;``.
 
 The rows themselves go through the stdlib ``csv`` module: quoted fields may hold
-delimiters and line breaks; each row keeps the physical line it starts on.
+delimiters and line breaks; each row keeps the physical line it starts on. A big file
+that is one plain table may be read in columns instead (:mod:`parsers.columnar`), into
+the same documents.
 """
 
 from __future__ import annotations
