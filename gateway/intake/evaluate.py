@@ -7,7 +7,7 @@ per kind of key for the whole order (:meth:`CatalogLookup.prefetch`), its barcod
 validated together (:func:`gtin14_keys`). A small order then goes line by line. An
 order of at least the partner's ``column_path_lines`` goes the **column path**: its
 plain lines — one identifier (a barcode, or a reference) that the catalog knows, no
-issue — are resolved once per distinct identifier and checked once per class of lines
+issue — are resolved by :func:`resolve_line` and checked once per class of lines
 :func:`check_line` cannot tell apart (the product's facts it reads, the pack, the
 quantity, the price); a class accepted as ordered is accepted for each of its lines,
 and every other line, or decision (a refusal, a rounding, a case barcode), is made and
@@ -169,7 +169,8 @@ def evaluate_document(
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
-    unresolved = [ln for ln in doc.lines if not _by_id(ln, catalog, gtin_keys)]
+    known = [_by_id(ln, catalog, gtin_keys) for ln in doc.lines]
+    unresolved = [ln for ln, found in zip(doc.lines, known, strict=True) if not found]
     catalog.prefetch(
         name_keys=[name_key(ln.name) for ln in unresolved if ln.name],
         learned=[found for ln in unresolved for found in line_identifiers(ln)],
@@ -177,7 +178,7 @@ def evaluate_document(
     names = NameMatcher(catalog)
     customer = who.customer.name
     if len(doc.lines) >= partner.column_path_lines:
-        results = _evaluate_columns(doc.lines, catalog, names, customer, partner, gtin_keys)
+        results = _evaluate_columns(doc.lines, known, catalog, names, customer, partner, gtin_keys)
     else:
         results = [
             _evaluate_line(ln, catalog, names, customer, partner, gtin_keys) for ln in doc.lines
@@ -196,22 +197,16 @@ def _by_id(line: OrderLine, catalog: CatalogLookup, gtin_keys: dict[str, str | N
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
 
 
-def _sole_id(line: OrderLine) -> tuple[str, str] | None:
-    """``(field, value)`` of a line's only identifier, when it has one and no issue."""
+def _sole_id(line: OrderLine) -> bool:
+    """Whether a line has one identifier (a barcode or a reference), and no issue."""
     if line.issues or line.item_ids or line.manufacturer_ref:
-        return None
-    barcode, ref, theirs = line.barcode, line.supplier_ref, line.customer_ref
-    if barcode and not ref and not theirs:
-        return ("barcode", barcode)
-    if ref and not barcode and not theirs:
-        return ("supplier_ref", ref)
-    if theirs and not barcode and not ref:
-        return ("customer_ref", theirs)
-    return None
+        return False
+    return bool(line.barcode) + bool(line.supplier_ref) + bool(line.customer_ref) == 1
 
 
 def _evaluate_columns(
     lines: list[OrderLine],
+    known: list[bool],
     catalog: CatalogLookup,
     names: NameMatcher,
     customer: str,
@@ -221,29 +216,25 @@ def _evaluate_columns(
     """The column path (see the module docstring): the same results as
     :func:`_evaluate_line` on each line."""
     with paused_gc():  # a result per line, none in a cycle (see parsers.gc_pause)
-        return _by_classes(lines, catalog, names, customer, partner, gtin_keys)
+        return _by_classes(lines, known, catalog, names, customer, partner, gtin_keys)
 
 
 def _by_classes(
     lines: list[OrderLine],
+    known: list[bool],
     catalog: CatalogLookup,
     names: NameMatcher,
     customer: str,
     partner: PartnerConfig,
     gtin_keys: dict[str, str | None],
 ) -> list[LineResult]:
-    # A line with one identifier the catalog knows resolves by it alone: the same
-    # Resolution for every line carrying that identifier.
-    resolved: dict[tuple[str, str], Resolution] = {}
-    sole = [_sole_id(ln) for ln in lines]
-    for ln, key in zip(lines, sole, strict=True):
-        if key is not None and key not in resolved and _by_id(ln, catalog, gtin_keys):
-            resolved[key] = resolve_line(ln, catalog, names, gtin_keys)
     policy = partner.quantity_policy
     decided: dict[tuple[object, ...], LineDecision] = {}
     results: list[LineResult] = []
-    for ln, key in zip(lines, sole, strict=True):
-        res = resolved.get(key) if key is not None else None
+    for ln, found in zip(lines, known, strict=True):
+        # A line with one identifier the catalog knows resolves by it alone; any other
+        # (an unknown code, two codes, a name) goes line by line, suggestions and all.
+        res = resolve_line(ln, catalog, names, gtin_keys) if found and _sole_id(ln) else None
         product = res.product if res is not None else None
         if res is None or product is None or res.pack_qty != _ONE:
             results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
