@@ -2,26 +2,38 @@
 
     python bench/bench_pipeline.py                      # 1,000,000 products, 100,000-line order
     python bench/bench_pipeline.py --products 100000 --lines 10000   # quicker
+    python bench/bench_pipeline.py --against /tmp/before   # and the code of another checkout
 
-Reports: master-data import time (products + barcodes), pandas' own read time of
-the order CSV, the gateway's end-to-end time for the same file (read, resolve, check,
-store, reply, archive) and the ratio between the two, and peak memory of each phase
-(each phase runs in a fresh process so the peaks do not mix).
+Reports the master-data import (products + barcodes) once, then, interleaved round by
+round (at least 3), ``pandas.read_csv`` of the order CSV and the gateway's end-to-end
+processing of the same file (read, resolve, check, store, reply, archive) by each path:
+``rows`` (``column_path_lines`` above the file's size: line by line), ``columns`` (the
+default threshold: the column path) and, with ``--against DIR`` (e.g. ``git archive`` of
+an earlier commit, unpacked), that checkout's code with its defaults. Each run is a fresh
+process on a fresh copy of the imported workspace, so peaks do not mix; the table gives
+min and median of wall and CPU seconds, of each phase, and the peak memory (max RSS).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+if "--code" in sys.argv:  # a phase runs the code it is given (this checkout, or --against's)
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+else:
+    sys.path.insert(0, str(REPO))
 
 CONFIG = """
 [partners.bench]
@@ -119,39 +131,88 @@ def phase_pandas(order_csv: str) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows": len(frame), "peak_mb": peak_mb()}
 
 
+#: The pipeline's steps, timed where the pipeline calls them (the same names before and after)
+PHASES = {
+    "read": "read_file",
+    "evaluate": "evaluate_document",
+    "store": "store_order",
+    "replies": "queue_file_replies",
+    "archive": "_finish",
+}
+
+
 def phase_pipeline(ws_root: str, order_csv: str) -> dict:
+    import gateway.intake.pipeline as pipeline
     from gateway.daemon.passes import process_external
     from gateway.workspace import Workspace
 
+    spent = dict.fromkeys(PHASES, 0.0)
+
+    def timed(phase: str, fn):  # noqa: ANN001, ANN202
+        def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[phase] += time.perf_counter() - t
+
+        return run
+
+    for phase, name in PHASES.items():
+        setattr(pipeline, name, timed(phase, getattr(pipeline, name)))
     ws = Workspace.open(Path(ws_root))
     ws.engine  # noqa: B018 — connect before timing
-    t0 = time.perf_counter()
+    cpu, t0 = time.process_time(), time.perf_counter()
     out = process_external(ws, "bench", Path(order_csv))
     seconds = time.perf_counter() - t0
     return {
         "seconds": seconds,
+        "cpu": time.process_time() - cpu,
+        "phases": spent,
         "outcome": out.outcome,
-        "reason": out.reason,
         "accepted": out.lines_accepted,
         "rejected": out.lines_rejected,
         "peak_mb": peak_mb(),
     }
 
 
-def run_phase(name: str, *args: str) -> dict:
+def run_phase(name: str, *args: str, code: Path = REPO) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(code)}
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", name, *args], capture_output=True, text=True
+        [sys.executable, __file__, "--phase", name, "--code", str(code), *args],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if out.returncode:
         raise SystemExit(f"phase {name} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def fresh_copy(ws: Path, into: Path, column_path_lines: int | None) -> Path:
+    """A copy of the imported workspace for one run (its own database, inbox, outbox)."""
+    if into.exists():
+        shutil.rmtree(into)
+    shutil.copytree(ws, into)
+    if column_path_lines is not None:
+        config = CONFIG.replace('name = "Bench partner"', f"name = \"Bench partner\"\n"
+                                f"column_path_lines = {column_path_lines}")  # fmt: skip
+        (into / "gateway.toml").write_text(config)
+    return into
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--products", type=int, default=1_000_000)
     ap.add_argument("--lines", type=int, default=100_000)
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (at least 3)")
+    ap.add_argument("--against", type=Path, help="another checkout to compare with")
+    ap.add_argument(
+        "--workdir", type=Path, help="keep the generated files and imported workspace here, "
+        "and reuse them when they are there for the same --products and --lines"
+    )  # fmt: skip
     ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--code", type=Path, default=REPO, help=argparse.SUPPRESS)
     ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.phase:
@@ -159,35 +220,78 @@ def main() -> None:
         print(json.dumps(fn(*a.args)))
         return
 
+    #: run name → (code, column_path_lines written to its copy's configuration)
+    runs: dict[str, tuple[Path, int | None]] = {
+        "rows": (REPO, 10**9),
+        "columns": (REPO, None),
+    }
+    if a.against:
+        runs["before"] = (a.against.resolve(), None)
     with tempfile.TemporaryDirectory(prefix="ogw-bench-") as tmp:
-        root = Path(tmp)
-        ws = root / "ws"
-        ws.mkdir()
-        (ws / "gateway.toml").write_text(CONFIG)
-        t = time.perf_counter()
-        p, b = write_catalog(root, a.products)
-        order = root / "order.csv"
-        write_order(order, a.lines, a.products)
-        print(
-            f"generated {a.products:,} products, {2 * a.products:,} barcodes and a "
-            f"{a.lines:,}-line order in {time.perf_counter() - t:.1f} s"
-        )
-        imp = run_phase("import", str(ws), str(p), str(b))
-        pd_ = run_phase("pandas", str(order))
-        pipe = run_phase("pipeline", str(ws), str(order))
+        root = a.workdir / f"{a.products}-{a.lines}" if a.workdir else Path(tmp)
+        ws, order = root / "ws", root / "order.csv"
+        if not (ws / "imported").exists():
+            prepare(root, a.products, a.lines)
+        pandas: list[dict] = []
+        results: dict[str, list[dict]] = {name: [] for name in runs}
+        for _ in range(max(3, a.rounds)):
+            pandas.append(run_phase("pandas", str(order)))
+            for name, (code, threshold) in runs.items():
+                copy = fresh_copy(ws, Path(tmp) / f"ws-{name}", threshold)
+                results[name].append(run_phase("pipeline", str(copy), str(order), code=code))
+    report(pandas, results)
+
+
+def prepare(root: Path, products: int, lines: int) -> None:
+    """The catalog and order files, and a workspace with the catalog imported."""
+    ws = root / "ws"
+    if root.exists():
+        shutil.rmtree(root)
+    ws.mkdir(parents=True)
+    (ws / "gateway.toml").write_text(CONFIG)
+    t = time.perf_counter()
+    p, b = write_catalog(root, products)
+    write_order(root / "order.csv", lines, products)
+    print(
+        f"generated {products:,} products, {2 * products:,} barcodes and a "
+        f"{lines:,}-line order in {time.perf_counter() - t:.1f} s"
+    )
+    imp = run_phase("import", str(ws), str(p), str(b))
     total_import = imp["products_s"] + imp["barcodes_s"]
     print(
-        f"\nimport: {a.products:,} products {imp['products_s']:.1f} s, "
-        f"{2 * a.products:,} barcodes {imp['barcodes_s']:.1f} s "
-        f"(total {total_import:.1f} s, peak {imp['peak_mb']:.0f} MB)"
+        f"import: {products:,} products {imp['products_s']:.1f} s, "
+        f"{2 * products:,} barcodes {imp['barcodes_s']:.1f} s "
+        f"(total {total_import:.1f} s, peak {imp['peak_mb']:.0f} MB); "
+        f"re-import unchanged {imp['reimport_products_s']:.1f} s -> {imp['reimport']}"
     )
-    print(f"        re-import unchanged: {imp['reimport_products_s']:.1f} s -> {imp['reimport']}")
-    print(f"order:  pandas read_csv alone {pd_['seconds']:.3f} s (peak {pd_['peak_mb']:.0f} MB)")
+    (ws / "imported").write_text(json.dumps(imp))
+
+
+def _mm(values: list[float]) -> str:
+    return f"{min(values):6.2f} {statistics.median(values):6.2f}"
+
+
+def report(pandas: list[dict], results: dict[str, list[dict]]) -> None:
+    rounds = len(pandas)
+    read = [r["seconds"] for r in pandas]
+    print(f"\n{rounds} rounds interleaved, seconds as min median; {os.cpu_count()} CPU(s)")
     print(
-        f"        gateway end to end   {pipe['seconds']:.3f} s (peak {pipe['peak_mb']:.0f} MB), "
-        f"{pipe['accepted']:,} accepted / {pipe['rejected']:,} rejected, outcome {pipe['outcome']}"
+        f"pandas.read_csv alone: {min(read):.3f} {statistics.median(read):.3f} s, "
+        f"peak {max(r['peak_mb'] for r in pandas):.0f} MB"
     )
-    print(f"        ratio gateway / pandas: {pipe['seconds'] / pd_['seconds']:.1f}x (aim: < 10x)")
+    heads = ["wall", "cpu", *PHASES]
+    print(f"\n{'':8}" + "".join(f"{h:>14}" for h in heads) + f"{'peak MB':>9}{'x pandas':>10}")
+    for name, runs in results.items():
+        cells = [_mm([r["seconds"] for r in runs]), _mm([r["cpu"] for r in runs])]
+        cells += [_mm([r["phases"][p] for r in runs]) for p in PHASES]
+        ratio = statistics.median(r["seconds"] for r in runs) / statistics.median(read)
+        peak = max(r["peak_mb"] for r in runs)
+        print(f"{name:8}" + "".join(f"{c:>14}" for c in cells) + f"{peak:9.0f}{ratio:9.0f}x")
+        first = runs[0]
+        print(
+            f"{'':8}{first['accepted']:,} accepted / {first['rejected']:,} rejected, "
+            f"outcome {first['outcome']}"
+        )
 
 
 if __name__ == "__main__":

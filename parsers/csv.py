@@ -15,7 +15,9 @@ go back in the sender's own dialect:
   ``,`` when undecided and the delimiter is ``;``.
 
 The rows themselves go through the stdlib ``csv`` module: quoted fields may hold
-delimiters and line breaks; each row keeps the physical line it starts on.
+delimiters and line breaks; each row keeps the physical line it starts on. A big file
+that is one plain table may be read in columns instead (:mod:`parsers.columnar`), into
+the same documents.
 """
 
 from __future__ import annotations
@@ -406,12 +408,34 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
     for row in sheet.preamble:
         writer.writerow([format_cell(v, dialect) for v in row])
     writer.writerow([format_cell(h, dialect) for h in sheet.headers])
-    for row in sheet.rows:
-        writer.writerow([format_cell(v, dialect) for v in row])
+    width = len(sheet.headers)
+    if all(len(row) == width for row in sheet.rows):
+        # Column by column, each distinct value formatted once: an acknowledgement of
+        # 100,000 lines repeats its order number, statuses and quantities in every row.
+        columns = [_formatted(column, dialect) for column in zip(*sheet.rows, strict=True)]
+        writer.writerows(zip(*columns, strict=True))
+    else:
+        for row in sheet.rows:
+            writer.writerow([format_cell(v, dialect) for v in row])
     text.flush()
     data = buffer.getvalue()
     text.detach()
     return data
+
+
+def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> list[str]:
+    """:func:`format_cell` of each value of a column, computed once per distinct value:
+    text by itself, anything else by its type and its printed form (``Decimal("12.50")``
+    equals ``Decimal("12.5")`` yet is written otherwise)."""
+    done: dict[object, str] = {}
+    out: list[str] = []
+    for value in column:
+        key = value if value.__class__ is str else (value.__class__, str(value))
+        text = done.get(key)
+        if text is None:
+            text = done[key] = format_cell(value, dialect)
+        out.append(text)
+    return out
 
 
 _BOM_OF = {

@@ -208,7 +208,7 @@ _new = object.__new__
 def order_line_at(
     line_no: int,
     line: int,
-    segment: str,
+    segment: str | None,
     external_id: str | None,
     barcode: str | None,
     barcode_type: str | None,

@@ -257,6 +257,18 @@ def missing_column(
 
 
 _SIMPLE_NUMBER = {",": re.compile(r"\d+(?:,\d+)?"), ".": re.compile(r"\d+(?:\.\d+)?")}
+
+
+def simple_number(text: str, decimal: str) -> Decimal | None:
+    """A plain ``12`` / ``12,5`` text (``decimal`` its mark) as a number, else None (the
+    text then needs the general reading of :func:`parsers.cells.cell_number`).
+
+    >>> simple_number("12,5", ","), simple_number("12.5", ","), simple_number("1 200", ".")
+    (Decimal('12.5'), None, None)
+    """
+    return Decimal(text.replace(",", ".")) if _SIMPLE_NUMBER[decimal].fullmatch(text) else None
+
+
 #: What reads as a sentence rather than an identifier: punctuation ending a clause
 _SENTENCE = re.compile(r"[.!?]\s+[A-ZÀ-Ý]|[.!?]$|\s[:;]\s")
 _PRODUCT_KEYS = ("barcode", "supplier_ref", "customer_ref", "name")
@@ -499,7 +511,6 @@ class _TableReader:
         self.decimal = self.profile.decimal or guess_decimal(
             self._sample_numbers(data), decimal_hint
         )
-        self.simple_number = _SIMPLE_NUMBER[self.decimal]
         orders.start(block)
         self._unread_columns()
         by_number = self.group_keys == ("order_number",)
@@ -689,7 +700,7 @@ class _TableReader:
             return self.number_cache[text]
         except KeyError:
             pass
-        number = Decimal(text.replace(",", ".")) if self.simple_number.fullmatch(text) else None
+        number = simple_number(text, self.decimal)
         if len(self.number_cache) < 10_000:
             self.number_cache[text] = number
         return number

@@ -1,17 +1,21 @@
 """Read access to the catalog for resolution: batched look-ups, no per-line queries.
 
-A :class:`CatalogLookup` is built for one order: it fetches, in a few ``IN (...)``
-queries, every product the order's barcodes, references and names can point to, so a
-100,000-line order costs a few hundred queries, not 400,000.
+A :class:`CatalogLookup` is built for one order: it fetches every product the order's
+barcodes, references and names can point to in one query per kind of key, each joining
+the batch of keys sent as one parameter (:func:`among`), so a 100,000-line order costs a
+handful of queries, not 400,000 — nor the few hundred of ``IN`` lists of 500 it took
+before, each compiled anew.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, String, and_, any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from gateway.rules.names import NameIndex
@@ -27,17 +31,37 @@ from gateway.store.models import (
     Product,
 )
 
-CHUNK = 500
+
+def among(session: Session, column: ColumnElement[str], keys: Collection[str]) -> ColumnElement:
+    """``column`` is one of ``keys``, the whole batch bound as ONE parameter: an array on
+    PostgreSQL (``= ANY``), a JSON list on SQLite (``IN (SELECT value FROM json_each)``).
+    One statement for any number of keys, compiled once, each key found by the index."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(keys), type_=ARRAY(String)))
+    listed = func.json_each(bindparam(None, json.dumps(list(keys)))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
+_DECIMALS: dict[tuple[type, Any], Decimal] = {}
+
+
+def _decimal(value: Any) -> Decimal:
+    """A stored multiple or pack as a Decimal: a catalog holds few distinct ones. Keyed by
+    type too: ``1 == 1.0``, but ``Decimal("1")`` and ``Decimal("1.0")`` print apart."""
+    if value.__class__ is Decimal:  # what NUMERIC columns give: Decimal(str(d)) is d again
+        return value
+    key = (value.__class__, value)
+    found = _DECIMALS.get(key)
+    if found is None:
+        found = Decimal(str(value))
+        if len(_DECIMALS) < 1000:
+            _DECIMALS[key] = found
+    return found
 
 
 def _row(r: Sequence[Any]) -> ProductInfo:
     pid, sku, name, unit, mult, active = r
-    return ProductInfo(pid, sku, name, unit, Decimal(str(mult)), bool(active))
+    return ProductInfo(pid, sku, name, unit, _decimal(mult), bool(active))
 
 
 _VERSION = "catalog_version"
@@ -137,33 +161,32 @@ class CatalogLookup:
         p = Product.__table__.c
         cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
         b, cr = Barcode.__table__.c, CustomerRef.__table__.c
-        for chunk in _chunks(sorted(set(gtin14s))):
+        if gtins := set(gtin14s):
             rows = s.execute(
                 select(b.gtin14, b.pack_qty, *cols)
                 .join(Product.__table__, p.id == b.product_id)
-                .where(b.gtin14.in_(chunk))
+                .where(among(s, b.gtin14, gtins))
             )
             for g, pack, *found in rows:
-                self._by_gtin[g] = (_row(found), Decimal(str(pack)))
-        for chunk in _chunks(sorted({sku_key(k) for k in skus})):
-            for info in s.execute(select(*cols).where(p.sku.in_(chunk))):
+                self._by_gtin[g] = (_row(found), _decimal(pack))
+        if wanted := {sku_key(k) for k in skus}:
+            for info in s.execute(select(*cols).where(among(s, p.sku, wanted))):
                 self._by_sku[sku_key(info[1])] = _row(info)
-        if self.customer_id is not None:
-            for chunk in _chunks(sorted({k.strip() for k in customer_refs})):
-                rows = s.execute(
-                    select(cr.customer_ref, *cols)
-                    .join(Product.__table__, p.id == cr.product_id)
-                    .where(cr.customer_id == self.customer_id, cr.customer_ref.in_(chunk))
-                )
-                for ref, *found in rows:
-                    self._by_cref[ref] = _row(found)
+        if self.customer_id is not None and (refs := {k.strip() for k in customer_refs}):
+            rows = s.execute(
+                select(cr.customer_ref, *cols)
+                .join(Product.__table__, p.id == cr.product_id)
+                .where(cr.customer_id == self.customer_id, among(s, cr.customer_ref, refs))
+            )
+            for ref, *found in rows:
+                self._by_cref[ref] = _row(found)
         self._prefetch_learned(learned)
-        for chunk in _chunks(sorted(set(name_keys))):
-            for named in s.execute(select(p.name_key, *cols).where(p.name_key.in_(chunk))):
+        if names := set(name_keys):
+            for named in s.execute(select(p.name_key, *cols).where(among(s, p.name_key, names))):
                 self._by_name.setdefault(named[0], []).append(_row(named[1:]))
 
     def _prefetch_learned(self, learned: Iterable[tuple[XrefKind, str]]) -> None:
-        keys = sorted({key for _, key in learned})
+        keys = {key for _, key in learned}
         if not keys:
             return  # every line resolved by its identifiers: no need to build the filter
         p, x = Product.__table__.c, CrossReference.__table__.c
@@ -177,16 +200,15 @@ class CatalogLookup:
         )
         rank = {scope.value: i for i, scope in enumerate(SCOPE_ORDER)}
         best: dict[tuple[str, str], int] = {}
-        for chunk in _chunks(keys):
-            rows = self.session.execute(
-                select(x.kind, x.key, x.scope, *cols)
-                .join(Product.__table__, p.id == x.product_id)
-                .where(x.key.in_(chunk), whose)
-            )
-            for kind, key, scope, *found in rows:
-                if rank[scope] < best.get((kind, key), len(rank)):
-                    best[(kind, key)] = rank[scope]
-                    self._learned[(kind, key)] = _row(found)
+        rows = self.session.execute(
+            select(x.kind, x.key, x.scope, *cols)
+            .join(Product.__table__, p.id == x.product_id)
+            .where(among(self.session, x.key, keys), whose)
+        )
+        for kind, key, scope, *found in rows:
+            if rank[scope] < best.get((kind, key), len(rank)):
+                best[(kind, key)] = rank[scope]
+                self._learned[(kind, key)] = _row(found)
 
     # --- look-ups ------------------------------------------------------------------
     def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None:

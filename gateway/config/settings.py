@@ -166,6 +166,10 @@ class PartnerConfig(Strict):
     max_shared_strings_bytes: Annotated[int, Field(gt=0)] = _SHEET.shared_strings
     max_orders_per_file: Annotated[int, Field(gt=0)] = 10_000
     max_interchanges_per_file: Annotated[int, Field(gt=0)] = 10_000
+    #: A spreadsheet order of at least this many lines goes the column path (read in
+    #: columns, resolved and checked by batches: :mod:`gateway.intake.columns`); smaller
+    #: ones line by line, where the fixed cost of the columns is not worth paying
+    column_path_lines: Annotated[int, Field(gt=0)] = 5_000
     #: Cluster mode: the node (machine) holding this folder partner's inbox and outbox;
     #: unset: every node polls its own
     node: str | None = None

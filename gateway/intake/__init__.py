@@ -8,8 +8,8 @@ Where each rule lives:
   :mod:`gateway.intake.sandbox`
 * the mark left while a file is read: a file that killed the gateway is read isolated,
   then quarantined — :mod:`gateway.intake.attempts`
-* resolving and checking an order's lines (a decision, nothing stored) —
-  :mod:`gateway.intake.evaluate`
+* resolving and checking an order's lines (a decision, nothing stored), line by line or,
+  for a big order, by columns — :mod:`gateway.intake.evaluate`
 * storing an evaluated order, duplicates refused, replaced or amended —
   :mod:`gateway.intake.record`,
   :mod:`gateway.intake.replacement`

@@ -1,6 +1,18 @@
 """Resolve and check one order document: the decision, without storing anything.
 
 ``inspect`` prints these decisions (a dry run); the intake pipeline stores them.
+
+Both ways over the lines share every rule and every look-up: the catalog is asked once
+per kind of key for the whole order (:meth:`CatalogLookup.prefetch`), its barcodes are
+validated together (:func:`gtin14_keys`). A small order then goes line by line. An
+order of at least the partner's ``column_path_lines`` goes the **column path**: its
+plain lines — one identifier (a barcode, or a reference) that the catalog knows, no
+issue — are resolved by :func:`resolve_line` and checked once per class of lines
+:func:`check_line` cannot tell apart (the product's facts it reads, the pack, the
+quantity, the price); a class accepted as ordered is accepted for each of its lines,
+and every other line, or decision (a refusal, a rounding, a case barcode), is made and
+worded line by line, by the same function. A test holds both ways to the same lines,
+messages and replies (``tests/gateway/intake/test_column_path.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +26,7 @@ from gateway.catalog.lookup import CatalogLookup
 from gateway.catalog.parties import StoreParties, partner_grants
 from gateway.config.mapping import MappingProfile
 from gateway.config.settings import PartnerConfig
-from gateway.rules.check import check_line
+from gateway.rules.check import LineDecision, check_line
 from gateway.rules.grants import Who, identify
 from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.quantity import plain
@@ -31,12 +43,14 @@ from gateway.rules.resolve import (
     MatchedBy,
     NameMatcher,
     Resolution,
+    gtin14_keys,
     gtin14_of,
     other_ids,
     resolve_line,
 )
 from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
+from parsers.gc_pause import paused_gc
 from parsers.gtin import one_digit_away
 
 
@@ -141,7 +155,7 @@ def evaluate_document(
     )
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
-    gtin_keys = {b: gtin14_of(b) for b in {ln.barcode for ln in doc.lines if ln.barcode}}
+    gtin_keys = gtin14_keys(ln.barcode for ln in doc.lines if ln.barcode)
     others = [value for ln in doc.lines for value, _ in other_ids(ln)]
     # A wrong check digit: the codes one digit away are looked up too, to suggest one.
     mended = [c.zfill(14) for b, g in gtin_keys.items() if g is None for c in one_digit_away(b)]
@@ -155,16 +169,20 @@ def evaluate_document(
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
-    unresolved = [ln for ln in doc.lines if not _by_id(ln, catalog, gtin_keys)]
+    known = [_by_id(ln, catalog, gtin_keys) for ln in doc.lines]
+    unresolved = [ln for ln, found in zip(doc.lines, known, strict=True) if not found]
     catalog.prefetch(
         name_keys=[name_key(ln.name) for ln in unresolved if ln.name],
         learned=[found for ln in unresolved for found in line_identifiers(ln)],
     )
     names = NameMatcher(catalog)
-    results = [
-        _evaluate_line(ln, catalog, names, who.customer.name, partner, gtin_keys)
-        for ln in doc.lines
-    ]
+    customer = who.customer.name
+    if len(doc.lines) >= partner.column_path_lines:
+        results = _evaluate_columns(doc.lines, known, catalog, names, customer, partner, gtin_keys)
+    else:
+        results = [
+            _evaluate_line(ln, catalog, names, customer, partner, gtin_keys) for ln in doc.lines
+        ]
     ev = EvaluatedOrder(doc=doc, who=who, lines=results)
     if not ev.usable:
         ev.reason = ReasonCode.NO_USABLE_LINE
@@ -177,6 +195,86 @@ def _by_id(line: OrderLine, catalog: CatalogLookup, gtin_keys: dict[str, str | N
         return True
     refs = (line.supplier_ref, line.customer_ref)
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
+
+
+def _sole_id(line: OrderLine) -> bool:
+    """Whether a line has one identifier (a barcode or a reference), and no issue."""
+    if line.issues or line.item_ids or line.manufacturer_ref:
+        return False
+    return bool(line.barcode) + bool(line.supplier_ref) + bool(line.customer_ref) == 1
+
+
+def _evaluate_columns(
+    lines: list[OrderLine],
+    known: list[bool],
+    catalog: CatalogLookup,
+    names: NameMatcher,
+    customer: str,
+    partner: PartnerConfig,
+    gtin_keys: dict[str, str | None],
+) -> list[LineResult]:
+    """The column path (see the module docstring): the same results as
+    :func:`_evaluate_line` on each line."""
+    with paused_gc():  # a result per line, none in a cycle (see parsers.gc_pause)
+        return _by_classes(lines, known, catalog, names, customer, partner, gtin_keys)
+
+
+def _by_classes(
+    lines: list[OrderLine],
+    known: list[bool],
+    catalog: CatalogLookup,
+    names: NameMatcher,
+    customer: str,
+    partner: PartnerConfig,
+    gtin_keys: dict[str, str | None],
+) -> list[LineResult]:
+    policy = partner.quantity_policy
+    decided: dict[tuple[object, ...], LineDecision] = {}
+    results: list[LineResult] = []
+    for ln, found in zip(lines, known, strict=True):
+        # A line with one identifier the catalog knows resolves by it alone; any other
+        # (an unknown code, two codes, a name) goes line by line, suggestions and all.
+        res = resolve_line(ln, catalog, names, gtin_keys) if found and _sole_id(ln) else None
+        product = res.product if res is not None else None
+        if res is None or product is None or res.pack_qty != _ONE:
+            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+            continue
+        inside = catalog.in_assortment(product.id)
+        # What check_line reads of the line, the product and the pack (1, but stored as
+        # 1.0000 or 1); numbers as printed, since 12 and 12.0 are equal but do not read alike.
+        facts = (
+            product.active,
+            inside,
+            product.unit,
+            product.sell_multiple,
+            str(res.pack_qty),
+            str(ln.quantity),
+            str(ln.unit_price),
+        )
+        decision = decided.get(facts)
+        if decision is None:
+            decision = decided[facts] = check_line(
+                ln, res, in_assortment=inside, customer=customer, policy=policy
+            )
+        if decision.outcome is not LineStatus.ACCEPTED or decision.reason is not None:
+            # Refused or rounded: said with this line's product and place, line by line.
+            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+            continue
+        results.append(
+            LineResult(
+                line=ln,
+                outcome=LineStatus.ACCEPTED,
+                product_id=product.id,
+                sku=product.sku,
+                product_name=product.name,
+                unit=product.unit,
+                matched_by=res.matched_by,
+                confidence=res.confidence,
+                quantity=decision.quantity,
+                confirmed=decision.confirmed,
+            )
+        )
+    return results
 
 
 def _evaluate_line(

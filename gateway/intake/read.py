@@ -19,9 +19,10 @@ from gateway.config.settings import GatewayConfig
 from gateway.edi.acknowledgments import received_acknowledgments
 from gateway.intake.sandbox import read_isolated
 from gateway.rules.senders import SenderRefused, check_application_sender, check_sender
+from parsers import columnar, edifact, x12
 from parsers import csv as csv_format
-from parsers import edifact, x12
 from parsers import xlsx as xlsx_format
+from parsers.columns import TabularProfile
 from parsers.detect import detect_format
 from parsers.document import OrderDocument, ReadResult, SkipKind, SourceFormat
 from parsers.errors import ParseError, TooLarge
@@ -60,8 +61,9 @@ def read_file(
     partner = config.partner(partner_id)
     fmt = detect_format(data, name)
     if fmt is SourceFormat.CSV:
-        check_lines(data, partner.max_lines)
-        result: ReadResult = _run(isolated, csv_format.read, data, profile.spreadsheet)
+        lines = check_lines(data, partner.max_lines)
+        reader = _read_columns if lines >= partner.column_path_lines else csv_format.read
+        result: ReadResult = _run(isolated, reader, data, profile.spreadsheet)
     elif fmt is SourceFormat.XLSX:
         limits = SheetLimits(
             rows=partner.max_sheet_rows,
@@ -88,15 +90,22 @@ def _run(isolated: bool, reader: Callable[..., T], *args: object) -> T:
     return read_isolated(reader, *args) if isolated else reader(*args)
 
 
-def check_lines(data: bytes, limit: int) -> None:
+def check_lines(data: bytes, limit: int) -> int:
     """Refuse a text file of more than ``limit`` lines, counted before it is parsed (a
-    file of empty lines costs a parser more than its size says)."""
+    file of empty lines costs a parser more than its size says); how many it has."""
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     if lines > limit:
         raise TooLarge(
             f"refused: the file has {lines:,} lines, more than the {limit:,} allowed (max_lines)",
             expected=f"at most {limit:,} lines per file",
         )
+    return lines
+
+
+def _read_columns(data: bytes, profile: TabularProfile) -> ReadResult:
+    """A big CSV file in columns when it is a plain table, else by rows (the same orders
+    either way: :mod:`parsers.columnar`)."""
+    return columnar.read(data, profile) or csv_format.read(data, profile)
 
 
 def check_orders(

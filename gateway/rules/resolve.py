@@ -24,7 +24,7 @@ conflict rather than guessing which one the sender meant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -81,6 +81,21 @@ def gtin14_of(barcode: str) -> str | None:
         return gtin.validate(barcode).zfill(14)  # to_gtin14 would validate a second time
     except gtin.GtinError:
         return None
+
+
+def gtin14_keys(barcodes: Iterable[str]) -> dict[str, str | None]:
+    """:func:`gtin14_of` for a batch of barcodes, each validated once: the plain ones
+    (digits of a GTIN length, nearly all of a big order's) with their check digits
+    computed together (:func:`parsers.gtin.check_digits_match`), the rest one by one."""
+    distinct = set(barcodes)
+    plain = [b for b in distinct if len(b) in gtin.GTIN_LENGTHS and b.isdigit() and b.isascii()]
+    keys: dict[str, str | None] = {
+        b: b.zfill(14) if ok else None
+        for b, ok in zip(plain, gtin.check_digits_match(plain).tolist(), strict=True)
+    }
+    for b in distinct.difference(plain):
+        keys[b] = gtin14_of(b)
+    return keys
 
 
 class NameMatcher:
@@ -300,6 +315,7 @@ __all__ = [
     "NameMatcher",
     "Resolution",
     "check_digit_suggestions",
+    "gtin14_keys",
     "gtin14_of",
     "other_ids",
     "resolve_line",

@@ -72,3 +72,16 @@ def test_restore_leading_zeros_pads_to_the_shortest_real_length(stored, restored
 @pytest.mark.parametrize("stored", ["36000291453", "1234566", "123456", "12AB"])
 def test_restore_leading_zeros_leaves_what_the_check_digit_does_not_prove(stored):
     assert gtin.restore_leading_zeros(stored) == stored
+
+
+def test_a_column_of_check_digits_agrees_with_calc_check_digit_on_every_length():
+    import random
+
+    rng = random.Random(18)
+    codes = [
+        "".join(rng.choice("0123456789") for _ in range(rng.choice(gtin.GTIN_LENGTHS)))
+        for _ in range(5000)
+    ]
+    codes += [c[:-1] + gtin.calc_check_digit(c[:-1]) for c in codes[:500]]
+    expected = [gtin.calc_check_digit(c[:-1]) == c[-1] for c in codes]
+    assert gtin.check_digits_match(codes).tolist() == expected

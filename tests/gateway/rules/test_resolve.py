@@ -7,7 +7,7 @@ from decimal import Decimal
 from gateway.rules.names import NameIndex
 from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode
-from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_of, resolve_line
+from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_keys, gtin14_of, resolve_line
 from gateway.rules.xrefs import XrefKind
 from parsers.document import ItemId, OrderLine
 
@@ -160,3 +160,12 @@ def test_a_mistyped_body_digit_suggests_the_barcode_one_digit_away():
 
 def test_a_wrong_check_digit_far_from_every_catalog_barcode_suggests_nothing():
     assert resolve(barcode="1234567890123").suggestions == []
+
+
+def test_a_batch_of_barcodes_gets_the_keys_each_one_gets_alone():
+    written = [
+        "4006381333931", "4006381333932", "036000291452", "14006381333938", "96385074",
+        " 4006 3813 3393 1 ", "'4006381333931", "40063813339A1", "12345", "", "٤٠٠٦٣٨١٣٣٣٩٣١",
+        "00000000000000", "3.00E+12",
+    ]  # fmt: skip
+    assert gtin14_keys(written) == {b: gtin14_of(b) for b in written}

@@ -1,0 +1,188 @@
+"""A big, plain CSV order read as columns, or None when it needs the row reader.
+
+The row reader (:func:`parsers.csv.read` → :mod:`parsers.tabular`) reads every shape
+people send, one row at a time. Most big files are one plain table; this reader takes
+those in columns (Arrow's C++ CSV reader, then one pass per column) and gives the very
+documents the row reader would. Whether it can is decided on the file before any line
+is built; when anything is outside what it reads identically, it answers None and the
+row reader reads the file (and words any error):
+
+* the header is on the first line (no header block above it) and every header cell is
+  a column it reads: order number, barcode, supplier reference, customer reference,
+  name, quantity;
+* no quote character, no blank line, no lone carriage return: row *n* is line *n* + 1;
+* every row has the header's width, a barcode of digits of a GTIN length or none, a
+  reference or a barcode (a name alone goes through the name rules of the row reader,
+  which also tell notes from lines), no "total" label, a quantity written as a plain
+  number, and the one order number of the file (or none at all).
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from parsers.cells import guess_decimal
+from parsers.columns import HEADER_SEARCH_ROWS, Field, TabularProfile, find_header
+from parsers.csv import (
+    _SAMPLE_CHARS,
+    CsvDialect,
+    CsvReadResult,
+    _line_terminator,
+    sniff_delimiter,
+    split_rows,
+    text_of,
+)
+from parsers.document import Location, OrderDocument, OrderLine, SourceFormat, order_line_at
+from parsers.errors import ParseError
+from parsers.gc_pause import paused_gc
+from parsers.gtin import GTIN_LENGTHS
+from parsers.tabular import simple_number
+
+#: The fields this reader reads; a header naming any other goes to the row reader
+READ = (
+    Field.ORDER_NUMBER,
+    Field.BARCODE,
+    Field.SUPPLIER_REF,
+    Field.CUSTOMER_REF,
+    Field.NAME,
+    Field.QUANTITY,
+)
+#: The rows the row reader samples to vote the decimal mark (parsers.tabular)
+_DECIMAL_SAMPLE = 2000
+
+
+def read(data: bytes, profile: TabularProfile | None = None) -> CsvReadResult | None:
+    """The orders of a plain CSV table, as :func:`parsers.csv.read` reads them; None when
+    the file is not one this reader reads identically (see the module rules)."""
+    profile = profile or TabularProfile()
+    if profile.header_row is not None:
+        return None  # a header placed by the profile is the row reader's
+    try:
+        text, encoding, bom = text_of(data, profile.encoding)
+    except ParseError:
+        return None  # the row reader says why, in its words
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    delimiter = profile.delimiter or sniff_delimiter(text[:_SAMPLE_CHARS]) or ";"
+    head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    header = find_header(split_rows("\n".join(head), delimiter), profile)
+    if header is None or header.position != 0 or header.line != 1:
+        return None
+    cells = header.header_cells
+    fields = {index: fld for fld, index in header.columns.items()}
+    if len(fields) != len(cells) or not set(fields.values()) <= set(READ):
+        return None  # an unread column, or one this reader does not read
+    columns = _columns(text, delimiter, len(cells))
+    if columns is None:
+        return None
+    raw = {fields[i].value: column for i, column in enumerate(columns)}
+    with paused_gc():  # a hundred thousand lines, none in a cycle (see gc_pause)
+        return _result(raw, header.names, profile, delimiter, text, encoding, bom)
+
+
+def _columns(text: str, delimiter: str, width: int) -> list[list[str]] | None:
+    """Each column's cells below the header, as written; None when a row is not
+    ``width`` cells wide or a line is blank."""
+    from pyarrow import ArrowInvalid, csv  # a second or so of import, for big files only
+
+    rows = text.count("\n") - (text.endswith("\n"))
+    try:
+        table = csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=csv.ReadOptions(
+                column_names=[str(i) for i in range(width)], skip_rows=1, use_threads=False
+            ),
+            parse_options=csv.ParseOptions(
+                delimiter=delimiter, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=csv.ConvertOptions(
+                column_types={str(i): "string" for i in range(width)},
+                strings_can_be_null=False,
+            ),
+        )
+    except ArrowInvalid:
+        return None  # a row of another width
+    if table.num_rows != rows:
+        return None
+    return [table.column(i).to_pylist() for i in range(width)]
+
+
+def _result(
+    raw: dict[str, list[str]],
+    names: dict[Field, str],
+    profile: TabularProfile,
+    delimiter: str,
+    text: str,
+    encoding: str,
+    bom: bool,
+) -> CsvReadResult | None:
+    # The decimal mark is voted on the cells as written, as the row reader votes it.
+    decimal = profile.decimal or guess_decimal(
+        [q for q in raw["quantity"][:_DECIMAL_SAMPLE] if q], "," if delimiter in ";\t" else None
+    )
+    # Stripped as the row reader strips (str.strip: Python's whitespace, not Arrow's)
+    texts = {k: [v.strip() for v in column] for k, column in raw.items()}
+    quantities = texts["quantity"]
+    numbers: dict[str, Decimal | None] = {q: simple_number(q, decimal) for q in set(quantities)}
+    if None in numbers.values():
+        return None  # a quantity that needs the general reading, or none
+    empty = [""] * len(quantities)
+    barcodes = texts.get("barcode", empty)
+    refs = texts.get("supplier_ref", empty)
+    customer_refs = texts.get("customer_ref", empty)
+    if any(b and not (len(b) in GTIN_LENGTHS and b.isdigit() and b.isascii()) for b in barcodes):
+        return None  # scientific notation, Excel's ="…", lost zeros: the row reader's
+    for first in map(_first, barcodes, refs, customer_refs):
+        if not first or "otal" in first or "OTAL" in first:
+            return None  # a name alone, a note, a total row
+    numbers_seen = set(texts.get("order_number", ("",)))
+    if len(numbers_seen) != 1:
+        return None  # several orders, or lines continuing the one above
+    number = numbers_seen.pop() or None
+
+    shown = {fld.value: name for fld, name in names.items()}
+    keys = list(texts)  # in the header's order, as the row reader records a row's fields
+    get = dict.get
+    lines: list[OrderLine] = []
+    for position, row in enumerate(zip(*(texts[k] for k in keys), strict=True)):
+        present = {k: v for k, v in zip(keys, row, strict=True) if v}
+        q = present["quantity"]
+        lines.append(
+            order_line_at(
+                position + 1, position + 2, None, None,
+                get(present, "barcode"), None, get(present, "supplier_ref"),
+                get(present, "customer_ref"), None, get(present, "name"), numbers[q], q,
+                None, None, {k: shown[k] for k in present},
+            )
+        )  # fmt: skip
+    document = OrderDocument(
+        format=SourceFormat.CSV,
+        order_number=number,
+        customer=profile.defaults.customer,
+        site=profile.defaults.site,
+        lines=lines,
+        location=Location(line=2),
+    )
+    dialect = CsvDialect(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        bom=bom,
+        line_terminator=_line_terminator(text),
+    )
+    return CsvReadResult(
+        documents=[document],
+        warnings=[],
+        skipped=[],
+        dialect=dialect,
+        header_line=1,
+        columns=shown,
+    )
+
+
+def _first(*identifiers: str) -> str:
+    return next((i for i in identifiers if i), "")
+
+
+__all__ = ["READ", "read"]
