@@ -37,7 +37,7 @@ from gateway.intake.pipeline import FileOutcome, FileResult
 from gateway.logs import log_fields
 from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.erp_feed import scan_feed
-from gateway.replies.dispatch import dispatch_pending, marking_later
+from gateway.replies.dispatch import dispatch_pending, mark_delivered, marking_later
 from gateway.store.database import StoreBroken, is_broken_store, shown_url
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
@@ -65,9 +65,11 @@ def dispatch_unsent(ws: Workspace, *, older_than: float | None = None) -> int:
 
     ``older_than`` (seconds) leaves alone the messages a live worker committed just now
     and is about to write itself: two writers of one reply would race on its temporary
-    file (and on PostgreSQL both would see it unsent).
+    file (and on PostgreSQL both would see it unsent). A message of any age whose file is
+    there whole already (written before a crash) is only marked sent.
     """
     try:
+        mark_delivered(ws.sessions)
         ids = None
         if older_than is not None:
             cutoff = datetime.now(UTC) - timedelta(seconds=older_than)

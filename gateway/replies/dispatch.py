@@ -220,6 +220,20 @@ def dispatch_committed(
     return written
 
 
+def mark_delivered(sessions: sessionmaker[Session]) -> int:
+    """Mark sent every unsent message whose file is already there whole, writing nothing.
+
+    Such a file is one written before a crash (or by a live loop that marks in its next
+    transaction, :func:`marking_later`): whatever its age, it is delivered. A message not
+    yet written is left alone, to the worker that committed it or to the resend of old ones.
+    """
+    with sessions.begin() as s:
+        unsent = s.scalars(select(OutgoingMessage).where(OutgoingMessage.sent_at.is_(None)))
+        there = [m.id for m in unsent if _target(m)[1]]
+        mark_sent(s, there)
+    return len(there)
+
+
 def dispatch_pending(
     sessions: sessionmaker[Session],
     *,

@@ -6,17 +6,18 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from gateway.daemon.passes import process_external, recover
+from gateway.daemon.passes import dispatch_unsent, process_external, recover
 from gateway.replies.dispatch import (
     SYNC_EACH_UP_TO,
     deliver_all,
+    held_marks,
     mark_written,
     marking_later,
 )
 from gateway.replies.outbox import outbox_transaction
-from gateway.store.models import OutgoingMessage
+from gateway.store.models import OutgoingMessage, table_of
 from gateway.workspace import Workspace
 from tests.gateway.running import order
 
@@ -96,3 +97,28 @@ def test_a_batch_of_replies_is_renamed_whole_into_its_folder(tmp_path, count):
     assert written == [folder / f"ACK_{i}.csv" for i in range(count)]
     assert sorted(os.listdir(folder)) == sorted(f"ACK_{i}.csv" for i in range(count))
     assert all(p.read_bytes() == b"x" * (i + 1) for i, p in enumerate(written))
+
+
+def test_a_young_reply_already_written_is_marked_by_the_resend_and_an_unwritten_one_left(
+    workspace, tmp_path
+):
+    # A restart right after a crash: the resend of old messages skips young ones, but a
+    # young one whose file is there whole is delivered already and only marked.
+    ws = workspace
+    with marking_later(ws):
+        written = _send(ws, tmp_path, "PO-1")
+        unwritten = _send(ws, tmp_path, "PO-2")
+        # The process dies with both unmarked, the second's file not yet renamed in.
+        held_marks(ws).clear()  # type: ignore[union-attr]
+        with ws.sessions.begin() as s:
+            s.execute(update(table_of(OutgoingMessage)).values(sent_at=None))
+        content = written.read_bytes()
+        unwritten.unlink()
+        again = Workspace.open(ws.root)
+        try:
+            assert dispatch_unsent(again, older_than=60) == 0  # nothing written
+            assert _sent(again) == {written.name: True, unwritten.name: False}
+        finally:
+            again.close()
+        assert written.read_bytes() == content
+        assert not unwritten.exists()
