@@ -260,21 +260,34 @@ def _by_classes(
             # Refused or rounded: said with this line's product and place, line by line.
             results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
-        results.append(
-            LineResult(
-                line=ln,
-                outcome=LineStatus.ACCEPTED,
-                product_id=product.id,
-                sku=product.sku,
-                product_name=product.name,
-                unit=product.unit,
-                matched_by=res.matched_by,
-                confidence=res.confidence,
-                quantity=decision.quantity,
-                confirmed=decision.confirmed,
-            )
-        )
+        results.append(_checked(ln, res, product, decision))
     return results
+
+
+def _checked(
+    line: OrderLine,
+    res: Resolution,
+    product: ProductInfo,
+    decision: LineDecision,
+    message: str | None = None,
+    what_to_do: str | None = None,
+) -> LineResult:
+    """A resolved line's result as ``check_line`` decided it, with its product's facts."""
+    return LineResult(
+        line=line,
+        outcome=decision.outcome,
+        product_id=product.id,
+        sku=product.sku,
+        product_name=product.name,
+        unit=product.unit,
+        matched_by=res.matched_by,
+        confidence=res.confidence,
+        quantity=decision.quantity,
+        confirmed=decision.confirmed,
+        reason=decision.reason,
+        message=message,
+        hint=what_to_do,
+    )
 
 
 def _evaluate_line(
@@ -350,21 +363,7 @@ def _evaluate_line(
         what_to_do = hint(decision.reason, lang, **decision.fields)
     elif res.matched_by is MatchedBy.NAME or res.pack_qty != _ONE:
         message = _explained(line, res, product, decision.quantity, message, lang)
-    return LineResult(
-        line=line,
-        outcome=decision.outcome,
-        product_id=product.id,
-        sku=product.sku,
-        product_name=product.name,
-        unit=product.unit,
-        matched_by=res.matched_by,
-        confidence=res.confidence,
-        quantity=decision.quantity,
-        confirmed=decision.confirmed,
-        reason=decision.reason,
-        message=message,
-        hint=what_to_do,
-    )
+    return _checked(line, res, product, decision, message, what_to_do)
 
 
 _ONE = Decimal(1)
