@@ -49,10 +49,28 @@ class OrderNotFound(NotFound):
 class LineQuantityRefused(Refused):
     """A line quantity that cannot apply to this order."""
 
-    def __init__(self, order_id: int, line_no: int | None, message: str) -> None:
+    def __init__(
+        self, order_id: int, line_no: int | None, message: str, more: MoreThanAllowed | None = None
+    ) -> None:
         self.order_id = order_id
         self.line_no = line_no
+        self.more = more
         super().__init__(f"order #{order_id}: {message}")
+
+
+@dataclass(frozen=True)
+class MoreThanAllowed:
+    """A quantity above the ordered one (confirming) or the confirmed one (shipping), in
+    figures: the command line says it with its ``--allow-more`` flag, the console in its own
+    words beside its checkbox."""
+
+    line_no: int
+    asked: Decimal
+    #: ordered (confirming) or confirmed (shipping)
+    limit: Decimal
+    shipping: bool
+    #: what is asked plus what was shipped before, when something was
+    total: Decimal | None = None
 
 
 #: Which line quantity a transition sets: ``--line 2=5`` on validate confirms 5, on ship ships 5
@@ -134,6 +152,7 @@ def _check_not_more(order_id: int, ln: OrderLine, to: OrderStatus, qty: Decimal)
                 ln.line_no,
                 f"line {ln.line_no}: {plain(qty)} asked, {plain(ln.quantity)} ordered; "
                 "add --allow-more to confirm more than was ordered",
+                MoreThanAllowed(ln.line_no, qty, Decimal(ln.quantity), shipping=False),
             )
         return
     confirmed = ln.confirmed_quantity if ln.confirmed_quantity is not None else ln.quantity
@@ -145,6 +164,13 @@ def _check_not_more(order_id: int, ln: OrderLine, to: OrderStatus, qty: Decimal)
             ln.line_no,
             f"line {ln.line_no}: {plain(qty)} asked{shipped}, {plain(confirmed)} confirmed; "
             "add --allow-more to ship more than was confirmed",
+            MoreThanAllowed(
+                ln.line_no,
+                qty,
+                Decimal(confirmed),
+                shipping=True,
+                total=total if total != qty else None,
+            ),  # fmt: skip
         )
 
 
@@ -314,6 +340,8 @@ class MoveReport:
     moved: list[TransitionResult] = field(default_factory=list)
     #: order id → why it was not moved
     refused: dict[int, str] = field(default_factory=dict)
+    #: order id → the quantity above what was ordered or confirmed that refused it
+    more: dict[int, MoreThanAllowed] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
 
 
@@ -342,6 +370,8 @@ def move_orders(
                 )  # fmt: skip
         except (TransitionRefused, OrderNotFound, LineQuantityRefused, PackageRefused) as exc:
             report.refused[oid] = str(exc)
+            if isinstance(exc, LineQuantityRefused) and exc.more is not None:
+                report.more[oid] = exc.more
             log.warning("order not moved id=%d to=%s actor=%s: %s", oid, to, actor, exc)
             continue
         report.moved.append(result)
@@ -352,6 +382,7 @@ def move_orders(
 __all__ = [
     "LINE_QUANTITY",
     "LineQuantityRefused",
+    "MoreThanAllowed",
     "MoveReport",
     "OrderNotFound",
     "PackageRefused",

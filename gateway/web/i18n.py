@@ -95,6 +95,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "message": ("Message", "Message"),
     "messages": ("Outgoing", "Envois"),
     "missing": ("missing", "absent"),
+    "more_than_confirmed": (
+        "Line {line}: {asked} would be shipped, {limit} confirmed. To ship more than was "
+        "confirmed, tick “{box}”.",
+        "Ligne {line} : {asked} seraient expédiés, {limit} confirmés. Pour expédier plus que "
+        "confirmé, cochez « {box} ».",
+    ),
+    "more_than_ordered": (
+        "Line {line}: {asked} asked, {limit} ordered. To confirm more than was ordered, "
+        "tick “{box}”.",
+        "Ligne {line} : {asked} demandés, {limit} commandés. Pour confirmer plus que "
+        "commandé, cochez « {box} ».",
+    ),
     "moved": ("Order #{order}: {before} → {after}", "Commande n°{order} : {before} → {after}"),
     "my_files": ("My files", "Mes fichiers"),
     "my_orders": ("My orders", "Mes commandes"),

@@ -14,7 +14,7 @@ from gateway.admin.replay import replay_order
 from gateway.admin.sources import source_view
 from gateway.errors import GatewayError
 from gateway.orders.queries import get_order, list_orders
-from gateway.orders.transitions import LINE_QUANTITY, move_orders
+from gateway.orders.transitions import LINE_QUANTITY, MoreThanAllowed, move_orders
 from gateway.replies.resend import resend_message
 from gateway.rules.lifecycle import ALLOWED, VERBS, OrderStatus
 from gateway.rules.quantity import plain
@@ -29,6 +29,7 @@ from gateway.web.context import (
     translator,
     workspace,
 )
+from gateway.web.i18n import Translator
 from gateway.web.roles import Permission
 
 router = APIRouter(include_in_schema=False)
@@ -111,6 +112,14 @@ def _quantities(form: dict, order: dict) -> dict[int, Decimal]:
     return out
 
 
+def _more_text(t: Translator, more: MoreThanAllowed) -> str:
+    """The console's words for a quantity above the ordered or confirmed one: they point at
+    its checkbox, where the service's own text names the command line's flag."""
+    asked = plain(more.total if more.total is not None else more.asked)
+    key = "more_than_confirmed" if more.shipping else "more_than_ordered"
+    return t(key, line=more.line_no, asked=asked, limit=plain(more.limit), box=t("allow_more"))
+
+
 @router.post("/orders/{order_id}/move")
 async def move(request: Request, order_id: int) -> Response:
     user = require(request, Permission.WORK)
@@ -129,8 +138,9 @@ async def move(request: Request, order_id: int) -> Response:
     for r in report.moved:
         flash(request, t("moved", order=r.order_id, before=t.word(r.from_status),
                          after=t.word(r.to_status)))  # fmt: skip
-    for why in report.refused.values():
-        flash(request, why, "error")
+    for oid, why in report.refused.items():
+        more = report.more.get(oid)
+        flash(request, _more_text(t, more) if more else why, "error")
     return redirect(f"/orders/{order_id}")
 
 

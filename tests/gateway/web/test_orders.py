@@ -3,6 +3,7 @@ services as the CLI, the rejections queue and its fixes, resending a reply."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pytest
@@ -64,9 +65,27 @@ def test_confirming_more_than_was_ordered_is_refused_on_the_order_page(
 ) -> None:
     r = post(client_for("olivier"), f"/orders/{order_id}", f"/orders/{order_id}/move",
              {"verb": "validate", "q_1": "999"})  # fmt: skip
-    assert "line 1: 999 asked, 2 ordered" in r.text
+    said = html.unescape(r.text)
+    assert "Line 1: 999 asked, 2 ordered. To confirm more than was ordered, tick “Accept" in said
+    assert "--allow-more" not in said  # the command line's flag means nothing in the console
     order = get_order(web_ws, order_id)
     assert order is not None and order["status"] == "pending_validation"
+
+
+def test_shipping_more_than_was_confirmed_is_refused_in_the_users_language(
+    client_for: Client, web_ws: Workspace, order_id: int
+) -> None:
+    client = client_for("olivier")
+    post(client, "/dashboard", "/me/language", {"language": "fr"})
+    post(client, f"/orders/{order_id}", f"/orders/{order_id}/move", {"verb": "validate"})
+    post(client, f"/orders/{order_id}", f"/orders/{order_id}/move", {"verb": "prepare"})
+    r = post(client, f"/orders/{order_id}", f"/orders/{order_id}/move",
+             {"verb": "ship", "q_1": "5"})  # fmt: skip
+    said = html.unescape(r.text)
+    assert "Ligne 1 : 5 seraient expédiés, 2 confirmés. Pour expédier plus que confirmé" in said
+    assert "--allow-more" not in said
+    order = get_order(web_ws, order_id)
+    assert order is not None and order["status"] == "in_preparation"
 
 
 def test_the_validate_form_accepts_more_than_ordered_when_ticked(
