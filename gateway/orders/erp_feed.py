@@ -127,9 +127,14 @@ class Instruction:
     #: SSCC → line → quantity in that package (empty: the package holds every line)
     packages: dict[str, dict[int, Decimal]] = field(default_factory=dict)
 
-    def pack(self, sscc: str | None, lines: dict[int, Decimal]) -> None:
-        if sscc:
-            self.packages.setdefault(sscc, {}).update(lines)
+    def take(self, sscc: str | None, lines: dict[int, Decimal]) -> None:
+        """One row's line quantity, in its package if it names one. Rows of one line add
+        up: a line split over two pallets comes as two rows, and ships their sum."""
+        package = self.packages.setdefault(sscc, {}) if sscc else None
+        for line_no, qty in lines.items():
+            self.lines[line_no] = self.lines.get(line_no, Decimal(0)) + qty
+            if package is not None:
+                package[line_no] = package.get(line_no, Decimal(0)) + qty
 
     @property
     def order_ref(self) -> str:
@@ -252,8 +257,7 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
                 refuse("no order and no status on this row, and no instruction above to continue")
                 continue
             current.rows.append(row_no)
-            current.lines.update(lines)
-            current.pack(v.get("sscc"), lines)
+            current.take(v.get("sscc"), lines)
             continue
         if not has_order:
             refuse("no order: give the gateway id, or the customer and order number")
@@ -283,16 +287,15 @@ def parse_feed(data: bytes, name: str) -> tuple[list[Instruction], list[RowResul
         )  # fmt: skip
         if same and current is not None:
             current.rows.append(row_no)
-            current.lines.update(lines)
-            current.pack(v.get("sscc"), lines)
+            current.take(v.get("sscc"), lines)
             continue
         current = Instruction(
             rows=[row_no], status=status, order_id=order_id,
             customer=None if order_id is not None else v.get("customer"),
             order_number=None if order_id is not None else v.get("order_number"),
-            reason=v.get("reason"), lines=lines,
+            reason=v.get("reason"),
         )  # fmt: skip
-        current.pack(v.get("sscc"), lines)
+        current.take(v.get("sscc"), lines)
         instructions.append(current)
     return instructions, errors
 

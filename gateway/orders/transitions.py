@@ -192,17 +192,26 @@ def _confirm(order: Order, lines: Mapping[int, Decimal], language: str) -> dict[
 
 
 def _ship(
-    order: Order, lines: Mapping[int, Decimal], packages: list[PackageSpec], *, final: bool
+    order: Order,
+    lines: Mapping[int, Decimal],
+    packages: list[PackageSpec],
+    *,
+    final: bool,
+    allow_more: bool,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """This shipment's quantity per line (the product's unit) and its packages.
 
     A line ships what is given for it (or what its packages hold); the last shipment
-    also ships what remains of every other line, a partial one nothing more.
+    also ships what remains of every other line, a partial one nothing more. What the
+    packages hold is held to the same bounds as a ``--line`` quantity, and where both are
+    given they must agree: a ship notice whose packages do not add up to its lines is one
+    the customer's goods-in cannot reconcile.
     """
     in_packages: dict[int, Decimal] = {}
     for package in packages:
         for line_no, qty in package.lines.items():
             in_packages[line_no] = in_packages.get(line_no, Decimal(0)) + qty
+    _check_packages(order, lines, in_packages, allow_more=allow_more)
     shipped: dict[str, Any] = {}
     now: dict[int, Decimal] = {}
     for ln in order.lines:
@@ -236,6 +245,31 @@ def _ship(
             )
         described.append({"sscc": sscc, "lines": {str(n): json_number(q) for n, q in held.items()}})
     return shipped, described
+
+
+def _check_packages(
+    order: Order,
+    lines: Mapping[int, Decimal],
+    in_packages: Mapping[int, Decimal],
+    *,
+    allow_more: bool,
+) -> None:
+    by_no = {ln.line_no: ln for ln in order.lines}
+    for line_no, held in sorted(in_packages.items()):
+        ln = by_no.get(line_no)
+        if ln is None or ln.outcome == LineStatus.REJECTED.value:
+            continue  # named by the package check below, with the package's SSCC
+        if held < 0:
+            raise PackageRefused(order.id, f"line {line_no}: its packages hold {plain(held)}")
+        if line_no in lines:
+            if lines[line_no] != held:
+                raise PackageRefused(
+                    order.id,
+                    f"line {line_no} ships {plain(lines[line_no])} but its packages hold "
+                    f"{plain(held)}",
+                )
+        elif not allow_more:
+            _check_not_more(order.id, ln, OrderStatus.SHIPPED, held)
 
 
 def load_order_for_update(session: Session, order_id: int) -> Order:
@@ -289,7 +323,9 @@ def apply_transition(
         info["confirmed"] = _confirm(order, lines, language)
     if target in SHIPPING:
         final = target is OrderStatus.SHIPPED
-        info["shipped"], described = _ship(order, lines or {}, packages or [], final=final)
+        info["shipped"], described = _ship(
+            order, lines or {}, packages or [], final=final, allow_more=allow_more
+        )
         info["shipment"] = {"packages": described, "final": final}
     elif packages:
         raise PackageRefused(order.id, "packages are given when shipping")

@@ -153,6 +153,38 @@ def test_a_package_with_a_wrong_check_digit_is_refused(sqlite_lifecycle_ws: Work
     assert shown["status"] == "in_preparation"
 
 
+def test_a_package_holding_more_than_was_confirmed_needs_allow_more(
+    sqlite_lifecycle_ws: Workspace,
+) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws, "PO-P3"))  # line 1: 5 ordered
+    for verb in ("validate", "prepare"):
+        _run(ws, "orders", verb, oid)
+    refused = _run(ws, "orders", "ship", oid, "--partial", "--package", f"{SSCC}:1=50")
+    assert refused.exit_code == 1
+    assert "line 1: 50 asked, 5 confirmed; add --allow-more" in " ".join(refused.output.split())
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert (shown["status"], shown["lines"][0]["shipped_quantity"]) == ("in_preparation", None)
+    allowed = _run(ws, "orders", "ship", oid, "--partial", "--package", f"{SSCC}:1=50",
+                   "--allow-more")  # fmt: skip
+    assert allowed.exit_code == 0, allowed.output
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert shown["lines"][0]["shipped_quantity"] == 50
+
+
+def test_a_line_and_its_packages_must_agree(sqlite_lifecycle_ws: Workspace) -> None:
+    ws = sqlite_lifecycle_ws
+    oid = str(_order(ws, "PO-P4"))
+    for verb in ("validate", "prepare"):
+        _run(ws, "orders", verb, oid)
+    refused = _run(ws, "orders", "ship", oid, "--partial", "--line", "1=4",
+                   "--package", f"{SSCC}:1=3")  # fmt: skip
+    assert refused.exit_code == 1
+    assert "line 1 ships 4 but its packages hold 3" in " ".join(refused.output.split())
+    shown = json.loads(_run(ws, "orders", "show", oid, "--json").output)
+    assert shown["status"] == "in_preparation"
+
+
 @pytest.mark.parametrize(
     ("verb", "option"),
     [("validate", "--partial"), ("validate", "--package"), ("reject", "--line"),

@@ -173,6 +173,26 @@ def test_a_partial_shipment_in_the_feed_names_its_packages(lifecycle_ws: Workspa
     assert "GIN+BJ+340123451234567895'" in text and "QTY+12:3:PCE'" in text
 
 
+def test_a_line_split_over_two_packages_ships_their_sum(lifecycle_ws: Workspace) -> None:
+    from tests.gateway.lifecycle_support import edifact_order
+
+    ws = lifecycle_ws
+    oid = intake(ws, "eancom", "po.edi", edifact_order("F-S3", COFFEE, 5, sender="5412345000099"))
+    for status in ("validated", "in_preparation"):
+        _drop_feed(ws, f"{status}.csv", f"Id;Statut\n{oid};{status}\n".encode())
+        scan_feed(ws, settle=0)
+    feed = (f"Id;Statut;Ligne;Quantité;SSCC\n{oid};expédiée en partie;1;3;340123451234567895\n"
+            f";;1;1;340123451234567888\n")  # fmt: skip
+    _drop_feed(ws, "ship.csv", feed.encode())
+    [outcome] = scan_feed(ws, settle=0)
+    assert outcome.applied == 1, [r.message for r in outcome.rows]
+    order = get_order(ws, oid)
+    assert order is not None and order["lines"][0]["shipped_quantity"] == 4
+    [desadv] = outbox_files(ws, "eancom", "DESADV_")
+    text = desadv.read_text("latin-1")
+    assert "GIN+BJ+340123451234567895'" in text and "GIN+BJ+340123451234567888'" in text
+
+
 def test_a_package_with_a_wrong_check_digit_is_refused_in_the_feed(
     sqlite_lifecycle_ws: Workspace,
 ) -> None:
