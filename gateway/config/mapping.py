@@ -54,7 +54,9 @@ def load_mapping(mappings_dir: Path, name: str | None) -> MappingProfile:
     if st is None or not path.is_file():
         _READ.pop(path, None)
         raise ConfigError(path, [f"mapping profile {name!r} not found in {mappings_dir}"])
-    seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+    # ctime too: an edit in place within the file system's mtime tick, or an editor that
+    # puts the old mtime back, keeps size and mtime, but every write moves the ctime.
+    seen = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     if (known := _READ.get(path)) is not None and known[0] == seen:
         return known[1]
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -22,6 +23,17 @@ def test_a_profile_edited_in_place_is_read_again(tmp_path):
     before = path.stat()
     path.write_text('[spreadsheet]\ndelimiter = ","\n')  # same size, same inode
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert load_mapping(tmp_path, "acme").spreadsheet.delimiter == ","
+
+
+def test_a_profile_edited_with_its_old_mtime_put_back_is_read_again(tmp_path):
+    path = tmp_path / "acme.toml"
+    path.write_text('[spreadsheet]\ndelimiter = ";"\n')
+    assert load_mapping(tmp_path, "acme").spreadsheet.delimiter == ";"
+    before = path.stat()
+    time.sleep(0.05)  # past the kernel's coarse clock tick, as any human edit is
+    path.write_text('[spreadsheet]\ndelimiter = ","\n')  # same size, same inode
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime too
     assert load_mapping(tmp_path, "acme").spreadsheet.delimiter == ","
 
 
