@@ -36,7 +36,7 @@ class MappingProfile(BaseModel):
 
 
 #: Profiles read, by path: the file's identity when read (inode, size, mtime), the profile
-_READ: dict[Path, tuple[tuple[int, int, int], MappingProfile]] = {}
+_READ: dict[Path, tuple[tuple[int, int, int, int], MappingProfile]] = {}
 
 
 def load_mapping(mappings_dir: Path, name: str | None) -> MappingProfile:
