@@ -39,6 +39,18 @@ def _order(ws: Workspace, number: str) -> int:
     )
 
 
+def _edi_order_in_preparation(ws: Workspace, number: str) -> int:
+    """An EANCOM order of 5 coffees, validated and in preparation through the feed: ready
+    to ship, with a ship notice (DESADV) to say what its packages hold."""
+    from tests.gateway.lifecycle_support import edifact_order
+
+    oid = intake(ws, "eancom", "po.edi", edifact_order(number, COFFEE, 5, sender="5412345000099"))
+    for status in ("validated", "in_preparation"):
+        _drop_feed(ws, f"{status}.csv", f"Id;Statut\n{oid};{status}\n".encode())
+        scan_feed(ws, settle=0)
+    return oid
+
+
 def _status(ws: Workspace, oid: int) -> str:
     order = get_order(ws, oid)
     assert order is not None
@@ -154,13 +166,8 @@ def test_run_once_applies_the_feed_after_the_orders_it_refers_to(
 
 
 def test_a_partial_shipment_in_the_feed_names_its_packages(lifecycle_ws: Workspace) -> None:
-    from tests.gateway.lifecycle_support import edifact_order
-
     ws = lifecycle_ws
-    oid = intake(ws, "eancom", "po.edi", edifact_order("F-S1", COFFEE, 5, sender="5412345000099"))
-    for status in ("validated", "in_preparation"):
-        _drop_feed(ws, f"{status}.csv", f"Id;Statut\n{oid};{status}\n".encode())
-        scan_feed(ws, settle=0)
+    oid = _edi_order_in_preparation(ws, "F-S1")
     feed = f"Id;Statut;Ligne;Quantité;SSCC\n{oid};expédiée en partie;1;3;340123451234567895\n"
     _drop_feed(ws, "ship.csv", feed.encode())
     [outcome] = scan_feed(ws, settle=0)
@@ -174,13 +181,8 @@ def test_a_partial_shipment_in_the_feed_names_its_packages(lifecycle_ws: Workspa
 
 
 def test_a_line_split_over_two_packages_ships_their_sum(lifecycle_ws: Workspace) -> None:
-    from tests.gateway.lifecycle_support import edifact_order
-
     ws = lifecycle_ws
-    oid = intake(ws, "eancom", "po.edi", edifact_order("F-S3", COFFEE, 5, sender="5412345000099"))
-    for status in ("validated", "in_preparation"):
-        _drop_feed(ws, f"{status}.csv", f"Id;Statut\n{oid};{status}\n".encode())
-        scan_feed(ws, settle=0)
+    oid = _edi_order_in_preparation(ws, "F-S3")
     feed = (f"Id;Statut;Ligne;Quantité;SSCC\n{oid};expédiée en partie;1;3;340123451234567895\n"
             f";;1;1;340123451234567888\n")  # fmt: skip
     _drop_feed(ws, "ship.csv", feed.encode())
