@@ -424,13 +424,24 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
 
 
 def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> list[str]:
-    """:func:`format_cell` of each value of a column, computed once per distinct value:
-    text by itself, anything else by its type and its printed form (``Decimal("12.50")``
-    equals ``Decimal("12.5")`` yet is written otherwise)."""
+    """:func:`format_cell` of each value of a column, computed once per distinct value.
+
+    Text is its own key; a whole number and a missing value are written on the spot;
+    anything else (a quantity, a date) is keyed by its identity — a big acknowledgement's
+    quantities are a few shared objects, and the column keeps each alive, so an id is not
+    reused within the loop — never by equality, as ``Decimal("12.50")`` equals
+    ``Decimal("12.5")`` yet is written otherwise."""
     done: dict[object, str] = {}
     out: list[str] = []
     for value in column:
-        key = value if value.__class__ is str else (value.__class__, str(value))
+        kind = value.__class__
+        if kind is int:
+            out.append(str(value))
+            continue
+        if value is None:
+            out.append("")
+            continue
+        key = value if kind is str else id(value)
         text = done.get(key)
         if text is None:
             text = done[key] = format_cell(value, dialect)
