@@ -1,28 +1,33 @@
-"""A big, plain CSV order read as columns, or None when it needs the row reader.
+"""A big, plain CSV order or worksheet read as columns, or None when it needs the row reader.
 
-The row reader (:func:`parsers.csv.read` → :mod:`parsers.tabular`) reads every shape
-people send, one row at a time. Most big files are one plain table; this reader takes
-those in columns (Arrow's C++ CSV reader, then one pass per column) and gives the very
-documents the row reader would. Whether it can is decided on the file before any line
-is built; when anything is outside what it reads identically, it answers None and the
-row reader reads the file (and words any error):
+The row reader (:func:`parsers.csv.read`, :func:`parsers.xlsx.read` →
+:mod:`parsers.tabular`) reads every shape people send, one row at a time. Most big files
+are one plain table; this reader takes those in columns (a CSV file through Arrow's C++
+CSV reader; a worksheet as calamine gave it, each distinct cell read once by the row
+reader's own cell functions) and gives the very documents the row reader would. Whether
+it can is decided before any line is built; when anything is outside what it reads
+identically, it answers None and the row reader reads the file (and words any error):
 
 * the header is on the first line (no header block above it) and every header cell is
   a column it reads: order number, barcode, supplier reference, customer reference,
   name, quantity;
-* no quote character, no blank line, no lone carriage return: row *n* is line *n* + 1;
+* no quote character, no blank line, no lone carriage return: row *n* is line *n* + 1
+  (a worksheet: no empty row);
 * every row has the header's width, a barcode of digits of a GTIN length or none, a
   reference or a barcode (a name alone goes through the name rules of the row reader,
   which also tell notes from lines), no "total" label, a quantity written as a plain
-  number, and the one order number of the file (or none at all).
+  number (a worksheet: or a number cell), and the one order number of the file (or none
+  at all).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from parsers.cells import guess_decimal
+from parsers.cells import Cell, cell_barcode, cell_number, cell_text, guess_decimal
 from parsers.columns import HEADER_SEARCH_ROWS, Field, TabularProfile, find_header
 from parsers.csv import (
     _SAMPLE_CHARS,
@@ -37,7 +42,7 @@ from parsers.document import Location, OrderDocument, OrderLine, SourceFormat, o
 from parsers.errors import ParseError
 from parsers.gc_pause import paused_gc
 from parsers.gtin import GTIN_LENGTHS
-from parsers.tabular import simple_number
+from parsers.tabular import TableResult, TableSource, simple_number
 
 #: The fields this reader reads; a header naming any other goes to the row reader
 READ = (
@@ -123,10 +128,115 @@ def _result(
     )
     # Stripped as the row reader strips (str.strip: Python's whitespace, not Arrow's)
     texts = {k: [v.strip() for v in column] for k, column in raw.items()}
-    quantities = texts["quantity"]
-    numbers: dict[str, Decimal | None] = {q: simple_number(q, decimal) for q in set(quantities)}
+    numbers: dict[str, Decimal | None] = {
+        q: simple_number(q, decimal) for q in set(texts["quantity"])
+    }
     if None in numbers.values():
         return None  # a quantity that needs the general reading, or none
+    quantities = [numbers[q] for q in texts["quantity"]]
+    document = _document(texts, quantities, names, profile, SourceFormat.CSV, None)
+    if document is None:
+        return None
+    dialect = CsvDialect(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        bom=bom,
+        line_terminator=_line_terminator(text),
+    )
+    return CsvReadResult(
+        documents=[document],
+        warnings=[],
+        skipped=[],
+        dialect=dialect,
+        header_line=1,
+        columns={fld.value: name for fld, name in names.items()},
+    )
+
+
+def read_sheet(source: TableSource, profile: TabularProfile) -> TableResult | None:
+    """The orders of one worksheet's table (``source``: its rows from A1, empty cells as
+    None, and its header), as :func:`parsers.tabular.read_tables` reads them; None when
+    the table is not one this reader reads identically (the module's rules, and: no
+    empty row, every cell read as the row reader reads it — a barcode typed as a number
+    comes back as its digits, a quantity is a number cell or a plain number's text)."""
+    header = source.header
+    if profile.header_row is not None or header is None:
+        return None
+    if header.position != 0 or header.line != 1:
+        return None
+    cells = header.header_cells
+    width = len(cells)
+    fields = {index: fld for fld, index in header.columns.items()}
+    if len(fields) != width or not set(fields.values()) <= set(READ):
+        return None
+    rows = source.rows[1:]
+    if any(len(row) != width for _, row in rows):
+        return None
+    columns = {fields[i].value: [row[i] for _, row in rows] for i in range(width)}
+    raw_quantities = columns["quantity"]
+    decimal = profile.decimal or guess_decimal(
+        [q for q in raw_quantities[:_DECIMAL_SAMPLE] if isinstance(q, str) and q], None
+    )
+    # Each distinct cell read once, by the row reader's own functions; keyed by type
+    # too (1 == 1.0 == True, which do not read alike).
+    texts: dict[str, list[str]] = {}
+    for key, column in columns.items():
+        read_as = _each_distinct(_barcode_text if key == "barcode" else cell_text, column)
+        texts[key] = [t or "" for t in read_as]
+    quantities = _each_distinct(lambda q: _quantity_cell(q, decimal), raw_quantities)
+    if None in quantities or any(not any(row) for _, row in rows):
+        return None  # a quantity that needs the general reading, or an empty row
+    document = _document(texts, quantities, header.names, profile, SourceFormat.XLSX, source.sheet)
+    if document is None:
+        return None
+    return TableResult(documents=[document], warnings=[], decimal=decimal, header=header)
+
+
+def _barcode_text(cell: Cell) -> str | None:
+    """A barcode cell's digits as the row reader reads them (a number typed into the
+    cell comes back as its digits); anything else as written, which is no GTIN: the
+    file is then the row reader's."""
+    text = cell_text(cell)
+    if text is None:
+        return None
+    barcode, _ = cell_barcode(cell)
+    return barcode or text
+
+
+def _quantity_cell(cell: Cell, decimal: str) -> Decimal | None:
+    if cell.__class__ is str:
+        return simple_number(cell.strip(), decimal)
+    return cell_number(cell, decimal) if cell is not None else None
+
+
+T = TypeVar("T")
+
+
+def _each_distinct(read_as: Callable[[Cell], T], column: list[Cell]) -> list[T]:
+    done: dict[tuple[type, Cell], T] = {}
+    out: list[T] = []
+    for cell in column:
+        key = (cell.__class__, cell)
+        found = done.get(key, _MISSING)
+        if found is _MISSING:
+            found = done[key] = read_as(cell)
+        out.append(found)
+    return out
+
+
+_MISSING: Any = object()
+
+
+def _document(
+    texts: dict[str, list[str]],
+    quantities: Sequence[Decimal | None],
+    names: dict[Field, str],
+    profile: TabularProfile,
+    source_format: SourceFormat,
+    sheet: str | None,
+) -> OrderDocument | None:
+    """The one order of a table's columns (each cell's text, "" when empty), or None."""
     empty = [""] * len(quantities)
     barcodes = texts.get("barcode", empty)
     refs = texts.get("supplier_ref", empty)
@@ -145,39 +255,27 @@ def _result(
     keys = list(texts)  # in the header's order, as the row reader records a row's fields
     get = dict.get
     lines: list[OrderLine] = []
-    for position, row in enumerate(zip(*(texts[k] for k in keys), strict=True)):
+    for position, (row, quantity) in enumerate(
+        zip(zip(*(texts[k] for k in keys), strict=True), quantities, strict=True)
+    ):
         present = {k: v for k, v in zip(keys, row, strict=True) if v}
-        q = present["quantity"]
         lines.append(
             order_line_at(
                 position + 1, position + 2, None, None,
                 get(present, "barcode"), None, get(present, "supplier_ref"),
-                get(present, "customer_ref"), None, get(present, "name"), numbers[q], q,
-                None, None, {k: shown[k] for k in present},
+                get(present, "customer_ref"), None, get(present, "name"), quantity,
+                present["quantity"], None, None, {k: shown[k] for k in present},
             )
         )  # fmt: skip
-    document = OrderDocument(
-        format=SourceFormat.CSV,
+        if sheet is not None:
+            lines[-1].location.sheet = sheet
+    return OrderDocument(
+        format=source_format,
         order_number=number,
         customer=profile.defaults.customer,
         site=profile.defaults.site,
         lines=lines,
-        location=Location(line=2),
-    )
-    dialect = CsvDialect(
-        encoding=encoding,
-        delimiter=delimiter,
-        decimal=decimal,
-        bom=bom,
-        line_terminator=_line_terminator(text),
-    )
-    return CsvReadResult(
-        documents=[document],
-        warnings=[],
-        skipped=[],
-        dialect=dialect,
-        header_line=1,
-        columns=shown,
+        location=Location(line=2, sheet=sheet),
     )
 
 
@@ -185,4 +283,4 @@ def _first(*identifiers: str) -> str:
     return next((i for i in identifiers if i), "")
 
 
-__all__ = ["READ", "read"]
+__all__ = ["READ", "read", "read_sheet"]

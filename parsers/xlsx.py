@@ -51,6 +51,7 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from parsers import columnar
 from parsers.cells import Cell
 from parsers.columns import TabularProfile, best_candidate, find_header
 from parsers.document import Location, OrderResponse, ReadResult, SkipKind, Skipped, SourceFormat
@@ -164,10 +165,17 @@ def first_sheet_rows(
 
 
 def read(
-    data: bytes, profile: TabularProfile | None = None, limits: SheetLimits | None = None
+    data: bytes,
+    profile: TabularProfile | None = None,
+    limits: SheetLimits | None = None,
+    column_rows: int | None = None,
 ) -> XlsxReadResult:
     """The orders in a workbook; raises a :class:`ParseError` when none can be read
-    (:class:`~parsers.errors.TooLarge` when over ``limits``)."""
+    (:class:`~parsers.errors.TooLarge` when over ``limits``).
+
+    A workbook whose one order sheet has at least ``column_rows`` rows is read by
+    columns when it is a plain table (:func:`parsers.columnar.read_sheet`): the same
+    documents."""
     profile = profile or TabularProfile()
     if limits is not None:
         check_archive(data)
@@ -175,12 +183,16 @@ def read(
     with paused_gc():
         with _sheets_of(data) as workbook:
             sources, skipped = _order_sheets(workbook, profile)
-        table = read_tables(
-            sources,
-            source_format=SourceFormat.XLSX,
-            profile=profile,
-            excel_serial_dates=True,
-        )
+        table = None
+        if column_rows is not None and len(sources) == 1 and len(sources[0].rows) >= column_rows:
+            table = columnar.read_sheet(sources[0], profile)
+        if table is None:
+            table = read_tables(
+                sources,
+                source_format=SourceFormat.XLSX,
+                profile=profile,
+                excel_serial_dates=True,
+            )
     skipped += table.skipped
     return XlsxReadResult(
         documents=table.documents,

@@ -71,7 +71,10 @@ def read_file(
             cells=partner.max_sheet_cells,
             shared_strings=partner.max_shared_strings_bytes,
         )
-        result = read_isolated(xlsx_format.read, data, profile.spreadsheet, limits)
+        # A big plain sheet is read by columns, as a big CSV file is (the same orders)
+        result = read_isolated(
+            xlsx_format.read, data, profile.spreadsheet, limits, partner.column_path_lines
+        )
     else:
         return _read_edi(fmt, data, partner_id, config, isolated)
     check_orders(len(result.documents), partner.max_orders_per_file)
