@@ -178,12 +178,14 @@ def read_sheet(source: TableSource, profile: TabularProfile) -> TableResult | No
     decimal = profile.decimal or guess_decimal(
         [q for q in raw_quantities[:_DECIMAL_SAMPLE] if isinstance(q, str) and q], None
     )
-    # Each distinct cell read once, by the row reader's own functions; keyed by type
-    # too (1 == 1.0 == True, which do not read alike).
+    # Each cell read by the row reader's own functions (a text cell is its stripped
+    # text: what cell_text says of it); each distinct quantity once.
     texts: dict[str, list[str]] = {}
     for key, column in columns.items():
-        read_as = _each_distinct(_barcode_text if key == "barcode" else cell_text, column)
-        texts[key] = [t or "" for t in read_as]
+        if key == "barcode":
+            texts[key] = [_barcode_text(c) or "" for c in column]
+        else:
+            texts[key] = [c.strip() if c.__class__ is str else cell_text(c) or "" for c in column]
     quantities = _each_distinct(lambda q: _quantity_cell(q, decimal), raw_quantities)
     if None in quantities or any(not any(row) for _, row in rows):
         return None  # a quantity that needs the general reading, or an empty row
@@ -197,6 +199,10 @@ def _barcode_text(cell: Cell) -> str | None:
     """A barcode cell's digits as the row reader reads them (a number typed into the
     cell comes back as its digits); anything else as written, which is no GTIN: the
     file is then the row reader's."""
+    if cell.__class__ is str:  # digits typed as text: most barcodes, read at once
+        digits = cell.strip()
+        if len(digits) in GTIN_LENGTHS and digits.isdigit() and digits.isascii():
+            return digits
     text = cell_text(cell)
     if text is None:
         return None
@@ -214,10 +220,11 @@ T = TypeVar("T")
 
 
 def _each_distinct(read_as: Callable[[Cell], T], column: list[Cell]) -> list[T]:
-    done: dict[tuple[type, Cell], T] = {}
+    done: dict[object, T] = {}
     out: list[T] = []
     for cell in column:
-        key = (cell.__class__, cell)
+        # Keyed by type too (1 == 1.0 == True, which do not read alike); text by itself
+        key = cell if cell.__class__ is str else (cell.__class__, cell)
         found = done.get(key, _MISSING)
         if found is _MISSING:
             found = done[key] = read_as(cell)
@@ -253,22 +260,31 @@ def _document(
 
     shown = {fld.value: name for fld, name in names.items()}
     keys = list(texts)  # in the header's order, as the row reader records a row's fields
-    get = dict.get
+    nothing: list[str | None] = [None] * len(quantities)
+
+    def values(key: str) -> list[str | None]:
+        return [v or None for v in texts[key]] if key in texts else nothing
+
+    # A line's record of the columns it filled, one per combination of filled columns
+    # (copied for each line: each line owns its dict)
+    records: dict[tuple[bool, ...], dict[str, str]] = {}
     lines: list[OrderLine] = []
-    for position, (row, quantity) in enumerate(
-        zip(zip(*(texts[k] for k in keys), strict=True), quantities, strict=True)
-    ):
-        present = {k: v for k, v in zip(keys, row, strict=True) if v}
-        lines.append(
-            order_line_at(
-                position + 1, position + 2, None, None,
-                get(present, "barcode"), None, get(present, "supplier_ref"),
-                get(present, "customer_ref"), None, get(present, "name"), quantity,
-                present["quantity"], None, None, {k: shown[k] for k in present},
-            )
+    for position, (filled, barcode, ref, customer_ref, name, quantity, text) in enumerate(
+        zip(
+            zip(*(map(bool, texts[k]) for k in keys), strict=True),
+            values("barcode"), values("supplier_ref"), values("customer_ref"),
+            values("name"), quantities, texts["quantity"], strict=True,
+        )
+    ):  # fmt: skip
+        record = records.get(filled)
+        if record is None:
+            record = records[filled] = {k: shown[k] for k, f in zip(keys, filled, strict=True) if f}
+        line = order_line_at(
+            position + 1, position + 2, None, None, barcode, None, ref, customer_ref, None,
+            name, quantity, text, None, None, record.copy(),
         )  # fmt: skip
-        if sheet is not None:
-            lines[-1].location.sheet = sheet
+        line.location.sheet = sheet
+        lines.append(line)
     return OrderDocument(
         format=source_format,
         order_number=number,
