@@ -213,15 +213,18 @@ def run_phase(name: str, *args: str, code: Path = REPO) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def fresh_copy(ws: Path, into: Path, column_path_lines: int | None) -> Path:
-    """A copy of the imported workspace for one run (its own database, inbox, outbox)."""
+def fresh_copy(ws: Path, into: Path, column_path_lines: int | None, lines: int) -> Path:
+    """A copy of the imported workspace for one run (its own database, inbox, outbox),
+    whose partner takes a sheet of the order's size (a workbook's default bound is less)."""
     if into.exists():
         shutil.rmtree(into)
     shutil.copytree(ws, into)
+    settings = [f"max_sheet_rows = {lines + 1}"]
     if column_path_lines is not None:
-        config = CONFIG.replace('name = "Bench partner"', f"name = \"Bench partner\"\n"
-                                f"column_path_lines = {column_path_lines}")  # fmt: skip
-        (into / "gateway.toml").write_text(config)
+        settings.append(f"column_path_lines = {column_path_lines}")
+    named = 'name = "Bench partner"'
+    config = CONFIG.replace(named, "\n".join([named, *settings]))
+    (into / "gateway.toml").write_text(config)
     return into
 
 
@@ -266,7 +269,7 @@ def main() -> None:
         for _ in range(max(3, a.rounds)):
             pandas.append(run_phase("pandas", str(order)))
             for name, (code, threshold) in runs.items():
-                copy = fresh_copy(ws, Path(tmp) / f"ws-{name}", threshold)
+                copy = fresh_copy(ws, Path(tmp) / f"ws-{name}", threshold, a.lines)
                 results[name].append(run_phase("pipeline", str(copy), str(order), code=code))
     report(pandas, results)
 
