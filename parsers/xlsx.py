@@ -38,7 +38,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 from zlib import error as zlib_error
@@ -558,8 +558,11 @@ class _Formats:
     ) -> int:
         """Write one cell as its own type; returns the width it needs. ``fill``: the cell
         is in a highlighted column."""
+        if value.__class__ is str:  # most cells: answered first
+            return self._text(worksheet, row, col, value, style, fill)
         if value is None:
-            worksheet.write_blank(row, col, None, self.get("text", style, fill))
+            if style is not None or fill is not None:  # an empty cell of no style is none
+                worksheet.write_blank(row, col, None, self.get("text", style, fill))
             return 0
         if isinstance(value, bool):
             worksheet.write_boolean(row, col, value, self.get("text", style, fill))
@@ -573,12 +576,14 @@ class _Formats:
         if isinstance(value, date):
             worksheet.write_datetime(row, col, value, self.get("date", style, fill))
             return 10
-        if isinstance(value, time | timedelta):
-            value = str(value)
-        text = str(value)
+        return self._text(worksheet, row, col, str(value), style, fill)
+
+    def _text(
+        self, worksheet, row: int, col: int, text: str, style: RowStyle | None, fill: str | None
+    ) -> int:
         kind = "quoted" if needs_neutralising(text) else "text"
         worksheet.write_string(row, col, text, self.get(kind, style, fill))
-        return max((len(part) for part in text.splitlines()), default=0)
+        return max(map(len, text.splitlines()), default=0)
 
 
 def write_ack(
