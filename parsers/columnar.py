@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from parsers.cells import Cell, cell_barcode, cell_number, cell_text, guess_decimal
-from parsers.columns import HEADER_SEARCH_ROWS, Field, TabularProfile, find_header
+from parsers.columns import HEADER_SEARCH_ROWS, Field, HeaderMatch, TabularProfile, find_header
 from parsers.csv import (
     _SAMPLE_CHARS,
     CsvDialect,
@@ -154,12 +155,41 @@ def _result(
     )
 
 
-def read_sheet(source: TableSource, profile: TabularProfile) -> TableResult | None:
-    """The orders of one worksheet's table (``source``: its rows from A1, empty cells as
-    None, and its header), as :func:`parsers.tabular.read_tables` reads them; None when
-    the table is not one this reader reads identically (the module's rules, and: no
-    empty row, every cell read as the row reader reads it — a barcode typed as a number
-    comes back as its digits, a quantity is a number cell or a plain number's text)."""
+@dataclass(slots=True)
+class SheetColumns:
+    """A worksheet's plain table read into columns (each cell as the row reader reads
+    it, "" when empty; the quantities as numbers), its lines not built yet: what is left
+    is plain Python, and the columns cross a process boundary at a fraction of the cost
+    of the lines (a workbook is read in a child process: see ``gateway.intake.sandbox``).
+    """
+
+    texts: dict[str, list[str]]
+    quantities: list[Decimal]
+    order_number: str | None
+    header: HeaderMatch
+    profile: TabularProfile
+    sheet: str | None
+    decimal: str
+
+    def table(self) -> TableResult:
+        """The orders, as :func:`parsers.tabular.read_tables` reads the sheet."""
+        with paused_gc():  # a hundred thousand lines, none in a cycle (see gc_pause)
+            document = _lines_document(
+                self.texts, self.quantities, self.order_number, self.header.names,
+                self.profile, SourceFormat.XLSX, self.sheet,
+            )  # fmt: skip
+        return TableResult(
+            documents=[document], warnings=[], decimal=self.decimal, header=self.header
+        )
+
+
+def sheet_columns(source: TableSource, profile: TabularProfile) -> SheetColumns | None:
+    """One worksheet's table (``source``: its rows from A1, empty cells as None, and its
+    header) in columns, whose :meth:`~SheetColumns.table` reads as
+    :func:`parsers.tabular.read_tables` reads it; None when the table is not one this
+    reader reads identically (the module's rules, and: no empty row, every cell read as
+    the row reader reads it — a barcode typed as a number comes back as its digits, a
+    quantity is a number cell or a plain number's text)."""
     header = source.header
     if profile.header_row is not None or header is None:
         return None
@@ -189,10 +219,11 @@ def read_sheet(source: TableSource, profile: TabularProfile) -> TableResult | No
     quantities = _each_distinct(lambda q: _quantity_cell(q, decimal), raw_quantities)
     if None in quantities or any(not any(row) for _, row in rows):
         return None  # a quantity that needs the general reading, or an empty row
-    document = _document(texts, quantities, header.names, profile, SourceFormat.XLSX, source.sheet)
-    if document is None:
+    plain, number = _order_number(texts, len(quantities))
+    if not plain:
         return None
-    return TableResult(documents=[document], warnings=[], decimal=decimal, header=header)
+    numbers = [q for q in quantities if q is not None]  # all of them: for the type checker
+    return SheetColumns(texts, numbers, number, header, profile, source.sheet, decimal)
 
 
 def _barcode_text(cell: Cell) -> str | None:
@@ -244,20 +275,39 @@ def _document(
     sheet: str | None,
 ) -> OrderDocument | None:
     """The one order of a table's columns (each cell's text, "" when empty), or None."""
-    empty = [""] * len(quantities)
+    plain, number = _order_number(texts, len(quantities))
+    if not plain:
+        return None
+    return _lines_document(texts, quantities, number, names, profile, source_format, sheet)
+
+
+def _order_number(texts: dict[str, list[str]], count: int) -> tuple[bool, str | None]:
+    """Whether a table's columns (``count`` rows) are the module's plain table, and its
+    order number."""
+    empty = [""] * count
     barcodes = texts.get("barcode", empty)
     refs = texts.get("supplier_ref", empty)
     customer_refs = texts.get("customer_ref", empty)
     if any(b and not (len(b) in GTIN_LENGTHS and b.isdigit() and b.isascii()) for b in barcodes):
-        return None  # scientific notation, Excel's ="…", lost zeros: the row reader's
+        return False, None  # scientific notation, Excel's ="…", lost zeros: the row reader's
     for first in map(_first, barcodes, refs, customer_refs):
         if not first or "otal" in first or "OTAL" in first:
-            return None  # a name alone, a note, a total row
+            return False, None  # a name alone, a note, a total row
     numbers_seen = set(texts.get("order_number", ("",)))
     if len(numbers_seen) != 1:
-        return None  # several orders, or lines continuing the one above
-    number = numbers_seen.pop() or None
+        return False, None  # several orders, or lines continuing the one above
+    return True, numbers_seen.pop() or None
 
+
+def _lines_document(
+    texts: dict[str, list[str]],
+    quantities: Sequence[Decimal | None],
+    number: str | None,
+    names: dict[Field, str],
+    profile: TabularProfile,
+    source_format: SourceFormat,
+    sheet: str | None,
+) -> OrderDocument:
     shown = {fld.value: name for fld, name in names.items()}
     keys = list(texts)  # in the header's order, as the row reader records a row's fields
     nothing: list[str | None] = [None] * len(quantities)
@@ -299,4 +349,4 @@ def _first(*identifiers: str) -> str:
     return next((i for i in identifiers if i), "")
 
 
-__all__ = ["READ", "read", "read_sheet"]
+__all__ = ["READ", "SheetColumns", "read", "sheet_columns"]

@@ -67,7 +67,7 @@ from parsers.sheets import (
     ack_summary_sheet,
     needs_neutralising,
 )
-from parsers.tabular import TableSource, missing_column, read_tables
+from parsers.tabular import TableResult, TableSource, missing_column, read_tables
 
 if TYPE_CHECKING:  # imported by write_table: reading a workbook never needs the writer
     import xlsxwriter
@@ -174,8 +174,33 @@ def read(
     (:class:`~parsers.errors.TooLarge` when over ``limits``).
 
     A workbook whose one order sheet has at least ``column_rows`` rows is read by
-    columns when it is a plain table (:func:`parsers.columnar.read_sheet`): the same
-    documents."""
+    columns when it is a plain table (:mod:`parsers.columnar`): the same documents."""
+    found = read_sheets(data, profile, limits, column_rows)
+    return found if isinstance(found, XlsxReadResult) else found.result()
+
+
+@dataclass(slots=True)
+class ColumnsRead:
+    """A workbook read by columns, its lines not built yet (:func:`read_sheets`)."""
+
+    columns: columnar.SheetColumns
+    skipped: list[Skipped]
+    sheet: str
+
+    def result(self) -> XlsxReadResult:
+        """The orders, as :func:`read` gives them."""
+        return _result(self.columns.table(), self.skipped, [self.sheet])
+
+
+def read_sheets(
+    data: bytes,
+    profile: TabularProfile | None = None,
+    limits: SheetLimits | None = None,
+    column_rows: int | None = None,
+) -> XlsxReadResult | ColumnsRead:
+    """:func:`read`, but a sheet read by columns comes back as its columns: the work
+    left (building its lines) needs no native code, and columns cross a process
+    boundary at a fraction of the cost of the lines."""
     profile = profile or TabularProfile()
     if limits is not None:
         check_archive(data)
@@ -183,23 +208,27 @@ def read(
     with paused_gc():
         with _sheets_of(data) as workbook:
             sources, skipped = _order_sheets(workbook, profile)
-        table = None
         if column_rows is not None and len(sources) == 1 and len(sources[0].rows) >= column_rows:
-            table = columnar.read_sheet(sources[0], profile)
-        if table is None:
-            table = read_tables(
-                sources,
-                source_format=SourceFormat.XLSX,
-                profile=profile,
-                excel_serial_dates=True,
-            )
+            columns = columnar.sheet_columns(sources[0], profile)
+            if columns is not None:
+                return ColumnsRead(columns, skipped, sources[0].sheet or "")
+        table = read_tables(
+            sources,
+            source_format=SourceFormat.XLSX,
+            profile=profile,
+            excel_serial_dates=True,
+        )
+    return _result(table, skipped, [s.sheet or "" for s in sources])
+
+
+def _result(table: TableResult, skipped: list[Skipped], sheets: list[str]) -> XlsxReadResult:
     skipped += table.skipped
     return XlsxReadResult(
         documents=table.documents,
         warnings=[str(s) for s in skipped],
         skipped=skipped,
-        sheet=sources[0].sheet or "",
-        sheets=[s.sheet or "" for s in sources],
+        sheet=sheets[0],
+        sheets=sheets,
         header_row=table.header.line,
         columns={f.value: header for f, header in table.header.names.items()},
     )

@@ -165,13 +165,13 @@ def typed_lines() -> list[list[object]]:
 
 def spy_on_columns(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     answers: list[object] = []
-    read_sheet = columnar.read_sheet
+    sheet_columns = columnar.sheet_columns
 
     def spy(*args: object) -> object:
-        answers.append(read_sheet(*args))  # type: ignore[arg-type]
+        answers.append(sheet_columns(*args))  # type: ignore[arg-type]
         return answers[-1]
 
-    monkeypatch.setattr(columnar, "read_sheet", spy)
+    monkeypatch.setattr(columnar, "sheet_columns", spy)
     return answers
 
 

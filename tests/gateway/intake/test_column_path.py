@@ -191,13 +191,13 @@ def test_the_plain_workbook_is_read_by_columns_and_the_mixed_one_by_rows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     answers: list[object] = []
-    read_sheet = columnar.read_sheet
+    sheet_columns = columnar.sheet_columns
 
     def spy(*args: Any) -> Any:
-        answers.append(read_sheet(*args))
+        answers.append(sheet_columns(*args))
         return answers[-1]
 
-    monkeypatch.setattr(columnar, "read_sheet", spy)
+    monkeypatch.setattr(columnar, "sheet_columns", spy)
     xlsx.read(WORKBOOKS["plain"], column_rows=1)
     xlsx.read(WORKBOOKS["mixed"], column_rows=1)
     assert [a is not None for a in answers] == [True, False]
