@@ -3,9 +3,11 @@
     python bench/bench_pipeline.py                      # 1,000,000 products, 100,000-line order
     python bench/bench_pipeline.py --products 100000 --lines 10000   # quicker
     python bench/bench_pipeline.py --against /tmp/before   # and the code of another checkout
+    python bench/bench_pipeline.py --format xlsx           # the same order as a workbook
 
 Reports the master-data import (products + barcodes) once, then, interleaved round by
-round (at least 3), ``pandas.read_csv`` of the order CSV and the gateway's end-to-end
+round (at least 3), ``pandas.read_csv`` of the order CSV (``read_excel`` with calamine
+of the workbook, with ``--format xlsx``) and the gateway's end-to-end
 processing of the same file (read, resolve, check, store, reply, archive) by each path:
 ``rows`` (``column_path_lines`` above the file's size: line by line), ``columns`` (the
 default threshold: the column path) and, with ``--against DIR`` (e.g. ``git archive`` of
@@ -86,6 +88,25 @@ def write_order(path: Path, lines: int, products: int) -> None:
                 )
 
 
+def write_workbook(order_csv: Path, path: Path) -> None:
+    """The order CSV as a one-sheet workbook, typed as Excel users type it: the
+    quantities as numbers, the rest as text."""
+    import csv
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Commande")
+    with open(order_csv, encoding="cp1252", newline="") as f:
+        for r, row in enumerate(csv.reader(f, delimiter=";")):
+            for c, value in enumerate(row):
+                if r and c == 4:
+                    sheet.write_number(r, c, int(value))
+                elif value:
+                    sheet.write_string(r, c, value)
+    book.close()
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -127,7 +148,10 @@ def phase_pandas(order_csv: str) -> dict:
     import pandas as pd
 
     t0 = time.perf_counter()
-    frame = pd.read_csv(order_csv, sep=";", encoding="cp1252", dtype=str)
+    if order_csv.endswith(".xlsx"):
+        frame = pd.read_excel(order_csv, engine="calamine", dtype=str)
+    else:
+        frame = pd.read_csv(order_csv, sep=";", encoding="cp1252", dtype=str)
     return {"seconds": time.perf_counter() - t0, "rows": len(frame), "peak_mb": peak_mb()}
 
 
@@ -189,15 +213,18 @@ def run_phase(name: str, *args: str, code: Path = REPO) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def fresh_copy(ws: Path, into: Path, column_path_lines: int | None) -> Path:
-    """A copy of the imported workspace for one run (its own database, inbox, outbox)."""
+def fresh_copy(ws: Path, into: Path, column_path_lines: int | None, lines: int) -> Path:
+    """A copy of the imported workspace for one run (its own database, inbox, outbox),
+    whose partner takes a sheet of the order's size (a workbook's default bound is less)."""
     if into.exists():
         shutil.rmtree(into)
     shutil.copytree(ws, into)
+    settings = [f"max_sheet_rows = {lines + 1}"]
     if column_path_lines is not None:
-        config = CONFIG.replace('name = "Bench partner"', f"name = \"Bench partner\"\n"
-                                f"column_path_lines = {column_path_lines}")  # fmt: skip
-        (into / "gateway.toml").write_text(config)
+        settings.append(f"column_path_lines = {column_path_lines}")
+    named = 'name = "Bench partner"'
+    config = CONFIG.replace(named, "\n".join([named, *settings]))
+    (into / "gateway.toml").write_text(config)
     return into
 
 
@@ -207,6 +234,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds (at least 3)")
     ap.add_argument("--against", type=Path, help="another checkout to compare with")
+    ap.add_argument("--format", choices=["csv", "xlsx"], default="csv", help="the order's format")
     ap.add_argument(
         "--workdir", type=Path, help="keep the generated files and imported workspace here, "
         "and reuse them when they are there for the same --products and --lines"
@@ -232,12 +260,16 @@ def main() -> None:
         ws, order = root / "ws", root / "order.csv"
         if not (ws / "imported").exists():
             prepare(root, a.products, a.lines)
+        if a.format == "xlsx":
+            if not (root / "order.xlsx").exists():
+                write_workbook(order, root / "order.xlsx")
+            order = root / "order.xlsx"
         pandas: list[dict] = []
         results: dict[str, list[dict]] = {name: [] for name in runs}
         for _ in range(max(3, a.rounds)):
             pandas.append(run_phase("pandas", str(order)))
             for name, (code, threshold) in runs.items():
-                copy = fresh_copy(ws, Path(tmp) / f"ws-{name}", threshold)
+                copy = fresh_copy(ws, Path(tmp) / f"ws-{name}", threshold, a.lines)
                 results[name].append(run_phase("pipeline", str(copy), str(order), code=code))
     report(pandas, results)
 
@@ -276,7 +308,7 @@ def report(pandas: list[dict], results: dict[str, list[dict]]) -> None:
     read = [r["seconds"] for r in pandas]
     print(f"\n{rounds} rounds interleaved, seconds as min median; {os.cpu_count()} CPU(s)")
     print(
-        f"pandas.read_csv alone: {min(read):.3f} {statistics.median(read):.3f} s, "
+        f"pandas alone: {min(read):.3f} {statistics.median(read):.3f} s, "
         f"peak {max(r['peak_mb'] for r in pandas):.0f} MB"
     )
     heads = ["wall", "cpu", *PHASES]

@@ -424,17 +424,29 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
 
 
 def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> list[str]:
-    """:func:`format_cell` of each value of a column, computed once per distinct value:
-    text by itself, anything else by its type and its printed form (``Decimal("12.50")``
-    equals ``Decimal("12.5")`` yet is written otherwise)."""
-    done: dict[object, str] = {}
+    """:func:`format_cell` of each value of a column, its common cases inline.
+
+    Text, whole numbers and missing values are formatted on the spot (a cache costs
+    more than the test for a formula's first character); anything else (a quantity, a date) is
+    formatted once per object — a big acknowledgement's quantities are a few shared
+    objects, and the column keeps each alive, so an id is not reused within the loop —
+    never once per equal value, as ``Decimal("12.50")`` equals ``Decimal("12.5")`` yet is
+    written otherwise."""
+    done: dict[int, str] = {}
     out: list[str] = []
     for value in column:
-        key = value if value.__class__ is str else (value.__class__, str(value))
-        text = done.get(key)
-        if text is None:
-            text = done[key] = format_cell(value, dialect)
-        out.append(text)
+        kind = value.__class__
+        if kind is str:
+            out.append(format_cell(value, dialect))
+        elif kind is int:
+            out.append(str(value))
+        elif value is None:
+            out.append("")
+        else:
+            text = done.get(id(value))
+            if text is None:
+                text = done[id(value)] = format_cell(value, dialect)
+            out.append(text)
     return out
 
 

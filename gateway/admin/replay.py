@@ -37,7 +37,7 @@ from gateway.intake.revision import (
     Revision,
     RevisionKind,
     apply_revision,
-    line_row,
+    line_table,
     revise,
 )
 from gateway.replies.outbox import outbox_transaction
@@ -417,7 +417,7 @@ def _replay_failed(
             report.message = f"file #{inbound.id} would fail again: {exc}"
             return report
         for ev in _evaluate(ws, inbound, read):
-            rows = [line_row(r) for r in ev.lines]
+            rows = line_table(ev.lines).rows()
             report.orders.append(
                 OrderReplay(
                     order_id=None,

@@ -162,23 +162,26 @@ class CatalogLookup:
         cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
         b, cr = Barcode.__table__.c, CustomerRef.__table__.c
         if gtins := set(gtin14s):
+            # All rows at once (one fetchall, not a fetchone per row): a big order's
+            # barcodes find a hundred thousand products.
             rows = s.execute(
                 select(b.gtin14, b.pack_qty, *cols)
                 .join(Product.__table__, p.id == b.product_id)
                 .where(among(s, b.gtin14, gtins))
-            )
+            ).all()
+            by_gtin = self._by_gtin
             for g, pack, *found in rows:
-                self._by_gtin[g] = (_row(found), _decimal(pack))
+                by_gtin[g] = (_row(found), _decimal(pack))
         if wanted := {sku_key(k) for k in skus}:
-            for info in s.execute(select(*cols).where(among(s, p.sku, wanted))):
+            for info in s.execute(select(*cols).where(among(s, p.sku, wanted))).all():
                 self._by_sku[sku_key(info[1])] = _row(info)
         if self.customer_id is not None and (refs := {k.strip() for k in customer_refs}):
-            rows = s.execute(
+            by_ref = s.execute(
                 select(cr.customer_ref, *cols)
                 .join(Product.__table__, p.id == cr.product_id)
                 .where(cr.customer_id == self.customer_id, among(s, cr.customer_ref, refs))
-            )
-            for ref, *found in rows:
+            ).all()
+            for ref, *found in by_ref:
                 self._by_cref[ref] = _row(found)
         self._prefetch_learned(learned)
         if names := set(name_keys):

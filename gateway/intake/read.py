@@ -71,7 +71,12 @@ def read_file(
             cells=partner.max_sheet_cells,
             shared_strings=partner.max_shared_strings_bytes,
         )
-        result = read_isolated(xlsx_format.read, data, profile.spreadsheet, limits)
+        # A big plain sheet is read by columns, as a big CSV file is (the same orders);
+        # its lines are built here, out of the child: columns cross cheaply, lines not.
+        found = read_isolated(
+            xlsx_format.read_sheets, data, profile.spreadsheet, limits, partner.column_path_lines
+        )
+        result = found.result() if isinstance(found, xlsx_format.ColumnsRead) else found
     else:
         return _read_edi(fmt, data, partner_id, config, isolated)
     check_orders(len(result.documents), partner.max_orders_per_file)

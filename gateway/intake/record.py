@@ -25,14 +25,14 @@ from gateway.intake.revision import (
     Revision,
     RevisionKind,
     apply_revision,
-    insert_lines,
-    line_row,
+    line_table,
     revise,
 )
 from gateway.replies.responses import StoredOrder, line_rows
 from gateway.rules.lifecycle import LIVE, REVISABLE, ActorKind, OrderStatus, check_transition
 from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
+from gateway.store.line_table import LineTable
 from gateway.store.models import Order, OrderEvent, OrderSource, table_of
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
@@ -144,10 +144,12 @@ def store_order(
 
     # The order id, the same on every row, is added at the insert: a key fewer in each of
     # a big order's row dicts.
-    rows = [line_row(r) for r in ev.lines]
+    table = line_table(ev.lines)
     if replaced is not None:
+        rows = table.rows()
         replaced.annotate(rows, partner.language)
-    insert_lines(session, order.id, rows)
+        table = LineTable.of_rows(rows)
+    table.insert(session, order.id)
 
     events = [
         {
@@ -172,7 +174,7 @@ def store_order(
     if replaced is not None:
         _record_replacement(events, replaced, order, who_acted, now)
     session.execute(insert(table_of(OrderEvent)), events)
-    return StoredOrder(order, rows, who.customer, who.site)
+    return StoredOrder(order, table, who.customer, who.site)
 
 
 def _amend(
@@ -204,7 +206,8 @@ def _amend(
         session.merge(
             OrderSource(order_id=order.id, inbound_file_id=inbound_file_id, role="amendment")
         )
-    return StoredOrder(order, line_rows(session, order.id), ev.who.customer, ev.who.site)
+    table = LineTable.of_rows(line_rows(session, order.id))
+    return StoredOrder(order, table, ev.who.customer, ev.who.site)
 
 
 def say_what_changed(revision: Revision, language: str, file_name: str) -> None:

@@ -15,7 +15,7 @@ writes it inside the caller's transaction and records the event.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -30,7 +30,9 @@ from gateway.rules.check import MAX_AMOUNT
 from gateway.rules.lifecycle import OrderStatus
 from gateway.rules.products import name_key
 from gateway.rules.quantity import plain
-from gateway.store.bulk import bulk_insert
+from gateway.rules.reasons import ReasonCode
+from gateway.rules.resolve import MatchedBy
+from gateway.store.line_table import LineTable
 from gateway.store.models import Order, OrderEvent, OrderLine, table_of
 from parsers.document import LineStatus
 
@@ -55,53 +57,54 @@ def _storable(value: Decimal | None) -> Decimal | None:
     return value if value is None or abs(value) < MAX_AMOUNT else None
 
 
-def line_row(r: LineResult) -> dict[str, Any]:
-    """A line as stored (``order_lines`` columns but its order's id, the same on every
-    row and added at the insert), from its evaluation."""
-    return {
-        "line_no": r.line.line_no,
-        "source_line": r.line.location.line,
-        "external_id": r.line.external_id,
-        "barcode": r.line.barcode,
-        "supplier_ref": r.line.supplier_ref,
-        "customer_ref": r.line.customer_ref,
-        "description": r.line.name or r.product_name,
-        "product_id": r.product_id,
-        "sku": r.sku,
-        "ordered_quantity": _storable(r.line.quantity),
-        # No unit given: the product's, unless a case barcode made it a pack of them
-        "ordered_unit": r.line.unit or (r.unit if r.quantity == r.line.quantity else None),
-        "quantity": r.quantity,
-        "confirmed_quantity": r.confirmed if r.outcome is not LineStatus.REJECTED else None,
-        "unit_price": _storable(r.line.unit_price),
-        # str(member), not member.value: enum's value property is slow in a 100k loop
-        "outcome": str(r.outcome),
-        "reason_code": str(r.reason) if r.reason else None,
-        "message": r.message,
-        "hint": r.hint,
-        "matched_by": str(r.matched_by) if r.matched_by else None,
-        "confidence": r.confidence,
-        "suggestions": r.suggestions,
-        "item_ids": r.line.item_ids or None,
-    }
+def line_table(results: Sequence[LineResult]) -> LineTable:
+    """Lines as stored (``order_lines`` columns but its order's id, added at the insert),
+    from their evaluation: one list per column."""
+    lines = [r.line for r in results]
+    rejected = LineStatus.REJECTED
+    return LineTable(
+        {
+            "line_no": [ln.line_no for ln in lines],
+            "source_line": [ln.location.line for ln in lines],
+            "external_id": [ln.external_id for ln in lines],
+            "barcode": [ln.barcode for ln in lines],
+            "supplier_ref": [ln.supplier_ref for ln in lines],
+            "customer_ref": [ln.customer_ref for ln in lines],
+            "description": [
+                ln.name or r.product_name for ln, r in zip(lines, results, strict=True)
+            ],
+            "product_id": [r.product_id for r in results],
+            "sku": [r.sku for r in results],
+            "ordered_quantity": [_storable(ln.quantity) for ln in lines],
+            # No unit given: the product's, unless a case barcode made it a pack of them
+            "ordered_unit": [
+                ln.unit or (r.unit if r.quantity == ln.quantity else None)
+                for ln, r in zip(lines, results, strict=True)
+            ],
+            "quantity": [r.quantity for r in results],
+            "confirmed_quantity": [
+                r.confirmed if r.outcome is not rejected else None for r in results
+            ],
+            "unit_price": [_storable(ln.unit_price) for ln in lines],
+            # As text, looked up: str() of an enum member is slow in a 100k loop
+            "outcome": [_TEXT[r.outcome] for r in results],
+            "reason_code": [_TEXT[r.reason] if r.reason else None for r in results],
+            "message": [r.message for r in results],
+            "hint": [r.hint for r in results],
+            "matched_by": [_TEXT[r.matched_by] if r.matched_by else None for r in results],
+            "confidence": [r.confidence for r in results],
+            "suggestions": [r.suggestions for r in results],
+            "item_ids": [ln.item_ids or None for ln in lines],
+        }
+    )
+
+
+_TEXT: dict[StrEnum, str] = {m: str(m) for e in (LineStatus, ReasonCode, MatchedBy) for m in e}
 
 
 def insert_lines(session: Session, order_id: int, rows: list[dict[str, Any]]) -> None:
-    """Insert line rows through the driver's bulk path (a 100,000-line order in well
-    under a second: no ORM objects, no per-row parameter processing)."""
-    if not rows:
-        return
-    cols = list(rows[0])
-    at, at_ids = cols.index("suggestions"), cols.index("item_ids")
-    tuples = []
-    for r in rows:
-        values = [r[c] for c in cols]
-        found = values[at]
-        values[at] = json.dumps(found, ensure_ascii=False) if found else "[]"
-        ids = values[at_ids]
-        values[at_ids] = json.dumps(ids, ensure_ascii=False) if ids else None
-        tuples.append((order_id, *values))
-    bulk_insert(session.connection(), table_of(OrderLine), ["order_id", *cols], tuples)
+    """Insert line rows through the driver's bulk path (:class:`LineTable`)."""
+    LineTable.of_rows(rows).insert(session, order_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +221,7 @@ def revise(
     revision = Revision(kind=kind, order_id=order.id, status_before=order.status)
     by_no = {r["line_no"]: r for r in current}
     if kind is RevisionKind.REPLAYED:
-        for result in ev.lines:
-            row = line_row(result)
+        for row in line_table(ev.lines).rows():
             before = by_no.get(row["line_no"])
             revision.rows.append(row)
             revision.lines.append(_line_change(before, row))
@@ -229,8 +231,7 @@ def revise(
             by_key.setdefault(_product_key(r), r)
             by_key.setdefault(identifier_key(r), r)
         next_no = max(by_no, default=0) + 1
-        for result in ev.lines:
-            row = line_row(result)
+        for row in line_table(ev.lines).rows():
             before = by_key.get(_product_key(row)) or by_key.get(identifier_key(row))
             if before is None:
                 row["line_no"], next_no = next_no, next_no + 1
@@ -319,6 +320,6 @@ __all__ = [
     "apply_revision",
     "identifier_key",
     "insert_lines",
-    "line_row",
+    "line_table",
     "revise",
 ]

@@ -68,7 +68,7 @@ def queue_file_replies(
             response_number=f"{so.order.id}",
             issued_at=ctx.now,
             language=partner.language,
-            lines=so.lines,
+            lines=so.table,
             parties=(so.customer, so.site),
             supplier=ctx.ws.config.supplier,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from gateway.rules.products import PartyInfo
 from gateway.rules.quantity import in_order_unit, pack_of, trimmed
 from gateway.rules.reasons import ReasonCode, day_text, order_hint, order_summary
 from gateway.rules.senders import addressed_to_us
+from gateway.store.line_table import LineTable
 from gateway.store.models import Customer, Order, OrderLine, Site
 from parsers.document import (
     Envelope,
@@ -33,28 +35,30 @@ from parsers.document import (
     SourceFormat,
 )
 
-_REJECTED = str(LineStatus.REJECTED)
-
 
 @dataclass(slots=True)
 class StoredOrder:
-    """An order just stored, with its line rows as inserted: what its replies are built from."""
+    """An order just stored, with its lines as inserted: what its replies are built from."""
 
     order: Order
-    #: The line rows as inserted (column name → value), in line order
-    lines: list[dict[str, Any]]
+    #: The lines as inserted, column by column, in line order
+    table: LineTable
     #: The order's customer and site as resolved, for replies
     customer: PartyInfo | None = None
     site: PartyInfo | None = None
 
     @property
+    def lines(self) -> list[dict[str, Any]]:
+        """The line rows (column name → value), in line order."""
+        return self.table.rows()
+
+    @property
     def accepted(self) -> int:
-        rejected = _REJECTED
-        return sum(r["outcome"] != rejected for r in self.lines)
+        return self.table.accepted
 
     @property
     def rejected(self) -> int:
-        return len(self.lines) - self.accepted
+        return self.table.rejected
 
 
 def response_kind(status: str, outcomes: set[str]) -> ResponseKind:
@@ -80,7 +84,7 @@ def order_response(
     issued_at: datetime,
     language: str,
     kind: ResponseKind | None = None,
-    lines: list[dict[str, Any]] | None = None,
+    lines: LineTable | list[dict[str, Any]] | None = None,
     parties: tuple[PartyInfo | None, PartyInfo | None] | None = None,
     supplier: SupplierConfig | None = None,
 ) -> OrderResponse:
@@ -91,7 +95,9 @@ def order_response(
     buyer's and the delivery point's as the order named them, and ours from master
     data (``supplier``).
     """
-    rows = lines if lines is not None else line_rows(session, order.id)
+    if lines is None:
+        lines = line_rows(session, order.id)
+    table = lines if isinstance(lines, LineTable) else LineTable.of_rows(lines)
     customer: PartyInfo | None
     site: PartyInfo | None
     if parties is not None:
@@ -103,7 +109,7 @@ def order_response(
         site = party_info(s) if s else None
     env = order.envelope or {}
     envelope = Envelope(**{k: env[k] for k in Envelope.__slots__ if k in env})
-    response_lines = [_response_line(r) for r in rows]
+    response_lines = _response_lines(table.columns)
     received = {p.get("role"): p for p in reversed(env.get("parties", []))}
     by_role = {role: p.get("id") for role, p in received.items()}
     gln_code = "UL" if order.format == SourceFormat.X12.value else "9"
@@ -120,7 +126,7 @@ def order_response(
         )
     people = _for_people(order, response_lines, customer, site, language)
     return OrderResponse(
-        kind=kind or response_kind(order.status, {r["outcome"] for r in rows}),
+        kind=kind or response_kind(order.status, set(table.columns["outcome"])),
         order_number=order.order_number,
         order_status=order.status,
         response_number=response_number,
@@ -159,30 +165,65 @@ def _received_party(found: dict[str, Any] | None, role: PartyRole) -> Party | No
     )
 
 
-def _response_line(r: dict[str, Any]) -> ResponseLine:
-    ordered = trimmed(r["ordered_quantity"])
+def _response_lines(c: dict[str, list[Any]]) -> list[ResponseLine]:
+    """The response's lines, from the stored columns."""
+    none = [None] * len(c["line_no"])
+    # Quantities converted once per distinct set of them: a big order's lines share a
+    # few (the same objects, hence the identities as keys: they live as long as ``c``).
+    done: dict[tuple[int, ...], tuple[Decimal | None, ...]] = {}
+    out: list[ResponseLine] = []
+    for (
+        line_no, outcome, external_id, barcode, sku, customer_ref, name, ordered, quantity,
+        confirmed, shipped, unit, price, reason, message, source, suggestions, item_ids, hint,
+    ) in zip(
+        c["line_no"], c["outcome"], c["external_id"], c["barcode"], c["sku"],
+        c["customer_ref"], c["description"], c["ordered_quantity"], c["quantity"],
+        c["confirmed_quantity"], c.get("shipped_quantity", none), c["ordered_unit"],
+        c["unit_price"], c["reason_code"], c["message"], c["source_line"], c["suggestions"],
+        c.get("item_ids", none), c.get("hint", none), strict=True,
+    ):  # fmt: skip
+        key = (id(ordered), id(quantity), id(confirmed), id(shipped), id(price))
+        amounts = done.get(key)
+        if amounts is None:
+            amounts = done[key] = _in_order_units(ordered, quantity, confirmed, shipped, price)
+        out.append(
+            ResponseLine(
+                line_no=line_no,
+                status=_LINE_STATUS[outcome],
+                external_id=external_id,
+                barcode=barcode,
+                sku=sku,
+                customer_ref=customer_ref,
+                name=name,
+                ordered_quantity=amounts[0],
+                confirmed_quantity=amounts[1],
+                shipped_quantity=amounts[2],
+                unit=unit,
+                unit_price=amounts[3],
+                reason_code=reason,
+                message=message,
+                source_row=source,
+                suggestions=list(suggestions or []),
+                item_ids=[ItemId(*i) for i in item_ids or []],
+                hint=hint,
+            )
+        )
+    return out
+
+
+def _in_order_units(
+    ordered: object, quantity: object, confirmed: object, shipped: object, price: object
+) -> tuple[Decimal | None, ...]:
+    """A line's ordered, confirmed and shipped quantities and its price, as answered."""
+    trimmed_ordered = trimmed(ordered)
     # A case barcode multiplied the ordered quantity into the product's unit: the buyer
     # ordered (and is answered) in cases, so product quantities go back through the pack.
-    pack = pack_of(ordered, r["quantity"])
-    return ResponseLine(
-        line_no=r["line_no"],
-        status=_LINE_STATUS[r["outcome"]],
-        external_id=r["external_id"],
-        barcode=r["barcode"],
-        sku=r["sku"],
-        customer_ref=r["customer_ref"],
-        name=r["description"],
-        ordered_quantity=ordered,
-        confirmed_quantity=in_order_unit(r["confirmed_quantity"], pack),
-        shipped_quantity=in_order_unit(r.get("shipped_quantity"), pack),
-        unit=r["ordered_unit"],
-        unit_price=trimmed(r["unit_price"]),
-        reason_code=r["reason_code"],
-        message=r["message"],
-        source_row=r["source_line"],
-        suggestions=list(r["suggestions"] or []),
-        item_ids=[ItemId(*i) for i in r.get("item_ids") or []],
-        hint=r.get("hint"),
+    pack = pack_of(trimmed_ordered, quantity)
+    return (
+        trimmed_ordered,
+        in_order_unit(confirmed, pack),
+        in_order_unit(shipped, pack),
+        trimmed(price),
     )
 
 

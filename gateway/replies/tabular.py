@@ -13,7 +13,7 @@ from gateway.rules.reasons import sentence, skipped_text
 from parsers import csv as csv_format
 from parsers import xlsx as xlsx_format
 from parsers.cells import Cell
-from parsers.document import LineStatus, OrderResponse, Skipped, SourceFormat
+from parsers.document import OrderResponse, Skipped, SourceFormat
 from parsers.sheets import RowStyle, Sheet, SkippedRow
 
 
@@ -77,9 +77,7 @@ def queue_rejection_report(ctx: ReplyContext, stored: list[StoredOrder]) -> None
     rows: list[list[Cell]] = []
     for so in stored:
         order = so.order
-        for ln in so.lines:
-            if ln["outcome"] != LineStatus.REJECTED.value:
-                continue
+        for ln in so.table.rejected_rows():
             rows.append(
                 [
                     order.order_number or f"#{order.id}",

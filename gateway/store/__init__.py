@@ -7,7 +7,8 @@ Where each rule lives:
 * engine, sessions — :mod:`gateway.store.database`
 * schema migrations, and the revision check every command makes — :mod:`gateway.store.migrate`
 * "have we seen these bytes / this interchange?" — :mod:`gateway.store.ledger`
-* bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`
+* bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`; an order's lines
+  held, inserted and answered column by column — :mod:`gateway.store.line_table`
 * the history of actions that have none of their own (sign-ins, resends…) —
   :mod:`gateway.store.actions`
 * a received file's bytes kept once by their sha256 (table or S3) — :mod:`gateway.store.blobs`

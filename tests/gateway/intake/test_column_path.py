@@ -8,10 +8,12 @@ the partner reads must be the same, for each kind of line the rules tell apart.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -19,7 +21,7 @@ from gateway.daemon.passes import process_external
 from gateway.intake.pipeline import FileOutcome
 from gateway.store.models import Order, OrderLine
 from gateway.workspace import Workspace
-from parsers import columnar
+from parsers import columnar, xlsx
 from tests.gateway.conftest import (
     CHEESE,
     COFFEE,
@@ -96,6 +98,26 @@ FILES = {
 }
 
 
+def workbook(lines: list[str]) -> bytes:
+    """The lines as a worksheet, typed as people type them: whole quantities and the
+    barcodes as numbers, the rest as text."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    for line in lines:
+        row: list[object] = [c or None for c in line.split(";")]
+        for i in (1, 5):
+            if isinstance(row[i], str) and str(row[i]).isdigit():
+                row[i] = int(str(row[i]))
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+WORKBOOKS = {"plain": workbook(PLAIN), "mixed": workbook([ln for ln in MIXED if ln])}
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
@@ -145,6 +167,40 @@ def test_every_line_fares_alike_by_columns_and_line_by_line(
     # The files hold what they say: every kind of outcome, the whole file stored
     assert len(lines) == len(PLAIN) + (4 if file == "mixed" else 0)
     assert {ln["outcome"] for ln in lines} >= {"accepted", "rejected"}
+
+
+@pytest.mark.parametrize("partner", sorted(PAIRS))
+@pytest.mark.parametrize("file", sorted(WORKBOOKS))
+def test_every_line_of_a_workbook_fares_alike_by_columns_and_line_by_line(
+    ws: Workspace, tmp_path: Path, partner: str, file: str
+) -> None:
+    path = tmp_path / f"{file}.xlsx"
+    path.write_bytes(WORKBOOKS[file])
+    by_rows = process_external(ws, f"{partner}_rows", path)
+    by_columns = process_external(ws, f"{partner}_columns", path)
+
+    assert (by_columns.outcome, by_columns.reason) == (by_rows.outcome, by_rows.reason)
+    heads, lines = stored(ws, by_rows)
+    assert stored(ws, by_columns) == (heads, lines)
+    assert replies(by_columns) == replies(by_rows)
+    assert len(lines) == len(PLAIN) + (4 if file == "mixed" else 0)
+    assert {ln["outcome"] for ln in lines} >= {"accepted", "rejected"}
+
+
+def test_the_plain_workbook_is_read_by_columns_and_the_mixed_one_by_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers: list[object] = []
+    sheet_columns = columnar.sheet_columns
+
+    def spy(*args: Any) -> Any:
+        answers.append(sheet_columns(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(columnar, "sheet_columns", spy)
+    xlsx.read(WORKBOOKS["plain"], column_rows=1)
+    xlsx.read(WORKBOOKS["mixed"], column_rows=1)
+    assert [a is not None for a in answers] == [True, False]
 
 
 def test_the_plain_file_is_read_by_columns_and_the_mixed_one_by_rows() -> None:

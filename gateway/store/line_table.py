@@ -1,0 +1,111 @@
+"""An order's lines as stored, held column by column: built, inserted and answered so.
+
+A 100,000-line order was a dict per line (built, then turned into a tuple per line for
+the insert, then read key by key for the replies): a few hundred thousand small objects
+and a second of the file's time. A :class:`LineTable` holds one list per ``order_lines``
+column instead; the insert zips the columns into the driver's rows in C
+(:func:`gateway.store.bulk.bulk_insert`), and replies read the columns they need.
+
+Values are what the column stores (``suggestions`` and ``item_ids`` as lists: JSON at
+the insert). The order's id, the same on every row, is added at the insert.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gateway.store.bulk import bulk_insert
+from gateway.store.models import OrderLine, table_of
+
+#: The columns an evaluated line fills, in the order they are inserted
+COLUMNS = (
+    "line_no",
+    "source_line",
+    "external_id",
+    "barcode",
+    "supplier_ref",
+    "customer_ref",
+    "description",
+    "product_id",
+    "sku",
+    "ordered_quantity",
+    "ordered_unit",
+    "quantity",
+    "confirmed_quantity",
+    "unit_price",
+    "outcome",
+    "reason_code",
+    "message",
+    "hint",
+    "matched_by",
+    "confidence",
+    "suggestions",
+    "item_ids",
+)
+_REJECTED = "rejected"  # str(LineStatus.REJECTED): parsers' enum, as stored
+
+
+@dataclass(slots=True)
+class LineTable:
+    """Lines as columns: ``columns[name][i]`` is line *i*'s value of column ``name``."""
+
+    columns: dict[str, list[Any]]
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[dict[str, Any]]) -> LineTable:
+        """The table of line rows (dicts of the same keys: as inserted, or read back)."""
+        if not rows:
+            return cls({name: [] for name in COLUMNS})
+        return cls({name: [r[name] for r in rows] for name in rows[0]})
+
+    def __len__(self) -> int:
+        return len(self.columns["line_no"])
+
+    def rows(self) -> list[dict[str, Any]]:
+        """A dict per line (column name → value), in line order."""
+        names = list(self.columns)
+        return [dict(zip(names, values, strict=True)) for values in self.row_values()]
+
+    def row_values(self) -> Iterator[tuple[Any, ...]]:
+        return zip(*self.columns.values(), strict=True)
+
+    @property
+    def rejected(self) -> int:
+        return self.columns["outcome"].count(_REJECTED)
+
+    @property
+    def accepted(self) -> int:
+        return len(self) - self.rejected
+
+    def rejected_rows(self) -> list[dict[str, Any]]:
+        """The refused lines' rows, in line order (few, even in a big order)."""
+        outcomes = self.columns["outcome"]
+        names = list(self.columns)
+        return [
+            {name: self.columns[name][i] for name in names}
+            for i, outcome in enumerate(outcomes)
+            if outcome == _REJECTED
+        ]
+
+    def insert(self, session: Session, order_id: int) -> None:
+        """Insert the lines of order ``order_id`` through the driver's bulk path."""
+        if not len(self):
+            return
+        values = dict(self.columns)
+        values["suggestions"] = [_json(s) or "[]" for s in values["suggestions"]]
+        values["item_ids"] = [_json(i) for i in values["item_ids"]]
+        rows = list(zip(repeat(order_id), *values.values()))
+        bulk_insert(session.connection(), table_of(OrderLine), ["order_id", *values], rows)
+
+
+def _json(values: list[Any] | None) -> str | None:
+    return json.dumps(values, ensure_ascii=False) if values else None
+
+
+__all__ = ["COLUMNS", "LineTable"]
