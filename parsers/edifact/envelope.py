@@ -43,9 +43,10 @@ class MessageSpan:
             self.first_index, self.last_index, self.start_offset, self.end_offset
         )
 
-    def texts(self) -> Iterator[str]:
-        """The fast shape's message text in pieces of whole segments (UNH first)."""
-        return self.source.texts(self.start_offset, self.end_offset)
+    def texts(self, *, lead: bool = False) -> Iterator[str]:
+        """The fast shape's message text in pieces of whole segments (UNH first), each
+        piece after the terminator before it with ``lead``."""
+        return self.source.texts(self.start_offset, self.end_offset, lead=lead)
 
     @property
     def has_release(self) -> bool:

@@ -134,16 +134,16 @@ def _group_pattern(elem: str, comp: str, term: str) -> re.Pattern[str]:
 
 
 def line_groups(texts: Iterable[str], chars: ServiceChars) -> Iterator[list[LineGroup]]:
-    """The segments of ``texts`` (a fast-shape message, no release character) as
-    :data:`LineGroup` items, each run of a line's usual five segments as one: the
-    regular expression reads them and builds the tuples in C, several times cheaper
-    than splitting each segment in Python."""
+    """The segments of ``texts`` (a fast-shape message, no release character; each
+    piece starts with the terminator before its first segment) as :data:`LineGroup`
+    items, each run of a line's usual five segments as one: the regular expression
+    reads them and builds the tuples in C, several times cheaper than splitting each
+    segment in Python."""
     pattern = _group_pattern(chars.element, chars.component, chars.terminator)
-    term = chars.terminator
     for text in texts:
-        # Every segment, the first too, is matched from the terminator before it; a
-        # fast-shape segment is never empty, so the last group is "" only in a group.
-        yield pattern.findall(term + text)
+        # Every segment is matched from the terminator before it; a fast-shape segment
+        # is never empty, so the last group is "" only in a group.
+        yield pattern.findall(text)
 
 
 def build_order(
@@ -204,6 +204,8 @@ def build_order(
     # segment takes it back to pending, as if its five segments had come one by one, so
     # that whatever follows reads exactly as on that path.
     fresh: OrderLine | None = None
+    named = shared_columns["BSNQP"] = _columns("BSNQP")  # a group's columns, name or none
+    unnamed = shared_columns["BSQP"] = _columns("BSQP")
     ids_read = _new_tuple
     for chunk in chunks:
         for item in chunk:
@@ -233,14 +235,9 @@ def build_order(
                         prices[price_text] = price
                     line_name: str | None = name.strip()
                     if line_name:
-                        columns = shared_columns.get("BSNQP")
-                        if columns is None:
-                            columns = shared_columns["BSNQP"] = _columns("BSNQP")
+                        columns = named
                     else:
-                        line_name = None
-                        columns = shared_columns.get("BSQP")
-                        if columns is None:
-                            columns = shared_columns["BSQP"] = _columns("BSQP")
+                        line_name, columns = None, unnamed
                     # By position, in order_line_at's order (keywords cost 0.7 µs a line)
                     fresh = order_line_at(
                         len(lines) + 1,  # line_no

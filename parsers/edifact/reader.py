@@ -303,7 +303,9 @@ def _read_messages(
         )
         changes = message.type == "ORDCHG"
         document = build_order(
-            span.chunks() if span.has_release or changes else line_groups(span.texts(), chars),
+            span.chunks()
+            if span.has_release or changes
+            else line_groups(span.texts(lead=True), chars),
             span.first_position,
             chars,
             message,

@@ -187,9 +187,11 @@ class Segments:
         for text in self.texts(start, end):
             yield text.split(term)
 
-    def texts(self, start: int, end: int) -> Iterator[str]:
+    def texts(self, start: int, end: int, *, lead: bool = False) -> Iterator[str]:
         """The fast shape's text between offsets ``start``…``end`` in pieces of whole
-        segments (about 64 KiB each), without the terminator after each piece's last."""
+        segments (about 64 KiB each), without the terminator after each piece's last;
+        ``lead`` starts each piece with the terminator before its first segment instead
+        (one slice, where adding it would copy the piece again)."""
         text, term = self.text, self.term
         pos = start
         while pos < end:
@@ -201,7 +203,12 @@ class Segments:
                     cut = end if cut < 0 else cut
             else:
                 cut = end
-            yield text[pos:cut]
+            if not lead:
+                yield text[pos:cut]
+            elif pos:  # the terminator before a segment is the character before it
+                yield text[pos - 1 : cut]
+            else:
+                yield term + text[:cut]
             pos = cut + 1
 
 
@@ -211,8 +218,10 @@ def _fast_body(text: str, chars: ServiceChars) -> str | None:
     # Indentation needs no check: a blank after a terminator fails the tag test below.
     if term in "\r\n \t" or (chars.release and chars.release in text):
         return None
-    if "\n" in text or "\r" in text:
-        text = text.replace("\r", "").replace("\n", "")
+    if "\r" in text:
+        text = text.replace("\r", "")
+    if "\n" in text:
+        text = text.replace("\n", "")
     if not text[-16:].rstrip(" \t").endswith(term):
         return None  # an unterminated last segment
     t, e = re.escape(term), re.escape(elem)

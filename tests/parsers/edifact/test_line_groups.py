@@ -106,7 +106,7 @@ def _segment(text: str) -> tuple[str, ...]:
 
 
 def test_usual_lines_become_groups_and_the_rest_stays_segments():
-    text = "UNH+1+ORDERS:D:96A:UN'" + "'".join(_usual(1) + ["DTM+2:20240301:102"] + _usual(2))
+    text = "'UNH+1+ORDERS:D:96A:UN'" + "'".join(_usual(1) + ["DTM+2:20240301:102"] + _usual(2))
     (items,) = line_groups([text], DEFAULT)
     assert items == [
         _segment("UNH+1+ORDERS:D:96A:UN"),
@@ -119,6 +119,6 @@ def test_usual_lines_become_groups_and_the_rest_stays_segments():
 def test_text_that_only_looks_like_a_group_inside_a_segment_is_not_one():
     # the FTX's text ends in "LIN+1++…:EN": not at a segment's start
     note = "FTX+AAI+++see " + "'".join(_usual(1))
-    (items,) = line_groups([note], DEFAULT)
+    (items,) = line_groups(["'" + note], DEFAULT)
     assert all(item[6] for item in items)
     assert "'".join(item[6] for item in items) == note
