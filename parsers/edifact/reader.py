@@ -133,11 +133,19 @@ def _next_interchange(data: bytes, pos: int, chars: ServiceChars) -> int:
 
 
 def _next_header(data: bytes, pos: int, term: bytes, release: bytes, elem: bytes) -> int:
-    """:func:`_next_interchange` by looking for the rare ``UNA``/``UNB`` first and then
-    back for the terminator, instead of trying every terminator in the file."""
-    header = re.compile(rb"UN(?:A|B" + re.escape(elem) + rb")")
-    for match in header.finditer(data, pos):
-        k = match.start()
+    """:func:`_next_interchange` by looking for the rare ``UNA``/``UNB`` first (``find``,
+    in C) and then back for the terminator, instead of trying every terminator."""
+    una, unb = b"UNA", b"UNB" + elem
+    next_una, next_unb = data.find(una, pos), data.find(unb, pos)
+    after = pos  # where the last header looked at ends (a pattern's matches do not overlap)
+    while next_una >= 0 or next_unb >= 0:
+        if next_unb < 0 or 0 <= next_una < next_unb:
+            k, next_una, size = next_una, data.find(una, next_una + 1), len(una)
+        else:
+            k, next_unb, size = next_unb, data.find(unb, next_unb + 1), len(unb)
+        if k < after:
+            continue
+        after = k + size
         while k > pos and data[k - 1] in _LAYOUT:
             k -= 1
         start = k - 1
