@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from parsers.edifact import read
 from parsers.edifact.orders import line_groups
-from parsers.edifact.service_chars import DEFAULT
+from parsers.edifact.service_chars import DEFAULT, ServiceChars
 
 from .builders import interchange, orders_message
 
@@ -122,3 +122,11 @@ def test_text_that_only_looks_like_a_group_inside_a_segment_is_not_one():
     (items,) = line_groups(["'" + note], DEFAULT)
     assert all(item[6] for item in items)
     assert "'".join(item[6] for item in items) == note
+
+
+def test_groups_are_found_with_the_senders_own_service_characters():
+    # pattern characters as separators: the groups' character sets must still exclude them
+    chars = ServiceChars(component="]", element="*", terminator="^", release="\\")
+    usual = [s.replace("+", "*").replace(":", "]") for s in _usual(1)]
+    (items,) = line_groups(["^" + "^".join(usual)], chars)
+    assert items == [("1", _GTIN, "SKU-1", "Mug 1", "5", "2.50", "")]
