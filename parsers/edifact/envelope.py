@@ -454,7 +454,7 @@ def _walk(
             f"last segment has no terminator {chars.terminator!r}: {source.tail[:20]!r}"
         )
     start = first_position + (1 if una_present else 0)
-    walked = WalkedInterchange(report, segment_count=source.count + (1 if una_present else 0))
+    walked = WalkedInterchange(report)
     first = source.first()
     if first[:3] != "UNB":
         report.errors.append(
@@ -465,11 +465,13 @@ def _walk(
                 segment_tag="UNB",
             )
         )
-        return walked
-    _read_unb(report, split_elements(first, chars), start)
-    walker = _Walker(report, chars, accept_trailer_errors)
-    walker.walk(source, start)
-    walked.spans = walker.spans
+    else:
+        _read_unb(report, split_elements(first, chars), start)
+        walker = _Walker(report, chars, accept_trailer_errors)
+        walker.walk(source, start)
+        walked.spans = walker.spans
+    # After the walk: the fast shape's count comes from where it stopped counting
+    walked.segment_count = source.count + (1 if una_present else 0)
     return walked
 
 

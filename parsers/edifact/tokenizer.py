@@ -127,7 +127,7 @@ class Segments:
     well-formed tag.  Anything else takes the *listed* shape: every segment in a list.
     """
 
-    __slots__ = ("text", "listed", "count", "tail", "term", "elem")
+    __slots__ = ("text", "listed", "tail", "term", "elem", "_count", "_counted", "_counted_to")
 
     def __init__(self, text: str, chars: ServiceChars, *, force_listed: bool = False) -> None:
         self.term, self.elem = chars.terminator, chars.element
@@ -135,15 +135,24 @@ class Segments:
         self.text = ""
         #: The listed shape's segments (None in the fast shape)
         self.listed: list[str] | None = None
+        # The fast shape's terminators before offset _counted_to (envelope() counts them
+        # on its way, so the total needs no pass of its own over the text); -1 untold
+        self._count, self._counted, self._counted_to = -1, 0, 0
         body = None if force_listed else _fast_body(text, chars)
         if body is not None:
             self.text, self.tail = body, ""
-            self.count = body.count(self.term)
         else:
             listed, self.tail = split_segments(text, chars)
             if self.tail:
                 listed.append(self.tail)
-            self.listed, self.count = listed, len(listed)
+            self.listed, self._count = listed, len(listed)
+
+    @property
+    def count(self) -> int:
+        """How many segments there are."""
+        if self._count < 0:
+            self._count = self._counted + self.text.count(self.term, self._counted_to)
+        return self._count
 
     @property
     def is_fast(self) -> bool:
@@ -177,6 +186,7 @@ class Segments:
             if len(ends) == 2 and ends[0] in _SERVICE_TAGS and ends[1] in after_tag:
                 index += text.count(term, counted_to, start)
                 counted_to = start
+                self._counted, self._counted_to = index, start
                 yield index, text[start : text.find(term, start)], start
             found = text.find(term + "UN", start)
 
