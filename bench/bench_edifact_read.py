@@ -1,12 +1,16 @@
 """Time pydifact's ``Interchange.from_str`` against ``parsers.edifact.read`` on one big ORDERS.
 
-Builds an interchange of N lines (LIN/PIA/IMD/QTY/PRI each) in memory, times both
-readers on the same text in this run – each once per round, ``--repeat`` rounds
-(default 3), interleaved so that the machine's load falls on both alike – prints
-each one's minimum and median and the ratios (minimum to minimum, median to median),
-and measures our peak memory in a fresh subprocess (tracemalloc peak and ru_maxrss).
+Builds an interchange of N lines (LIN/PIA/IMD/QTY/PRI each) and times each reader on the
+same text, ``--repeat`` rounds (default 3) interleaved so that the machine's load falls
+on all alike.  Each reader runs in a process of its own that builds the text once and
+then reads it once per round when told to (so no reader inherits another's heap);
+``--against DIR`` adds the ``parsers`` of another checkout (e.g. ``git archive`` of an
+earlier commit, unpacked) as one more reader.  Prints each one's minimum and median,
+the ratios to pydifact (minimum to minimum, median to median), and each checkout's
+peak memory in a fresh process (tracemalloc peak and ru_maxrss).
 
     python bench/bench_edifact_read.py --lines 100000
+    python bench/bench_edifact_read.py --against /tmp/before
     python bench/bench_edifact_read.py --lines 2000 --skip-pydifact
 """
 
@@ -22,8 +26,12 @@ import time
 import warnings
 from pathlib import Path
 
-# This checkout's parsers, wherever it is run from (the script's folder comes first)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+# The checkout whose parsers are read: this one, or the one a reader process is given
+if "--code" in sys.argv:
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+else:
+    sys.path.insert(0, str(REPO))
 
 
 def build_orders(lines: int) -> str:
@@ -78,76 +86,144 @@ def _measure_child(lines: int) -> None:
     )
 
 
+def _serve(reader: str, lines: int) -> None:
+    """Build the text, then time one read of it for every line on stdin."""
+    text = build_orders(lines)
+    if reader == "pydifact":
+        from pydifact.segmentcollection import Interchange
+
+        def run() -> int:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return len(Interchange.from_str(text).segments)
+    else:
+        from parsers.edifact import read
+
+        data = text.encode("latin-1")
+
+        def run() -> int:
+            result = read(data)
+            got = sum(len(d.lines) for d in result.documents)
+            assert got == lines, f"read {got} lines, expected {lines}"
+            assert result.interchanges[0].accepted and result.interchanges[0].messages[0].accepted
+            return got
+
+    import parsers
+
+    print("ready", Path(parsers.__file__).resolve(), flush=True)
+    for _ in sys.stdin:
+        gc.collect()
+        started = time.perf_counter()
+        count = run()
+        seconds = time.perf_counter() - started
+        print(json.dumps({"seconds": seconds, "count": count}), flush=True)
+
+
+class _Reader:
+    """One reader's process (see :func:`_serve`)."""
+
+    def __init__(self, reader: str, code: Path, lines: int) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", reader, "--code", str(code), "--lines",
+             str(lines)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        assert self.proc.stdout is not None and self.proc.stdin is not None
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
+        self.times: list[float] = []
+        self.count = 0
+
+    def ready(self, code: Path) -> None:
+        answer = self.stdout.readline().split()
+        if not answer or answer[0] != "ready":
+            raise SystemExit("a reader process failed to start")
+        if not Path(answer[1]).is_relative_to(code):
+            raise SystemExit(f"a reader process read {answer[1]}, not the code in {code}")
+
+    def run(self) -> None:
+        self.stdin.write("run\n")
+        self.stdin.flush()
+        answer = json.loads(self.stdout.readline())
+        self.times.append(answer["seconds"])
+        self.count = answer["count"]
+
+    def close(self) -> None:
+        self.stdin.close()
+        self.proc.wait()
+
+
+def _peak(code: Path, lines: int) -> dict:
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", "--code", str(code), "--lines", str(lines)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(child.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--skip-pydifact", action="store_true")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, default=REPO, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _measure_child(args.lines)
         return
+    if args.serve:
+        _serve(args.serve, args.lines)
+        return
 
-    from pydifact.segmentcollection import Interchange
-
-    from parsers.edifact import read
-
-    text = build_orders(args.lines)
-    data = text.encode("latin-1")
+    #: label → (reader, checkout)
+    contenders = {"parsers.edifact.read": ("ours", REPO)}
+    if args.against:
+        contenders["before (--against)"] = ("ours", args.against.resolve())
+    if not args.skip_pydifact:
+        contenders["pydifact Interchange.from_str"] = ("pydifact", REPO)
+    size = len(build_orders(args.lines).encode("latin-1"))
     print(
-        f"{args.lines:,} lines, {len(data) / 2**20:.1f} MiB, {args.repeat} rounds interleaved, "
+        f"{args.lines:,} lines, {size / 2**20:.1f} MiB, {args.repeat} rounds interleaved, "
         "min and median"
     )
-
-    def ours() -> int:
-        result = read(data)
-        got = sum(len(d.lines) for d in result.documents)
-        assert got == args.lines, f"read {got} lines, expected {args.lines}"
-        assert result.interchanges[0].accepted and result.interchanges[0].messages[0].accepted
-        return got
-
-    def theirs() -> int:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return len(Interchange.from_str(text).segments)
-
-    runners = {"parsers.edifact.read": (ours, "order lines")}
-    if not args.skip_pydifact:
-        runners["pydifact Interchange.from_str"] = (theirs, "segments")
-    times: dict[str, list[float]] = {name: [] for name in runners}
-    counts: dict[str, int] = {}
-    for _ in range(args.repeat):  # interleaved: machine load hits both alike
-        for name, (run, _unit) in runners.items():
-            gc.collect()
-            started = time.perf_counter()
-            counts[name] = run()
-            times[name].append(time.perf_counter() - started)
-    for name, (_run, unit) in runners.items():
-        runs = times[name]
+    readers = {name: _Reader(kind, code, args.lines) for name, (kind, code) in contenders.items()}
+    for name, reader in readers.items():
+        reader.ready(contenders[name][1])
+    for _ in range(args.repeat):  # interleaved: machine load hits all alike
+        for reader in readers.values():
+            reader.run()
+    for reader in readers.values():
+        reader.close()
+    for name, reader in readers.items():
+        unit = "segments" if contenders[name][0] == "pydifact" else "order lines"
+        runs = reader.times
         print(
             f"{name:30}: min {min(runs):.3f} s, median {statistics.median(runs):.3f} s "
-            f"({counts[name]:,} {unit})"
+            f"({reader.count:,} {unit})"
         )
     if not args.skip_pydifact:
-        mine, other = times["parsers.edifact.read"], times["pydifact Interchange.from_str"]
+        other = readers["pydifact Interchange.from_str"].times
+        for name, reader in readers.items():
+            if contenders[name][0] == "ours":
+                print(
+                    f"ratio, {name}: {min(other) / min(reader.times):.1f}x faster (min), "
+                    f"{statistics.median(other) / statistics.median(reader.times):.1f}x (median)"
+                )
+    for name, (reader_kind, code) in contenders.items():
+        if reader_kind != "ours":
+            continue
+        memory = _peak(code, args.lines)
         print(
-            f"ratio: ours is {min(other) / min(mine):.1f}x faster (min), "
-            f"{statistics.median(other) / statistics.median(mine):.1f}x (median)"
+            f"peak memory, {name}: tracemalloc {memory['peak_mb']:.0f} MB during read(); "
+            f"process maxrss {memory['maxrss_mb']:.0f} MB ({memory['maxrss_before_mb']:.0f} MB "
+            "before read(), building the input)"
         )
-
-    child = subprocess.run(
-        [sys.executable, __file__, "--child", "--lines", str(args.lines)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    memory = json.loads(child.stdout)
-    print(
-        f"our peak memory: tracemalloc {memory['peak_mb']:.0f} MB during read(); process "
-        f"maxrss {memory['maxrss_mb']:.0f} MB ({memory['maxrss_before_mb']:.0f} MB before "
-        "read(), building the input)"
-    )
 
 
 if __name__ == "__main__":

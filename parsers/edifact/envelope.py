@@ -43,9 +43,10 @@ class MessageSpan:
             self.first_index, self.last_index, self.start_offset, self.end_offset
         )
 
-    def texts(self) -> Iterator[str]:
-        """The fast shape's message text in pieces of whole segments (UNH first)."""
-        return self.source.texts(self.start_offset, self.end_offset)
+    def texts(self, *, lead: bool = False) -> Iterator[str]:
+        """The fast shape's message text in pieces of whole segments (UNH first), each
+        piece after the terminator before it with ``lead``."""
+        return self.source.texts(self.start_offset, self.end_offset, lead=lead)
 
     @property
     def has_release(self) -> bool:
@@ -453,7 +454,7 @@ def _walk(
             f"last segment has no terminator {chars.terminator!r}: {source.tail[:20]!r}"
         )
     start = first_position + (1 if una_present else 0)
-    walked = WalkedInterchange(report, segment_count=source.count + (1 if una_present else 0))
+    walked = WalkedInterchange(report)
     first = source.first()
     if first[:3] != "UNB":
         report.errors.append(
@@ -464,11 +465,13 @@ def _walk(
                 segment_tag="UNB",
             )
         )
-        return walked
-    _read_unb(report, split_elements(first, chars), start)
-    walker = _Walker(report, chars, accept_trailer_errors)
-    walker.walk(source, start)
-    walked.spans = walker.spans
+    else:
+        _read_unb(report, split_elements(first, chars), start)
+        walker = _Walker(report, chars, accept_trailer_errors)
+        walker.walk(source, start)
+        walked.spans = walker.spans
+    # After the walk: the fast shape's count comes from where it stopped counting
+    walked.segment_count = source.count + (1 if una_present else 0)
     return walked
 
 

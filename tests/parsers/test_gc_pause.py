@@ -8,7 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from parsers.edifact import read
 from parsers.gc_pause import paused_gc
+
+from .edifact.builders import interchange, orders_message
 
 
 class _Node:
@@ -64,3 +67,14 @@ def test_a_cycle_made_inside_is_still_collected() -> None:
     del a, b
     gc.collect()
     assert alive() is None
+
+
+@pytest.mark.usefixtures("collector_enabled")
+def test_the_edifact_reader_leaves_its_lines_for_no_young_pass() -> None:
+    line = ["LIN+{n}++4000862141404:EN", "PIA+1+SKU-{n}:SA", "IMD+F++:::Mug", "QTY+21:5"]
+    lines = [segment.format(n=n) for n in range(1, 2_001) for segment in line]
+    message = orders_message(body=["BGM+220+PO-1+9", *lines, "UNS+S"])
+    gc.collect()
+    (document,) = read(interchange(message).encode()).documents
+    oldest = {id(obj) for obj in gc.get_objects(generation=2)}
+    assert id(document.lines[0]) in oldest and id(document.lines[-1]) in oldest

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from parsers.edifact import read
 from parsers.edifact.orders import line_groups
-from parsers.edifact.service_chars import DEFAULT
+from parsers.edifact.service_chars import DEFAULT, ServiceChars
 
 from .builders import interchange, orders_message
 
@@ -101,20 +101,32 @@ def test_a_message_longer_than_a_piece_reads_the_same_where_pieces_cut_a_group()
     assert fast == listed
 
 
+def _segment(text: str) -> tuple[str, ...]:
+    return ("", "", "", "", "", "", text)
+
+
 def test_usual_lines_become_groups_and_the_rest_stays_segments():
-    text = "UNH+1+ORDERS:D:96A:UN'" + "'".join(_usual(1) + ["DTM+2:20240301:102"] + _usual(2))
+    text = "'UNH+1+ORDERS:D:96A:UN'" + "'".join(_usual(1) + ["DTM+2:20240301:102"] + _usual(2))
     (items,) = line_groups([text], DEFAULT)
     assert items == [
-        "UNH+1+ORDERS:D:96A:UN",
-        ("1", _GTIN, "SKU-1", "Mug 1", "5", "2.50"),
-        "DTM+2:20240301:102",
-        ("2", _GTIN, "SKU-2", "Mug 2", "5", "2.50"),
+        _segment("UNH+1+ORDERS:D:96A:UN"),
+        ("1", _GTIN, "SKU-1", "Mug 1", "5", "2.50", ""),
+        _segment("DTM+2:20240301:102"),
+        ("2", _GTIN, "SKU-2", "Mug 2", "5", "2.50", ""),
     ]
 
 
 def test_text_that_only_looks_like_a_group_inside_a_segment_is_not_one():
     # the FTX's text ends in "LIN+1++…:EN": not at a segment's start
     note = "FTX+AAI+++see " + "'".join(_usual(1))
-    (items,) = line_groups([note], DEFAULT)
-    assert all(isinstance(i, str) for i in items)
-    assert "'".join(items) == note
+    (items,) = line_groups(["'" + note], DEFAULT)
+    assert all(item[6] for item in items)
+    assert "'".join(item[6] for item in items) == note
+
+
+def test_groups_are_found_with_the_senders_own_service_characters():
+    # pattern characters as separators: the groups' character sets must still exclude them
+    chars = ServiceChars(component="]", element="*", terminator="^", release="\\")
+    usual = [s.replace("+", "*").replace(":", "]") for s in _usual(1)]
+    (items,) = line_groups(["^" + "^".join(usual)], chars)
+    assert items == [("1", _GTIN, "SKU-1", "Mug 1", "5", "2.50", "")]
