@@ -27,7 +27,13 @@ ratios compare minimum with minimum and median with median.
 Peak memory is tracemalloc's peak during one ``read()`` – and during one "kept" pyx12
 run – each in a fresh process, so nothing measured before it is counted.
 
+``--against DIR`` (e.g. ``git archive`` of an earlier commit, unpacked) times that
+checkout's ``read`` too, as ``before read``: a child process running DIR's code reads
+the same bytes once per round, interleaved with the others, and its peak memory is
+measured the same way.
+
 Run by hand:  python bench/bench_x12_read.py --lines 100000
+              python bench/bench_x12_read.py --against /tmp/before
 """
 
 from __future__ import annotations
@@ -43,8 +49,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-# This checkout's parsers, wherever it is run from (the script's folder comes first)
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+# This checkout's parsers, wherever it is run from (the script's folder comes first), or
+# the code a child is given (--against's checkout)
+if "--code" in sys.argv:
+    sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
+else:
+    sys.path.insert(0, str(REPO))
 
 from parsers.gc_pause import paused_gc  # noqa: E402
 from parsers.x12 import X12ReadResult, read, segments  # noqa: E402
@@ -149,9 +160,49 @@ def _measure_child(lines: int, what: str) -> None:
     print(json.dumps({"peak": peak, "retained": current}))
 
 
-def _peak_memory(lines: int, what: str) -> dict[str, int]:
+def _serve_reads(lines: int) -> None:
+    """Read the bench's bytes once per line on stdin; answer each with the time taken."""
+    data = build_850(lines)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        gc.collect()
+        started = time.perf_counter()
+        built = read(data)
+        seconds = time.perf_counter() - started
+        print(json.dumps({"seconds": seconds, "lines": _order_lines(built)}), flush=True)
+        del built
+
+
+class _OtherCheckout:
+    """``read`` of another checkout, in a child process that reads when asked."""
+
+    def __init__(self, code: Path, lines: int) -> None:
+        self.child = subprocess.Popen(
+            [sys.executable, __file__, "--serve", "--lines", str(lines), "--code", str(code)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.child.stdout is not None and self.child.stdin is not None
+        self.stdin, self.stdout = self.child.stdin, self.child.stdout
+        assert self.stdout.readline().strip() == "ready"
+        self.seconds: list[float] = []
+
+    def run(self, _data: bytes) -> int:
+        self.stdin.write("go\n")
+        self.stdin.flush()
+        answer = json.loads(self.stdout.readline())
+        self.seconds.append(answer["seconds"])
+        return int(answer["lines"])
+
+    def close(self) -> None:
+        self.stdin.close()
+        self.child.wait()
+
+
+def _peak_memory(lines: int, what: str, code: Path = REPO) -> dict[str, int]:
     child = subprocess.run(
-        [sys.executable, __file__, "--child", what, "--lines", str(lines)],
+        [sys.executable, __file__, "--child", what, "--lines", str(lines), "--code", str(code)],
         capture_output=True,
         text=True,
         check=True,
@@ -163,10 +214,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000, help="PO1 lines (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with")
     parser.add_argument("--child", choices=("ours", "pyx12"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, default=REPO, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _measure_child(args.lines, args.child)
+        return
+    if args.serve:
+        _serve_reads(args.lines)
         return
     data = build_850(args.lines)
     print(
@@ -182,8 +239,19 @@ def main() -> None:
         "ours segments": (segments, len),
         "ours read": (read, _order_lines),
     }
+    other = None if args.against is None else _OtherCheckout(args.against.resolve(), args.lines)
+    if other is not None:
+        runners["before read"] = (other.run, int)
     times, counts = interleaved(runners, data, args.repeat)
-    units = {"ours read": "order lines", "pyx12 RawX12File": "segment strings"}
+    if other is not None:
+        # the child's own clock: what its read took, without the round trip
+        times["before read"] = other.seconds
+        other.close()
+    units = {
+        "ours read": "order lines",
+        "before read": "order lines",
+        "pyx12 RawX12File": "segment strings",
+    }
     for name, runs in times.items():
         print(
             f"{name:33}: min {min(runs):6.3f} s, median {statistics.median(runs):6.3f} s "
@@ -191,17 +259,22 @@ def main() -> None:
         )
     ours = times["ours read"]
 
-    def ratio(name: str) -> str:
-        by_min = min(times[name]) / min(ours)
-        by_median = statistics.median(times[name]) / statistics.median(ours)
+    def ratio(name: str, reader: str = "ours read") -> str:
+        mine = times[reader]
+        by_min = min(times[name]) / min(mine)
+        by_median = statistics.median(times[name]) / statistics.median(mine)
         return f"{by_min:5.1f}x (min) {by_median:5.1f}x (median)"
 
-    for label, name in (
-        ("pyx12 X12Reader, kept", "pyx12 X12Reader, kept"),
-        ("  the same, collector paused", "pyx12 X12Reader, kept, gc paused"),
-        ("  X12Reader, discarded (streaming)", "pyx12 X12Reader, discarded"),
-    ):
-        print(f"speed-up vs {label:34}: {ratio(name)}")
+    for reader in ("ours read", "before read") if other is not None else ("ours read",):
+        who = "" if other is None else f"{reader.split()[0]}: "
+        for label, name in (
+            ("pyx12 X12Reader, kept", "pyx12 X12Reader, kept"),
+            ("  the same, collector paused", "pyx12 X12Reader, kept, gc paused"),
+            ("  X12Reader, discarded (streaming)", "pyx12 X12Reader, discarded"),
+        ):
+            print(f"{who}speed-up vs {label:34}: {ratio(name, reader)}")
+    if other is not None:
+        print(f"ours vs before                   : {ratio('before read')}")
     print(
         f"read takes {min(ours) / min(times['pyx12 RawX12File']):.1f}x RawX12File's time "
         f"and {min(ours) / min(times['bare split']):.1f}x a bare split's (min)"
@@ -213,6 +286,12 @@ def main() -> None:
         f"({ours['retained'] / 1e6:.1f} MB retained); pyx12 kept: "
         f"{theirs['peak'] / 1e6:.1f} MB (tracemalloc, a fresh process each)"
     )
+    if args.against is not None:
+        before = _peak_memory(args.lines, "ours", args.against.resolve())
+        print(
+            f"peak memory before               : {before['peak'] / 1e6:6.1f} MB during read() "
+            f"({before['retained'] / 1e6:.1f} MB retained)"
+        )
 
 
 if __name__ == "__main__":

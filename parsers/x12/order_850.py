@@ -221,6 +221,7 @@ def read_850(
     id_qualifiers: Mapping[str, tuple[str, ...]] = ID_QUALIFIERS,
     *,
     consume: bool = False,
+    usual_lines: bool = True,
 ) -> OrderDocument | None:
     """Read the 850 whose ST is ``segments[start]`` and body ends before ``segments[end]``.
 
@@ -229,6 +230,9 @@ def read_850(
     with them: the lines are built from the split elements, so the segment texts are
     garbage, and freeing them as the lines grow keeps a 100,000-line set's peak 17 MB
     lower than holding both to the end.
+
+    ``usual_lines=False`` reads every PO1 by :func:`_general_po1`: the reading the usual
+    line's hot path is held to (the tests compare the two on whole interchanges).
     """
     ctx = _SetReader(report, start, base, warnings, id_qualifiers)
     doc = OrderDocument(
@@ -265,7 +269,7 @@ def read_850(
             # id, a barcode that is not digits – is left to _general_po1, which reads the
             # line from scratch and reports it; the two agree on every usual line.
             line = None
-            if size > 4:
+            if size > 4 and usual_lines:
                 quantity = quantities.get(el[2])
                 if quantity is None:
                     quantity = _cached_quantity(quantities, el[2])

@@ -166,7 +166,11 @@ def read(
 ORDER_SETS = {"850": "PO", "860": "PC"}
 
 
-def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadResult:
+def _read(
+    data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]], *, usual_lines: bool = True
+) -> X12ReadResult:
+    """:func:`read`'s work; ``usual_lines=False`` reads every PO1 the general way (see
+    :func:`~parsers.x12.order_850.read_850`), the reading the usual one is held to."""
     result = X12ReadResult()
     warnings = result.warnings
     for chunk in _interchanges(data, warnings):
@@ -235,6 +239,7 @@ def _read(data: bytes, id_qualifiers: Mapping[str, tuple[str, ...]]) -> X12ReadR
                 warnings,
                 id_qualifiers,
                 consume=True,  # nothing reads a set's segments after its order
+                usual_lines=usual_lines,
             )
             if document is not None and not report.rejected:
                 report.document = document
