@@ -65,6 +65,11 @@ def _row(r: Sequence[Any]) -> ProductInfo:
 
 
 _VERSION = "catalog_version"
+# The one column, not the row as an object: read once per file, every file; the statement
+# built once (building it, and its cache key, cost more than running it).
+_CATALOG_VERSION = select(ControlNumber.last).where(
+    ControlNumber.partner == "_catalog", ControlNumber.kind == "version"
+)
 
 
 def catalog_version(session: Session) -> int:
@@ -76,12 +81,7 @@ def catalog_version(session: Session) -> int:
     """
     version = session.info.get(_VERSION)
     if version is None:
-        # The one column, not the row as an object: read once per file, every file.
-        last = session.scalar(
-            select(ControlNumber.last).where(
-                ControlNumber.partner == "_catalog", ControlNumber.kind == "version"
-            )
-        )
+        last = session.scalar(_CATALOG_VERSION)
         version = session.info[_VERSION] = last or 0
     return version
 

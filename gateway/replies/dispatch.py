@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -153,15 +153,18 @@ def mark_sent(session: Session, ids: list[int]) -> None:
     """Mark written messages sent, in the caller's transaction; one marked already (by a
     sweep that found its file whole) keeps its time."""
     if ids:
-        # On the table, not the ORM class: an ORM update first looks for the rows in the
-        # session to keep them in step, which cost more than the statement itself.
-        table = table_of(OutgoingMessage)
-        c = table.c
-        session.execute(
-            update(table)
-            .where(c.id.in_(ids), c.sent_at.is_(None))
-            .values(sent_at=datetime.now(UTC))
-        )
+        session.execute(_MARK_SENT, {"ids": ids, "now": datetime.now(UTC)})
+
+
+# On the table, not the ORM class: an ORM update first looks for the rows in the session
+# to keep them in step, which cost more than the statement itself. Built once, for any
+# number of ids: run after every file.
+_OUTGOING = table_of(OutgoingMessage).c
+_MARK_SENT = (
+    update(table_of(OutgoingMessage))
+    .where(_OUTGOING.id.in_(bindparam("ids", expanding=True)), _OUTGOING.sent_at.is_(None))
+    .values(sent_at=bindparam("now"))
+)
 
 
 def held_marks(ws: Workspace) -> list[int] | None:
