@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, any_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, any_, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -31,15 +32,65 @@ from gateway.store.models import (
     Product,
 )
 
+#: The parameter a batched look-up binds its batch of keys to (:func:`among`)
+KEYS = "keys"
 
-def among(session: Session, column: ColumnElement[str], keys: Collection[str]) -> ColumnElement:
-    """``column`` is one of ``keys``, the whole batch bound as ONE parameter: an array on
-    PostgreSQL (``= ANY``), a JSON list on SQLite (``IN (SELECT value FROM json_each)``).
-    One statement for any number of keys, compiled once, each key found by the index."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(keys), type_=ARRAY(String)))
-    listed = func.json_each(bindparam(None, json.dumps(list(keys)))).table_valued("value")
+
+def among(dialect: str, column: ColumnElement[str]) -> ColumnElement:
+    """``column`` is one of the keys bound to :data:`KEYS` (:func:`bound_keys`), the whole
+    batch as ONE parameter: an array on PostgreSQL (``= ANY``), a JSON list on SQLite
+    (``IN (SELECT value FROM json_each)``). One statement for any number of keys, compiled
+    once, each key found by the index."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(KEYS, type_=ARRAY(String)))
+    listed = func.json_each(bindparam(KEYS)).table_valued("value")
     return column.in_(select(listed.c.value))
+
+
+def bound_keys(dialect: str, keys: Collection[str]) -> list[str] | str:
+    """The value :func:`among` binds to :data:`KEYS` on ``dialect``."""
+    return list(keys) if dialect == "postgresql" else json.dumps(list(keys))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+_PRODUCT = Product.__table__.c
+_COLS = (_PRODUCT.id, _PRODUCT.sku, _PRODUCT.name, _PRODUCT.unit, _PRODUCT.sell_multiple,
+         _PRODUCT.active)  # fmt: skip
+
+
+# Each look-up's statement built once per dialect: every file asks, and building one
+# (the JSON table function, the joins, the cache key) cost more than running it.
+@cache
+def _by_gtin_query(dialect: str) -> Select:
+    b = Barcode.__table__.c
+    return (
+        select(b.gtin14, b.pack_qty, *_COLS)
+        .join(Product.__table__, _PRODUCT.id == b.product_id)
+        .where(among(dialect, b.gtin14))
+    )
+
+
+@cache
+def _by_sku_query(dialect: str) -> Select:
+    return select(*_COLS).where(among(dialect, _PRODUCT.sku))
+
+
+@cache
+def _by_customer_ref_query(dialect: str) -> Select:
+    cr = CustomerRef.__table__.c
+    return (
+        select(cr.customer_ref, *_COLS)
+        .join(Product.__table__, _PRODUCT.id == cr.product_id)
+        .where(cr.customer_id == bindparam("customer_id"), among(dialect, cr.customer_ref))
+    )
+
+
+@cache
+def _by_name_query(dialect: str) -> Select:
+    return select(_PRODUCT.name_key, *_COLS).where(among(dialect, _PRODUCT.name_key))
 
 
 _DECIMALS: dict[tuple[type, Any], Decimal] = {}
@@ -65,6 +116,11 @@ def _row(r: Sequence[Any]) -> ProductInfo:
 
 
 _VERSION = "catalog_version"
+# The one column, not the row as an object: read once per file, every file; the statement
+# built once (building it, and its cache key, cost more than running it).
+_CATALOG_VERSION = select(ControlNumber.last).where(
+    ControlNumber.partner == "_catalog", ControlNumber.kind == "version"
+)
 
 
 def catalog_version(session: Session) -> int:
@@ -76,12 +132,7 @@ def catalog_version(session: Session) -> int:
     """
     version = session.info.get(_VERSION)
     if version is None:
-        # The one column, not the row as an object: read once per file, every file.
-        last = session.scalar(
-            select(ControlNumber.last).where(
-                ControlNumber.partner == "_catalog", ControlNumber.kind == "version"
-            )
-        )
+        last = session.scalar(_CATALOG_VERSION)
         version = session.info[_VERSION] = last or 0
     return version
 
@@ -158,42 +209,37 @@ class CatalogLookup:
         learned: Iterable[tuple[XrefKind, str]] = (),
     ) -> None:
         s = self.session
-        p = Product.__table__.c
-        cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
-        b, cr = Barcode.__table__.c, CustomerRef.__table__.c
+        dialect = _dialect(s)
         if gtins := set(gtin14s):
             # All rows at once (one fetchall, not a fetchone per row): a big order's
             # barcodes find a hundred thousand products.
-            rows = s.execute(
-                select(b.gtin14, b.pack_qty, *cols)
-                .join(Product.__table__, p.id == b.product_id)
-                .where(among(s, b.gtin14, gtins))
-            ).all()
+            rows = s.execute(_by_gtin_query(dialect), {KEYS: bound_keys(dialect, gtins)}).all()
             by_gtin = self._by_gtin
             for g, pack, *found in rows:
                 by_gtin[g] = (_row(found), _decimal(pack))
         if wanted := {sku_key(k) for k in skus}:
-            for info in s.execute(select(*cols).where(among(s, p.sku, wanted))).all():
+            found_skus = s.execute(_by_sku_query(dialect), {KEYS: bound_keys(dialect, wanted)})
+            for info in found_skus.all():
                 self._by_sku[sku_key(info[1])] = _row(info)
         if self.customer_id is not None and (refs := {k.strip() for k in customer_refs}):
-            by_ref = s.execute(
-                select(cr.customer_ref, *cols)
-                .join(Product.__table__, p.id == cr.product_id)
-                .where(cr.customer_id == self.customer_id, among(s, cr.customer_ref, refs))
+            rows = s.execute(
+                _by_customer_ref_query(dialect),
+                {"customer_id": self.customer_id, KEYS: bound_keys(dialect, refs)},
             ).all()
-            for ref, *found in by_ref:
+            for ref, *found in rows:
                 self._by_cref[ref] = _row(found)
         self._prefetch_learned(learned)
         if names := set(name_keys):
-            for named in s.execute(select(p.name_key, *cols).where(among(s, p.name_key, names))):
+            rows = s.execute(_by_name_query(dialect), {KEYS: bound_keys(dialect, names)}).all()
+            for named in rows:
                 self._by_name.setdefault(named[0], []).append(_row(named[1:]))
 
     def _prefetch_learned(self, learned: Iterable[tuple[XrefKind, str]]) -> None:
         keys = {key for _, key in learned}
         if not keys:
             return  # every line resolved by its identifiers: no need to build the filter
-        p, x = Product.__table__.c, CrossReference.__table__.c
-        cols = (p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
+        x = CrossReference.__table__.c
+        dialect = _dialect(self.session)
         whose = or_(
             *(
                 and_(x.scope == scope.value, x.owner == owner)
@@ -204,9 +250,10 @@ class CatalogLookup:
         rank = {scope.value: i for i, scope in enumerate(SCOPE_ORDER)}
         best: dict[tuple[str, str], int] = {}
         rows = self.session.execute(
-            select(x.kind, x.key, x.scope, *cols)
-            .join(Product.__table__, p.id == x.product_id)
-            .where(among(self.session, x.key, keys), whose)
+            select(x.kind, x.key, x.scope, *_COLS)
+            .join(Product.__table__, _PRODUCT.id == x.product_id)
+            .where(among(dialect, x.key), whose),
+            {KEYS: bound_keys(dialect, keys)},
         )
         for kind, key, scope, *found in rows:
             if rank[scope] < best.get((kind, key), len(rank)):

@@ -41,7 +41,8 @@ from gateway.intake.guard import DEFERRED
 from gateway.orders.deadlines import log_newly_overdue
 from gateway.orders.digest import due_digests, send_digest
 from gateway.orders.erp_feed import scan_feed
-from gateway.replies.dispatch import mark_written, marking_later
+from gateway.replies.dispatch import mark_written
+from gateway.replies.writer import writing_behind
 from gateway.store.database import shown_url
 from gateway.workspace import Workspace
 
@@ -115,13 +116,16 @@ class Service:
             worker.start()
         next_tick = time.monotonic()
         try:
-            # Each file's replies are marked sent in the next file's transaction, and
-            # whatever is left before the loop waits.
-            with marking_later(self.ws):
+            # Each file's replies are written by a writer thread while the next files are
+            # read, marked sent in a later file's transaction, and whatever is left
+            # written and marked before the loop waits.
+            with writing_behind(self.ws):
                 while not self._stopping:
                     self._read_events()
                     now = time.monotonic()
                     if now >= next_tick:
+                        # Before the resend of old unsent messages: none still in hand.
+                        mark_written(self.ws)
                         self._tick()
                         next_tick = time.monotonic() + self.options.interval
                     self._scan_due()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from gateway.config.settings import DuplicatePolicy, PartnerConfig
@@ -37,19 +37,27 @@ from gateway.store.models import Order, OrderEvent, OrderSource, table_of
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
 
+# Built once: asked for every order stored, and building the statement (and its cache
+# key) cost more than running it.
+_LIVE_ORDERS = select(Order).where(
+    Order.customer_code == bindparam("customer"),
+    Order.order_number == bindparam("number"),
+    Order.status.in_([s.value for s in LIVE]),
+)
+_LIVE_ORDERS_ANY_PARTNER = _LIVE_ORDERS.order_by(Order.id)
+_LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(Order.partner == bindparam("partner")).order_by(
+    Order.id
+)
+
 
 def find_live_orders(
     session: Session, customer_code: str, order_number: str, partner_id: str | None = None
 ) -> list[Order]:
     """The live orders with this customer and number (one per partner at most)."""
-    q = select(Order).where(
-        Order.customer_code == customer_code,
-        Order.order_number == order_number,
-        Order.status.in_([s.value for s in LIVE]),
-    )
-    if partner_id is not None:
-        q = q.where(Order.partner == partner_id)
-    return list(session.scalars(q.order_by(Order.id)))
+    wanted = {"customer": customer_code, "number": order_number}
+    if partner_id is None:
+        return list(session.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted))
+    return list(session.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}))
 
 
 def duplicate_text(other: Order, number: str | None, language: str, note: str) -> str:

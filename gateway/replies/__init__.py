@@ -14,6 +14,7 @@ Where each rule lives:
 * what a partner hears when an order changes status — :mod:`gateway.replies.status_reports`
 * the one updated reply after a replay changed an order — :mod:`gateway.replies.revisions`
 * writing a message exactly once (tmp name, fsync, rename) — :mod:`gateway.replies.dispatch`
+* the intake loop's replies written behind it, many files' per flush — :mod:`gateway.replies.writer`
 * a reply sent again on request (same name, same bytes) — :mod:`gateway.replies.resend`
 * cluster mode: from which node, in which order, a message is sent — :mod:`gateway.replies.routes`
 """

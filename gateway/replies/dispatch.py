@@ -16,17 +16,21 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.models import OutgoingMessage, table_of
 from gateway.workspace import Workspace
+
+if TYPE_CHECKING:
+    from gateway.replies.writer import ReplyWriter
 
 log = logging.getLogger("gateway.replies.dispatch")
 
@@ -66,7 +70,20 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _target(message: OutgoingMessage) -> tuple[Path, bool]:
+class Message(Protocol):
+    """What writing a message reads of it: an outbox row, or a copy of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+    @property
+    def content(self) -> bytes: ...
+
+
+def _target(message: Message) -> tuple[Path, bool]:
     """Where ``message`` goes, and whether it is there already (same bytes)."""
     target = Path(message.destination) / message.filename
     if target.exists() and target.read_bytes() != message.content:
@@ -103,7 +120,7 @@ def _sync_filesystem(folder: Path, files: list[Path]) -> None:
             os.fsync(fh.fileno())
 
 
-def deliver_all(messages: list[OutgoingMessage]) -> list[Path]:
+def deliver_all(messages: Sequence[Message]) -> list[Path]:
     """Write many messages, each seen whole or not at all, with one flush to disk per
     folder rather than an fsync and a folder sync per file: every temporary file is
     written (and fsynced while open when the folder gets few), the rest flushed with one
@@ -136,22 +153,35 @@ def mark_sent(session: Session, ids: list[int]) -> None:
     """Mark written messages sent, in the caller's transaction; one marked already (by a
     sweep that found its file whole) keeps its time."""
     if ids:
-        # On the table, not the ORM class: an ORM update first looks for the rows in the
-        # session to keep them in step, which cost more than the statement itself.
-        table = table_of(OutgoingMessage)
-        c = table.c
-        session.execute(
-            update(table)
-            .where(c.id.in_(ids), c.sent_at.is_(None))
-            .values(sent_at=datetime.now(UTC))
-        )
+        session.execute(_MARK_SENT, {"ids": ids, "now": datetime.now(UTC)})
+
+
+# On the table, not the ORM class: an ORM update first looks for the rows in the session
+# to keep them in step, which cost more than the statement itself. Built once, for any
+# number of ids: run after every file.
+_OUTGOING = table_of(OutgoingMessage).c
+_MARK_SENT = (
+    update(table_of(OutgoingMessage))
+    .where(_OUTGOING.id.in_(bindparam("ids", expanding=True)), _OUTGOING.sent_at.is_(None))
+    .values(sent_at=bindparam("now"))
+)
 
 
 def held_marks(ws: Workspace) -> list[int] | None:
     """This thread's replies written and not yet marked sent; None outside
     :func:`marking_later` (each file's replies are then marked at once)."""
     held: list[int] | None = getattr(ws.replies_to_mark, "ids", None)
+    writer = writer_of(ws)
+    if held is not None and writer is not None:
+        held += writer.take_written()
     return held
+
+
+def writer_of(ws: Workspace) -> ReplyWriter | None:
+    """This thread's reply writer (:func:`~gateway.replies.writer.writing_behind`), or None:
+    each commit's replies are then written at once, by the thread that committed them."""
+    writer: ReplyWriter | None = getattr(ws.replies_to_mark, "writer", None)
+    return writer
 
 
 @contextmanager
@@ -179,6 +209,8 @@ def mark_written(ws: Workspace) -> None:
     (before the gateway waits for work: a reply is not left unmarked while idle). A store
     that fails keeps them for the next transaction, or the sweep after a restart (which
     finds each file whole and only marks it)."""
+    if (writer := writer_of(ws)) is not None:
+        writer.drain()  # what it has in hand is marked too, not left unmarked while idle
     held = held_marks(ws)
     if not held:
         return

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gateway.config.settings import PartnerConfig
 from gateway.edi.acknowledgments import EdiReply, record_sent
-from gateway.replies.dispatch import dispatch_committed, held_marks, mark_sent
+from gateway.replies.dispatch import dispatch_committed, held_marks, mark_sent, writer_of
 from gateway.replies.routes import defer_dispatch
 from gateway.store.models import InboundFile, OutgoingMessage
 from gateway.workspace import Workspace
@@ -66,7 +66,8 @@ class Outbox:
     session: Session
     now: datetime
     queued: list[OutgoingMessage] = field(default_factory=list)
-    #: Where each queued message was written, after the commit
+    #: Where each queued message was written, after the commit (none listed when a
+    #: writer thread writes them: :mod:`gateway.replies.writer`)
     written: list[Path] = field(default_factory=list)
 
     def queue(
@@ -137,9 +138,11 @@ def outbox_transaction(ws: Workspace, now: datetime | None = None) -> Iterator[O
 
     Within :func:`~gateway.replies.dispatch.marking_later`, the replies written after
     the previous one are marked sent in this transaction, and this one's wait for the
-    next. An exception inside rolls everything back and writes nothing. In cluster mode the
-    messages are not written here: their ``dispatch`` jobs are deferred in the same
-    transaction (:mod:`gateway.replies.routes`), and a worker of the right node sends them.
+    next; within :func:`~gateway.replies.writer.writing_behind` they are handed to its
+    writer thread instead. An exception inside rolls everything back and writes nothing.
+    In cluster mode the messages are not written here: their ``dispatch`` jobs are
+    deferred in the same transaction (:mod:`gateway.replies.routes`), and a worker of the
+    right node sends them.
     """
     held = held_marks(ws)
     carried = list(held) if held else []
@@ -152,7 +155,12 @@ def outbox_transaction(ws: Workspace, now: datetime | None = None) -> Iterator[O
         mark_sent(session, carried)
     if held is not None and carried:
         del held[: len(carried)]
-    if not ws.cluster:
+    if ws.cluster:
+        return
+    if (writer := writer_of(ws)) is not None:
+        # Written behind (writing_behind): not listed in box.written, marked when written.
+        writer.hand(box.queued)
+    else:
         box.written = dispatch_committed(ws.sessions, box.queued, mark_later=held)
 
 

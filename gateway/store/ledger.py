@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.store.models import AppliedChange, FeedFile, InboundFile, ReceivedInterchange
@@ -64,14 +64,19 @@ def taken_before(
     return known
 
 
+# Built once: asked for every file, and building the statement (and its cache key) cost
+# more than running it.
+_LATEST_RECORD = (
+    select(InboundFile)
+    .where(InboundFile.partner == bindparam("partner"), InboundFile.sha256 == bindparam("sha"))
+    .order_by(InboundFile.id.desc())
+    .limit(1)
+)
+
+
 def latest_record(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
     """The newest record of these bytes from this partner (any outcome), if any."""
-    return session.scalar(
-        select(InboundFile)
-        .where(InboundFile.partner == partner_id, InboundFile.sha256 == sha256)
-        .order_by(InboundFile.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_LATEST_RECORD, {"partner": partner_id, "sha": sha256})
 
 
 def known_file(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
