@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,9 +28,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.models import OutgoingMessage, table_of
 from gateway.workspace import Workspace
-
-if TYPE_CHECKING:
-    from gateway.replies.writer import ReplyWriter
 
 log = logging.getLogger("gateway.replies.dispatch")
 
@@ -177,10 +174,19 @@ def held_marks(ws: Workspace) -> list[int] | None:
     return held
 
 
-def writer_of(ws: Workspace) -> ReplyWriter | None:
+class Writer(Protocol):
+    """What the outbox and the marking ask of :class:`~gateway.replies.writer.ReplyWriter`
+    (named here by what it does: the writer is built on this module)."""
+
+    def hand(self, messages: list[OutgoingMessage]) -> None: ...
+    def take_written(self) -> list[int]: ...
+    def drain(self) -> None: ...
+
+
+def writer_of(ws: Workspace) -> Writer | None:
     """This thread's reply writer (:func:`~gateway.replies.writer.writing_behind`), or None:
     each commit's replies are then written at once, by the thread that committed them."""
-    writer: ReplyWriter | None = getattr(ws.replies_to_mark, "writer", None)
+    writer: Writer | None = getattr(ws.replies_to_mark, "writer", None)
     return writer
 
 
