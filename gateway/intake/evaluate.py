@@ -178,7 +178,10 @@ def evaluate_document(
     names = NameMatcher(catalog)
     customer = who.customer.name
     if len(doc.lines) >= partner.column_path_lines:
-        results = _evaluate_columns(doc.lines, known, catalog, names, customer, partner, gtin_keys)
+        with paused_gc():  # a result per line, none in a cycle (see parsers.gc_pause)
+            results = _evaluate_columns(
+                doc.lines, known, catalog, names, customer, partner, gtin_keys
+            )
     else:
         results = [
             _evaluate_line(ln, catalog, names, customer, partner, gtin_keys) for ln in doc.lines
@@ -214,20 +217,8 @@ def _evaluate_columns(
     gtin_keys: dict[str, str | None],
 ) -> list[LineResult]:
     """The column path (see the module docstring): the same results as
-    :func:`_evaluate_line` on each line."""
-    with paused_gc():  # a result per line, none in a cycle (see parsers.gc_pause)
-        return _by_classes(lines, known, catalog, names, customer, partner, gtin_keys)
-
-
-def _by_classes(
-    lines: list[OrderLine],
-    known: list[bool],
-    catalog: CatalogLookup,
-    names: NameMatcher,
-    customer: str,
-    partner: PartnerConfig,
-    gtin_keys: dict[str, str | None],
-) -> list[LineResult]:
+    :func:`_evaluate_line` on each line, ``check_line`` run once per class of lines it
+    cannot tell apart."""
     policy = partner.quantity_policy
     decided: dict[tuple[object, ...], LineDecision] = {}
     results: list[LineResult] = []
