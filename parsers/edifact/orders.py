@@ -363,11 +363,12 @@ def build_order(
                             continue
                         if n == 3:
                             c212 = parts[2].split(comp)
-                            if len(c212) == 2 and c212[1] == "SA" and c212[0]:
-                                if p_sref is None:
-                                    p_sref = c212[0]
-                                    p_cols += "S"
+                            if len(c212) == 2 and c212[1] == "SA" and c212[0] and not p_sref:
+                                p_sref = c212[0]
+                                p_cols += "S"
                                 continue
+                            # A second SA reference goes among the line's ids, which only
+                            # the general code below keeps
                 elif tag == "IMD":
                     if not rel or rel not in seg:
                         if p_name is not None:

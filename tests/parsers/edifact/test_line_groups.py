@@ -59,6 +59,7 @@ _VARIANTS: dict[str, list[str]] = {
     "second QTY 21 after": [*_usual(0), "QTY+21:7:PCE"],
     "QTY 1 after": [*_usual(0), "QTY+1:9"],
     "second price after": [*_usual(0), "PRI+AAB:9.99"],
+    "second SA reference after": [*_usual(0), "PIA+1+SKU-9:SA"],
     "LIN alone": ["LIN+1"],
 }
 

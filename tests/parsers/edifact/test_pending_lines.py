@@ -98,6 +98,20 @@ def test_later_gross_price_does_not_replace_a_net_price():
     assert line.unit_price == Decimal("2.50")
 
 
+def test_second_supplier_reference_is_kept_among_the_ids_as_on_the_general_path():
+    # The general path (a line already built, here by the FTX before its PIAs) keeps
+    # every SA reference in item_ids; a usual line followed by another SA must too.
+    (usual,) = _lines("LIN+1++4000862141404:EN", *_USUAL, "PIA+1+SKU-2:SA")
+    (general,) = _lines("LIN+1++4000862141404:EN", "FTX+AAI+++x", *_USUAL, "PIA+1+SKU-2:SA")
+    assert usual.supplier_ref == "SKU-1"
+    assert [tuple(i) for i in usual.item_ids] == [
+        ("EN", "4000862141404", "LIN03"),
+        ("SA", "SKU-1", "PIA02"),
+        ("SA", "SKU-2", "PIA02"),
+    ]
+    assert usual.item_ids == general.item_ids
+
+
 def test_bad_quantity_after_a_usual_start_is_a_line_issue():
     (line,) = _lines("LIN+1++4000862141404:EN", "PIA+1+SKU-1:SA", "QTY+21:5x")
     assert [i.code for i in line.issues] == [IssueCode.INVALID_QUANTITY]
