@@ -45,31 +45,38 @@ def write_table(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one worksheet per :class:`Sheet`, ready for a person to read."""
     styles = _Styles()
     titles: list[str] = []
-    parts: list[str] = []
     filters: list[str | None] = []
     used: set[str] = set()
-    for index, sheet in enumerate(sheets):
-        title = _sheet_title(sheet.title, used)
-        titles.append(title)
-        xml, filtered = _worksheet(sheet, styles, selected=index == 0)
-        parts.append(xml)
-        filters.append(filtered)
     buffer = BytesIO()
     # Level 1: a 100,000-line sheet is tens of MB of repetitive XML; level 6 takes three
     # times as long for a file a quarter smaller.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for n, sheet in enumerate(sheets, start=1):
+            titles.append(_sheet_title(sheet.title, used))
+            head, chunks, tail, filtered = _worksheet(sheet, styles, selected=n == 1)
+            filters.append(filtered)
+            # Written piece by piece: the whole sheet as one text, then as bytes, would
+            # hold it twice more.
+            with z.open(f"xl/worksheets/sheet{n}.xml", "w") as part:
+                part.write(head.encode())
+                for chunk in chunks:
+                    part.write(chunk)
+                part.write(tail.encode())
+        # The parts that name the sheets and the formats they use, now all known.
         z.writestr("[Content_Types].xml", _content_types(len(sheets)))
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr("xl/workbook.xml", _workbook(titles, filters))
         z.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
         z.writestr("xl/styles.xml", styles.xml())
-        for n, xml in enumerate(parts, start=1):
-            z.writestr(f"xl/worksheets/sheet{n}.xml", xml)
     return buffer.getvalue()
 
 
+#: Rows formatted, then encoded together
+_ROWS_AT_ONCE = 5000
+
+
 def _sheet_title(title: str, used: set[str]) -> str:
-    base = _INVALID_TITLE.sub(" ", title).strip("'").strip()[:31] or "Sheet"
+    base = _CONTROL.sub(" ", _INVALID_TITLE.sub(" ", title)).strip("'").strip()[:31] or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
@@ -159,12 +166,18 @@ class _Styles:
         )
 
 
-def _worksheet(sheet: Sheet, styles: _Styles, *, selected: bool) -> tuple[str, str | None]:
-    """The worksheet's XML, and the range its filter covers (None: no filter)."""
+def _worksheet(
+    sheet: Sheet, styles: _Styles, *, selected: bool
+) -> tuple[str, list[bytes], str, str | None]:
+    """The worksheet's XML as what comes before its rows, its rows (in chunks of bytes),
+    and what comes after; and the range its filter covers (None: no filter)."""
     width = max([len(sheet.headers), *map(len, sheet.preamble), *map(len, sheet.rows)], default=0)
     letters = [column_letters(c) for c in range(max(width, 1))]
     widths = [len(str(h)) for h in sheet.headers]
     rows: list[str] = []
+    #: the rows so far, a few thousand at a time, as the bytes the sheet holds: as
+    #: text, a row with one "—" takes two bytes a character
+    chunks: list[bytes] = []
     plain = styles.cells(None, None)
     for r, values in enumerate(sheet.preamble, start=1):
         rows.append(_row(r, values, letters, plain, plain, None, None))
@@ -185,8 +198,13 @@ def _worksheet(sheet: Sheet, styles: _Styles, *, selected: bool) -> tuple[str, s
         # A highlighted column of a plain row is filled; a styled row keeps its colour.
         marked = styles.cells(None, _HIGHLIGHT) if highlight is not None and style is None else None
         rows.append(_row(top + 1 + i, values, letters, formats, marked, highlight, widths))
+        if len(rows) == _ROWS_AT_ONCE:
+            chunks.append(_encoded(rows))
+            rows.clear()
+    if rows:
+        chunks.append(_encoded(rows))
     last_row = top + len(sheet.rows) if sheet.headers or sheet.rows else len(sheet.preamble)
-    extent = f"A1:{letters[max(width, 1) - 1]}{max(last_row, 1)}" if rows else "A1"
+    extent = f"A1:{letters[max(width, 1) - 1]}{max(last_row, 1)}" if chunks else "A1"
     cols = "".join(
         f'<col min="{c + 1}" max="{c + 1}" width="{_column_width(w)}" customWidth="1"/>'
         for c, w in enumerate(widths)
@@ -195,7 +213,7 @@ def _worksheet(sheet: Sheet, styles: _Styles, *, selected: bool) -> tuple[str, s
     if sheet.headers:
         last = letters[len(sheet.headers) - 1]
         filtered = f"A{top}:{last}{top + max(len(sheet.rows), 1)}"
-    xml = (
+    head = (
         _XML_HEAD + f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
         f'<dimension ref="{extent}"/>'
         f'<sheetViews><sheetView{_SELECTED if selected else ""} workbookViewId="0">'
@@ -203,14 +221,20 @@ def _worksheet(sheet: Sheet, styles: _Styles, *, selected: bool) -> tuple[str, s
         f'<selection pane="bottomLeft" activeCell="A{top + 1}" sqref="A{top + 1}"/>'
         '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
-        + f"<sheetData>{''.join(rows)}</sheetData>"
+        + "<sheetData>"
+    )
+    tail = (
+        "</sheetData>"
         + (f'<autoFilter ref="{filtered}"/>' if filtered else "")
         + '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
         ' footer="0.3"/></worksheet>'
     )
-    # Text from partners may hold characters XML cannot: escaped once, over the whole
-    # sheet (the markup itself holds none).
-    return _CONTROL.sub(_excel_escape, xml), filtered
+    return head, chunks, tail, filtered
+
+
+def _encoded(rows: list[str]) -> bytes:
+    # Text from partners may hold characters XML cannot (the markup holds none).
+    return _CONTROL.sub(_excel_escape, "".join(rows)).encode()
 
 
 def _row(
