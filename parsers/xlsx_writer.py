@@ -250,33 +250,33 @@ def _row(
     cells = []
     for c, value in enumerate(values):
         text, quoted, day, moment = marked if c == highlight and marked else formats
-        ref = f"{letters[c]}{r}"
         if value.__class__ is str or not isinstance(value, (int, float, Decimal, date, type(None))):
             s = value if value.__class__ is str else str(value)
-            cells.append(
-                f'<c r="{ref}" s="{quoted if needs_neutralising(s) else text}" t="inlineStr">'
-                f"<is>{_text(s)}</is></c>"
-            )
             need = max(map(len, s.splitlines()), default=0) if "\n" in s or "\r" in s else len(s)
+            style = quoted if needs_neutralising(s) else text
+            ref = f"{letters[c]}{r}"
+            cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{_text(s)}</is></c>')
         elif value is None:
             if text:  # an empty cell of no style is none
-                cells.append(f'<c r="{ref}" s="{text}"/>')
+                cells.append(f'<c r="{letters[c]}{r}" s="{text}"/>')
             need = 0
         elif value is True or value is False:
-            cells.append(f'<c r="{ref}" s="{text}" t="b"><v>{int(value)}</v></c>')
+            cells.append(f'<c r="{letters[c]}{r}" s="{text}" t="b"><v>{int(value)}</v></c>')
             need = 5
         elif isinstance(value, int | float | Decimal):
             number = f"{float(value):.16G}"
             if "N" in number:  # NAN, INF: no number a cell holds; shown as the text it is
-                cells.append(f'<c r="{ref}" s="{text}" t="inlineStr"><is><t>{value}</t></is></c>')
+                cells.append(
+                    f'<c r="{letters[c]}{r}" s="{text}" t="inlineStr"><is><t>{value}</t></is></c>'
+                )
             else:
-                cells.append(f'<c r="{ref}" s="{text}"><v>{number}</v></c>')
+                cells.append(f'<c r="{letters[c]}{r}" s="{text}"><v>{number}</v></c>')
             need = len(str(value))
         elif isinstance(value, datetime):
-            cells.append(f'<c r="{ref}" s="{moment}"><v>{_serial(value):.16G}</v></c>')
+            cells.append(f'<c r="{letters[c]}{r}" s="{moment}"><v>{_serial(value):.16G}</v></c>')
             need = 16
         else:
-            cells.append(f'<c r="{ref}" s="{day}"><v>{_serial(value):.16G}</v></c>')
+            cells.append(f'<c r="{letters[c]}{r}" s="{day}"><v>{_serial(value):.16G}</v></c>')
             need = 10
         if widths is not None:
             if c < len(widths):
@@ -289,9 +289,11 @@ def _row(
 
 def _text(s: str) -> str:
     """A string's ``<t>`` element, its spaces kept when they lead or trail."""
-    if s != s.strip():
-        return f'<t xml:space="preserve">{escape(s)}</t>'
-    return f"<t>{escape(s)}</t>"
+    # Most cells have nothing to escape: three scans cost less than three replacements.
+    t = escape(s) if "&" in s or "<" in s or ">" in s else s
+    if s.strip() == s:  # the same object when nothing is stripped: compared at once
+        return f"<t>{t}</t>"
+    return f'<t xml:space="preserve">{t}</t>'
 
 
 def _serial(value: date) -> float:
