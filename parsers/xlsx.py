@@ -383,6 +383,12 @@ _ROW_REF = re.compile(_PREFIX + rb"""row\s[^>]*?\br\s*=\s*["']\s*([0-9]{1,12})""
 _CELL_REF = re.compile(
     _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']\s*\$?([A-Za-z]{1,4})\$?([0-9]{1,12})"""
 )
+#: Any row or cell tag with a namespace prefix (``<x:row``)
+_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:(?:row|c)[\s/>]")
+#: Every row and cell tag without one, and their references in the form writers use
+_PLAIN_TAG = re.compile(rb"<(row|c)[\s/>]")
+_PLAIN_ROW_REF = re.compile(rb'<row r="([0-9]{1,12})"')
+_PLAIN_CELL_REF = re.compile(rb'<c r="\$?([A-Za-z]{1,4})\$?([0-9]{1,12})"')
 
 
 def _referenced_extent(body: bytes) -> tuple[int, int] | None:
@@ -391,10 +397,26 @@ def _referenced_extent(body: bytes) -> tuple[int, int] | None:
     followed one tag at a time."""
     if _DIMENSION_TAG.search(body):
         return None
+    # What Excel, LibreOffice and XlsxWriter write — no namespace prefix, the reference
+    # first and in double quotes — is found by patterns that start with literal text,
+    # several times faster than the general ones (0.3 s against 0.8 s for a sheet of
+    # 100,000 rows); a tag of any other form (counted by the tag pattern, not matched by
+    # the literal one) sends the chunk to the general patterns.
+    if not _PREFIXED_TAG.search(body):
+        tags = _PLAIN_TAG.findall(body)
+        rows = _PLAIN_ROW_REF.findall(body)
+        cells = _PLAIN_CELL_REF.findall(body)
+        if len(rows) + len(cells) == len(tags) and len(rows) == tags.count(b"row"):
+            return _extent(rows, cells)
     rows = _ROW_REF.findall(body)
     cells = _CELL_REF.findall(body)
     if len(rows) != len(_ROW_TAG.findall(body)) or len(cells) != len(_CELL_TAG.findall(body)):
         return None
+    return _extent(rows, cells)
+
+
+def _extent(rows: list[bytes], cells: list[tuple[bytes, bytes]]) -> tuple[int, int]:
+    """The last row and column of these row references and (letters, digits) of cells."""
     last_row = max(map(int, rows), default=0)
     if cells:
         last_row = max(last_row, max(int(digits) for _, digits in cells))
