@@ -38,11 +38,15 @@ _INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DATE_FORMAT, _DATETIME_FORMAT = 164, 165  # the first ids free for custom number formats
 _NUMBER_FORMATS = {_DATE_FORMAT: "dd/mm/yyyy", _DATETIME_FORMAT: "dd/mm/yyyy hh:mm"}
+#: The longest text a cell holds, in UTF-16 units (longer text is cut, as XlsxWriter did)
+_MAX_TEXT = 32767
 _EPOCH = datetime(1899, 12, 30)  # Excel's day 0 for every date after 1900-02-28
 
 
 def write_table(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one worksheet per :class:`Sheet`, ready for a person to read."""
+    # A workbook holds at least one worksheet (XlsxWriter too added an empty one).
+    sheets = sheets or [Sheet(title="Sheet1", headers=[])]
     styles = _Styles()
     titles: list[str] = []
     filters: list[str | None] = []
@@ -254,6 +258,8 @@ def _row(
             s = value if value.__class__ is str else str(value)
             need = max(map(len, s.splitlines()), default=0) if "\n" in s or "\r" in s else len(s)
             style = quoted if needs_neutralising(s) else text
+            if len(s) > _MAX_TEXT // 2:  # below half the limit no text can reach it
+                s = _within_limit(s)
             ref = f"{letters[c]}{r}"
             cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{_text(s)}</is></c>')
         elif value is None:
@@ -294,6 +300,18 @@ def _text(s: str) -> str:
     if s.strip() == s:  # the same object when nothing is stripped: compared at once
         return f"<t>{t}</t>"
     return f'<t xml:space="preserve">{t}</t>'
+
+
+def _within_limit(s: str) -> str:
+    """``s`` cut to the :data:`_MAX_TEXT` UTF-16 units a cell holds (what Excel counts:
+    a character past U+FFFF is two), never inside such a character."""
+    units = s.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * _MAX_TEXT:
+        return s
+    cut = units[: 2 * _MAX_TEXT]
+    if 0xD8 <= cut[-1] <= 0xDB:  # the first half of a pair: the character goes whole
+        cut = cut[:-2]
+    return cut.decode("utf-16-le", "surrogatepass")
 
 
 def _serial(value: date) -> float:

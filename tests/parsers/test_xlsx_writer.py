@@ -82,3 +82,17 @@ def test_column_letters():
     assert [column_letters(i) for i in (0, 25, 26, 51, 701, 702)] == [
         "A", "Z", "AA", "AZ", "ZZ", "AAA",
     ]  # fmt: skip
+
+
+def test_text_longer_than_a_cell_holds_is_cut_to_its_32767_units():
+    emoji = "\U0001f600"  # two UTF-16 units
+    rows = [["x" * 40_000], ["x" * 32_766 + emoji + "y"]]
+    data = write_table([Sheet(title="t", headers=["v"], rows=rows)])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["t"]
+    assert sheet["A2"].value == "x" * 32_767
+    assert sheet["A3"].value == "x" * 32_766  # the emoji would pass the limit: left out whole
+
+
+def test_a_workbook_of_no_sheet_still_holds_one():
+    book = openpyxl.load_workbook(io.BytesIO(write_table([])))
+    assert book.sheetnames == ["Sheet1"]
