@@ -6,7 +6,8 @@ Each format is a module with the same small surface:
 * ``read(data: bytes, ...) -> ReadResult`` — the orders in them (``parsers.document``),
   raising a :class:`parsers.errors.ParseError` subclass when the file as a whole
   cannot be read; problems confined to one line become ``LineIssue`` entries.
-* ``write_*(...) -> bytes`` — acknowledgements and responses in that format.
+* ``write_*(...) -> bytes`` — acknowledgements and responses in that format (XLSX
+  workbooks are put together part by part in :mod:`parsers.xlsx_writer`).
 
 :data:`FORMATS` holds each format's module under its :class:`SourceFormat`, and a test
 feeds every one of them the same junk, truncated, empty and BOM-only bytes:

@@ -20,10 +20,11 @@ an order table is listed as left aside.  What is specific to Excel:
   declared dimension) and the shared strings' size, and refuses what is over them
   (:class:`~parsers.errors.TooLarge`) before calamine allocates anything.
 
-Writing goes through XlsxWriter: rows above the header when a sheet has them (an order
-form's header block), a bold, frozen, filtered header row, column widths fitted to the
-content, rejected rows in red and adjusted rows in amber, a column to fill in set apart
-in yellow.  Text a
+Writing goes through :mod:`parsers.xlsx_writer` (a sheet's rows formatted into its XML
+in one pass: XlsxWriter's per-cell calls took 5–6 s of a 100,000-line acknowledgement):
+rows above the header when a sheet has them (an order form's header block), a bold,
+frozen, filtered header row, column widths fitted to the content, rejected rows in red
+and adjusted rows in amber, a column to fill in set apart in yellow.  Text a
 spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``…) is written as an
 explicit string cell with Excel's "quote prefix" style — exactly what Excel stores
 when a person types ``'=…`` — so it shows as typed, never runs, and stays text when the
@@ -38,9 +39,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
-from typing import IO, TYPE_CHECKING
+from typing import IO
 from zlib import error as zlib_error
 
 from python_calamine import (
@@ -59,18 +58,13 @@ from parsers.errors import EmptyFile, HeaderNotFound, TooLarge, UnrecognisedForm
 from parsers.gc_pause import paused_gc
 from parsers.limits import SheetLimits
 from parsers.sheets import (
-    RowStyle,
-    Sheet,
     SkippedRow,
     ack_lines_sheet,
     ack_skipped_sheet,
     ack_summary_sheet,
-    needs_neutralising,
 )
 from parsers.tabular import TableResult, TableSource, missing_column, read_tables
-
-if TYPE_CHECKING:  # imported by write_table: reading a workbook never needs the writer
-    import xlsxwriter
+from parsers.xlsx_writer import write_table
 
 #: Refuse workbooks whose worksheets and shared strings unpack to more than this.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
@@ -389,6 +383,12 @@ _ROW_REF = re.compile(_PREFIX + rb"""row\s[^>]*?\br\s*=\s*["']\s*([0-9]{1,12})""
 _CELL_REF = re.compile(
     _PREFIX + rb"""c\s[^>]*?\br\s*=\s*["']\s*\$?([A-Za-z]{1,4})\$?([0-9]{1,12})"""
 )
+#: Any row or cell tag with a namespace prefix (``<x:row``)
+_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:(?:row|c)[\s/>]")
+#: Every row and cell tag without one, and their references in the form writers use
+_PLAIN_TAG = re.compile(rb"<(row|c)[\s/>]")
+_PLAIN_ROW_REF = re.compile(rb'<row r="([0-9]{1,12})"')
+_PLAIN_CELL_REF = re.compile(rb'<c r="\$?([A-Za-z]{1,4})\$?([0-9]{1,12})"')
 
 
 def _referenced_extent(body: bytes) -> tuple[int, int] | None:
@@ -397,10 +397,26 @@ def _referenced_extent(body: bytes) -> tuple[int, int] | None:
     followed one tag at a time."""
     if _DIMENSION_TAG.search(body):
         return None
+    # What Excel, LibreOffice and XlsxWriter write — no namespace prefix, the reference
+    # first and in double quotes — is found by patterns that start with literal text,
+    # several times faster than the general ones (0.3 s against 0.8 s for a sheet of
+    # 100,000 rows); a tag of any other form (counted by the tag pattern, not matched by
+    # the literal one) sends the chunk to the general patterns.
+    if not _PREFIXED_TAG.search(body):
+        tags = _PLAIN_TAG.findall(body)
+        rows = _PLAIN_ROW_REF.findall(body)
+        cells = _PLAIN_CELL_REF.findall(body)
+        if len(rows) + len(cells) == len(tags) and len(rows) == tags.count(b"row"):
+            return _extent(rows, cells)
     rows = _ROW_REF.findall(body)
     cells = _CELL_REF.findall(body)
     if len(rows) != len(_ROW_TAG.findall(body)) or len(cells) != len(_CELL_TAG.findall(body)):
         return None
+    return _extent(rows, cells)
+
+
+def _extent(rows: list[bytes], cells: list[tuple[bytes, bytes]]) -> tuple[int, int]:
+    """The last row and column of these row references and (letters, digits) of cells."""
     last_row = max(map(int, rows), default=0)
     if cells:
         last_row = max(last_row, max(int(digits) for _, digits in cells))
@@ -492,127 +508,6 @@ def _rows(workbook: CalamineWorkbook, name: str) -> list[tuple[int, list[Cell]]]
 
 
 # --------------------------------------------------------------------------- writing
-
-_FILLS = {RowStyle.REJECTED: "#F8CBAD", RowStyle.ADJUSTED: "#FFE699"}
-#: The fill of a column a person is asked to fill in
-_HIGHLIGHT = "#FFF2CC"
-_INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
-
-
-def write_table(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook with one worksheet per :class:`Sheet`, ready for a person to read."""
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    header_format = workbook.add_format(
-        {"bold": True, "bg_color": "#D9E1F2", "bottom": 1, "text_wrap": True, "valign": "top"}
-    )
-    formats = _Formats(workbook)
-    highlight_format = workbook.add_format(
-        {"bold": True, "bg_color": _HIGHLIGHT, "bottom": 1, "text_wrap": True, "valign": "top"}
-    )
-    used_titles: set[str] = set()
-    for sheet in sheets:
-        title = _sheet_title(sheet.title, used_titles)
-        worksheet = workbook.add_worksheet(title)
-        for r, row in enumerate(sheet.preamble):
-            for col, value in enumerate(row):
-                formats.write(worksheet, r, col, value, None)
-        top = len(sheet.preamble)  # the header's row
-        widths = [len(str(h)) for h in sheet.headers]
-        for col, header in enumerate(sheet.headers):
-            style = highlight_format if col == sheet.highlight else header_format
-            worksheet.write_string(top, col, str(header), style)
-        for r, row in enumerate(sheet.rows, start=top + 1):
-            style = sheet.style(r - top - 1)
-            for col, value in enumerate(row):
-                fill = _HIGHLIGHT if col == sheet.highlight and style is None else None
-                width = formats.write(worksheet, r, col, value, style, fill)
-                if col < len(widths):
-                    widths[col] = max(widths[col], width)
-                else:
-                    widths.append(width)
-        for col, width in enumerate(widths):
-            worksheet.set_column(col, col, min(max(width, 6), 60) + 2)
-        worksheet.freeze_panes(top + 1, 0)
-        if sheet.headers:
-            worksheet.autofilter(top, 0, top + max(len(sheet.rows), 1), len(sheet.headers) - 1)
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str, used: set[str]) -> str:
-    base = _INVALID_TITLE.sub(" ", title).strip("'").strip()[:31] or "Sheet"
-    candidate, n = base, 2
-    while candidate.lower() in used:
-        suffix = f" ({n})"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    used.add(candidate.lower())
-    return candidate
-
-
-class _Formats:
-    """Cell formats by (kind, row style), created once per workbook."""
-
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
-        self.workbook = workbook
-        self.cache: dict[tuple[str, RowStyle | None, str | None], object] = {}
-
-    def get(self, kind: str, style: RowStyle | None, fill: str | None = None):
-        key = (kind, style, fill)
-        if key not in self.cache:
-            props: dict[str, object] = {}
-            if style is not None:
-                props["bg_color"] = _FILLS[style]
-            elif fill is not None:
-                props["bg_color"] = _HIGHLIGHT
-            if kind == "date":
-                props["num_format"] = "dd/mm/yyyy"
-            elif kind == "datetime":
-                props["num_format"] = "dd/mm/yyyy hh:mm"
-            elif kind == "quoted":
-                props["quote_prefix"] = True
-            self.cache[key] = self.workbook.add_format(props)
-        return self.cache[key]
-
-    def write(
-        self,
-        worksheet,
-        row: int,
-        col: int,
-        value: Cell,
-        style: RowStyle | None,
-        fill: str | None = None,
-    ) -> int:
-        """Write one cell as its own type; returns the width it needs. ``fill``: the cell
-        is in a highlighted column."""
-        if value.__class__ is str:  # most cells: answered first
-            return self._text(worksheet, row, col, value, style, fill)
-        if value is None:
-            if style is not None or fill is not None:  # an empty cell of no style is none
-                worksheet.write_blank(row, col, None, self.get("text", style, fill))
-            return 0
-        if isinstance(value, bool):
-            worksheet.write_boolean(row, col, value, self.get("text", style, fill))
-            return 5
-        if isinstance(value, int | float | Decimal):
-            worksheet.write_number(row, col, float(value), self.get("text", style, fill))
-            return len(str(value))
-        if isinstance(value, datetime):
-            worksheet.write_datetime(row, col, value, self.get("datetime", style, fill))
-            return 16
-        if isinstance(value, date):
-            worksheet.write_datetime(row, col, value, self.get("date", style, fill))
-            return 10
-        return self._text(worksheet, row, col, str(value), style, fill)
-
-    def _text(
-        self, worksheet, row: int, col: int, text: str, style: RowStyle | None, fill: str | None
-    ) -> int:
-        kind = "quoted" if needs_neutralising(text) else "text"
-        worksheet.write_string(row, col, text, self.get(kind, style, fill))
-        return max(map(len, text.splitlines()), default=0)
 
 
 def write_ack(

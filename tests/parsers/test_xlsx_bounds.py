@@ -88,3 +88,21 @@ def test_a_quantity_cell_that_is_no_finite_number_is_a_line_issue(value):
     assert good.quantity == 2 and not good.issues
     assert bad.quantity is None
     assert [issue.code.value for issue in bad.issues] == ["invalid_quantity"]
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<row\nr="5000"><c r="B5000"><v>1</v></c></row>',  # a line break, not a space
+        '<row r="5000"><c  r="B5000"><v>1</v></c></row>',  # two spaces
+        "<row r='5000'><c r='B5000'><v>1</v></c></row>",  # single quotes
+        '<row spans="1:2" r="5000"><c t="n" r="B5000"><v>1</v></c></row>',  # r not first
+        '<x:row r="5000"><x:c r="B5000"><x:v>1</x:v></x:c></x:row>',  # a namespace prefix
+    ],
+)
+def test_a_far_row_in_another_form_than_its_neighbours_is_still_found(far):
+    # The rows around it are in the form writers use, which is read by literal patterns;
+    # this one's form is not, and must not slip past them.
+    data = workbook(order_rows([(COFFEE, "3")] * 50) + far)
+    with pytest.raises(TooLarge, match="reaches row 5,000"):
+        xlsx.read(data, limits=LIMITS)
