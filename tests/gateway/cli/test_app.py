@@ -24,9 +24,9 @@ REPO = Path(__file__).resolve().parents[3]
 READERS = {"pandas", "pyarrow", "openpyxl", "python_calamine", "xlsxwriter", "numpy", "rapidfuzz"}
 SERVICES = {"fastapi", "uvicorn", "jinja2", "paramiko", "procrastinate", "boto3"}
 DATABASE = {"sqlalchemy", "alembic"}
-#: Modules of the libraries a listing uses that it never runs: rich's live progress
-#: display (only ``import`` shows one)
-NOT_LISTING = {"rich.progress", "rich.live"}
+#: Modules of the libraries a listing uses that it never runs: the PostgreSQL dialect on
+#: SQLite, rich's live progress display (only ``import`` shows one)
+NOT_LISTING = {"sqlalchemy.dialects.postgresql", "rich.progress", "rich.live"}
 
 
 def imported(*args: str) -> set[str]:
