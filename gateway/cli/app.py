@@ -6,8 +6,6 @@ options and calls one service. A :class:`gateway.errors.GatewayError` raised by 
 service is printed as its message, never as a traceback.
 """
 
-from __future__ import annotations
-
 import getpass
 import json
 import os
@@ -176,7 +174,7 @@ def admin_actor(name: str | None) -> str:
     return actor(ActorKind.ADMIN, user)
 
 
-def open_workspace() -> Workspace:
+def open_workspace() -> "Workspace":
     """The workspace the command runs in, its folders made."""
     from gateway.workspace import Workspace, resolve_root
 

@@ -1,7 +1,5 @@
 """``init``, ``import`` and ``demo``: make a workspace and fill it."""
 
-from __future__ import annotations
-
 import shutil
 from pathlib import Path
 from typing import Annotated

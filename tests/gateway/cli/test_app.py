@@ -5,16 +5,20 @@ every module it imports on stderr) and names the libraries that command must not
 help never loads the database, the readers or the web console; a listing loads the
 database, not Alembic's migrations, the spreadsheet libraries, the name matcher, nor the
 parts of its libraries it never runs (the PostgreSQL dialect on SQLite). What this costs
-in CPU seconds is measured by ``bench/bench_startup.py``, not here.
+in CPU seconds is measured by ``bench/bench_startup.py``, not here. The commands'
+signatures, which typer reads at every start, hold objects, not strings to evaluate.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 
 from gateway.workspace import Workspace
 
@@ -78,3 +82,26 @@ def test_a_listing_opens_the_database_without_migrations_readers_or_services(
     assert not found & (READERS | SERVICES | {"alembic"})
     unused = modules & NOT_LISTING
     assert not unused
+
+
+def _callbacks(group: typer.Typer) -> Iterator[Callable[..., Any]]:
+    for command in group.registered_commands:
+        assert command.callback is not None
+        yield command.callback
+    if group.registered_callback and group.registered_callback.callback:
+        yield group.registered_callback.callback
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None
+        yield from _callbacks(sub.typer_instance)
+
+
+def test_every_command_signature_is_evaluated_where_it_is_defined() -> None:
+    # typer reads every command's parameters at each start; an annotation left as a string
+    # (``from __future__ import annotations``) would be compiled and evaluated each time
+    from gateway.cli import app
+
+    callbacks = list(_callbacks(app))
+    assert len(callbacks) > 30  # the walk sees the commands of every group
+    strings = {f.__qualname__ for f in callbacks for a in f.__annotations__.values()
+               if isinstance(a, str)}  # fmt: skip
+    assert not strings
