@@ -6,7 +6,8 @@ help never loads the database, the readers or the web console; a listing loads t
 database, not Alembic's migrations, the spreadsheet libraries, the name matcher, nor the
 parts of its libraries it never runs (the PostgreSQL dialect on SQLite). What this costs
 in CPU seconds is measured by ``bench/bench_startup.py``, not here. The commands'
-signatures, which typer reads at every start, hold objects, not strings to evaluate.
+signatures, which typer reads at every start, hold objects, not strings to evaluate; a
+command that exits leaves its SQLite database whole, its write-ahead log folded back.
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ def test_a_listing_opens_the_database_without_migrations_readers_or_services(
     assert not found & (READERS | SERVICES | {"alembic"})
     unused = modules & NOT_LISTING
     assert not unused
+
+
+def test_a_command_leaves_the_sqlite_database_whole_when_it_exits(
+    sqlite_workspace: Workspace,
+) -> None:
+    # its own objects are left to the system at exit, its database connections are not:
+    # the last one closed folds the write-ahead log back into gateway.sqlite
+    sqlite_workspace.close()  # the command's connection is the last one
+    imported("--workspace", str(sqlite_workspace.root), "orders", "list")
+    assert (sqlite_workspace.root / "gateway.sqlite").exists()
+    assert not list(sqlite_workspace.root.glob("gateway.sqlite-*"))
 
 
 def _callbacks(group: typer.Typer) -> Iterator[Callable[..., Any]]:
