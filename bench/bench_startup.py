@@ -5,14 +5,15 @@ Every ``--help`` (and every short command) pays for what the command line import
 it runs. This script measures it in fresh processes, side by side with the interpreter
 alone and with ``import gateway.cli`` alone, interleaved round by round so that a busy
 machine weighs on each the same; it prints the minimum and the median of the child's
-CPU time (user + system, from ``wait4``) and of the wall time. The listings (``orders
-list``, ``files list``, ``rejections list``, ``status``) run on a small workspace that
-``order-gateway demo`` makes in a temporary folder (its four sample files processed).
-``--imports`` adds the modules that cost the most (``python -X importtime``), the list to
-work through. ``--against DIR`` runs every case in another checkout too (e.g. ``git
-archive`` of the commit before a change, unpacked), interleaved with this one: before and
-after in one run; each checkout imports its own code (``PYTHONPATH``, checked) and lists
-a demo workspace it made itself.
+CPU time (user + system, from ``wait4``) and of the wall time, the largest peak resident
+memory of its rounds, and the machine's load average before and after. The listings
+(``orders list``, ``files list``, ``rejections list``, ``status``) run on a small
+workspace that ``order-gateway demo`` makes in a temporary folder (its four sample files
+processed). ``--imports`` adds the modules that cost the most (``python -X importtime``)
+to ``--help`` and to ``orders list``, the lists to work through. ``--against DIR`` runs
+every case in another checkout too (e.g. ``git archive`` of the commit before a change,
+unpacked), interleaved with this one: before and after in one run; each checkout imports
+its own code (``PYTHONPATH``, checked) and lists a demo workspace it made itself.
 
     python bench/bench_startup.py                 # 7 rounds
     python bench/bench_startup.py --rounds 15 --imports
@@ -54,8 +55,12 @@ CASES: dict[str, list[str]] = {
 
 
 def child_env(repo: Path) -> dict[str, str]:
-    """The environment of a child in ``repo``: that checkout's code first on the path."""
-    return {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(repo)}
+    """The environment of a child in ``repo``: that checkout's code first on the path, its
+    bytecode written and read as an installed gateway's is (a shell that sets
+    ``PYTHONDONTWRITEBYTECODE`` would have every child compile our modules again)."""
+    env = {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(repo)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def check_imports_its_own_code(repo: Path) -> None:
@@ -84,8 +89,9 @@ def make_demo(repo: Path, folder: Path) -> Path:
     return folder
 
 
-def run_once(args: list[str], repo: Path = REPO) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one fresh ``python args…`` in ``repo``."""
+def run_once(args: list[str], repo: Path = REPO) -> tuple[float, float, float]:
+    """(CPU seconds, wall seconds, peak resident MB) of one fresh ``python args…`` in
+    ``repo``."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *args],
@@ -99,7 +105,7 @@ def run_once(args: list[str], repo: Path = REPO) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited {proc.returncode}")
-    return usage.ru_utime + usage.ru_stime, wall
+    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def slowest_imports(args: list[str], top: int) -> list[tuple[float, str]]:
@@ -139,27 +145,43 @@ def main() -> None:
             for name, args in CASES.items() for label, tree in trees.items()]  # fmt: skip
     cpu: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     wall: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    peak: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     for _, tree, args in runs:  # warm the file cache and the .pyc files first
         run_once(args, tree)
+    load_before = os.getloadavg()
     for _ in range(rounds):
         for name, tree, args in runs:  # interleaved: each round runs every case once
-            c, w = run_once(args, tree)
+            c, w, m = run_once(args, tree)
             cpu[name].append(c)
             wall[name].append(w)
+            peak[name].append(m)
+    load_after = os.getloadavg()
+    costliest = {}
+    if opts.imports:  # on this checkout's demo workspace, before it is removed
+        for case in ("order-gateway --help", "order-gateway orders list"):
+            args = [workspaces[REPO] if a == "WORKSPACE" else a for a in CASES[case]]
+            costliest[case] = slowest_imports(args, 25)
     shutil.rmtree(scratch)
     print(f"{rounds} rounds, Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    # other work on the machine weighs on every figure: say how much there was
+    print("load average (1, 5, 15 min): before " + " ".join(f"{x:.2f}" for x in load_before)
+          + ", after " + " ".join(f"{x:.2f}" for x in load_after))  # fmt: skip
     for label, tree in trees.items():
         print(f"  {label or 'checkout: '}{tree}")
     width = max(len(name) for name in cpu) + 2
-    print(f"\n{'':{width}} {'CPU min':>8} {'CPU median':>11} {'wall min':>9} {'wall median':>12}")
+    print(
+        f"\n{'':{width}} {'CPU min':>8} {'CPU median':>11} {'wall min':>9} {'wall median':>12}"
+        f" {'peak RSS':>9}"
+    )
     for name in cpu:
         print(
             f"{name:{width}} {min(cpu[name]):7.3f}s {statistics.median(cpu[name]):10.3f}s "
-            f"{min(wall[name]):8.3f}s {statistics.median(wall[name]):11.3f}s"
+            f"{min(wall[name]):8.3f}s {statistics.median(wall[name]):11.3f}s "
+            f"{max(peak[name]):6.0f} MB"
         )
-    if opts.imports:
-        print("\ncostliest imports of `order-gateway --help` (cumulative, one run):")
-        for seconds, name in slowest_imports(CASES["order-gateway --help"], 25):
+    for case, found in costliest.items():
+        print(f"\ncostliest imports of `{case}` (cumulative, one run):")
+        for seconds, name in found:
             print(f"  {seconds:6.3f}s  {name}")
 
 

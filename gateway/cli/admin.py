@@ -4,8 +4,6 @@ Thin: each command calls one service of :mod:`gateway.admin` (the web console ca
 the same ones).
 """
 
-from __future__ import annotations
-
 import sys
 from datetime import datetime
 from typing import Annotated, Any

@@ -6,8 +6,8 @@ options and calls one service. A :class:`gateway.errors.GatewayError` raised by 
 service is printed as its message, never as a traceback.
 """
 
-from __future__ import annotations
-
+import atexit
+import gc
 import getpass
 import json
 import os
@@ -31,6 +31,14 @@ if TYPE_CHECKING:  # imported where used: --help imports neither pydantic nor SQ
 
 console = Console()
 err = Console(stderr=True)
+
+# When the process ends, the objects its imports made (typer's, rich's, SQLAlchemy's,
+# pydantic's: most of its memory) are not freed one by one: the system takes the memory
+# back at once. Frozen, the collector leaves them alone while Python finalises, which
+# otherwise took 30 ms of CPU of a --help and 95 ms of a listing (a fifth). What must be
+# closed is closed before, by its owner: the databases (gateway.store.database), logging's
+# handlers (logging's own exit hook).
+atexit.register(gc.freeze)
 
 
 # The help shows a value as a word (``N``, ``DATE``, ``LINE=QTY``: the metavar), never as
@@ -176,7 +184,7 @@ def admin_actor(name: str | None) -> str:
     return actor(ActorKind.ADMIN, user)
 
 
-def open_workspace() -> Workspace:
+def open_workspace() -> "Workspace":
     """The workspace the command runs in, its folders made."""
     from gateway.workspace import Workspace, resolve_root
 

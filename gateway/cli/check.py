@@ -1,7 +1,5 @@
 """``check``: the whole workspace validated before work starts (``run`` checks the same)."""
 
-from __future__ import annotations
-
 import logging
 from typing import TYPE_CHECKING
 
@@ -50,7 +48,7 @@ def check(as_json: JsonOpt = False) -> None:
         raise typer.Exit(2)
 
 
-def print_report(report: CheckReport, root: str) -> None:
+def print_report(report: "CheckReport", root: str) -> None:
     """The problems, errors first, then a one-line verdict."""
     from gateway.config.check import Severity
 
@@ -68,7 +66,7 @@ def print_report(report: CheckReport, root: str) -> None:
         console.print(f"workspace {root} is ready: {counts}{warned}", soft_wrap=True)
 
 
-def refuse_to_start_on_errors(ws: Workspace) -> None:
+def refuse_to_start_on_errors(ws: "Workspace") -> None:
     """The first step of ``run`` (and ``serve``): the same check as ``check``. Problems go
     to the log, one record each; an error stops the start (exit status 2)."""
     from gateway.config.check import Severity, check_workspace

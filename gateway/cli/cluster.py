@@ -1,7 +1,5 @@
 """``worker``: one process of a cluster, taking jobs from PostgreSQL (cluster mode)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``db upgrade | current | check``: the database's schema against this code."""
 
-from __future__ import annotations
-
 import typer
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json

@@ -1,7 +1,5 @@
 """``process``, ``run`` and ``inspect``: files through the pipeline, for real or dry."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

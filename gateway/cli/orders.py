@@ -1,8 +1,6 @@
 """Orders: ``orders list|show``, ``orders validate|reject|cancel|prepare|ship|deliver``,
 ``report orders``, ``template`` and ``erp-feed``. Thin: options in, services called."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal

@@ -1,7 +1,5 @@
 """``order-gateway sftp …``: check a partner's SFTP connection by hand."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``status``: per partner, what is waiting, in hand, done and failed today."""
 
-from __future__ import annotations
-
 from gateway.cli.app import JsonOpt, app, open_workspace, print_json
 
 

@@ -1,8 +1,6 @@
 """Tables the commands print: files processed, orders, lines — and how any table fits the
 terminal (:func:`print_records`)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -74,7 +72,7 @@ def print_records(
         console.print()
 
 
-def outcome_dict(o: FileOutcome) -> dict[str, Any]:
+def outcome_dict(o: "FileOutcome") -> dict[str, Any]:
     """A processed file as ``--json`` prints it."""
     return {
         "partner": o.partner,
@@ -90,7 +88,7 @@ def outcome_dict(o: FileOutcome) -> dict[str, Any]:
     }
 
 
-def print_outcomes(outcomes: list[FileOutcome]) -> None:
+def print_outcomes(outcomes: list["FileOutcome"]) -> None:
     from rich.markup import escape
 
     from gateway.store.ledger import FileResult

@@ -1,7 +1,5 @@
 """The web console on the command line: ``serve``, ``users …`` and ``tokens …``."""
 
-from __future__ import annotations
-
 import getpass
 import os
 import sys

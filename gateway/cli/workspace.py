@@ -1,13 +1,10 @@
 """``init``, ``import`` and ``demo``: make a workspace and fill it."""
 
-from __future__ import annotations
-
 import shutil
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from gateway.cli.app import JsonOpt, app, console, err, open_workspace, print_json, state
 
@@ -61,6 +58,9 @@ def import_(
     order-gateway import products catalogue.xlsx
     order-gateway import grants grants.csv --json
     """
+    # rich's progress display (live rendering, spinners) only for the command that shows it
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from gateway.catalog.importer import Kind, import_file
 
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -59,7 +61,28 @@ def is_broken_store(exc: BaseException) -> bool:
 READ_ONLY = "gateway_read_only"
 
 
+#: Every engine the process made and still holds, closed when it exits (below)
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_engines() -> None:
+    """When the process exits, every engine's connections are closed: on SQLite the last
+    one to close folds the write-ahead log back into the database file (no ``-wal`` left
+    beside it, a copy of ``gateway.sqlite`` alone holds everything). Not left to the
+    garbage collector: the command line leaves a finished process's objects to the system
+    (:mod:`gateway.cli.app`)."""
+    for engine in list(_ENGINES):
+        engine.dispose()
+
+
 def make_engine(url: str) -> Engine:
+    engine = _make_engine(url)
+    _ENGINES.add(engine)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from typer.testing import CliRunner
 
 from gateway.cli.app import app
@@ -87,6 +87,31 @@ def test_a_new_database_is_made_at_the_current_revision(engine: Engine) -> None:
     with engine.connect() as conn:
         assert migrate.schema(conn).revision == migrate.HEAD
         assert migrate.differences(conn) == []
+
+
+#: The partial indexes, each with a word of its condition
+PARTIAL_INDEXES = {
+    "uq_inbound_files_processed": "'processed'",
+    "uq_orders_live_number": "'cancelled'",
+    "ix_order_lines_rejected": "'rejected'",
+}
+
+
+def index_definitions(conn: Connection) -> dict[str, str]:
+    """Each index of the database by name, as the engine itself writes its definition."""
+    if conn.dialect.name == "sqlite":
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    else:
+        query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+    return {name: definition for name, definition in conn.execute(text(query)).all()}
+
+
+def test_a_new_database_indexes_only_the_rows_its_partial_indexes_name(engine: Engine) -> None:
+    migrate.ensure_current(engine)
+    with engine.connect() as conn:
+        made = index_definitions(conn)
+    for name, condition in PARTIAL_INDEXES.items():
+        assert " WHERE " in made[name].upper() and condition in made[name], made[name]
 
 
 def test_a_baseline_database_is_upgraded_with_its_data(engine: Engine) -> None:
