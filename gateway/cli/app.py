@@ -29,8 +29,10 @@ from gateway.rules.quantity import json_number
 if TYPE_CHECKING:  # imported where used: --help imports neither pydantic nor SQLAlchemy
     from gateway.workspace import Workspace
 
-console = Console()
-err = Console(stderr=True)
+# emoji=False: ":coffee:" in a file, customer or product name is the sender's text, shown
+# as written, never turned into rich's emoji
+console = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 # When the process ends, the objects its imports made (typer's, rich's, SQLAlchemy's,
 # pydantic's: most of its memory) are not freed one by one: the system takes the memory

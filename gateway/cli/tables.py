@@ -40,7 +40,7 @@ def print_records(
     # what the whole columns need on one line (the widest cell or the heading, padding,
     # border), with room for messages
     needed = 1 + sum(
-        3 + (max([len(c.name), *(Text.from_markup(r[i]).cell_len for r in rows)])
+        3 + (max([len(c.name), *(Text.from_markup(r[i], emoji=False).cell_len for r in rows)])
              if c.whole else _MESSAGE_ROOM)
         for i, c in enumerate(columns)
     )  # fmt: skip
@@ -60,7 +60,7 @@ def print_records(
         for c, value in zip(columns, r, strict=True):
             if not value:
                 continue
-            field = Text.assemble((c.name, "dim"), " ", Text.from_markup(value))
+            field = Text.assemble((c.name, "dim"), " ", Text.from_markup(value, emoji=False))
             if not c.whole:
                 messages.append(field)
             elif packed and packed[-1].cell_len + 2 + field.cell_len <= console.width:

@@ -68,6 +68,18 @@ def test_below_100_columns_a_table_becomes_one_block_per_record(
     assert ("id 7  status validated" in out) is not table
 
 
+@pytest.mark.parametrize("columns", [WIDE - 1, WIDE])
+def test_text_that_looks_like_an_emoji_code_shows_as_written(
+    monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    # A file or a customer named ":coffee: corner" is data, not rich's emoji shorthand
+    monkeypatch.setenv("COLUMNS", str(columns))
+    with console.capture() as shown:
+        print_records([Column("file"), Column("reason", whole=False)], [[":coffee:", ":x: no"]])
+    assert ":coffee:" in shown.get() and ":x: no" in shown.get()
+    assert "\u2615" not in shown.get() and "\u274c" not in shown.get()
+
+
 def test_a_table_whose_identifiers_do_not_fit_becomes_blocks_on_a_wide_terminal_too(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
