@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,6 +11,7 @@ from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
     DataError,
+    DisconnectionError,
     IntegrityError,
     InterfaceError,
     OperationalError,
@@ -88,7 +90,40 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A connection back in the pool longer than this is pinged before it is used again
+IDLE_BEFORE_PING = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection at checkout only when it sat idle: a server restarted or a
+    connection cut while idle is found there, and a fresh one taken in its place.
+
+    ``pool_pre_ping`` would ping at every checkout — a round trip, twice a file, for a
+    connection used a few milliseconds before. One that dies while busy fails at first
+    use, as it would between a ping and the statement anyway: the engine invalidates the
+    pool, and the caller sees a store error (:data:`STORE_ERRORS`), the file kept.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_conn, record) -> None:  # noqa: ANN001
+        record.info["gateway_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+        since = record.info.get("gateway_idle_since")  # none on a new connection
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as exc:
+            # The pool drops this connection and checks out another (three tries).
+            raise DisconnectionError(str(exc)) from exc
 
 
 def create_schema(engine: Engine) -> None:
