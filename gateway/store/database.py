@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -140,6 +142,33 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def read_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for reading only: on SQLite they do not take the write lock."""
-    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+class ReadSession(Session):
+    """A session for reading only, ended by COMMIT rather than ROLLBACK when its block
+    completes.
+
+    psycopg forgets every statement it prepared on a ROLLBACK (``DEALLOCATE ALL``: one
+    more round trip), so a read ended so before every file's transaction made the
+    statements asked for every file parsed and planned again each time. Its transaction
+    is READ ONLY on PostgreSQL, so committing it can never store anything.
+    """
+
+    def __exit__(
+        self,
+        type_: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if type_ is None and self.in_transaction():
+            self.commit()
+        super().__exit__(type_, value, traceback)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[ReadSession]:
+    """Sessions for reading only: on SQLite they do not take the write lock; on
+    PostgreSQL their transactions are READ ONLY."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return sessionmaker(
+        engine.execution_options(**options), class_=ReadSession, expire_on_commit=False
+    )
