@@ -128,6 +128,16 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError(str(exc)) from exc
 
 
+def reads_share_writes(engine: Engine) -> bool:
+    """Whether reading inside a write transaction keeps no other worker waiting.
+
+    PostgreSQL (MVCC): a transaction takes no lock until it writes. SQLite: a write
+    transaction holds the database's one write lock from its BEGIN IMMEDIATE, so long
+    reads go before it, in a read session of their own.
+    """
+    return engine.dialect.name != "sqlite"
+
+
 def create_schema(engine: Engine) -> None:
     """Make a new database at the code's schema revision; refuse an older or newer one
     (see :mod:`gateway.store.migrate`).
