@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import time
 from pathlib import Path
 from types import TracebackType
@@ -102,13 +103,18 @@ IDLE_BEFORE_PING = 2.0
 
 
 def _ping_when_idle(engine: Engine) -> None:
-    """Ping a pooled connection at checkout only when it sat idle: a server restarted or a
-    connection cut while idle is found there, and a fresh one taken in its place.
+    """Ping a pooled connection at checkout only when it sat idle, or when the server
+    said something to it while it sat in the pool; a connection found dead is replaced
+    by a fresh one, as ``pool_pre_ping`` did.
 
-    ``pool_pre_ping`` would ping at every checkout — a round trip, twice a file, for a
-    connection used a few milliseconds before. One that dies while busy fails at first
-    use, as it would between a ping and the statement anyway: the engine invalidates the
-    pool, and the caller sees a store error (:data:`STORE_ERRORS`), the file kept.
+    ``pool_pre_ping`` pings at every checkout: a round trip, twice a file, for a
+    connection used a few milliseconds before. A server that stops or restarts, or ends
+    a backend, first sends that connection its last message and closes it: its socket
+    turns readable, which a zero-timeout ``poll`` sees without a round trip. Nothing
+    is ever due on an idle connection of ours otherwise (the job queue listens on its
+    own), so a readable one is pinged. One that dies while in use fails there, as it
+    would between a ping and the statement: the engine invalidates the pool, and the
+    caller sees a store error (:data:`STORE_ERRORS`), the file kept.
     """
     dialect = engine.dialect
 
@@ -119,13 +125,28 @@ def _ping_when_idle(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _ping(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
         since = record.info.get("gateway_idle_since")  # none on a new connection
-        if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
+        if since is None:
+            return
+        if time.monotonic() - since < IDLE_BEFORE_PING and not _told_something(
+            dbapi_conn, dialect.loaded_dbapi.Error
+        ):
             return
         try:
             dialect.do_ping(dbapi_conn)
         except dialect.loaded_dbapi.Error as exc:
             # The pool drops this connection and checks out another (three tries).
             raise DisconnectionError(str(exc)) from exc
+
+
+def _told_something(dbapi_conn: Any, driver_error: type[Exception]) -> bool:  # noqa: ANN401
+    """Whether the server sent this idle connection anything (its last words, or EOF)."""
+    try:
+        fd = dbapi_conn.fileno()
+    except driver_error:
+        return True  # closed already: the ping fails, and a fresh one is taken
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def reads_share_writes(engine: Engine) -> bool:
