@@ -9,7 +9,8 @@ PostgreSQL database per run), then:
 2. latency, written in place: the same, written straight under their final name (the
    gateway reads them once closed and untouched for the 0.2 s grace);
 3. throughput: 2,000 small files renamed in at once; files per second from the first
-   drop to the last acknowledgement.
+   drop to the last acknowledgement, the gateway's CPU time a file, and the peak resident
+   memory (VmHWM) of its largest process.
 
 Run from the repository root::
 
@@ -55,6 +56,14 @@ def cpu_seconds(pid: int) -> float:
     """User + system time of a live process (and its reaped children), from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(f) for f in fields[11:15]) / TICK
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The most resident memory a live process has held (VmHWM), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def order(number: str) -> bytes:
@@ -173,6 +182,7 @@ def one_run(tree: Path, workers: int, args: argparse.Namespace, server: str | No
                 got["rate"] = throughput(inbox, outbox, args.bulk)
                 cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
                 got["cpu_ms"] = cpu / args.bulk * 1000
+            got["peak_mb"] = max(peak_rss_mb(p.pid) for p in procs)
         finally:
             for p in procs:
                 p.terminate()
@@ -243,7 +253,8 @@ def main() -> None:
             print(
                 f"{who:10} throughput, {args.bulk} files: "
                 f"{show([r['rate'] for r in runs], 'files/s')}; gateway CPU "
-                f"{show([r['cpu_ms'] for r in runs], 'ms/file')}"
+                f"{show([r['cpu_ms'] for r in runs], 'ms/file')}; peak RSS of a process "
+                f"{show([r['peak_mb'] for r in runs], 'MB')}"
             )
 
 

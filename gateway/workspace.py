@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the store is imported where used: a command that needs no d
     from sqlalchemy.orm import Session, sessionmaker
 
     from gateway.store.blobs import BlobStore
+    from gateway.store.database import ReadSession
 
 ENV_HOME = "ORDER_GATEWAY_HOME"
 DB_NAME = "gateway.sqlite"
@@ -145,7 +146,7 @@ class Workspace:
         return session_factory(self.engine)
 
     @cached_property
-    def read_sessions(self) -> sessionmaker[Session]:
+    def read_sessions(self) -> sessionmaker[ReadSession]:
         """For reads only (resolution, listings): no write lock on SQLite."""
         from gateway.store.database import read_session_factory
 

@@ -295,15 +295,15 @@ def replay_order(
 
 def replay_file(ws: Workspace, file_id: int, *, actor: str, dry_run: bool = False) -> ReplayReport:
     """Replay received file ``file_id`` (a dry run changes nothing)."""
-    with ws.read_sessions() as s:
-        inbound = s.get(InboundFile, file_id)
+    with ws.read_sessions() as r:
+        inbound = r.get(InboundFile, file_id)
         if inbound is None:
             raise UnknownFile(f"no received file #{file_id} (see `order-gateway files list`)")
         if inbound.outcome == FileResult.DUPLICATE and inbound.duplicate_of is not None:
-            inbound = s.get(InboundFile, inbound.duplicate_of)
+            inbound = r.get(InboundFile, inbound.duplicate_of)
             assert inbound is not None
-        processed = known_file(s, inbound.partner, inbound.sha256)
-        s.expunge_all()
+        processed = known_file(r, inbound.partner, inbound.sha256)
+        r.expunge_all()
     if inbound.outcome == FileResult.RECEIVED:
         raise ReplayRefused(
             f"file #{inbound.id} is waiting for a worker to process it; replay it once processed"
@@ -328,11 +328,11 @@ def replay_file(ws: Workspace, file_id: int, *, actor: str, dry_run: bool = Fals
         inbound.id, inbound.name, inbound.partner, dry_run, ReplayResult.UNCHANGED, ""
     )
     plans: list[tuple[OrderReplay, Revision | None, EvaluatedOrder]] = []
-    with ws.read_sessions() as s:
-        for ev, order in _document_orders(s, inbound, evaluated):
+    with ws.read_sessions() as r:
+        for ev, order in _document_orders(r, inbound, evaluated):
             if order is None:
                 continue  # not stored at intake (a refused interchange): nothing to revise
-            plan, revision = _plan(s, ws, order, ev)
+            plan, revision = _plan(r, ws, order, ev)
             plans.append((plan, revision, ev))
             report.orders.append(plan)
     changing = [(p, r, ev) for p, r, ev in plans if r is not None and p.changed]

@@ -50,6 +50,9 @@ _LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(Order.partner == bindparam("partner
 )
 
 
+_ORIGINAL_SOURCE = insert(table_of(OrderSource)).values(role="original")
+
+
 def find_live_orders(
     session: Session, customer_code: str, order_number: str, partner_id: str | None = None
 ) -> list[Order]:
@@ -146,8 +149,10 @@ def store_order(
     session.add(order)
     session.flush()
     if inbound_file_id is not None:
-        session.add(
-            OrderSource(order_id=order.id, inbound_file_id=inbound_file_id, role="original")
+        # A statement, not an ORM object: nothing reads the row back in this session, and
+        # the unit of work's flush of one object cost about 0.2 ms CPU more (every file).
+        session.execute(
+            _ORIGINAL_SOURCE, {"order_id": order.id, "inbound_file_id": inbound_file_id}
         )
 
     # The order id, the same on every row, is added at the insert: a key fewer in each of

@@ -374,8 +374,8 @@ def _process(ws: Workspace, path: Path) -> FeedOutcome:
         put_back(path)
         return FeedOutcome(ERP_FEED, name, FileResult.UNSETTLED, reason="changed while read")
     sha = hashlib.sha256(data).hexdigest()
-    with ws.read_sessions() as s:
-        known = known_feed_file(s, sha)
+    with ws.read_sessions() as ledger:
+        known = known_feed_file(ledger, sha)
     if known is not None:
         return _already_known(ws, path, known)
     try:
@@ -402,8 +402,8 @@ def _process(ws: Workspace, path: Path) -> FeedOutcome:
             feed_id = feed.id
     except IntegrityError:
         # Another worker recorded the same bytes in between.
-        with ws.read_sessions() as s:
-            known = known_feed_file(s, sha)
+        with ws.read_sessions() as ledger:
+            known = known_feed_file(ledger, sha)
         if known is None:
             raise
         return _already_known(ws, path, known)

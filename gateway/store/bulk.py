@@ -2,8 +2,8 @@
 
 SQLAlchemy's executemany builds and processes a parameter dict per row; for hundreds of
 thousands of rows the driver's own ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) is
-several times faster. Values must already be what the column stores: JSON columns take
-JSON text.
+several times faster; a handful of rows (a small order's lines) go as one multi-row
+INSERT. Values must already be what the column stores: JSON columns take JSON text.
 """
 
 from __future__ import annotations
@@ -19,6 +19,14 @@ from sqlalchemy import Connection, Table, insert
 sqlite3.register_adapter(Decimal, str)
 
 
+#: Up to this many rows PostgreSQL takes them in one INSERT: one round trip, and
+#: prepared by the driver once seen often; ``COPY`` costs two (its start, then its end).
+#: Its per-row cost wins soon: CPU a transaction, min / median of 7 rounds, loopback —
+#: 1 row 142 / 223 µs against COPY's 177 / 277; 5 rows 150 / 159 against 163 / 186;
+#: 20 rows 308 / 370 against 213 / 260.
+FEW_ROWS = 5
+
+
 def bulk_insert(conn: Connection, table: Table, cols: Sequence[str], rows: Sequence[tuple]) -> None:
     """Insert ``rows`` (tuples in ``cols`` order) into ``table`` inside ``conn``'s transaction."""
     if not rows:
@@ -29,6 +37,13 @@ def bulk_insert(conn: Connection, table: Table, cols: Sequence[str], rows: Seque
     if conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in cols)
         dbapi.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+    elif conn.dialect.name == "postgresql" and len(rows) <= FEW_ROWS:
+        marks = "(" + ", ".join("%s" for _ in cols) + ")"
+        values = ", ".join(marks for _ in rows)
+        with dbapi.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table.name} ({names}) VALUES {values}", [v for r in rows for v in r]
+            )
     elif conn.dialect.name == "postgresql":
         with dbapi.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
             for r in rows:

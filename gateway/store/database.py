@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import select
+import time
 import weakref
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -12,6 +16,7 @@ from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
     DataError,
+    DisconnectionError,
     IntegrityError,
     InterfaceError,
     OperationalError,
@@ -111,7 +116,70 @@ def _make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A connection back in the pool longer than this is pinged before it is used again
+IDLE_BEFORE_PING = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection at checkout only when it sat idle, or when the server
+    said something to it while it sat in the pool; a connection found dead is replaced
+    by a fresh one, as ``pool_pre_ping`` did.
+
+    ``pool_pre_ping`` pings at every checkout: a round trip, twice a file, for a
+    connection used a few milliseconds before. A server that stops or restarts, or ends
+    a backend, first sends that connection its last message and closes it: its socket
+    turns readable, which a zero-timeout ``poll`` sees without a round trip. Nothing
+    is ever due on an idle connection of ours otherwise (the job queue listens on its
+    own), so a readable one is pinged. One that dies while in use fails there, as it
+    would between a ping and the statement: the engine invalidates the pool, and the
+    caller sees a store error (:data:`STORE_ERRORS`), the file kept.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(_dbapi_conn, record) -> None:  # noqa: ANN001
+        record.info["gateway_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+        since = record.info.get("gateway_idle_since")  # none on a new connection
+        if since is None:
+            return
+        if time.monotonic() - since < IDLE_BEFORE_PING and not _told_something(
+            dbapi_conn, dialect.loaded_dbapi.Error
+        ):
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as exc:
+            # The pool drops this connection and checks out another (three tries).
+            raise DisconnectionError(str(exc)) from exc
+
+
+def _told_something(dbapi_conn: Any, driver_error: type[Exception]) -> bool:  # noqa: ANN401
+    """Whether the server sent this idle connection anything (its last words, or EOF)."""
+    try:
+        fd = dbapi_conn.fileno()
+    except driver_error:
+        return True  # closed already: the ping fails, and a fresh one is taken
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def reads_share_writes(engine: Engine) -> bool:
+    """Whether reading inside a write transaction keeps no other worker waiting.
+
+    PostgreSQL (MVCC): a transaction takes no lock until it writes. SQLite: a write
+    transaction holds the database's one write lock from its BEGIN IMMEDIATE, so long
+    reads go before it, in a read session of their own.
+    """
+    return engine.dialect.name != "sqlite"
 
 
 def create_schema(engine: Engine) -> None:
@@ -128,6 +196,33 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def read_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for reading only: on SQLite they do not take the write lock."""
-    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+class ReadSession(Session):
+    """A session for reading only, ended by COMMIT rather than ROLLBACK when its block
+    completes.
+
+    psycopg forgets every statement it prepared on a ROLLBACK (``DEALLOCATE ALL``: one
+    more round trip), so a read ended so before every file's transaction made the
+    statements asked for every file parsed and planned again each time. Its transaction
+    is READ ONLY on PostgreSQL, so committing it can never store anything.
+    """
+
+    def __exit__(
+        self,
+        type_: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if type_ is None and self.in_transaction():
+            self.commit()
+        super().__exit__(type_, value, traceback)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[ReadSession]:
+    """Sessions for reading only: on SQLite they do not take the write lock; on
+    PostgreSQL their transactions are READ ONLY."""
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return sessionmaker(
+        engine.execution_options(**options), class_=ReadSession, expire_on_commit=False
+    )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
 import openpyxl
 import pytest
+from sqlalchemy import event
 
 from gateway.daemon.passes import run_once
 from gateway.orders.queries import get_order, list_orders
@@ -319,6 +321,33 @@ def test_formulas_in_order_text_are_neutralised_in_replies(workspace, drop):
     for row in openpyxl.load_workbook(report).active.iter_rows():
         for c in row:
             assert c.data_type != "f", c.value
+
+
+def test_lines_are_resolved_in_the_files_transaction_on_postgresql_only(workspace, drop):
+    # PostgreSQL takes no lock for reading: one transaction a file. SQLite's write
+    # transaction holds the one write lock from its BEGIN: the catalog is read before.
+    transactions, seen = itertools.count(1), {}
+    current = [0]
+
+    def began(_conn) -> None:  # noqa: ANN001
+        current[0] = next(transactions)
+
+    def statement(_conn, _cursor, text: str, *_args) -> None:  # noqa: ANN001, ANN002
+        for what, marker in (("resolve", "FROM barcodes"), ("store", "INSERT INTO orders")):
+            if marker in text:
+                seen.setdefault(what, current[0])
+
+    drop(workspace, "shop", "o.csv", order_csv([["PO-1", COFFEE, "", "", "1"]]))
+    event.listen(workspace.engine, "begin", began)
+    event.listen(workspace.engine, "before_cursor_execute", statement)
+    try:
+        [outcome] = run(workspace)
+    finally:
+        event.remove(workspace.engine, "begin", began)
+        event.remove(workspace.engine, "before_cursor_execute", statement)
+    assert outcome.orders and set(seen) == {"resolve", "store"}
+    one = workspace.engine.dialect.name == "postgresql"
+    assert (seen["resolve"] == seen["store"]) is one
 
 
 # --- bad files ---
