@@ -27,6 +27,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from parsers.cells import Cell
+from parsers.columns import column_letter
 from parsers.sheets import RowStyle, Sheet, needs_neutralising
 
 _FILLS = {RowStyle.REJECTED: "F8CBAD", RowStyle.ADJUSTED: "FFE699"}
@@ -87,16 +88,6 @@ def _sheet_title(title: str, used: set[str]) -> str:
         candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
     used.add(candidate.lower())
     return candidate
-
-
-def column_letters(index: int) -> str:
-    """``0`` → ``A``, ``26`` → ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _Styles:
@@ -176,7 +167,7 @@ def _worksheet(
     """The worksheet's XML as what comes before its rows, its rows (in chunks of bytes),
     and what comes after; and the range its filter covers (None: no filter)."""
     width = max([len(sheet.headers), *map(len, sheet.preamble), *map(len, sheet.rows)], default=0)
-    letters = [column_letters(c) for c in range(max(width, 1))]
+    letters = [column_letter(c) for c in range(max(width, 1))]
     widths = [len(str(h)) for h in sheet.headers]
     rows: list[str] = []
     #: the rows so far, a few thousand at a time, as the bytes the sheet holds: as
@@ -410,4 +401,4 @@ _ROOT_RELS = (
     "</Relationships>"
 )
 
-__all__ = ["column_letters", "write_table"]
+__all__ = ["write_table"]

@@ -11,8 +11,9 @@ from xml.etree import ElementTree
 import openpyxl
 from python_calamine import CalamineWorkbook
 
+from parsers.columns import column_letter
 from parsers.sheets import RowStyle, Sheet
-from parsers.xlsx_writer import column_letters, write_table
+from parsers.xlsx_writer import write_table
 
 
 def sheet_of_every_kind() -> Sheet:
@@ -79,7 +80,7 @@ def test_a_number_no_cell_holds_is_written_as_its_text():
 
 
 def test_column_letters():
-    assert [column_letters(i) for i in (0, 25, 26, 51, 701, 702)] == [
+    assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702)] == [
         "A", "Z", "AA", "AZ", "ZZ", "AAA",
     ]  # fmt: skip
 
