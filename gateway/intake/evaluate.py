@@ -263,21 +263,26 @@ def _checked(
     message: str | None = None,
     what_to_do: str | None = None,
 ) -> LineResult:
-    """A resolved line's result as ``check_line`` decided it, with its product's facts."""
+    """A resolved line's result as ``check_line`` decided it, with its product's facts.
+
+    Every field by position, in the order :class:`LineResult` declares them: the column
+    path builds one a line, and binding 13 keyword arguments cost 0.037 s of 0.066 for
+    100,000 (see ``parsers.document.order_line_at``); a test holds this to the fields."""
     return LineResult(
-        line=line,
-        outcome=decision.outcome,
-        product_id=product.id,
-        sku=product.sku,
-        product_name=product.name,
-        unit=product.unit,
-        matched_by=res.matched_by,
-        confidence=res.confidence,
-        quantity=decision.quantity,
-        confirmed=decision.confirmed,
-        reason=decision.reason,
-        message=message,
-        hint=what_to_do,
+        line,
+        decision.outcome,
+        product.id,
+        product.sku,
+        product.name,
+        product.unit,
+        res.matched_by,
+        res.confidence,
+        decision.quantity,
+        decision.confirmed,
+        decision.reason,
+        message,
+        [],
+        what_to_do,
     )
 
 

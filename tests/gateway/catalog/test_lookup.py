@@ -1,0 +1,85 @@
+"""An order's batched look-ups give each product's facts as the tables' types read them:
+quantities as Decimals at the column's scale, ``active`` as a bool, on either engine."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from gateway.catalog.lookup import CatalogLookup
+from gateway.rules.products import ProductInfo
+from gateway.rules.resolve import gtin14_of
+from gateway.store.models import Barcode, Customer, CustomerRef, Product
+from gateway.workspace import Workspace
+from tests.gateway.conftest import CHEESE, COFFEE, COFFEE_CASE, OLD, SUGAR
+
+
+def as_typed(p: Product) -> ProductInfo:
+    """A product's facts as its mapped class reads them (SQLAlchemy's types, row by row)."""
+    return ProductInfo(p.id, p.sku, p.name, p.unit, p.sell_multiple, p.active)
+
+
+def printed(info: ProductInfo) -> tuple[str, ...]:
+    """Every fact as printed, type and all: Decimal('1') and Decimal('1.0000') are equal
+    but a reply does not print them alike, and 1 is not True."""
+    return tuple(repr(v) for v in (info.id, info.sku, info.name, info.unit,
+                                   info.sell_multiple, info.active))  # fmt: skip
+
+
+def test_every_key_finds_the_facts_its_columns_hold(workspace: Workspace) -> None:
+    with workspace.read_sessions() as s:
+        barcodes = s.execute(select(Barcode, Product).join(Product)).all()
+        products = s.scalars(select(Product)).all()
+        c1 = s.scalars(select(Customer).where(Customer.code == "C1")).one()
+        refs = s.execute(
+            select(CustomerRef.customer_ref, Product)
+            .join(Product)
+            .where(CustomerRef.customer_id == c1.id)
+        ).all()
+        catalog = CatalogLookup(s, c1.id, has_assortment=False)
+        catalog.prefetch(
+            gtin14s=[b.gtin14 for b, _ in barcodes],
+            skus=[p.sku for p in products],
+            customer_refs=[ref for ref, _ in refs],
+            name_keys=[p.name_key for p in products],
+        )
+        for b, p in barcodes:
+            hit = catalog.by_gtin14(b.gtin14)
+            assert hit is not None
+            info, pack = hit
+            assert printed(info) == printed(as_typed(p))
+            assert repr(pack) == repr(b.pack_qty)
+        for p in products:
+            found = catalog.by_sku(p.sku)
+            assert found is not None and printed(found) == printed(as_typed(p))
+            assert [printed(i) for i in catalog.by_name_key(p.name_key)] == [printed(as_typed(p))]
+        for ref, p in refs:
+            found = catalog.by_customer_ref(ref)
+            assert found is not None and printed(found) == printed(as_typed(p))
+
+
+def test_quantities_are_decimals_at_the_columns_scale(workspace: Workspace) -> None:
+    with workspace.read_sessions() as s:
+        catalog = CatalogLookup(s, None)
+        keys = {code: gtin14_of(code) for code in (COFFEE, COFFEE_CASE, SUGAR, CHEESE, OLD)}
+        catalog.prefetch(gtin14s=[k for k in keys.values() if k])
+        found = {code: catalog.by_gtin14(k) for code, k in keys.items() if k}
+        facts = {
+            code: (repr(hit[1]), repr(hit[0].sell_multiple), hit[0].active)
+            for code, hit in found.items()
+            if hit is not None
+        }
+    assert facts == {
+        COFFEE: ("Decimal('1.0000')", "Decimal('1.0000')", True),
+        COFFEE_CASE: ("Decimal('12.0000')", "Decimal('1.0000')", True),
+        SUGAR: ("Decimal('1.0000')", "Decimal('10.0000')", True),
+        CHEESE: ("Decimal('1.0000')", "Decimal('0.5000')", True),
+        OLD: ("Decimal('1.0000')", "Decimal('1.0000')", False),
+    }
+
+
+def test_the_name_candidates_hold_the_active_products_facts(workspace: Workspace) -> None:
+    with workspace.read_sessions() as s:
+        active = s.scalars(select(Product).where(Product.active)).all()
+        index = CatalogLookup(s, None).name_candidates()
+        expected = sorted(printed(as_typed(p)) for p in active)
+    assert sorted(printed(p) for p in index.products) == expected
