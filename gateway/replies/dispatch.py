@@ -73,6 +73,10 @@ class Message(Protocol):
     @property
     def id(self) -> int: ...
     @property
+    def partner(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
     def destination(self) -> str: ...
     @property
     def filename(self) -> str: ...
@@ -156,10 +160,10 @@ def mark_sent(session: Session, ids: list[int]) -> None:
 # On the table, not the ORM class: an ORM update first looks for the rows in the session
 # to keep them in step, which cost more than the statement itself. Built once, for any
 # number of ids: run after every file.
-_OUTGOING = table_of(OutgoingMessage).c
+_OUTGOING = table_of(OutgoingMessage)
 _MARK_SENT = (
-    update(table_of(OutgoingMessage))
-    .where(_OUTGOING.id.in_(bindparam("ids", expanding=True)), _OUTGOING.sent_at.is_(None))
+    update(_OUTGOING)
+    .where(_OUTGOING.c.id.in_(bindparam("ids", expanding=True)), _OUTGOING.c.sent_at.is_(None))
     .values(sent_at=bindparam("now"))
 )
 
@@ -251,11 +255,17 @@ def dispatch_committed(
         with sessions.begin() as s:
             mark_sent(s, [m.id for m in messages])
     for m, path in zip(messages, written, strict=True):
-        # DEBUG: the file's own line (INFO) already counts what it was answered
-        log.debug(
-            "reply written partner=%s file=%s kind=%s to=%s", m.partner, m.filename, m.kind, path
-        )
+        log_written(m, path)
     return written
+
+
+def log_written(message: Message, path: Path) -> None:
+    """The log's line for a reply written (DEBUG: the file's own line, at INFO, already
+    counts what it was answered)."""
+    log.debug(
+        "reply written partner=%s file=%s kind=%s to=%s",
+        message.partner, message.filename, message.kind, path,
+    )  # fmt: skip
 
 
 def mark_delivered(sessions: sessionmaker[Session]) -> int:
@@ -303,12 +313,6 @@ def dispatch_pending(
             for msg in messages:
                 path = deliver(msg)
                 msg.sent_at = datetime.now(UTC)
-                log.debug(
-                    "reply written partner=%s file=%s kind=%s to=%s",
-                    msg.partner,
-                    msg.filename,
-                    msg.kind,
-                    path,
-                )
+                log_written(msg, path)
                 written.append(path)
     return written

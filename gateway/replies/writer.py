@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from gateway.replies.dispatch import deliver_all, marking_later
+from gateway.replies.dispatch import deliver_all, log_written, marking_later
 from gateway.store.models import OutgoingMessage
 from gateway.workspace import Workspace
 
@@ -117,10 +117,7 @@ class ReplyWriter:
             else:
                 written = [m.id for m in batch]
                 for m, path in zip(batch, paths, strict=True):
-                    log.debug(
-                        "reply written partner=%s file=%s kind=%s to=%s",
-                        m.partner, m.filename, m.kind, path,
-                    )  # fmt: skip
+                    log_written(m, path)
             with self._cond:
                 self._written += written
                 self._writing = False
