@@ -72,6 +72,21 @@ class MoreThanAllowed:
     #: what is asked plus what was shipped before, when something was
     total: Decimal | None = None
 
+    def __str__(self) -> str:
+        """The command line's words, naming its ``--allow-more`` flag."""
+        if not self.shipping:
+            return (
+                f"line {self.line_no}: {plain(self.asked)} asked, {plain(self.limit)} ordered; "
+                "add --allow-more to confirm more than was ordered"
+            )
+        shipped = (
+            f" ({plain(self.total)} with what was shipped before)" if self.total is not None else ""
+        )
+        return (
+            f"line {self.line_no}: {plain(self.asked)} asked{shipped}, {plain(self.limit)} "
+            "confirmed; add --allow-more to ship more than was confirmed"
+        )
+
 
 #: Which line quantity a transition sets: ``--line 2=5`` on validate confirms 5, on ship ships 5
 LINE_QUANTITY = {
@@ -145,33 +160,20 @@ def _check_lines(
 def _check_not_more(order_id: int, ln: OrderLine, to: OrderStatus, qty: Decimal) -> None:
     """More than was ordered (confirming) or confirmed (shipping) is a typing slip far more
     often than a decision: it is refused unless the admin says so (``allow_more``)."""
+    more = None
     if to is OrderStatus.VALIDATED:
         if ln.quantity is not None and qty > ln.quantity:
-            raise LineQuantityRefused(
-                order_id,
-                ln.line_no,
-                f"line {ln.line_no}: {plain(qty)} asked, {plain(ln.quantity)} ordered; "
-                "add --allow-more to confirm more than was ordered",
-                MoreThanAllowed(ln.line_no, qty, Decimal(ln.quantity), shipping=False),
-            )
-        return
-    confirmed = ln.confirmed_quantity if ln.confirmed_quantity is not None else ln.quantity
-    total = Decimal(ln.shipped_quantity or 0) + qty
-    if confirmed is not None and total > confirmed:
-        shipped = f" ({plain(total)} with what was shipped before)" if total != qty else ""
-        raise LineQuantityRefused(
-            order_id,
-            ln.line_no,
-            f"line {ln.line_no}: {plain(qty)} asked{shipped}, {plain(confirmed)} confirmed; "
-            "add --allow-more to ship more than was confirmed",
-            MoreThanAllowed(
-                ln.line_no,
-                qty,
-                Decimal(confirmed),
-                shipping=True,
+            more = MoreThanAllowed(ln.line_no, qty, Decimal(ln.quantity), shipping=False)
+    else:
+        confirmed = ln.confirmed_quantity if ln.confirmed_quantity is not None else ln.quantity
+        total = Decimal(ln.shipped_quantity or 0) + qty
+        if confirmed is not None and total > confirmed:
+            more = MoreThanAllowed(
+                ln.line_no, qty, Decimal(confirmed), shipping=True,
                 total=total if total != qty else None,
-            ),  # fmt: skip
-        )
+            )  # fmt: skip
+    if more is not None:
+        raise LineQuantityRefused(order_id, ln.line_no, str(more), more)
 
 
 def _confirm(order: Order, lines: Mapping[int, Decimal], language: str) -> dict[str, Any]:
