@@ -232,9 +232,9 @@ def build_order(
                 if not seg:  # a line's usual five segments (LineGroup)
                     if pending:
                         pending = False
-                        _end_pending(
-                            lines, shared_columns, p_pos, first_position, p_ext, p_barcode,
-                            p_sref, p_name, p_qtext, p_qty, p_price, p_cols,
+                        _materialise(
+                            lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name,
+                            p_qtext, p_qty, p_price, p_cols, shared_columns,
                         )  # fmt: skip
                     elif line is not None:
                         _finish_line(line, unknown)
@@ -295,9 +295,9 @@ def build_order(
                 parts = seg.split(elem)
                 n = len(parts)
                 if pending:
-                    _end_pending(
-                        lines, shared_columns, p_pos, first_position, p_ext, p_barcode, p_sref,
-                        p_name, p_qtext, p_qty, p_price, p_cols,
+                    _materialise(
+                        lines, p_pos, first_position, p_ext, p_barcode, p_sref, p_name, p_qtext,
+                        p_qty, p_price, p_cols, shared_columns,
                     )  # fmt: skip
                 elif line is not None:
                     _finish_line(line, unknown)
@@ -596,40 +596,6 @@ def _columns(cols: str) -> dict[str, str]:
     return dict(_COLUMNS[c] for c in cols)
 
 
-def _end_pending(
-    lines: list[OrderLine],
-    shared_columns: dict[str, dict[str, str]],
-    position: int,
-    first_position: int,
-    external_id: str | None,
-    barcode: str | None,
-    supplier_ref: str | None,
-    name: str | None,
-    quantity_text: str | None,
-    quantity: Decimal | None,
-    unit_price: Decimal | None,
-    cols: str,
-) -> None:
-    """The pending line, complete (the next line begins): a line with a quantity and an
-    identifier will not change, so it shares its layout's ``columns``."""
-    if quantity_text is not None and (barcode or supplier_ref or name):
-        columns = shared_columns.get(cols)
-        if columns is None:
-            columns = shared_columns[cols] = _columns(cols)
-        _materialise(
-            lines, position, first_position, external_id, barcode, supplier_ref, name,
-            quantity_text, quantity, unit_price, cols, columns,
-        )  # fmt: skip
-    else:
-        _finish_line(
-            _materialise(
-                lines, position, first_position, external_id, barcode, supplier_ref, name,
-                quantity_text, quantity, unit_price, cols,
-            ),
-            [],
-        )  # fmt: skip
-
-
 def _materialise(
     lines: list[OrderLine],
     position: int,
@@ -642,13 +608,21 @@ def _materialise(
     quantity: Decimal | None,
     unit_price: Decimal | None,
     cols: str,
-    shared: dict[str, str] | None = None,
+    ending: dict[str, dict[str, str]] | None = None,
 ) -> OrderLine:
     """The pending line as an OrderLine, appended to ``lines``.
 
-    ``columns`` is the ``shared`` dict when given (read-only, for lines that will not
-    change), else one of the line's own.
+    Without ``ending`` the general code reads on into the line: its ``columns`` are its
+    own. With it (the layouts' shared columns) the line is complete, the next one begins:
+    a line with a quantity and an identifier will not change, so it shares its layout's
+    ``columns`` (read-only); any other is finished at once (its issues).
     """
+    shared = None
+    complete = quantity_text is not None and bool(barcode or supplier_ref or name)
+    if ending is not None and complete:
+        shared = ending.get(cols)
+        if shared is None:
+            shared = ending[cols] = _columns(cols)
     ids = []
     if barcode:
         ids.append(_new_tuple(ItemId, ("EN", barcode, "LIN03")))
@@ -675,6 +649,8 @@ def _materialise(
         ids,  # item_ids
     )
     lines.append(line)
+    if ending is not None and not complete:
+        _finish_line(line, [])
     return line
 
 
