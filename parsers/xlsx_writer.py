@@ -367,11 +367,10 @@ def _workbook(titles: list[str], filters: list[str | None]) -> str:
 
 def _workbook_rels(sheets: int) -> str:
     rels = "".join(
-        f'<Relationship Id="rId{n}" Type="{_OFFICE_REL}/worksheet" '
-        f'Target="worksheets/sheet{n}.xml"/>'
+        f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
         for n in range(1, sheets + 1)
     )
-    styles = f'<Relationship Id="rId{sheets + 1}" Type="{_OFFICE_REL}/styles" Target="styles.xml"/>'
+    styles = f'<Relationship Id="rId{sheets + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
     return _XML_HEAD + f'<Relationships xmlns="{_PACKAGE_REL_NS}">{rels}{styles}</Relationships>'
 
 
@@ -392,12 +391,11 @@ _SELECTED = ' tabSelected="1"'
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_OFFICE_REL = _REL_NS
 _PACKAGE_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _ROOT_RELS = (
     _XML_HEAD + f'<Relationships xmlns="{_PACKAGE_REL_NS}">'
-    f'<Relationship Id="rId1" Type="{_OFFICE_REL}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
 
