@@ -250,3 +250,45 @@ def test_near_valid_edifact_raises_only_typed_errors(parts):
 @given(st.integers(min_value=0, max_value=len(X12_SEED)), st.binary(max_size=64))
 def test_x12_with_bytes_spliced_in_raises_only_typed_errors(at, splice):
     _typed_only(x12.read, X12_SEED[:at] + splice + X12_SEED[at:])
+
+
+#: Values an element may hold: empty, usual, and each separator's neighbours
+_VALUES = st.sampled_from(
+    ["", "1", "21", "EA", "F", "002", "20250101", "UP", COFFEE, "x", " ", "21:3", "1:EN", ":::x"]
+)
+
+
+def _segments(tags: list[str], separator: str) -> st.SearchStrategy[str]:
+    """A segment of any tag the reader reads, with none up to eight elements."""
+    return st.builds(
+        lambda tag, values: separator.join([tag, *values]),
+        st.sampled_from(tags),
+        st.lists(_VALUES, max_size=8),
+    )
+
+
+#: Every segment tag read_850 gives a meaning to
+X12_850_TAGS = ["BEG", "BCH", "CUR", "REF", "DTM", "N1", "PO1", "POC", "PID", "NTE", "MSG", "CTT"]
+
+
+@_FUZZ
+@given(st.lists(_segments(X12_850_TAGS, "*"), min_size=1, max_size=12))
+def test_any_known_850_segment_with_any_number_of_elements_raises_only_typed_errors(body):
+    # A segment cut short (a bare MSG, a PO1 with only its line id) is the sender's
+    # mistake, reported; never an IndexError that stops the file
+    head, tail = X12_SEED.split(b"BEG*", 1)[0], b"CTT*2~SE*7*0001~GE*1*1~IEA*1*000000001~"
+    data = head + "~".join(body).encode("ascii") + b"~" + tail
+    _typed_only(x12.read, data)
+
+
+#: Every segment tag the ORDERS reader gives a meaning to
+EDIFACT_ORDERS_TAGS = ["BGM", "DTM", "NAD", "CUX", "RFF", "FTX", "LIN", "PIA", "IMD", "QTY",
+                       "PRI", "CNT", "UNS"]  # fmt: skip
+
+
+@_FUZZ
+@given(st.lists(_segments(EDIFACT_ORDERS_TAGS, "+"), min_size=1, max_size=12))
+def test_any_known_orders_segment_with_any_number_of_elements_raises_only_typed_errors(body):
+    head = EDIFACT_SEED.split(b"BGM+", 1)[0]
+    data = head + "'".join(body).encode("latin-1") + b"'UNT+9+1'UNZ+1+IC1'"
+    _typed_only(edifact.read, data)
