@@ -267,18 +267,25 @@ def _segments(tags: list[str], separator: str) -> st.SearchStrategy[str]:
     )
 
 
-#: Every segment tag read_850 gives a meaning to
-X12_850_TAGS = ["BEG", "BCH", "CUR", "REF", "DTM", "N1", "PO1", "POC", "PID", "NTE", "MSG", "CTT"]
+#: Every segment tag the X12 readers give a meaning to: 850 and 860 orders, 997 and
+#: 999 acknowledgements received
+X12_TAGS = ["BEG", "BCH", "CUR", "REF", "DTM", "N1", "PO1", "POC", "PID", "NTE", "MSG", "CTT",
+            "AK1", "AK2", "AK3", "AK4", "AK5", "AK9", "IK3", "IK4", "IK5"]  # fmt: skip
 
 
 @_FUZZ
-@given(st.lists(_segments(X12_850_TAGS, "*"), min_size=1, max_size=12))
-def test_any_known_850_segment_with_any_number_of_elements_raises_only_typed_errors(body):
+@given(
+    st.sampled_from(["850", "860", "997", "999"]),
+    st.lists(_segments(X12_TAGS, "*"), min_size=1, max_size=12),
+)
+def test_any_known_x12_segment_with_any_number_of_elements_raises_only_typed_errors(set_id, body):
     # A segment cut short (a bare MSG, a PO1 with only its line id) is the sender's
     # mistake, reported; never an IndexError that stops the file
-    head, tail = X12_SEED.split(b"BEG*", 1)[0], b"CTT*2~SE*7*0001~GE*1*1~IEA*1*000000001~"
-    data = head + "~".join(body).encode("ascii") + b"~" + tail
-    _typed_only(x12.read, data)
+    head = X12_SEED.split(b"ST*", 1)[0] + f"ST*{set_id}*0001~".encode()
+    if set_id in ("997", "999"):
+        head = head.replace(b"GS*PO*", b"GS*FA*")
+    tail = b"CTT*2~SE*7*0001~GE*1*1~IEA*1*000000001~"
+    _typed_only(x12.read, head + "~".join(body).encode("ascii") + b"~" + tail)
 
 
 #: Every segment tag the ORDERS reader gives a meaning to
