@@ -202,6 +202,9 @@ def phase_pipeline(ws_root: str, order_csv: str) -> dict:
 
 def run_phase(name: str, *args: str, code: Path = REPO) -> dict:
     env = {**os.environ, "PYTHONPATH": str(code)}
+    # Bytecode written and read as an installed gateway's is: a shell that sets this
+    # would have every phase compile the modules it imports while it is timed
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(
         [sys.executable, __file__, "--phase", name, "--code", str(code), *args],
         capture_output=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.document import Envelope
 from parsers.edifact import charsets
@@ -133,19 +134,12 @@ def _next_interchange(data: bytes, pos: int, chars: ServiceChars) -> int:
 
 
 def _next_header(data: bytes, pos: int, term: bytes, release: bytes, elem: bytes) -> int:
-    """:func:`_next_interchange` by looking for the rare ``UNA``/``UNB`` first (``find``,
-    in C) and then back for the terminator, instead of trying every terminator."""
-    una, unb = b"UNA", b"UNB" + elem
-    next_una, next_unb = data.find(una, pos), data.find(unb, pos)
-    after = pos  # where the last header looked at ends (a pattern's matches do not overlap)
-    while next_una >= 0 or next_unb >= 0:
-        if next_unb < 0 or 0 <= next_una < next_unb:
-            k, next_una, size = next_una, data.find(una, next_una + 1), len(una)
-        else:
-            k, next_unb, size = next_unb, data.find(unb, next_unb + 1), len(unb)
-        if k < after:
-            continue
-        after = k + size
+    """:func:`_next_interchange` by looking for the rare ``UNA``/``UNB`` first (one
+    pattern pass, in C: half the time of a ``find`` for each, which both scan the
+    whole of a one-interchange file) and then back for the terminator, instead of
+    trying every terminator."""
+    for found in _header_pattern(elem).finditer(data, pos):
+        k = found.start()
         while k > pos and data[k - 1] in _LAYOUT:
             k -= 1
         start = k - 1
@@ -155,6 +149,12 @@ def _next_header(data: bytes, pos: int, term: bytes, release: bytes, elem: bytes
             continue  # a released terminator is data
         return start + 1
     return len(data)
+
+
+@lru_cache(maxsize=8)
+def _header_pattern(elem: bytes) -> re.Pattern[bytes]:
+    """``UNA`` or ``UNB`` and the element separator, wherever they are."""
+    return re.compile(b"UN(?:A|B" + re.escape(elem) + b")")
 
 
 def _released(data: bytes, at: int, release: bytes) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from parsers.edifact.service_chars import ServiceChars
 
@@ -237,8 +238,20 @@ def _fast_body(text: str, chars: ServiceChars) -> str | None:
         text = text.replace("\n", "")
     if not text[-16:].rstrip(" \t").endswith(term):
         return None  # an unterminated last segment
-    t, e = re.escape(term), re.escape(elem)
-    tag = f"[A-Z0-9]{{3}}(?:{e}|{t})"
-    if not re.match(tag, text) or re.search(f"{t}(?!{tag}|[ \t]*$)", text):
-        return None  # a segment that does not start with a tag
+    tagged, untagged = _tag_patterns(elem, term)
+    if not tagged.match(text):
+        return None  # the first segment does not start with a tag
+    found = untagged.search(text)
+    if found is not None and text[found.end() :].strip(" \t"):
+        return None  # a segment that does not start with a tag (not the blanks at the end)
     return text
+
+
+@lru_cache(maxsize=8)
+def _tag_patterns(elem: str, term: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A tag (three upper-case letters or digits, then a separator), and a terminator
+    not followed by one.  The first terminator without a tag after it may be the last
+    of the text (the caller looks at what follows): a lookahead for "a tag or the end"
+    at each of half a million terminators took 40 % longer."""
+    t, e = re.escape(term), re.escape(elem)
+    return re.compile(f"[A-Z0-9]{{3}}[{e}{t}]"), re.compile(f"{t}(?![A-Z0-9]{{3}}[{e}{t}])")

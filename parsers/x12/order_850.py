@@ -393,7 +393,8 @@ def read_850(
                 doc.currency = el[2].strip()
             continue
         if tag in ("NTE", "MSG"):
-            text = (el[2] if tag == "NTE" and size > 2 else el[1] if tag == "MSG" else "").strip()
+            at = 2 if tag == "NTE" else 1  # NTE02 / MSG01: free-form text
+            text = el[at].strip() if size > at else ""
             if text:
                 if line is None:
                     doc.notes.append(text)

@@ -250,3 +250,52 @@ def test_near_valid_edifact_raises_only_typed_errors(parts):
 @given(st.integers(min_value=0, max_value=len(X12_SEED)), st.binary(max_size=64))
 def test_x12_with_bytes_spliced_in_raises_only_typed_errors(at, splice):
     _typed_only(x12.read, X12_SEED[:at] + splice + X12_SEED[at:])
+
+
+#: Values an element may hold: empty, usual, and each separator's neighbours
+_VALUES = st.sampled_from(
+    ["", "1", "21", "EA", "F", "002", "20250101", "UP", COFFEE, "x", " ", "21:3", "1:EN", ":::x"]
+)
+
+
+def _segments(tags: list[str], separator: str) -> st.SearchStrategy[str]:
+    """A segment of any tag the reader reads, with none up to eight elements."""
+    return st.builds(
+        lambda tag, values: separator.join([tag, *values]),
+        st.sampled_from(tags),
+        st.lists(_VALUES, max_size=8),
+    )
+
+
+#: Every segment tag the X12 readers give a meaning to: 850 and 860 orders, 997 and
+#: 999 acknowledgements received
+X12_TAGS = ["BEG", "BCH", "CUR", "REF", "DTM", "N1", "PO1", "POC", "PID", "NTE", "MSG", "CTT",
+            "AK1", "AK2", "AK3", "AK4", "AK5", "AK9", "IK3", "IK4", "IK5"]  # fmt: skip
+
+
+@_FUZZ
+@given(
+    st.sampled_from(["850", "860", "997", "999"]),
+    st.lists(_segments(X12_TAGS, "*"), min_size=1, max_size=12),
+)
+def test_any_known_x12_segment_with_any_number_of_elements_raises_only_typed_errors(set_id, body):
+    # A segment cut short (a bare MSG, a PO1 with only its line id) is the sender's
+    # mistake, reported; never an IndexError that stops the file
+    head = X12_SEED.split(b"ST*", 1)[0] + f"ST*{set_id}*0001~".encode()
+    if set_id in ("997", "999"):
+        head = head.replace(b"GS*PO*", b"GS*FA*")
+    tail = b"CTT*2~SE*7*0001~GE*1*1~IEA*1*000000001~"
+    _typed_only(x12.read, head + "~".join(body).encode("ascii") + b"~" + tail)
+
+
+#: Every segment tag the ORDERS reader gives a meaning to
+EDIFACT_ORDERS_TAGS = ["BGM", "DTM", "NAD", "CUX", "RFF", "FTX", "LIN", "PIA", "IMD", "QTY",
+                       "PRI", "CNT", "UNS"]  # fmt: skip
+
+
+@_FUZZ
+@given(st.lists(_segments(EDIFACT_ORDERS_TAGS, "+"), min_size=1, max_size=12))
+def test_any_known_orders_segment_with_any_number_of_elements_raises_only_typed_errors(body):
+    head = EDIFACT_SEED.split(b"BGM+", 1)[0]
+    data = head + "'".join(body).encode("latin-1") + b"'UNT+9+1'UNZ+1+IC1'"
+    _typed_only(edifact.read, data)

@@ -128,6 +128,16 @@ def test_pid_gives_the_name_and_line_dtm_the_requested_delivery() -> None:
     )
 
 
+def test_notes_without_their_text_are_read_as_no_note() -> None:
+    # A bare MSG or NTE (its text element left out) once stopped the whole file
+    extra_lines = ("1", "2", "EA", "", "", "UP", "012345678905")
+    data = one_order(lines=(extra_lines,)).replace(b"CTT*1", b"MSG~\nNTE*GEN~\nMSG*ok~\nCTT*1")
+    result = read(data.replace(b"SE*5*", b"SE*8*"))
+    [line] = result.documents[0].lines
+    assert line.comment == "ok"
+    assert not result.interchanges[0].groups[0].sets[0].segment_errors
+
+
 def test_a_quantity_that_is_not_a_number_is_a_line_issue_and_an_ak4() -> None:
     result = read(one_order(lines=(("1", "1O", "EA"), ("2", "3", "EA")))).documents
     [order] = result
