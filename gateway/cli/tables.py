@@ -88,27 +88,71 @@ def outcome_dict(o: "FileOutcome") -> dict[str, Any]:
     }
 
 
+#: Past this many files a pass prints a summary by outcome and, of the files, only those
+#: that need someone (failed, put back, with rejected lines…): thousands of rows would
+#: scroll away what matters, and a table that long takes rich seconds to lay out
+OUTCOME_ROWS = 50
+
+
+def _needs_attention(o: "FileOutcome") -> bool:
+    from gateway.store.ledger import FileResult
+
+    clean = (FileResult.PROCESSED, FileResult.RECOVERED, FileResult.RECEIVED)
+    return o.outcome not in clean or o.lines_rejected > 0
+
+
 def print_outcomes(outcomes: list["FileOutcome"]) -> None:
+    """The files of one pass, one row each; past :data:`OUTCOME_ROWS` files, a summary by
+    outcome, then only the files that need attention (at most :data:`OUTCOME_ROWS` of
+    them) and the commands that list the rest."""
     from rich.markup import escape
 
     from gateway.store.ledger import FileResult
 
+    def colour(outcome: str) -> str:
+        c = {FileResult.PROCESSED: "green", FileResult.RECOVERED: "green",
+             FileResult.FAILED: "red"}.get(FileResult(outcome), "yellow")  # fmt: skip
+        return f"[{c}]{outcome}[/{c}]"
+
     columns = [Column("partner"), Column("file"), Column("outcome"),
                *(Column(n, justify="right") for n in ("orders", "accepted", "rejected")),
                Column("note", whole=False)]  # fmt: skip
-    rows = []
-    for o in outcomes:
-        colour = {
-            FileResult.PROCESSED: "green",
-            FileResult.RECOVERED: "green",
-            FileResult.FAILED: "red",
-        }.get(o.outcome, "yellow")
-        rows.append([
-            escape(o.partner), escape(o.name), f"[{colour}]{o.outcome}[/{colour}]",
-            str(len(o.orders)), str(o.lines_accepted), str(o.lines_rejected),
-            escape(o.reason or ""),
-        ])  # fmt: skip
-    print_records(columns, rows, title="files")
+    shown = outcomes
+    if len(outcomes) > OUTCOME_ROWS:
+        totals: dict[str, list[int]] = {}
+        for o in outcomes:
+            t = totals.setdefault(o.outcome, [0, 0, 0, 0])
+            t[0] += 1
+            t[1] += len(o.orders)
+            t[2] += o.lines_accepted
+            t[3] += o.lines_rejected
+        print_records(
+            [Column("outcome"),
+             *(Column(n, justify="right") for n in ("files", "orders", "accepted", "rejected"))],
+            [[colour(k), *map(str, t)] for k, t in totals.items()],
+            title=f"{len(outcomes)} files",
+        )  # fmt: skip
+        shown = [o for o in outcomes if _needs_attention(o)]
+        if not shown:
+            console.print("no file needs attention")
+            return
+        more = len(shown) - OUTCOME_ROWS
+        shown = shown[:OUTCOME_ROWS]
+    rows = [
+        [escape(o.partner), escape(o.name), colour(o.outcome), str(len(o.orders)),
+         str(o.lines_accepted), str(o.lines_rejected), escape(o.reason or "")]
+        for o in shown
+    ]  # fmt: skip
+    if shown is outcomes:
+        print_records(columns, rows, title="files")
+        return
+    print_records(columns, rows, title="files that need attention")
+    if more > 0:
+        console.print(f"… and {more} more.")
+    console.print(
+        escape(f"Every file of this pass: order-gateway files list --limit {len(outcomes)}; "
+               "the failed ones: files list --failed; rejected lines: rejections list")
+    )  # fmt: skip
 
 
 def print_lines(lines: list[dict[str, Any]], *, quantities: bool = False) -> None:
@@ -165,6 +209,7 @@ def print_orders(orders: list[dict[str, Any]], title: str) -> None:
 
 
 __all__ = [
+    "OUTCOME_ROWS",
     "WIDE",
     "Column",
     "outcome_dict",

@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gateway.cli.app import app
-from tests.gateway.conftest import COFFEE
+from tests.gateway.conftest import COFFEE, ean
+from tests.gateway.lifecycle_support import csv_order
 
 runner = CliRunner()
 
@@ -153,3 +154,51 @@ def test_demo_runs_from_a_fresh_folder(tmp_path):
     assert list((demo / "outbox" / "epicerie").glob("ACK_*.csv"))
     assert list((demo / "outbox" / "bellevue").glob("ACK_*.xlsx"))
     assert not list((demo / "failed").rglob("*.reason.txt"))
+
+
+def test_a_pass_over_many_files_prints_a_summary_and_the_files_that_need_attention(
+    sqlite_workspace, drop
+):
+    """Past OUTCOME_ROWS files, ``run --once`` prints totals by outcome, then only the
+    files that need someone (failed, or with rejected lines), and where to see the rest;
+    ``--json`` still gives every file."""
+    from gateway.cli.tables import OUTCOME_ROWS
+
+    ws = sqlite_workspace
+    good = OUTCOME_ROWS + 5
+    for n in range(good):
+        drop(ws, "shop", f"good-{n:03d}.csv", csv_order(f"PO-{n}", [(COFFEE, 2)]))
+    drop(ws, "shop", "unknown-product.csv", csv_order("PO-X", [(ean("301234599990"), 1)]))
+    drop(ws, "shop", "garbage.csv", b"\x00\x01 not an order \xff" * 40)
+
+    out = runner.invoke(
+        app, ["-w", str(ws.root), "run", "--once", "--settle", "0"], env={"COLUMNS": "120"}
+    ).stdout  # the log lines name every file, on stderr
+    summary, attention = out.split("files that need attention")
+    totals = {}
+    for line in summary.splitlines():
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        if cells[0] in ("processed", "failed"):
+            totals[cells[0]] = cells[1:]
+    # outcome: files, orders, lines accepted, lines rejected
+    assert totals == {
+        "processed": [str(good + 1), str(good + 1), str(good), "1"],
+        "failed": ["1", "0", "0", "0"],
+    }
+    assert f"{good + 2} files" in summary
+    assert "unknown-product.csv" in attention and "garbage.csv" in attention
+    assert "good-0" not in out  # nor any of the clean ones
+    assert f"files list --limit {good + 2}" in attention
+
+    listed = cli(ws.root, "files", "list", "--limit", str(good + 2), "--json")
+    assert len(json.loads(listed.output)) == good + 2
+
+
+def test_a_pass_over_a_few_files_lists_every_one(sqlite_workspace, drop):
+    ws = sqlite_workspace
+    drop(ws, "shop", "one.csv", csv_order("PO-1", [(COFFEE, 2)]))
+    out = runner.invoke(
+        app, ["-w", str(ws.root), "run", "--once", "--settle", "0"], env={"COLUMNS": "120"}
+    ).stdout  # the log lines name every file, on stderr
+    assert "one.csv" in out and "processed" in out
+    assert "need attention" not in out
