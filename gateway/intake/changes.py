@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from gateway.intake.evaluate import EvaluatedOrder, LineResult
@@ -40,11 +40,11 @@ from gateway.replies.edifact import ordrsp_reply
 from gateway.replies.outbox import MessageKind, ReplyContext
 from gateway.replies.responses import order_response
 from gateway.replies.x12 import x865_reply
-from gateway.rules.lifecycle import LIVE, ChangeRefused, OrderStatus, check_change
+from gateway.rules.lifecycle import ChangeRefused, OrderStatus, check_change
 from gateway.rules.quantity import plain, trimmed
 from gateway.rules.reasons import ReasonCode, reason_message, sentence, where
 from gateway.store.ledger import known_change, record_change
-from gateway.store.models import Order, OrderEvent, OrderLine
+from gateway.store.models import LIVE_ORDER_SQL, Order, OrderEvent, OrderLine
 from parsers.document import (
     ItemId,
     LineChange,
@@ -107,7 +107,7 @@ def _live_order(session: Session, ev: EvaluatedOrder, partner_id: str) -> Order 
             Order.partner == partner_id,
             Order.customer_code == customer.code,
             Order.order_number == ev.doc.order_number,
-            Order.status.in_([s.value for s in LIVE]),
+            text(LIVE_ORDER_SQL),  # the partial unique index's words: SQLite seeks in it
         )
         .with_for_update()
     )

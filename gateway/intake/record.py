@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from gateway.config.settings import DuplicatePolicy, PartnerConfig
@@ -29,20 +29,21 @@ from gateway.intake.revision import (
     revise,
 )
 from gateway.replies.responses import StoredOrder, line_rows
-from gateway.rules.lifecycle import LIVE, REVISABLE, ActorKind, OrderStatus, check_transition
+from gateway.rules.lifecycle import REVISABLE, ActorKind, OrderStatus, check_transition
 from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.line_table import LineTable
-from gateway.store.models import Order, OrderEvent, OrderSource, table_of
+from gateway.store.models import LIVE_ORDER_SQL, Order, OrderEvent, OrderSource, table_of
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
 
 # Built once: asked for every order stored, and building the statement (and its cache
-# key) cost more than running it.
+# key) cost more than running it. Live in the words of the partial unique index, so that
+# SQLite seeks the number in it (LIVE_ORDER_SQL).
 _LIVE_ORDERS = select(Order).where(
     Order.customer_code == bindparam("customer"),
     Order.order_number == bindparam("number"),
-    Order.status.in_([s.value for s in LIVE]),
+    text(LIVE_ORDER_SQL),
 )
 _LIVE_ORDERS_ANY_PARTNER = _LIVE_ORDERS.order_by(Order.id)
 _LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(Order.partner == bindparam("partner")).order_by(
