@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gateway.store.bulk import bulk_insert
+from gateway.store.bulk import bulk_insert, decimals_as_text
 from gateway.store.models import OrderLine, table_of
 
 #: The columns an evaluated line fills, in the order they are inserted
@@ -48,6 +48,8 @@ COLUMNS = (
     "suggestions",
     "item_ids",
 )
+#: The columns that hold quantities and prices (Decimal, or None)
+_DECIMAL_COLUMNS = ("ordered_quantity", "quantity", "confirmed_quantity", "unit_price")
 _REJECTED = "rejected"  # str(LineStatus.REJECTED): parsers' enum, as stored
 
 
@@ -100,8 +102,12 @@ class LineTable:
         values = dict(self.columns)
         values["suggestions"] = [_json(s) or "[]" for s in values["suggestions"]]
         values["item_ids"] = [_json(i) for i in values["item_ids"]]
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            for name in _DECIMAL_COLUMNS:
+                values[name] = decimals_as_text(values[name])
         rows = list(zip(repeat(order_id), *values.values()))
-        bulk_insert(session.connection(), table_of(OrderLine), ["order_id", *values], rows)
+        bulk_insert(conn, table_of(OrderLine), ["order_id", *values], rows)
 
 
 def _json(values: list[Any] | None) -> str | None:
