@@ -102,12 +102,23 @@ class LineTable:
         values = dict(self.columns)
         values["suggestions"] = [_json(s) or "[]" for s in values["suggestions"]]
         values["item_ids"] = [_json(i) for i in values["item_ids"]]
+        # A column NULL on every line is left out, and the row gets NULL all the same (no
+        # column an evaluated line fills has a default: a test holds that): a big order of
+        # barcodes has no prices, references, reasons or messages, and binding its 800,000
+        # NULLs cost 0.3 s of the insert's 1.0 (CPU, 100,000 lines, SQLite).
+        values = {name: column for name, column in values.items() if not _all_null(column)}
         conn = session.connection()
         if conn.dialect.name == "sqlite":
             for name in _DECIMAL_COLUMNS:
-                values[name] = decimals_as_text(values[name])
+                if name in values:
+                    values[name] = decimals_as_text(values[name])
         rows = list(zip(repeat(order_id), *values.values()))
         bulk_insert(conn, table_of(OrderLine), ["order_id", *values], rows)
+
+
+def _all_null(column: list[Any]) -> bool:
+    # The first value settles most columns; a count of None (in C, by identity) the rest
+    return column[0] is None and column.count(None) == len(column)
 
 
 def _json(values: list[Any] | None) -> str | None:
