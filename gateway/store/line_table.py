@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gateway.store.bulk import bulk_insert
+from gateway.store.bulk import bulk_insert, decimals_as_text
 from gateway.store.models import OrderLine, table_of
 
 #: The columns an evaluated line fills, in the order they are inserted
@@ -48,6 +48,8 @@ COLUMNS = (
     "suggestions",
     "item_ids",
 )
+#: The columns that hold quantities and prices (Decimal, or None)
+_DECIMAL_COLUMNS = ("ordered_quantity", "quantity", "confirmed_quantity", "unit_price")
 _REJECTED = "rejected"  # str(LineStatus.REJECTED): parsers' enum, as stored
 
 
@@ -100,8 +102,23 @@ class LineTable:
         values = dict(self.columns)
         values["suggestions"] = [_json(s) or "[]" for s in values["suggestions"]]
         values["item_ids"] = [_json(i) for i in values["item_ids"]]
+        # A column NULL on every line is left out, and the row gets NULL all the same (no
+        # column an evaluated line fills has a default: a test holds that): a big order of
+        # barcodes has no prices, references, reasons or messages, and binding its 800,000
+        # NULLs cost 0.3 s of the insert's 1.0 (CPU, 100,000 lines, SQLite).
+        values = {name: column for name, column in values.items() if not _all_null(column)}
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            for name in _DECIMAL_COLUMNS:
+                if name in values:
+                    values[name] = decimals_as_text(values[name])
         rows = list(zip(repeat(order_id), *values.values()))
-        bulk_insert(session.connection(), table_of(OrderLine), ["order_id", *values], rows)
+        bulk_insert(conn, table_of(OrderLine), ["order_id", *values], rows)
+
+
+def _all_null(column: list[Any]) -> bool:
+    # The first value settles most columns; a count of None (in C, by identity) the rest
+    return column[0] is None and column.count(None) == len(column)
 
 
 def _json(values: list[Any] | None) -> str | None:
