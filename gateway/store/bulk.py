@@ -11,34 +11,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
 # sqlite3 has no Decimal adapter: a Decimal goes as text, which NUMERIC affinity stores as
 # the same integer or real SQLAlchemy's own binding would.
 sqlite3.register_adapter(Decimal, str)
-
-
-def decimals_as_text(column: list[Any]) -> list[Any]:
-    """A column for SQLite's ``executemany``, each Decimal as the text the adapter above
-    would give it, the rest as it is.
-
-    The adapter is a Python call per value: a big order's four quantity columns made
-    400,000 of them for a few dozen distinct objects. Each object is converted once
-    (keyed by identity, which the column keeps alive: ``Decimal("12.50")`` equals
-    ``Decimal("12.5")`` but is not the same text)."""
-    done: dict[int, str] = {}
-    out: list[Any] = []
-    for value in column:
-        if value.__class__ is Decimal:
-            text = done.get(id(value))
-            if text is None:
-                text = done[id(value)] = str(value)
-            out.append(text)
-        else:
-            out.append(value)
-    return out
 
 
 #: Up to this many rows PostgreSQL takes them in one INSERT: one round trip, and
