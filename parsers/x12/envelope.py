@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain, compress, count, islice
+from operator import itemgetter
 
 from parsers.document import Location
 from parsers.x12.codes import GroupErrorCode, InterchangeErrorCode, SetErrorCode
@@ -24,6 +26,8 @@ from parsers.x12.reports import (
 )
 
 _ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST", "SE"})
+#: Their first letters: a segment starting with none of them cannot be one
+_ENVELOPE_INITIALS = frozenset(tag[0] for tag in _ENVELOPE_IDS)
 
 
 @dataclass(slots=True)
@@ -178,30 +182,45 @@ def walk_interchange(
                 )
             )
 
+    def outside(index: int, segment: str) -> None:
+        """A segment that is not an envelope's, where no set is open to hold it."""
+        tag = segment.split(sep, 1)[0]
+        if group is None:
+            if segment.startswith("TA1" + sep):  # belongs outside any group
+                interchange.interchange_acks.append(read_ta1(segment.split(sep), at(index, "TA1")))
+                return
+            interchange_error(
+                InterchangeErrorCode.INVALID_CONTENT,
+                f"segment {tag!r} outside a functional group",
+                at(index, tag),
+            )
+        elif open_set is None:
+            interchange_error(
+                InterchangeErrorCode.INVALID_CONTROL_STRUCTURE,
+                f"segment {tag!r} outside a transaction set",
+                at(index, tag),
+            )
+
     trailer_seen = False
-    for index in range(1, len(segments)):
+    # Only segments starting like an envelope's can change the walk's state, and they
+    # are found in C: a 100,000-line set's body is then skipped in one step instead of
+    # one Python iteration per segment.  Between two of them the state is fixed, so
+    # such a run is either all inside a set (nothing to check) or all reported.
+    starts = map(_ENVELOPE_INITIALS.__contains__, map(itemgetter(0), islice(segments, 1, None)))
+    candidates = compress(count(1), starts)  # segments[0] is the ISA, read above
+    done = 1  # segments[1:done] have been walked
+    for index in chain(candidates, (len(segments),)):
+        if done < index and not skipping_orphan_set and (group is None or open_set is None):
+            for between in range(done, index):
+                outside(between, segments[between])
+        done = index + 1
+        if index == len(segments):
+            break
         segment = segments[index]
-        tag = segment.split(sep, 1)[0] if segment[0] in "GISE" else ""
-        if tag not in _ENVELOPE_IDS:
-            if skipping_orphan_set:
-                continue
-            if group is None:
-                if segment.startswith("TA1" + sep):  # belongs outside any group
-                    interchange.interchange_acks.append(
-                        read_ta1(segment.split(sep), at(index, "TA1"))
-                    )
-                    continue
-                interchange_error(
-                    InterchangeErrorCode.INVALID_CONTENT,
-                    f"segment {segment.split(sep, 1)[0]!r} outside a functional group",
-                    at(index, segment.split(sep, 1)[0]),
-                )
-            elif open_set is None:
-                interchange_error(
-                    InterchangeErrorCode.INVALID_CONTROL_STRUCTURE,
-                    f"segment {segment.split(sep, 1)[0]!r} outside a transaction set",
-                    at(index, segment.split(sep, 1)[0]),
-                )
+        tag = segment.split(sep, 1)[0]
+        if tag not in _ENVELOPE_IDS:  # "STX…" or "SEQ": starts like one, is not
+            if not skipping_orphan_set:
+                outside(index, segment)
             continue
         elements = segment.split(sep)
         if tag == "ST":

@@ -142,3 +142,57 @@ def test_junk_after_the_last_interchange_is_reported_not_raised() -> None:
     result = read(one_order() + b"garbage")
     assert len(result.documents) == 1
     assert any("not an interchange were ignored" in w for w in result.warnings)
+
+
+def _walk_errors(text: str) -> list[tuple[InterchangeErrorCode, int | None, str]]:
+    [report] = read(text.encode("ascii")).interchanges
+    return [(e.code, e.location.line, e.message) for e in report.errors]
+
+
+def test_every_segment_outside_a_set_is_reported_at_its_own_position() -> None:
+    """Runs of stray segments – before a group, between sets, between groups – are
+    reported one by one, whatever their length; those inside a set are its body."""
+    sets = [order_set("0001", po="A"), [["REF", "ZZ", "1"], ["NTE", "GEN", "x"]]]
+    sets.append(order_set("0002", po="B"))
+    text = interchange([[["N9", "ZZ"], ["MSG", "stray"]], group(sets)], iea_count=1)
+    # ISA, N9, MSG, GS, ST..SE (5), REF, NTE, ST..SE (5), GE, IEA
+    outside_set = InterchangeErrorCode.INVALID_CONTROL_STRUCTURE
+    assert _walk_errors(text) == [
+        (InterchangeErrorCode.INVALID_CONTENT, 2, "segment 'N9' outside a functional group"),
+        (InterchangeErrorCode.INVALID_CONTENT, 3, "segment 'MSG' outside a functional group"),
+        (outside_set, 10, "segment 'REF' outside a transaction set"),
+        (outside_set, 11, "segment 'NTE' outside a transaction set"),
+    ]
+    result = read(text.encode("ascii"))
+    assert [d.order_number for d in result.documents] == ["A", "B"]
+
+
+def test_segments_that_only_start_like_an_envelope_segment_are_not_one() -> None:
+    """SEQ, STX, GSA, ISE, EA… begin with an envelope tag's letters: inside a set they
+    are its body (an unknown tag is reported on the set), outside one they are strays."""
+    look_alikes = (("SEQ", "1"), ("STX", "2"), ("GSA", "3"), ("ISE", "4"), ("EA", "5"))
+    good = order_set("0001", po="A", extra=look_alikes)
+    text = interchange([group([good, [["SEQ", "9"], ["SE", "x"]]])])
+    [report] = read(text.encode("ascii")).interchanges
+    [one] = report.groups[0].sets
+    assert not one.rejected and one.document is not None
+    assert one.document.order_number == "A"
+    # ISA, GS, ST BEG + 5 look-alikes + PO1 CTT SE (10), then SEQ and a stray SE
+    outside_set = InterchangeErrorCode.INVALID_CONTROL_STRUCTURE
+    assert [(e.code, e.location.line, e.message) for e in report.errors] == [
+        (outside_set, 13, "segment 'SEQ' outside a transaction set"),
+        (outside_set, 14, "SE without a matching ST"),
+    ]
+
+
+def test_a_set_outside_any_group_is_skipped_whole_and_what_follows_is_read() -> None:
+    orphan = order_set("0009", po="ORPHAN")
+    stray = [["NTE", "GEN", "after"]]
+    text = interchange([orphan, stray, group([order_set(po="A")])], iea_count=1)
+    # ISA, ST..SE (5), NTE, GS, ...
+    assert _walk_errors(text) == [
+        (InterchangeErrorCode.INVALID_CONTENT, 2, "transaction set outside a functional group "
+         "(no GS); skipped"),
+        (InterchangeErrorCode.INVALID_CONTENT, 7, "segment 'NTE' outside a functional group"),
+    ]  # fmt: skip
+    assert [d.order_number for d in read(text.encode("ascii")).documents] == ["A"]

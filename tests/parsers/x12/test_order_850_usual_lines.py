@@ -186,3 +186,40 @@ def test_each_departure_from_the_usual_line_reads_the_same_alone(delimiters):
         data = interchange([group([order(body)])], **delimiters).encode("utf-8")
         usual, general = both(data)
         assert usual == general, po1
+
+
+def test_lines_that_change_their_two_pair_layout_read_the_same():
+    """The hot path remembers the last two-pair layout (size, PO106, PO108): every change
+    of it – other qualifiers, the same ones swapped or padded, a dangling qualifier, a
+    layout of one or three pairs in between, an empty value – is read as from scratch."""
+    pairs = [
+        ["UP", "012345678905", "VN", "V-1"],
+        ["UP", "012345678905", "VN", "V-2"],
+        ["VN", "V-3", "UP", "012345678905"],
+        ["UP", "012345678905", "VN", "V-4", "BP"],  # a qualifier with no value after it
+        ["UP", "012345678905", "VN", "V-5"],
+        [" UP", "012345678905", "VN", "V-6"],
+        ["UP", "012345678905", "VN", ""],
+        ["UP", "", "VN", "V-7"],
+        ["UP", "012345678905"],
+        ["UP", "012345678905", "VN", "V-8"],
+        ["UP", "012345678905", "VN", "V-9", "BP", "B-9"],
+        ["UP", "012345678905", "VN", "V-10"],
+        ["UP", "N/A", "VN", "V-11"],
+        ["UP", "012345678905", "BP", "B-1"],  # the same first qualifier only
+        ["EN", "5412345000020", "SK", "SKU-1"],
+        ["UP", "012345678905", "VN", "V-12"],
+        ["VN", "V-13", "ZZ", "whatever"],
+        ["VN", "V-14", "ZZ", ""],  # an empty value no line field reads
+    ]
+    body: list[list[str]] = []
+    for n, ids in enumerate(pairs, 1):
+        body.append(["PO1", str(n), "4", "EA", "2.50", "PE", *ids])
+        body.append(["PID", "F", "", "", "", f"Article {n}"])
+    data = interchange([group([order(body)])]).encode("ascii")
+    usual, general = both(data)
+    assert len(usual["documents"][0]["lines"]) == len(pairs)
+    assert usual == general
+    lines = _read(data, ID_QUALIFIERS).documents[0].lines
+    assert [line.supplier_ref for line in lines[:3]] == ["V-1", "V-2", "V-3"]
+    assert lines[3].item_ids[1].value == "V-4" and len(lines[3].item_ids) == 2
