@@ -15,6 +15,9 @@ from tests.gateway.conftest import COFFEE, ean
 from tests.gateway.lifecycle_support import csv_order
 
 runner = CliRunner()
+#: ``run`` turns the service's info log on for the rest of the process unless told: the
+#: tests that run in this one process after these ones count their own log records
+QUIET = ("--log-level", "warning")
 
 
 def cli(ws_root: Path, *args: str):  # noqa: ANN201
@@ -172,7 +175,7 @@ def test_a_pass_over_many_files_prints_a_summary_and_the_files_that_need_attenti
     drop(ws, "shop", "garbage.csv", b"\x00\x01 not an order \xff" * 40)
 
     out = runner.invoke(
-        app, ["-w", str(ws.root), "run", "--once", "--settle", "0"], env={"COLUMNS": "120"}
+        app, ["-w", str(ws.root), *QUIET, "run", "--once", "--settle", "0"], env={"COLUMNS": "120"}
     ).stdout  # the log lines name every file, on stderr
     summary, attention = out.split("files that need attention")
     totals = {}
@@ -198,7 +201,7 @@ def test_a_pass_over_a_few_files_lists_every_one(sqlite_workspace, drop):
     ws = sqlite_workspace
     drop(ws, "shop", "one.csv", csv_order("PO-1", [(COFFEE, 2)]))
     out = runner.invoke(
-        app, ["-w", str(ws.root), "run", "--once", "--settle", "0"], env={"COLUMNS": "120"}
+        app, ["-w", str(ws.root), *QUIET, "run", "--once", "--settle", "0"], env={"COLUMNS": "120"}
     ).stdout  # the log lines name every file, on stderr
     assert "one.csv" in out and "processed" in out
     assert "need attention" not in out
