@@ -148,19 +148,17 @@ def files_list(
     if as_json:
         print_json(rows)
         return
-    from gateway.cli.tables import Column, print_records
+    from gateway.cli.tables import Column, outcome_markup, print_records
 
     columns = [Column("id", justify="right"), *map(Column, ("partner", "file", "received")),
                Column("outcome"), Column("orders", justify="right"),
                Column("reason", whole=False)]  # fmt: skip
-    shown = []
-    for f in rows:
-        colour = {"processed": "green", "failed": "red"}.get(f["outcome"], "yellow")
-        shown.append([
-            str(f["id"]), escape(f["partner"]), escape(f["name"]),
-            f["received_at"][:16].replace("T", " "), f"[{colour}]{f['outcome']}[/{colour}]",
-            str(f["orders"]), escape(f["reason"] or ""),
-        ])  # fmt: skip
+    shown = [
+        [str(f["id"]), escape(f["partner"]), escape(f["name"]),
+         f["received_at"][:16].replace("T", " "), outcome_markup(f["outcome"]),
+         str(f["orders"]), escape(f["reason"] or "")]
+        for f in rows
+    ]  # fmt: skip
     print_records(columns, shown, title=f"{len(rows)} file(s)")
 
 

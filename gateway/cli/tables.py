@@ -94,11 +94,33 @@ def outcome_dict(o: "FileOutcome") -> dict[str, Any]:
 OUTCOME_ROWS = 50
 
 
+def outcome_markup(outcome: str) -> str:
+    """A file's outcome coloured: green when done, red when failed, yellow otherwise."""
+    c = {"processed": "green", "recovered": "green", "failed": "red"}.get(outcome, "yellow")
+    return f"[{c}]{outcome}[/{c}]"
+
+
 def _needs_attention(o: "FileOutcome") -> bool:
     from gateway.store.ledger import FileResult
 
     clean = (FileResult.PROCESSED, FileResult.RECOVERED, FileResult.RECEIVED)
     return o.outcome not in clean or o.lines_rejected > 0
+
+
+def _print_totals(outcomes: list["FileOutcome"]) -> None:
+    totals: dict[str, list[int]] = {}
+    for o in outcomes:
+        t = totals.setdefault(o.outcome, [0, 0, 0, 0])
+        t[0] += 1
+        t[1] += len(o.orders)
+        t[2] += o.lines_accepted
+        t[3] += o.lines_rejected
+    print_records(
+        [Column("outcome"),
+         *(Column(n, justify="right") for n in ("files", "orders", "accepted", "rejected"))],
+        [[outcome_markup(k), *map(str, t)] for k, t in totals.items()],
+        title=f"{len(outcomes)} files",
+    )  # fmt: skip
 
 
 def print_outcomes(outcomes: list["FileOutcome"]) -> None:
@@ -107,48 +129,28 @@ def print_outcomes(outcomes: list["FileOutcome"]) -> None:
     them) and the commands that list the rest."""
     from rich.markup import escape
 
-    from gateway.store.ledger import FileResult
-
-    def colour(outcome: str) -> str:
-        c = {FileResult.PROCESSED: "green", FileResult.RECOVERED: "green",
-             FileResult.FAILED: "red"}.get(FileResult(outcome), "yellow")  # fmt: skip
-        return f"[{c}]{outcome}[/{c}]"
-
     columns = [Column("partner"), Column("file"), Column("outcome"),
                *(Column(n, justify="right") for n in ("orders", "accepted", "rejected")),
                Column("note", whole=False)]  # fmt: skip
-    shown = outcomes
-    if len(outcomes) > OUTCOME_ROWS:
-        totals: dict[str, list[int]] = {}
-        for o in outcomes:
-            t = totals.setdefault(o.outcome, [0, 0, 0, 0])
-            t[0] += 1
-            t[1] += len(o.orders)
-            t[2] += o.lines_accepted
-            t[3] += o.lines_rejected
-        print_records(
-            [Column("outcome"),
-             *(Column(n, justify="right") for n in ("files", "orders", "accepted", "rejected"))],
-            [[colour(k), *map(str, t)] for k, t in totals.items()],
-            title=f"{len(outcomes)} files",
-        )  # fmt: skip
-        shown = [o for o in outcomes if _needs_attention(o)]
-        if not shown:
-            console.print("no file needs attention")
-            return
-        more = len(shown) - OUTCOME_ROWS
-        shown = shown[:OUTCOME_ROWS]
-    rows = [
-        [escape(o.partner), escape(o.name), colour(o.outcome), str(len(o.orders)),
-         str(o.lines_accepted), str(o.lines_rejected), escape(o.reason or "")]
-        for o in shown
-    ]  # fmt: skip
-    if shown is outcomes:
-        print_records(columns, rows, title="files")
+
+    def rows(shown: list["FileOutcome"]) -> list[list[str]]:
+        return [
+            [escape(o.partner), escape(o.name), outcome_markup(o.outcome), str(len(o.orders)),
+             str(o.lines_accepted), str(o.lines_rejected), escape(o.reason or "")]
+            for o in shown
+        ]  # fmt: skip
+
+    if len(outcomes) <= OUTCOME_ROWS:
+        print_records(columns, rows(outcomes), title="files")
         return
-    print_records(columns, rows, title="files that need attention")
-    if more > 0:
-        console.print(f"… and {more} more.")
+    _print_totals(outcomes)
+    attention = [o for o in outcomes if _needs_attention(o)]
+    if not attention:
+        console.print("no file needs attention")
+        return
+    print_records(columns, rows(attention[:OUTCOME_ROWS]), title="files that need attention")
+    if len(attention) > OUTCOME_ROWS:
+        console.print(f"… and {len(attention) - OUTCOME_ROWS} more.")
     console.print(
         escape(f"Every file of this pass: order-gateway files list --limit {len(outcomes)}; "
                "the failed ones: files list --failed; rejected lines: rejections list")
@@ -213,6 +215,7 @@ __all__ = [
     "WIDE",
     "Column",
     "outcome_dict",
+    "outcome_markup",
     "print_lines",
     "print_orders",
     "print_outcomes",
