@@ -290,7 +290,8 @@ def _order_number(texts: dict[str, list[str]], count: int) -> tuple[bool, str | 
     customer_refs = texts.get("customer_ref", empty)
     if any(b and not (len(b) in GTIN_LENGTHS and b.isdigit() and b.isascii()) for b in barcodes):
         return False, None  # scientific notation, Excel's ="…", lost zeros: the row reader's
-    for first in map(_first, barcodes, refs, customer_refs):
+    for barcode, ref, customer_ref in zip(barcodes, refs, customer_refs, strict=True):
+        first = barcode or ref or customer_ref  # the first identifier given, or ""
         if not first or "otal" in first or "OTAL" in first:
             return False, None  # a name alone, a note, a total row
     numbers_seen = set(texts.get("order_number", ("",)))
@@ -343,10 +344,6 @@ def _lines_document(
         lines=lines,
         location=Location(line=2, sheet=sheet),
     )
-
-
-def _first(*identifiers: str) -> str:
-    return next((i for i in identifiers if i), "")
 
 
 __all__ = ["READ", "SheetColumns", "read", "sheet_columns"]

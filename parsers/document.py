@@ -365,6 +365,53 @@ class ResponseLine:
     hint: str | None = None
 
 
+def response_line_at(
+    line_no: int,
+    status: LineStatus,
+    external_id: str | None,
+    barcode: str | None,
+    sku: str | None,
+    customer_ref: str | None,
+    name: str | None,
+    ordered_quantity: Decimal | None,
+    confirmed_quantity: Decimal | None,
+    shipped_quantity: Decimal | None,
+    unit: str | None,
+    unit_price: Decimal | None,
+    reason_code: str | None,
+    message: str | None,
+    source_row: int | None,
+    suggestions: list[str],
+    item_ids: list[ItemId],
+    hint: str | None,
+) -> ResponseLine:
+    """A :class:`ResponseLine` with these values and no change, as a response's hot path
+    builds one per stored line (see :func:`order_line_at`: the same object as the
+    keyword constructor's, at less than half the cost; 0.2 s of a 100,000-line order's
+    reply). Every field is set here; a test holds this to the dataclass."""
+    item = _new(ResponseLine)
+    item.line_no = line_no
+    item.status = status
+    item.external_id = external_id
+    item.barcode = barcode
+    item.sku = sku
+    item.customer_ref = customer_ref
+    item.name = name
+    item.ordered_quantity = ordered_quantity
+    item.confirmed_quantity = confirmed_quantity
+    item.shipped_quantity = shipped_quantity
+    item.unit = unit
+    item.unit_price = unit_price
+    item.reason_code = reason_code
+    item.message = message
+    item.source_row = source_row
+    item.suggestions = suggestions
+    item.item_ids = item_ids
+    item.change = None
+    item.hint = hint
+    return item
+
+
 @dataclass(slots=True, kw_only=True)
 class ForPeople:
     """What a reply about an order says beside its lines, for whoever reads it."""

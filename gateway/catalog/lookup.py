@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from gateway.rules.names import NameIndex
-from gateway.rules.products import ProductInfo, sku_key
+from gateway.rules.products import ProductInfo, product_info, sku_key
 from gateway.rules.xrefs import SCOPE_ORDER, XrefKind, XrefScope
 from gateway.store.models import (
     QTY,
@@ -140,7 +140,7 @@ def _decimal(value: Any) -> Decimal:
 
 def _row(r: Sequence[Any]) -> ProductInfo:
     pid, sku, name, unit, mult, active = r
-    return ProductInfo(pid, sku, name, unit, _decimal(mult), bool(active))
+    return product_info(pid, sku, name, unit, _decimal(mult), bool(active))
 
 
 _VERSION = "catalog_version"

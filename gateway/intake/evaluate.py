@@ -169,7 +169,7 @@ def evaluate_document(
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
-    known = [_by_id(ln, catalog, gtin_keys) for ln in doc.lines]
+    known = _known_by_id(doc.lines, catalog, gtin_keys)
     unresolved = [ln for ln, found in zip(doc.lines, known, strict=True) if not found]
     catalog.prefetch(
         name_keys=[name_key(ln.name) for ln in unresolved if ln.name],
@@ -193,9 +193,18 @@ def evaluate_document(
     return ev
 
 
-def _by_id(line: OrderLine, catalog: CatalogLookup, gtin_keys: dict[str, str | None]) -> bool:
-    if line.barcode and (g := gtin_keys[line.barcode]) and catalog.by_gtin14(g):
-        return True
+def _known_by_id(
+    lines: list[OrderLine], catalog: CatalogLookup, gtin_keys: dict[str, str | None]
+) -> list[bool]:
+    """Whether the catalog knows each line's barcode or one of its references.
+
+    The barcodes the catalog knows are found once, as a set (a big order's lines are
+    nearly all barcodes): a line's test is then a membership, not a call per line."""
+    known = {b for b, g in gtin_keys.items() if g and catalog.by_gtin14(g)}
+    return [ln.barcode in known or _by_ref(ln, catalog) for ln in lines]
+
+
+def _by_ref(line: OrderLine, catalog: CatalogLookup) -> bool:
     refs = (line.supplier_ref, line.customer_ref)
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
 

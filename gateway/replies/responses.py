@@ -33,6 +33,7 @@ from parsers.document import (
     ResponseKind,
     ResponseLine,
     SourceFormat,
+    response_line_at,
 )
 
 
@@ -186,28 +187,14 @@ def _response_lines(c: dict[str, list[Any]]) -> list[ResponseLine]:
         amounts = done.get(key)
         if amounts is None:
             amounts = done[key] = _in_order_units(ordered, quantity, confirmed, shipped, price)
+        # By position (response_line_at): 18 keyword arguments cost twice the line itself
         out.append(
-            ResponseLine(
-                line_no=line_no,
-                status=_LINE_STATUS[outcome],
-                external_id=external_id,
-                barcode=barcode,
-                sku=sku,
-                customer_ref=customer_ref,
-                name=name,
-                ordered_quantity=amounts[0],
-                confirmed_quantity=amounts[1],
-                shipped_quantity=amounts[2],
-                unit=unit,
-                unit_price=amounts[3],
-                reason_code=reason,
-                message=message,
-                source_row=source,
-                suggestions=list(suggestions or []),
-                item_ids=[ItemId(*i) for i in item_ids or []],
-                hint=hint,
+            response_line_at(
+                line_no, _LINE_STATUS[outcome], external_id, barcode, sku, customer_ref, name,
+                amounts[0], amounts[1], amounts[2], unit, amounts[3], reason, message, source,
+                list(suggestions or ()), [ItemId(*i) for i in item_ids or ()], hint,
             )
-        )
+        )  # fmt: skip
     return out
 
 

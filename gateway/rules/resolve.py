@@ -75,6 +75,30 @@ class Resolution:
         return self.product is not None
 
 
+_new = object.__new__
+#: The pack of a line matched by a reference (immutable: one object for every line)
+_ONE = Decimal(1)
+
+
+def resolved(product: ProductInfo, matched_by: MatchedBy, pack_qty: Decimal) -> Resolution:
+    """``Resolution(product=…, matched_by=…, pack_qty=…, confidence=1.0)``: a line an
+    identifier resolves, as nearly every line of a big order is. Built field by field,
+    at a third of the keyword constructor's cost (its defaults' factories and its
+    keywords: 0.07 s of 100,000 lines); a test holds this to the dataclass."""
+    res = _new(Resolution)
+    res.product = product
+    res.matched_by = matched_by
+    res.pack_qty = pack_qty
+    res.confidence = 1.0
+    res.reason = None
+    res.column = None
+    res.value = None
+    res.detail = None
+    res.suggestions = []
+    res.fields = {}
+    return res
+
+
 def gtin14_of(barcode: str) -> str | None:
     """The GTIN-14 key of a valid barcode, or None when it is not a valid GTIN."""
     try:
@@ -173,9 +197,9 @@ def resolve_line(
         col = line.columns.get("supplier_ref", "supplier_ref")
         p = catalog.by_sku(line.supplier_ref)
         if p:
-            found.append((MatchedBy.SKU, p, Decimal(1), col, line.supplier_ref))
+            found.append((MatchedBy.SKU, p, _ONE, col, line.supplier_ref))
         elif p := catalog.by_customer_ref(line.supplier_ref):
-            found.append((MatchedBy.CUSTOMER_REF, p, Decimal(1), col, line.supplier_ref))
+            found.append((MatchedBy.CUSTOMER_REF, p, _ONE, col, line.supplier_ref))
         else:
             failures.append(
                 Resolution(reason=ReasonCode.UNKNOWN_SKU, column=col, value=line.supplier_ref)
@@ -184,9 +208,9 @@ def resolve_line(
         col = line.columns.get("customer_ref", "customer_ref")
         p = catalog.by_customer_ref(line.customer_ref)
         if p:
-            found.append((MatchedBy.CUSTOMER_REF, p, Decimal(1), col, line.customer_ref))
+            found.append((MatchedBy.CUSTOMER_REF, p, _ONE, col, line.customer_ref))
         elif p := catalog.by_sku(line.customer_ref):
-            found.append((MatchedBy.SKU, p, Decimal(1), col, line.customer_ref))
+            found.append((MatchedBy.SKU, p, _ONE, col, line.customer_ref))
         else:
             failures.append(
                 Resolution(
@@ -223,7 +247,7 @@ def resolve_line(
                         "value": value,
                     },
                 )
-        return Resolution(product=product, matched_by=how, pack_qty=pack, confidence=1.0)
+        return resolved(product, how, pack)
 
     # What the admin taught comes after every identifier the catalog knows (a learned
     # reference never overrides a barcode that resolves) and before guessing from names.
@@ -268,9 +292,9 @@ def _by_any_id(value: str, catalog: Catalog) -> tuple[MatchedBy, ProductInfo, De
     if key is not None and (hit := catalog.by_gtin14(key)):
         return MatchedBy.BARCODE, hit[0], hit[1]
     if p := catalog.by_sku(value):
-        return MatchedBy.SKU, p, Decimal(1)
+        return MatchedBy.SKU, p, _ONE
     if p := catalog.by_customer_ref(value):
-        return MatchedBy.CUSTOMER_REF, p, Decimal(1)
+        return MatchedBy.CUSTOMER_REF, p, _ONE
     return None
 
 
@@ -319,4 +343,5 @@ __all__ = [
     "gtin14_of",
     "other_ids",
     "resolve_line",
+    "resolved",
 ]

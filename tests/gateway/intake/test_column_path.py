@@ -79,6 +79,8 @@ PLAIN = [
     "PO-18;;COF-250;;;99999999999999",
     f"PO-18;{COFFEE};TEA-GRN;;;1",  # two identifiers, two products
     f"PO-18;{COFFEE};COF-250;;;1",  # two identifiers, one product
+    f"PO-18;{ean('301234500199')};COF-250;;;1",  # an unknown barcode, a known reference
+    f"PO-18;{COFFEE[:-1]}2;;MY-0042;;1",  # a wrong check digit, a known customer reference
 ]
 #: What only the row reader reads: names alone, a word for a quantity, a blank line,
 #: a total row, a note under the table

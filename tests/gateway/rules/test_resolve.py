@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
 
 from gateway.rules.names import NameIndex
 from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode
-from gateway.rules.resolve import MatchedBy, NameMatcher, gtin14_keys, gtin14_of, resolve_line
+from gateway.rules.resolve import (
+    MatchedBy,
+    NameMatcher,
+    Resolution,
+    gtin14_keys,
+    gtin14_of,
+    resolve_line,
+    resolved,
+)
 from gateway.rules.xrefs import XrefKind
 from parsers.document import ItemId, OrderLine
 
@@ -169,3 +178,22 @@ def test_a_batch_of_barcodes_gets_the_keys_each_one_gets_alone():
         "00000000000000", "3.00E+12",
     ]  # fmt: skip
     assert gtin14_keys(written) == {b: gtin14_of(b) for b in written}
+
+
+def test_the_quick_builder_makes_the_resolution_the_constructor_makes() -> None:
+    quick = resolved(COFFEE, MatchedBy.BARCODE, Decimal(12))
+    slow = Resolution(
+        product=COFFEE, matched_by=MatchedBy.BARCODE, pack_qty=Decimal(12), confidence=1.0
+    )
+    # getattr on a slot the builder forgot raises, so a new field cannot slip past
+    for f in fields(Resolution):
+        assert getattr(quick, f.name) == getattr(slow, f.name), f.name
+    assert quick == slow
+
+
+def test_each_quick_resolution_gets_its_own_suggestions_and_fields() -> None:
+    a = resolved(COFFEE, MatchedBy.SKU, Decimal(1))
+    b = resolved(COFFEE, MatchedBy.SKU, Decimal(1))
+    a.suggestions.append("TEA-GRN")
+    a.fields["column"] = "sku"
+    assert b.suggestions == [] and b.fields == {}
