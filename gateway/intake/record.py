@@ -34,6 +34,7 @@ from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.line_table import LineTable
 from gateway.store.models import LIVE_ORDER_SQL, Order, OrderEvent, OrderSource, table_of
+from gateway.store.rows import insert_now
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
 
@@ -147,8 +148,7 @@ def store_order(
         source_index=source_index,
         due_at=now + deadline if deadline and final is OrderStatus.PENDING_VALIDATION else None,
     )
-    session.add(order)
-    session.flush()
+    insert_now(session, order)  # its id, for its lines, events and replies
     if inbound_file_id is not None:
         # A statement, not an ORM object: nothing reads the row back in this session, and
         # the unit of work's flush of one object cost about 0.2 ms CPU more (every file).
