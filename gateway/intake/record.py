@@ -40,15 +40,17 @@ from parsers.sheets import status_label
 
 # Built once: asked for every order stored, and building the statement (and its cache
 # key) cost more than running it. Live in the words of the partial unique index, so that
-# SQLite seeks the number in it (LIVE_ORDER_SQL).
-_LIVE_ORDERS = select(Order).where(
-    Order.customer_code == bindparam("customer"),
-    Order.order_number == bindparam("number"),
+# SQLite seeks the number in it (LIVE_ORDER_SQL). The ids, on the table: most numbers are
+# new, and an ORM query that finds nothing cost twice the Core one (0.18 against 0.08 ms).
+_ORDERS = table_of(Order).c
+_LIVE_ORDERS = select(_ORDERS.id).where(
+    _ORDERS.customer_code == bindparam("customer"),
+    _ORDERS.order_number == bindparam("number"),
     text(LIVE_ORDER_SQL),
 )
-_LIVE_ORDERS_ANY_PARTNER = _LIVE_ORDERS.order_by(Order.id)
-_LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(Order.partner == bindparam("partner")).order_by(
-    Order.id
+_LIVE_ORDERS_ANY_PARTNER = _LIVE_ORDERS.order_by(_ORDERS.id)
+_LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(_ORDERS.partner == bindparam("partner")).order_by(
+    _ORDERS.id
 )
 
 
@@ -61,8 +63,10 @@ def find_live_orders(
     """The live orders with this customer and number (one per partner at most)."""
     wanted = {"customer": customer_code, "number": order_number}
     if partner_id is None:
-        return list(session.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted))
-    return list(session.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}))
+        ids = session.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted).all()
+    else:
+        ids = session.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}).all()
+    return [order for i in ids if (order := session.get(Order, i)) is not None]
 
 
 def duplicate_text(other: Order, number: str | None, language: str, note: str) -> str:
