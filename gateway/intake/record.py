@@ -55,6 +55,8 @@ _LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(_ORDERS.partner == bindparam("partn
 
 
 _ORIGINAL_SOURCE = insert(table_of(OrderSource)).values(role="original")
+# Built once too: building it and its cache key cost 14 µs CPU an order.
+_EVENTS = insert(table_of(OrderEvent))
 
 
 def find_live_orders(
@@ -191,7 +193,7 @@ def store_order(
     ]
     if replaced is not None:
         _record_replacement(events, replaced, order, who_acted, now)
-    session.execute(insert(table_of(OrderEvent)), events)
+    session.execute(_EVENTS, events)
     return StoredOrder(order, table, who.customer, who.site)
 
 
