@@ -27,11 +27,21 @@ rows above the table's header are read here, cell by cell:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 from parsers.cells import Cell, cell_text
-from parsers.columns import BLOCK_LABELS, QUIET_LABELS, Field, TabularProfile, normalise_header
+from parsers.columns import (
+    BLOCK_LABELS,
+    QUIET_LABELS,
+    Field,
+    OwnNames,
+    TabularProfile,
+    normalise_header,
+    own_names,
+)
 from parsers.document import Location, SkipKind, Skipped
 
 #: How far right of a label its value may sit (an empty cell between them is common)
@@ -53,14 +63,24 @@ class HeaderBlock:
         return cell_text(found[0]) if found else None
 
 
-def _label_table(profile: TabularProfile) -> dict[str, Field]:
+def _label_table(profile: TabularProfile) -> Mapping[str, Field]:
+    return _labels_with(own_names(profile.labels))
+
+
+# Built once per profile's labels, as its aliases are (:mod:`parsers.columns`).
+@lru_cache(maxsize=64)
+def _labels_with(own: OwnNames) -> Mapping[str, Field]:
     table = {
         normalise_header(label): fld for fld, labels in BLOCK_LABELS.items() for label in labels
     }
-    for fld, labels in profile.labels.items():
+    for fld, labels in own:
         for label in labels:
             table[normalise_header(label)] = fld
-    return table
+    return MappingProxyType(table)
+
+
+#: The quiet labels' keys
+_QUIET = frozenset(normalise_header(label) for label in QUIET_LABELS)
 
 
 def read_header_block(
@@ -70,7 +90,7 @@ def read_header_block(
 ) -> HeaderBlock:
     """The header block in ``rows`` (the rows above a table's header)."""
     labels = _label_table(profile)
-    quiet = {normalise_header(label) for label in QUIET_LABELS}
+    quiet = _QUIET
     block = HeaderBlock()
     for line, cells in rows:
         taken: set[int] = set()

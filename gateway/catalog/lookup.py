@@ -43,6 +43,7 @@ from gateway.store.models import (
     Customer,
     CustomerRef,
     Product,
+    table_of,
 )
 
 #: The parameter a batched look-up binds its batch of keys to (:func:`among`)
@@ -145,9 +146,11 @@ def _row(r: Sequence[Any]) -> ProductInfo:
 
 _VERSION = "catalog_version"
 # The one column, not the row as an object: read once per file, every file; the statement
-# built once (building it, and its cache key, cost more than running it).
-_CATALOG_VERSION = select(ControlNumber.last).where(
-    ControlNumber.partner == "_catalog", ControlNumber.kind == "version"
+# built once (building it, and its cache key, cost more than running it); on the table,
+# not the ORM class, whose query costs more to run (0.12 against 0.08 ms CPU).
+_CONTROL = table_of(ControlNumber).c
+_CATALOG_VERSION = select(_CONTROL.last).where(
+    _CONTROL.partner == "_catalog", _CONTROL.kind == "version"
 )
 
 

@@ -63,6 +63,7 @@ from gateway.rules.senders import SenderRefused
 from gateway.store.database import reads_share_writes
 from gateway.store.ledger import AlreadyKnown, FileResult, record_file
 from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.store.rows import update_now
 from gateway.workspace import Workspace
 from parsers.document import ReadResult
 from parsers.errors import ParseError, ProfileError
@@ -495,18 +496,25 @@ def take_file(ws: Workspace, partner_id: str, inbound: InboundFile, entry: Entry
                     so.rejected,
                 )
             )
-        inbound.outcome = FileResult.PROCESSED.value
-        inbound.orders_count = len(stored)
-        inbound.lines_accepted = sum(o.accepted for o in summaries)
-        inbound.lines_rejected = sum(o.rejected for o in summaries)
         queue_file_replies(ctx, stored, read.format, read.result)
+        why = inbound.reason
         if refused:
-            inbound.reason = "; ".join(refused.reasons)
+            why = "; ".join(refused.reasons)
         elif not read.documents and read.reason:
-            inbound.reason = read.reason
-        # Where the original will go, decided in the same transaction: finishing the
-        # file then needs no second one (recovery checks that path for the file).
-        inbound.archived_to = entry.planned(FileResult.PROCESSED, now)
+            why = read.reason
+        # One statement, not the unit of work's flush of the record (0.5 ms CPU a file).
+        update_now(
+            s,
+            inbound,
+            outcome=FileResult.PROCESSED.value,
+            orders_count=len(stored),
+            lines_accepted=sum(o.accepted for o in summaries),
+            lines_rejected=sum(o.rejected for o in summaries),
+            reason=why,
+            # Where the original will go, decided in the same transaction: finishing the
+            # file then needs no second one (recovery checks that path for the file).
+            archived_to=entry.planned(FileResult.PROCESSED, now),
+        )
     return FileOutcome(
         partner_id,
         name,

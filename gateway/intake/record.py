@@ -34,24 +34,29 @@ from gateway.rules.lifecycle import actor as make_actor
 from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.line_table import LineTable
 from gateway.store.models import LIVE_ORDER_SQL, Order, OrderEvent, OrderSource, table_of
+from gateway.store.rows import insert_now
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
 
 # Built once: asked for every order stored, and building the statement (and its cache
 # key) cost more than running it. Live in the words of the partial unique index, so that
-# SQLite seeks the number in it (LIVE_ORDER_SQL).
-_LIVE_ORDERS = select(Order).where(
-    Order.customer_code == bindparam("customer"),
-    Order.order_number == bindparam("number"),
+# SQLite seeks the number in it (LIVE_ORDER_SQL). The ids, on the table: most numbers are
+# new, and an ORM query that finds nothing cost twice the Core one (0.18 against 0.08 ms).
+_ORDERS = table_of(Order).c
+_LIVE_ORDERS = select(_ORDERS.id).where(
+    _ORDERS.customer_code == bindparam("customer"),
+    _ORDERS.order_number == bindparam("number"),
     text(LIVE_ORDER_SQL),
 )
-_LIVE_ORDERS_ANY_PARTNER = _LIVE_ORDERS.order_by(Order.id)
-_LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(Order.partner == bindparam("partner")).order_by(
-    Order.id
+_LIVE_ORDERS_ANY_PARTNER = _LIVE_ORDERS.order_by(_ORDERS.id)
+_LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(_ORDERS.partner == bindparam("partner")).order_by(
+    _ORDERS.id
 )
 
 
 _ORIGINAL_SOURCE = insert(table_of(OrderSource)).values(role="original")
+# Built once too: building it and its cache key cost 14 µs CPU an order.
+_EVENTS = insert(table_of(OrderEvent))
 
 
 def find_live_orders(
@@ -60,8 +65,10 @@ def find_live_orders(
     """The live orders with this customer and number (one per partner at most)."""
     wanted = {"customer": customer_code, "number": order_number}
     if partner_id is None:
-        return list(session.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted))
-    return list(session.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}))
+        ids = session.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted).all()
+    else:
+        ids = session.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}).all()
+    return [order for i in ids if (order := session.get(Order, i)) is not None]
 
 
 def duplicate_text(other: Order, number: str | None, language: str, note: str) -> str:
@@ -147,8 +154,7 @@ def store_order(
         source_index=source_index,
         due_at=now + deadline if deadline and final is OrderStatus.PENDING_VALIDATION else None,
     )
-    session.add(order)
-    session.flush()
+    insert_now(session, order)  # its id, for its lines, events and replies
     if inbound_file_id is not None:
         # A statement, not an ORM object: nothing reads the row back in this session, and
         # the unit of work's flush of one object cost about 0.2 ms CPU more (every file).
@@ -187,7 +193,7 @@ def store_order(
     ]
     if replaced is not None:
         _record_replacement(events, replaced, order, who_acted, now)
-    session.execute(insert(table_of(OrderEvent)), events)
+    session.execute(_EVENTS, events)
     return StoredOrder(order, table, who.customer, who.site)
 
 

@@ -24,6 +24,7 @@ from gateway.edi.acknowledgments import EdiReply, record_sent
 from gateway.replies.dispatch import dispatch_committed, held_marks, mark_sent, writer_of
 from gateway.replies.routes import defer_dispatch
 from gateway.store.models import InboundFile, OutgoingMessage
+from gateway.store.rows import insert_now
 from gateway.workspace import Workspace
 from parsers.document import ReadResult, SourceFormat
 
@@ -99,7 +100,7 @@ class Outbox:
             content=content,
             created_at=self.now,
         )
-        self.session.add(msg)
+        insert_now(self.session, msg)  # its id now: no flush of its own before the commit
         self.queued.append(msg)
         return msg
 

@@ -9,6 +9,8 @@ Where each rule lives:
 * "have we seen these bytes / this interchange?" — :mod:`gateway.store.ledger`
 * bulk inserts (``executemany`` / ``COPY``) — :mod:`gateway.store.bulk`; an order's lines
   held, inserted and answered column by column — :mod:`gateway.store.line_table`
+* one new row by one statement, its object persistent as after a flush (a file's
+  record, its order, its replies) — :mod:`gateway.store.rows`
 * the history of actions that have none of their own (sign-ins, resends…) —
   :mod:`gateway.store.actions`
 * a received file's bytes kept once by their sha256 (table or S3) — :mod:`gateway.store.blobs`

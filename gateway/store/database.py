@@ -113,7 +113,9 @@ def _make_engine(url: str) -> Engine:
             # Read-only work (resolving an order against the catalog) asks for a deferred
             # BEGIN so that several workers can do it while one of them writes.
             deferred = conn.get_execution_options().get(READ_ONLY, False)
-            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+            # On the driver's connection: twice a file, and SQLAlchemy's statement
+            # machinery (events, result set-up) cost several times the BEGIN itself.
+            conn.connection.driver_connection.execute("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     engine = create_engine(url)

@@ -23,7 +23,14 @@ from enum import StrEnum
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from gateway.store.models import AppliedChange, FeedFile, InboundFile, ReceivedInterchange
+from gateway.store.models import (
+    AppliedChange,
+    FeedFile,
+    InboundFile,
+    ReceivedInterchange,
+    table_of,
+)
+from gateway.store.rows import insert_now
 
 
 class AlreadyKnown(Exception):
@@ -65,18 +72,21 @@ def taken_before(
 
 
 # Built once: asked for every file, and building the statement (and its cache key) cost
-# more than running it.
+# more than running it. The id alone, on the table: most files are bytes never seen, and
+# an ORM query that finds nothing cost twice the Core one (0.18 against 0.08 ms CPU).
+_FILES = table_of(InboundFile)
 _LATEST_RECORD = (
-    select(InboundFile)
-    .where(InboundFile.partner == bindparam("partner"), InboundFile.sha256 == bindparam("sha"))
-    .order_by(InboundFile.id.desc())
+    select(_FILES.c.id)
+    .where(_FILES.c.partner == bindparam("partner"), _FILES.c.sha256 == bindparam("sha"))
+    .order_by(_FILES.c.id.desc())
     .limit(1)
 )
 
 
 def latest_record(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
     """The newest record of these bytes from this partner (any outcome), if any."""
-    return session.scalar(_LATEST_RECORD, {"partner": partner_id, "sha": sha256})
+    found = session.scalar(_LATEST_RECORD, {"partner": partner_id, "sha": sha256})
+    return None if found is None else session.get(InboundFile, found)
 
 
 def known_file(session: Session, partner_id: str, sha256: str) -> InboundFile | None:
@@ -115,8 +125,7 @@ def record_file(
         raise AlreadyKnown(processed)
     if latest is not None and latest.outcome == FAILED and inbound.attempt_of is None:
         inbound.attempt_of = latest.id
-    session.add(inbound)
-    session.flush()
+    insert_now(session, inbound)  # its id, for the file's orders and replies
 
 
 def attempts(session: Session, inbound_id: int) -> list[InboundFile]:

@@ -344,6 +344,15 @@ def test_profile_aliases_add_to_the_built_in_ones(tmp_path):
     assert (line.barcode, line.quantity) == ("4006381333931", Decimal("4"))
 
 
+def test_profile_aliases_are_that_profiles_own(tmp_path):
+    text = "Gencod article;Nb colis\n4006381333931;4\n"
+    profile = TabularProfile(aliases={"barcode": ["Gencod article"], "quantity": ["Nb colis"]})
+    line = only_lines(csv_codec.read(write(tmp_path, text.encode()), profile))[0]
+    assert (line.barcode, line.quantity) == ("4006381333931", Decimal("4"))
+    with pytest.raises(HeaderNotFound):
+        csv_codec.read(write(tmp_path, text.encode()), TabularProfile())
+
+
 def test_profile_fixes_columns_by_letter_index_and_name(tmp_path):
     text = "Col1;Col2;Col3;Col4\nSTB-01;x;7;4006381333931\n"
     profile = TabularProfile(columns={"supplier_ref": "A", "quantity": 3, "barcode": "Col4"})

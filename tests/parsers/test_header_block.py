@@ -50,6 +50,14 @@ def test_a_mapping_profile_adds_labels():
     assert block(["Bon n° : 881"], profile=profile).text(Field.ORDER_NUMBER) == "881"
 
 
+def test_labels_are_those_of_the_profile_read_with_even_when_it_changes():
+    profile = TabularProfile(labels={Field.ORDER_NUMBER: ["Bon n°"]})
+    assert block(["Bon n° : 881"], profile=profile).text(Field.ORDER_NUMBER) == "881"
+    assert block(["Bon n° : 881"]).text(Field.ORDER_NUMBER) is None
+    profile.labels[Field.ORDER_NUMBER].append("Commande client")
+    assert block(["Commande client : 882"], profile=profile).text(Field.ORDER_NUMBER) == "882"
+
+
 def test_a_labelled_value_that_is_no_field_is_kept_as_a_note():
     found = block(["Contact : Marie 06 12 34 56 78"])
     assert found.notes == ["Contact : Marie 06 12 34 56 78"]
