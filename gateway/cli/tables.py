@@ -96,7 +96,13 @@ OUTCOME_ROWS = 50
 
 def outcome_markup(outcome: str) -> str:
     """A file's outcome coloured: green when done, red when failed, yellow otherwise."""
-    c = {"processed": "green", "recovered": "green", "failed": "red"}.get(outcome, "yellow")
+    from gateway.store.ledger import FileResult
+
+    # A StrEnum member is its text: the stored outcome finds it.
+    done: dict[str, str] = {
+        FileResult.PROCESSED: "green", FileResult.RECOVERED: "green", FileResult.FAILED: "red"
+    }  # fmt: skip
+    c = done.get(outcome, "yellow")
     return f"[{c}]{outcome}[/{c}]"
 
 
