@@ -24,4 +24,9 @@ fi
 "$PY" -m ruff check .
 "$PY" -m ruff format --check .
 "$PY" -m mypy
-exec "$PY" -m pytest "$@"
+# Two test processes on two cores (pytest-xdist): many tests wait on a server, a browser or
+# a clock rather than compute. At most four, as each process starts its own servers. A later
+# option wins: `-n 0` runs them in this one process.
+workers=$(nproc 2>/dev/null || echo 2)
+if (( workers > 4 )); then workers=4; fi
+exec "$PY" -m pytest -n "$workers" "$@"

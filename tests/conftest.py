@@ -6,8 +6,16 @@ import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+# pytest-xdist's workers start with COLUMNS=80 and LINES=24 in their environment. A rich
+# console made at import would then stay 80 columns wide, where the command line's tests
+# expect it to follow the COLUMNS each of them sets, as it does in one process.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for name in ("COLUMNS", "LINES"):
+        os.environ.pop(name, None)
 
 REPO = Path(__file__).resolve().parents[1]
 #: The shared conformance corpus: beside the checkout (../shared/corpus), or where
@@ -38,10 +46,21 @@ def samples() -> Path:
 
 
 _NOT_RUN = pytest.StashKey[int]()
+#: How a pytest-xdist worker hands its count to the controller, which prints the summary
+_NOT_RUN_OUTPUT = "shared_corpus_not_run"
+
+
+#: The one test that takes minutes: it runs both README commands in a fresh clone
+LONGEST = "test_quickstart.py"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without the shared corpus, its tests are not run, and the summary says so once."""
+    """The longest test first; without the shared corpus, its tests are not run, and the
+    summary says so once."""
+    # Collected last, the fresh-clone test would start last under pytest-xdist and keep one
+    # process busy for its ten minutes while the other has nothing left. The sort is stable,
+    # and every worker sorts alike (xdist requires the same order in each).
+    items.sort(key=lambda item: item.path.name != LONGEST)
     if CORPUS.is_dir() or _corpus_required():
         return
     keep = [i for i in items if "corpus" not in getattr(i, "fixturenames", ())]
@@ -50,6 +69,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=left)
         items[:] = keep
     config.stash[_NOT_RUN] = len(left)
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[_NOT_RUN_OUTPUT] = len(left)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Under pytest-xdist the workers collect, not the controller: take their count.
+
+    Every worker collects the whole suite, so each reports the same number.
+    """
+    count = getattr(node, "workeroutput", {}).get(_NOT_RUN_OUTPUT, 0)
+    node.config.stash[_NOT_RUN] = max(node.config.stash.get(_NOT_RUN, 0), count)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
