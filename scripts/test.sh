@@ -25,8 +25,9 @@ fi
 "$PY" -m ruff format --check .
 "$PY" -m mypy
 # Two test processes on two cores (pytest-xdist): many tests wait on a server, a browser or
-# a clock rather than compute. At most four, as each process starts its own servers. A later
-# option wins: `-n 0` runs them in this one process.
+# a clock rather than compute. At most four, as each process starts its own servers. Work
+# stealing: a process that runs out takes the other's queued tests, which would otherwise wait
+# behind the one long fresh-clone test. A later option wins: `-n 0` runs them in one process.
 workers=$(nproc 2>/dev/null || echo 2)
 if (( workers > 4 )); then workers=4; fi
-exec "$PY" -m pytest -n "$workers" "$@"
+exec "$PY" -m pytest -n "$workers" --dist worksteal "$@"
