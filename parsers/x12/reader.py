@@ -76,6 +76,27 @@ def _segment_start(text: str, tag: str, terminator: str, start: int, padding: st
     return -1
 
 
+def _pieces(text: str, delimiters: Delimiters, padding: str) -> list[str]:
+    """``text`` cut at each segment terminator, to be stripped of ``padding`` next.
+
+    When every terminator is followed by the interchange's line ending (and that is
+    padding, as it nearly always is), the text is cut at terminator + line ending
+    instead: the same segments once stripped, but each piece no longer starts with a
+    line break, so the strip that follows returns it as it is instead of copying it
+    (200,000 copies made and freed for a 100,000-line order; 0.04 s).
+    """
+    terminator = delimiters.segment
+    cut = terminator + delimiters.line_ending
+    if cut != terminator and delimiters.line_ending.strip(padding) == "":
+        pieces = text.split(cut)
+        tail = pieces[-1]
+        if tail.endswith(terminator):  # the last one, its line ending not in ``text``
+            pieces[-1:] = [tail[:-1], ""]
+        if len(pieces) == text.count(terminator) + 1:  # no terminator without its ending
+            return pieces
+    return text.split(terminator)
+
+
 def _interchanges(data: bytes, warnings: list[str]) -> list[_Interchange]:
     if not data.strip():
         raise EmptyFile("the file is empty")
@@ -110,7 +131,7 @@ def _interchanges(data: bytes, warnings: list[str]) -> list[_Interchange]:
             end = nxt
         else:
             end = len(text)
-        pieces = text[start:end].split(d.segment)
+        pieces = _pieces(text[start:end], d, padding)
         # map/filter run in C: this is once per segment of a file that may hold 200,000
         segments = list(filter(None, map(str.strip, pieces, repeat(padding))))
         if pieces[-1].strip(padding):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from parsers.errors import InvalidStructure
@@ -123,3 +125,31 @@ def test_segments_are_split_into_elements_with_file_positions() -> None:
     assert [t.id for t in tokens[:4]] == ["ISA", "GS", "ST", "BEG"]
     assert tokens[3].position == 4
     assert tokens[3].elements[3] == "PO-1"
+
+
+def _as_sent(text: str) -> list[list[str]]:
+    return [t.elements for t in segments(text.encode())]
+
+
+# The reader cuts at terminator + line ending when every terminator has its line ending,
+# and at the terminator alone otherwise: the segments must come out the same either way.
+@pytest.mark.parametrize(
+    "sloppy",
+    [
+        lambda text: text,  # every terminator followed by "\n"
+        lambda text: text.rstrip("\n"),  # the last one without it
+        lambda text: text.replace("~\n", "~", 2),  # two in the middle without it
+        lambda text: text.replace("~\n", "~\n\n", 3),  # blank lines
+        lambda text: text.replace("~\nBEG", "  ~\n \tBEG"),  # padding around segments
+        lambda text: text.replace("\n", "\r\n"),  # CRLF, the interchange's own ending
+        lambda text: text + text.replace("000000001", "000000002"),  # two interchanges
+    ],
+)
+def test_segments_do_not_depend_on_how_terminators_are_followed(
+    sloppy: Callable[[str], str],
+) -> None:
+    text = interchange([group([order_set(), order_set("0002")])])
+    expected = _as_sent(text)
+    if "000000002" in sloppy(text):
+        expected += [[e.replace("000000001", "000000002") for e in s] for s in expected]
+    assert _as_sent(sloppy(text)) == expected
