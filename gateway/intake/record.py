@@ -35,7 +35,6 @@ from gateway.rules.reasons import ReasonCode, reason_message, sentence
 from gateway.store.line_table import LineTable
 from gateway.store.models import LIVE_ORDER_SQL, Order, OrderEvent, OrderSource, table_of
 from gateway.store.rows import insert_now
-from gateway.store.unread import UNREAD
 from parsers.document import LineStatus, Party, SourceFormat
 from parsers.sheets import status_label
 
@@ -55,12 +54,9 @@ _LIVE_ORDERS_OF_PARTNER = _LIVE_ORDERS.where(_ORDERS.partner == bindparam("partn
 )
 
 
-# Sent with the next statement (UNREAD): nothing reads what they return.
-_ORIGINAL_SOURCE = (
-    insert(table_of(OrderSource)).values(role="original").execution_options(**{UNREAD: True})
-)
+_ORIGINAL_SOURCE = insert(table_of(OrderSource)).values(role="original")
 # Built once too: building it and its cache key cost 14 µs CPU an order.
-_EVENTS = insert(table_of(OrderEvent)).execution_options(**{UNREAD: True})
+_EVENTS = insert(table_of(OrderEvent))
 
 
 def find_live_orders(

@@ -27,7 +27,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.models import OutgoingMessage, table_of
-from gateway.store.unread import UNREAD
 from gateway.workspace import Workspace
 
 log = logging.getLogger("gateway.replies.dispatch")
@@ -166,7 +165,6 @@ _MARK_SENT = (
     update(_OUTGOING)
     .where(_OUTGOING.c.id.in_(bindparam("ids", expanding=True)), _OUTGOING.c.sent_at.is_(None))
     .values(sent_at=bindparam("now"))
-    .execution_options(**{UNREAD: True})  # sent with the transaction's next statement
 )
 
 

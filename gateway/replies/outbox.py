@@ -148,13 +148,12 @@ def outbox_transaction(ws: Workspace, now: datetime | None = None) -> Iterator[O
     held = held_marks(ws)
     carried = list(held) if held else []
     with ws.sessions.begin() as session:
-        # The replies written after the previous commit ride on this one (marking_later):
-        # marked first, the statement is sent with the transaction's first read (UNREAD).
-        mark_sent(session, carried)
         box = Outbox(ws, session, now or datetime.now(UTC))
         yield box
         if ws.cluster and box.queued:
             defer_dispatch(ws, session, box.queued)
+        # The replies written after the previous commit ride on this one (marking_later).
+        mark_sent(session, carried)
     if held is not None and carried:
         del held[: len(carried)]
     if ws.cluster:

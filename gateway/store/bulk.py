@@ -14,8 +14,6 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Table, insert
 
-from gateway.store.unread import settle
-
 # sqlite3 has no Decimal adapter: a Decimal goes as text, which NUMERIC affinity stores as
 # the same integer or real SQLAlchemy's own binding would.
 sqlite3.register_adapter(Decimal, str)
@@ -40,8 +38,6 @@ def bulk_insert(conn: Connection, table: Table, cols: Sequence[str], rows: Seque
         marks = ", ".join("?" for _ in cols)
         dbapi.cursor().executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
     elif conn.dialect.name == "postgresql" and len(rows) <= FEW_ROWS:
-        # Through the driver: after statements sent unread (store.database.UNREAD) it goes
-        # with them, unread too, and its errors come with the next answer the same way.
         marks = "(" + ", ".join("%s" for _ in cols) + ")"
         values = ", ".join(marks for _ in rows)
         with dbapi.cursor() as cur:
@@ -49,7 +45,6 @@ def bulk_insert(conn: Connection, table: Table, cols: Sequence[str], rows: Seque
                 f"INSERT INTO {table.name} ({names}) VALUES {values}", [v for r in rows for v in r]
             )
     elif conn.dialect.name == "postgresql":
-        settle(conn)  # COPY works outside the pipeline of statements sent unread only
         with dbapi.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
             for r in rows:
                 copy.write_row(r)

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.errors import GatewayError
 from gateway.store.migrate import ensure_current
-from gateway.store.unread import send_unread_with_next
 
 
 def sqlite_url(path: Path) -> str:
@@ -121,7 +120,6 @@ def _make_engine(url: str) -> Engine:
         return engine
     engine = create_engine(url)
     _ping_when_idle(engine)
-    send_unread_with_next(engine)
     return engine
 
 

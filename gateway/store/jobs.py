@@ -27,8 +27,6 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from gateway.store.unread import settle
-
 if TYPE_CHECKING:
     from procrastinate import App
 
@@ -106,9 +104,7 @@ def defer(
     says one is waiting already (the waiting one does the same work)."""
     from procrastinate.exceptions import AlreadyEnqueued
 
-    conn = session.connection()
-    settle(conn)  # procrastinate's statements on the driver's connection, outside a pipeline
-    raw = conn.connection.dbapi_connection
+    raw = session.connection().connection.dbapi_connection
     deferrer = app.configure_task(
         name=task,
         queue=queue,
