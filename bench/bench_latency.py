@@ -10,7 +10,10 @@ PostgreSQL database per run), then:
    gateway reads them once closed and untouched for the 0.2 s grace);
 3. throughput: 2,000 small files renamed in at once; files per second from the first
    drop to the last acknowledgement, the gateway's CPU time a file, and the peak resident
-   memory (VmHWM) of its largest process.
+   memory (VmHWM) of its largest process. Where the rest of a file's time goes, from the
+   kernel's scheduler statistics of each gateway process's main thread: waiting for a CPU
+   (other work on the machine) and blocked (waiting for the server, the disk, a lock);
+   on PostgreSQL also the CPU of the server's backends a file (a local server only).
 
 Run from the repository root::
 
@@ -56,6 +59,35 @@ def cpu_seconds(pid: int) -> float:
     """User + system time of a live process (and its reaped children), from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(f) for f in fields[11:15]) / TICK
+
+
+def schedstat(pid: int) -> tuple[float, float]:
+    """Seconds on a CPU and seconds runnable but waiting for one, of a live process's main
+    thread, from /proc (the rest of its life it was blocked: sleeping on I/O, a lock…)."""
+    run, wait, _ = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()
+    return int(run) / 1e9, int(wait) / 1e9
+
+
+def server_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each backend serving the database of ``url``, by pid: empty when the
+    server is not on this machine (its processes are not in /proc)."""
+    import psycopg
+
+    base = make_url(url)
+    with psycopg.connect(
+        host=base.host, port=base.port, user=base.username, password=base.password,
+        dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        pids = [pid for (pid,) in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [base.database]
+        )]  # fmt: skip
+    got = {}
+    for pid in pids:
+        try:
+            got[pid] = cpu_seconds(pid)
+        except OSError:
+            pass
+    return got
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -170,7 +202,8 @@ def one_run(tree: Path, workers: int, args: argparse.Namespace, server: str | No
     got: dict = {}
     with tempfile.TemporaryDirectory(prefix="ogw-bench-") as tmp:
         root = Path(tmp) / "ws"
-        build_workspace(root, database=new_database(server) if server else None).close()
+        database = new_database(server) if server else None
+        build_workspace(root, database=database).close()
         inbox, outbox = root / "inbox" / "shop", root / "outbox" / "shop"
         procs = start(root, workers, Path(tmp) / "gateway", tree)
         try:
@@ -179,9 +212,23 @@ def one_run(tree: Path, workers: int, args: argparse.Namespace, server: str | No
                 got["in place"] = latency(inbox, outbox, args.files, "wr", renamed=False)
             if args.bulk:
                 cpu0 = sum(cpu_seconds(p.pid) for p in procs)
+                sched0 = [schedstat(p.pid) for p in procs]
+                served0 = server_cpu(database) if database else {}
+                t0 = time.perf_counter()
                 got["rate"] = throughput(inbox, outbox, args.bulk)
+                wall = time.perf_counter() - t0
                 cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu0
                 got["cpu_ms"] = cpu / args.bulk * 1000
+                ran = waited = 0.0
+                for p, (run0, wait0) in zip(procs, sched0, strict=True):
+                    run1, wait1 = schedstat(p.pid)
+                    ran, waited = ran + run1 - run0, waited + wait1 - wait0
+                got["runq_ms"] = waited / args.bulk * 1000
+                got["blocked_ms"] = (wall * len(procs) - ran - waited) / args.bulk * 1000
+                served = server_cpu(database) if database else {}
+                if served:
+                    used = sum(c - served0.get(pid, 0.0) for pid, c in served.items())
+                    got["server_ms"] = used / args.bulk * 1000
             got["peak_mb"] = max(peak_rss_mb(p.pid) for p in procs)
         finally:
             for p in procs:
@@ -255,6 +302,18 @@ def main() -> None:
                 f"{show([r['rate'] for r in runs], 'files/s')}; gateway CPU "
                 f"{show([r['cpu_ms'] for r in runs], 'ms/file')}; peak RSS of a process "
                 f"{show([r['peak_mb'] for r in runs], 'MB')}"
+            )
+            # A file's time in the main threads besides their CPU: waiting for a CPU taken
+            # by other work, or blocked (the server's answers, the disk, a lock)
+            print(
+                f"{'':10} main threads waiting for a CPU "
+                f"{show([r['runq_ms'] for r in runs], 'ms/file')}, blocked "
+                f"{show([r['blocked_ms'] for r in runs], 'ms/file')}"
+                + (
+                    f"; server backends' CPU {show([r['server_ms'] for r in runs], 'ms/file')}"
+                    if all("server_ms" in r for r in runs)
+                    else ""
+                )
             )
 
 
