@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -50,6 +51,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from gateway.channels.folder.inotify import Kind, open_inotify  # noqa: E402
 from tests.gateway.conftest import COFFEE, build_workspace  # noqa: E402
+
+if TYPE_CHECKING:
+    import psycopg
 from tests.pg import PostgresServer, _bindir  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -68,18 +72,23 @@ def schedstat(pid: int) -> tuple[float, float]:
     return int(run) / 1e9, int(wait) / 1e9
 
 
-def server_cpu(url: str) -> dict[int, float]:
-    """CPU seconds of each backend serving the database of ``url``, by pid: empty when the
-    server is not on this machine (its processes are not in /proc)."""
+def server_connection(url: str) -> psycopg.Connection:
+    """An autocommit connection to the ``postgres`` database of the server of ``url``."""
     import psycopg
 
     base = make_url(url)
-    with psycopg.connect(
+    return psycopg.connect(
         host=base.host, port=base.port, user=base.username, password=base.password,
         dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
+    )  # fmt: skip
+
+
+def server_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each backend serving the database of ``url``, by pid: empty when the
+    server is not on this machine (its processes are not in /proc)."""
+    with server_connection(url) as conn:
         pids = [pid for (pid,) in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [base.database]
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [make_url(url).database]
         )]  # fmt: skip
     got = {}
     for pid in pids:
@@ -185,16 +194,10 @@ _RUNS = itertools.count(1)
 
 def new_database(url: str) -> str:
     """A new, empty database on the PostgreSQL server of ``url``; its URL."""
-    import psycopg
-
-    base = make_url(url)
     name = f"bench_latency_{os.getpid()}_{next(_RUNS)}"
-    with psycopg.connect(
-        host=base.host, port=base.port, user=base.username, password=base.password,
-        dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
+    with server_connection(url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return base.set(database=name).render_as_string(hide_password=False)
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 def one_run(tree: Path, workers: int, args: argparse.Namespace, server: str | None) -> dict:
