@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 
@@ -25,6 +26,19 @@ sqlite3.register_adapter(Decimal, str)
 #: 1 row 142 / 223 µs against COPY's 177 / 277; 5 rows 150 / 159 against 163 / 186;
 #: 20 rows 308 / 370 against 213 / 260.
 FEW_ROWS = 5
+
+
+def bound_decimals(conn: Connection, column: list[Any]) -> list[Any]:
+    """A column's Decimals as the driver binds them, converted in one pass: on SQLite their
+    text (as the adapter above gives it), other values as they are; other engines take
+    Decimals themselves.
+
+    Through the adapter, each Decimal is a call back into Python from the driver's C loop:
+    0.2 s of the 1.1 s insert of a 100,000-line order (CPU; three quantity columns), against
+    0.02 s a column here."""
+    if conn.dialect.name != "sqlite":
+        return column
+    return [str(v) if v.__class__ is Decimal else v for v in column]
 
 
 def bulk_insert(conn: Connection, table: Table, cols: Sequence[str], rows: Sequence[tuple]) -> None:

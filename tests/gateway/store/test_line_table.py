@@ -1,5 +1,6 @@
 """An order's lines stored from their columns: what is read back is what was held,
-a column NULL on every line included (it is left out of the insert)."""
+a column NULL on every line included (it is left out of the insert), and quantities and
+prices are stored as the driver stores a Decimal it is given."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from gateway.store.line_table import COLUMNS, LineTable
@@ -65,3 +66,31 @@ def test_no_column_left_out_has_a_value_of_its_own() -> None:
         if c.name in COLUMNS and (c.default is not None or c.server_default is not None)
     ]
     assert defaulted == ["suggestions"]
+
+
+QUANTITIES = [Decimal("3"), Decimal("2.50"), Decimal("0.0001"), Decimal("1E+2"), None, 7]
+
+
+def test_quantities_are_stored_as_the_driver_stores_a_decimal(session: Session) -> None:
+    # Converted before the insert (not by the driver's adapter, value by value): the same
+    # stored types and values — 2.50 as the real 2.5, 3 as the integer 3, 1E+2 as 100
+    lines = [
+        line(line_no=n, ordered_quantity=q, quantity=q, confirmed_quantity=q, unit_price=q)
+        for n, q in enumerate(QUANTITIES, 1)
+    ]
+    LineTable.of_rows(lines).insert(session, order_id=7)
+    columns = ("ordered_quantity", "quantity", "confirmed_quantity", "unit_price")
+    stored = session.execute(
+        text(
+            "SELECT "
+            + ", ".join(f"typeof({c}), {c}" for c in columns)
+            + " FROM order_lines ORDER BY line_no"
+        )
+    ).all()
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    raw.execute("CREATE TEMP TABLE given (q NUMERIC)")
+    raw.executemany("INSERT INTO given VALUES (?)", [(q,) for q in QUANTITIES])
+    by_driver = raw.execute("SELECT typeof(q), q FROM given ORDER BY rowid").fetchall()
+    assert [tuple(r) for r in stored] == [tuple(r) * len(columns) for r in by_driver]
+    assert by_driver[1] == ("real", 2.5) and by_driver[0] == ("integer", 3)
