@@ -30,7 +30,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from itertools import islice, repeat
+from itertools import islice
+from operator import itemgetter
 from typing import cast
 
 from parsers.cells import Cell
@@ -473,6 +474,10 @@ class _CsvOut:
 
 
 _NONE = type(None)
+#: What a text a spreadsheet would take for a formula starts with (a superset, should a
+#: prefix be longer than one character: a text that does not is then formatted anyway)
+_FORMULA_FIRSTS = frozenset(prefix[:1] for prefix in FORMULA_PREFIXES)
+_first_character = itemgetter(slice(0, 1))
 
 
 def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> Sequence[Cell]:
@@ -489,9 +494,9 @@ def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> Sequence[Cell]:
     if kinds <= {int, _NONE}:
         return column
     if kinds <= {str, _NONE}:
-        # The texts ("" and None left out by the filter)
+        # The texts' first characters ("" and None left out by the filter)
         texts = cast(Iterable[str], filter(None, column) if _NONE in kinds else column)
-        if not any(map(str.startswith, texts, repeat(FORMULA_PREFIXES))):
+        if _FORMULA_FIRSTS.isdisjoint(map(_first_character, texts)):
             return column
     ids = list(map(id, column))
     by_id = dict(zip(ids, column, strict=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -174,12 +175,15 @@ def _response_lines(c: dict[str, list[Any]]) -> ResponseLines:
     ordered, quantity, confirmed = c["ordered_quantity"], c["quantity"], c["confirmed_quantity"]
     shipped, price = c.get("shipped_quantity", none), c["unit_price"]
     # Quantities converted once per distinct set of them: a big order's lines share a
-    # few (the same objects, hence the identities as keys: they live as long as ``c``).
+    # few (the same objects, hence the identities as keys: they live as long as ``c``),
+    # and most have no price or shipped quantity (a column of None is no part of a key).
     amounts = (ordered, quantity, confirmed, shipped, price)
-    keys = list(zip(*(map(id, column) for column in amounts), strict=True))
+    keyed = [column for column in amounts if not _all_none(column)]
+    keys = list(zip(*(map(id, column) for column in keyed), strict=True)) if keyed else [()] * n
     firsts = dict(zip(keys, zip(*amounts, strict=True), strict=True))
     done = {key: _in_order_units(*values) for key, values in firsts.items()}
-    answered = list(zip(*map(done.__getitem__, keys), strict=True)) or [(), (), (), ()]
+    per_line = list(map(done.__getitem__, keys))
+    answered = [list(map(itemgetter(at), per_line)) for at in range(4)]
     item_ids = c.get("item_ids", none)
     return ResponseLines(
         {
@@ -206,6 +210,11 @@ def _response_lines(c: dict[str, list[Any]]) -> ResponseLines:
             "hint": c.get("hint", none),
         }
     )
+
+
+def _all_none(column: list[Any]) -> bool:
+    # The first value settles most columns; a count of None (in C, by identity) the rest
+    return bool(column) and column[0] is None and column.count(None) == len(column)
 
 
 def _in_order_units(
