@@ -485,11 +485,17 @@ def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> Sequence[Cell]:
 
     The CSV writer writes a whole number and a missing value as :func:`format_cell` does
     (``str(n)``, nothing): those stay as they are, and so does text unless one of the
-    column's looks like a formula (asked of all at once, in C). Anything else (a
-    quantity, a date) is formatted once per object — a big acknowledgement's
-    quantities are a few shared objects, and the column keeps each alive, so an id is
-    not reused meanwhile — never once per equal value, as ``Decimal("12.50")`` equals
-    ``Decimal("12.5")`` yet is written otherwise."""
+    column's looks like a formula. Anything else (a quantity, a date) is formatted once
+    per object — a big acknowledgement's quantities are a few shared objects, and the
+    column keeps each alive, so an id is not reused meanwhile — never once per equal
+    value, as ``Decimal("12.50")`` equals ``Decimal("12.5")`` yet is written otherwise.
+    A long column is asked all that at once, in C; a short one value by value (asking at
+    once costs more than a few values do)."""
+    if len(column) < _LONG_COLUMN:
+        return [
+            value if value.__class__ is int or value is None else format_cell(value, dialect)
+            for value in column
+        ]
     kinds = set(map(type, column))
     if kinds <= {int, _NONE}:
         return column
@@ -502,6 +508,10 @@ def _formatted(column: Sequence[Cell], dialect: CsvDialect) -> Sequence[Cell]:
     by_id = dict(zip(ids, column, strict=True))
     done = {key: format_cell(value, dialect) for key, value in by_id.items()}
     return list(map(done.__getitem__, ids))
+
+
+#: A column at least this long is formatted by :func:`_formatted`'s checks in C
+_LONG_COLUMN = 64
 
 
 _BOM_OF = {

@@ -234,7 +234,9 @@ def ack_lines_columns(
     headers = list(labels["line_headers"])
     columns: list[list[Cell]] = [[] for _ in headers]
     numbers, *by_field = columns
-    status_at = _ACK_LINE_FIELDS.index("status")
+    statuses_column = by_field[_ACK_LINE_FIELDS.index("status")]
+    fields = zip(by_field, _ACK_LINE_FIELDS, strict=True)
+    copied = [(column, name) for column, name in fields if name != "status"]
     styles: list[RowStyle | None] = []
     for response in responses:
         lines = response.lines
@@ -249,15 +251,13 @@ def ack_lines_columns(
             numbers.append(response.order_number)
             styles.append(RowStyle.REJECTED if response.kind is ResponseKind.REJECTED else None)
         numbers.extend([response.order_number] * len(lines))
+        for column, name in copied:
+            column.extend(line_column(lines, name))
         statuses = line_column(lines, "status")
         # Looked up once per order: an acknowledgement of 100,000 lines asks 100,000 times
         words = labels["waiting" if response.order_status in _UNDECIDED else "decided"]
-        for at, (column, name) in enumerate(zip(by_field, _ACK_LINE_FIELDS, strict=True)):
-            if at == status_at:
-                # a StrEnum member is its own value as a key
-                column.extend(map(words.__getitem__, statuses))
-            else:
-                column.extend(line_column(lines, name))
+        # a StrEnum member is its own value as a key
+        statuses_column.extend(map(words.__getitem__, statuses))
         styles.extend(map(_ROW_STYLES.get, statuses))
     for item in skipped:
         row: list[Cell] = [

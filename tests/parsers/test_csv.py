@@ -590,10 +590,13 @@ def written_row_by_row(rows: list[list[Cell]], dialect: CsvDialect) -> bytes:
 
 HALF = Decimal("12.50")
 #: Columns of every kind a reply holds, the values a column shares shared as objects
+#: (a long column is checked at once, a short one value by value: tests run both)
 KINDS = {
     "numbers": [1, None, 22, -3, 0],
     "texts": ["Café", None, "", "a;b", 'dit "oui"'],
     "formula-like": ["Pommes", "=1+1", None, "-x", "@SUM(A1)"],
+    "one formula-like": ["Pommes", "Poires", None, "", "+33 1 23"],
+    "texts and numbers": ["Pommes", 2, None, "=2", 0],
     "decimals": [HALF, Decimal("12.5"), HALF, None, Decimal("1E+1")],
     "mixed": [HALF, "=x", 3, None, True],
     "dates": [date(2024, 6, 3), None, date(2024, 6, 3), None, 2.5],
@@ -608,11 +611,15 @@ KINDS = {
      CsvDialect(encoding="ascii", bom=False)],
     ids=["fr-utf8", "en-cp1252", "utf16", "ascii"],
 )  # fmt: skip
-def test_a_table_written_by_columns_is_the_table_written_row_by_row(dialect: CsvDialect) -> None:
+@pytest.mark.parametrize("times", [1, 30], ids=["short", "long"])  # columns of 5 and 150
+def test_a_table_written_by_columns_is_the_table_written_row_by_row(
+    dialect: CsvDialect, times: int
+) -> None:
     headers = list(KINDS)
-    rows = [list(row) for row in zip(*KINDS.values(), strict=True)]
+    columns = [column * times for column in KINDS.values()]
+    rows = [list(row) for row in zip(*columns, strict=True)]
     expected = written_row_by_row([headers, *rows], dialect)
-    assert csv_codec.write_columns(headers, list(KINDS.values()), dialect) == expected
+    assert csv_codec.write_columns(headers, columns, dialect) == expected
     sheet = Sheet(title="t", headers=headers, rows=rows)
     assert csv_codec.write_table(sheet, dialect) == expected
 
