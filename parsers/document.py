@@ -12,11 +12,12 @@ the bytes, which already knows where each value came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 
 class SourceFormat(StrEnum):
@@ -412,6 +413,92 @@ def response_line_at(
     return item
 
 
+#: The fields :func:`response_line_at` sets from its arguments, in its order: the
+#: columns of :class:`ResponseLines`
+LINE_COLUMNS = (
+    "line_no", "status", "external_id", "barcode", "sku", "customer_ref", "name",
+    "ordered_quantity", "confirmed_quantity", "shipped_quantity", "unit", "unit_price",
+    "reason_code", "message", "source_row", "suggestions", "item_ids", "hint",
+)  # fmt: skip
+
+
+class ResponseLines(Sequence[ResponseLine]):
+    """A response's lines held as columns: ``column(name)[i]`` is line *i*'s ``name``.
+
+    A stored order's lines are columns (100,000 of them in a big order); the spreadsheet
+    acknowledgements read them column by column (each distinct value formatted once),
+    without a :class:`ResponseLine` per line. Read line by line (an EDI writer, a caller
+    changing a line), the lines are made once, on the first such access, and from then
+    on they are what it holds: a column is then read from them, changes included.
+
+    The columns are those of :data:`LINE_COLUMNS`; ``suggestions`` and ``item_ids`` may
+    hold None for none (each line gets a list of its own).
+    """
+
+    __slots__ = ("_columns", "_lines")
+
+    def __init__(self, columns: Mapping[str, Sequence[Any]]) -> None:
+        self._columns = columns
+        self._lines: list[ResponseLine] | None = None
+
+    def column(self, name: str) -> Sequence[Any]:
+        """Every line's ``name`` (a field of :data:`LINE_COLUMNS`), in line order."""
+        if self._lines is not None:
+            return [getattr(line, name) for line in self._lines]
+        return self._columns[name]
+
+    def _made(self) -> list[ResponseLine]:
+        if self._lines is None:
+            made: list[ResponseLine] = []
+            for (
+                line_no, status, external_id, barcode, sku, customer_ref, name, ordered,
+                confirmed, shipped, unit, price, reason, message, source, suggestions,
+                item_ids, hint,
+            ) in zip(*(self._columns[name] for name in LINE_COLUMNS), strict=True):  # fmt: skip
+                made.append(
+                    response_line_at(
+                        line_no, status, external_id, barcode, sku, customer_ref, name,
+                        ordered, confirmed, shipped, unit, price, reason, message, source,
+                        list(suggestions or ()), list(item_ids or ()), hint,
+                    )
+                )  # fmt: skip
+            self._lines = made
+            self._columns = {}
+        return self._lines
+
+    def __len__(self) -> int:
+        return len(self._lines if self._lines is not None else self._columns["line_no"])
+
+    @overload
+    def __getitem__(self, index: int) -> ResponseLine: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ResponseLine]: ...
+    def __getitem__(self, index: int | slice) -> ResponseLine | list[ResponseLine]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[ResponseLine]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        # Equal to the same lines however held (a list of them, as a hand-built response has)
+        if isinstance(other, Sequence):
+            return self._made() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ResponseLines({len(self)} lines)"
+
+
+def line_column(lines: Sequence[ResponseLine], name: str) -> Sequence[Any]:
+    """Every line's ``name`` (a field of :data:`LINE_COLUMNS`), however the lines are held:
+    read from its columns for :class:`ResponseLines`, else line by line."""
+    if isinstance(lines, ResponseLines):
+        return lines.column(name)
+    return [getattr(line, name) for line in lines]
+
+
 @dataclass(slots=True, kw_only=True)
 class ForPeople:
     """What a reply about an order says beside its lines, for whoever reads it."""
@@ -452,7 +539,8 @@ class OrderResponse(ForPeople):
     currency: str | None = None
     delivery_date: date | None = None
     reason: str | None = None
-    lines: list[ResponseLine] = field(default_factory=list)
+    #: A list of lines, or (a stored order's) :class:`ResponseLines`
+    lines: Sequence[ResponseLine] = field(default_factory=list)
     #: The envelope of the order being answered (for references and party echo)
     envelope: Envelope = field(default_factory=Envelope)
     language: str = "en"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from parsers.cells import Cell
-from parsers.document import LineStatus, OrderResponse, ResponseKind
+from parsers.document import LineStatus, OrderResponse, ResponseKind, line_column
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -174,9 +174,35 @@ def response_label(response: OrderResponse, language: str) -> str:
     with changes"."""
     kinds = _labels(language)["kinds"]
     kind = response.kind.value
-    if kind == "changed" and any(ln.status is LineStatus.REJECTED for ln in response.lines):
+    if kind == "changed" and LineStatus.REJECTED in line_column(response.lines, "status"):
         kind = "partly"
     return kinds.get(kind, kind)
+
+
+@dataclass(slots=True, kw_only=True)
+class SheetColumns:
+    """A table held column by column: ``columns[j][i]`` is cell *j* of row *i*.
+
+    What an acknowledgement's lines are built as (from a response's columns, each a list
+    made in one step) and a CSV written from; :meth:`sheet` gives its rows.
+    """
+
+    title: str
+    headers: list[str]
+    columns: list[list[Cell]]
+    styles: list[RowStyle | None]
+
+    def sheet(self) -> Sheet:
+        rows = [list(row) for row in zip(*self.columns, strict=True)]
+        return Sheet(title=self.title, headers=self.headers, rows=rows, styles=self.styles)
+
+
+#: The response line's field each column of an acknowledgement's lines holds, after the
+#: order number (the status column holds its label)
+_ACK_LINE_FIELDS = (
+    "line_no", "source_row", "barcode", "sku", "name", "ordered_quantity",
+    "confirmed_quantity", "status", "reason_code", "message", "hint",
+)  # fmt: skip
 
 
 def ack_lines_sheet(
@@ -186,50 +212,62 @@ def ack_lines_sheet(
     with_orders: bool = False,
     skipped: Sequence[SkippedRow] = (),
 ) -> Sheet:
+    """One row per order line of every response (see :func:`ack_lines_columns`)."""
+    return ack_lines_columns(responses, language, with_orders=with_orders, skipped=skipped).sheet()
+
+
+def ack_lines_columns(
+    responses: Sequence[OrderResponse],
+    language: str = "fr",
+    *,
+    with_orders: bool = False,
+    skipped: Sequence[SkippedRow] = (),
+) -> SheetColumns:
     """One row per order line of every response: what was ordered and what we answer.
 
     ``with_orders`` puts a row about the whole order (its status, its counts, what to
     do) before its lines — what a single-table CSV acknowledgement needs; ``skipped``
-    rows (what the reader left aside) come last.
+    rows (what the reader left aside) come last. Built column by column from the
+    responses' columns: an acknowledgement of 100,000 lines makes no object per line.
     """
     labels = _labels(language)
+    headers = list(labels["line_headers"])
+    columns: list[list[Cell]] = [[] for _ in headers]
+    numbers, *by_field = columns
+    statuses_column = by_field[_ACK_LINE_FIELDS.index("status")]
+    fields = zip(by_field, _ACK_LINE_FIELDS, strict=True)
+    copied = [(column, name) for column, name in fields if name != "status"]
     styles: list[RowStyle | None] = []
-    sheet = Sheet(title=labels["lines"], headers=list(labels["line_headers"]), styles=styles)
     for response in responses:
+        lines = response.lines
         if with_orders:
-            sheet.rows.append(
-                [response.order_number, None, None, None, None, None, None, None,
-                 status_label(response.order_status, language),
-                 _order_code(response), response.summary, response.hint]
-            )  # fmt: skip
+            order_row: list[Cell] = [
+                None, None, None, None, None, None, None,
+                status_label(response.order_status, language),
+                _order_code(response), response.summary, response.hint,
+            ]  # fmt: skip
+            for column, value in zip(by_field, order_row, strict=True):
+                column.append(value)
+            numbers.append(response.order_number)
             styles.append(RowStyle.REJECTED if response.kind is ResponseKind.REJECTED else None)
+        numbers.extend([response.order_number] * len(lines))
+        for column, name in copied:
+            column.extend(line_column(lines, name))
+        statuses = line_column(lines, "status")
         # Looked up once per order: an acknowledgement of 100,000 lines asks 100,000 times
         words = labels["waiting" if response.order_status in _UNDECIDED else "decided"]
-        for line in response.lines:
-            sheet.rows.append(
-                [
-                    response.order_number,
-                    line.line_no,
-                    line.source_row,
-                    line.barcode,
-                    line.sku,
-                    line.name,
-                    line.ordered_quantity,
-                    line.confirmed_quantity,
-                    words[line.status],  # a StrEnum member is its own value as a key
-                    line.reason_code,
-                    line.message,
-                    line.hint,
-                ]
-            )
-            styles.append(_ROW_STYLES.get(line.status))
+        # a StrEnum member is its own value as a key
+        statuses_column.extend(map(words.__getitem__, statuses))
+        styles.extend(map(_ROW_STYLES.get, statuses))
     for item in skipped:
-        sheet.rows.append(
-            [None, None, item.row, None, None, None, None, None, labels["not_read"], item.code,
-             item.message, None]
-        )  # fmt: skip
+        row: list[Cell] = [
+            None, None, item.row, None, None, None, None, None, labels["not_read"], item.code,
+            item.message, None,
+        ]  # fmt: skip
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
         styles.append(None)
-    return sheet
+    return SheetColumns(title=labels["lines"], headers=headers, columns=columns, styles=styles)
 
 
 def _order_code(response: OrderResponse) -> str | None:
@@ -248,9 +286,8 @@ def ack_summary_sheet(responses: Sequence[OrderResponse], language: str = "fr") 
     styles: list[RowStyle | None] = []
     sheet = Sheet(title=labels["summary"], headers=list(labels["summary_headers"]), styles=styles)
     for response in responses:
-        counts = {status: 0 for status in ("accepted", "adjusted", "rejected")}
-        for line in response.lines:
-            counts[line.status] += 1
+        statuses = line_column(response.lines, "status")
+        counts = {status: statuses.count(status) for status in ("accepted", "adjusted", "rejected")}
         sheet.rows.append(
             [
                 response.order_number,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -31,9 +32,9 @@ from parsers.document import (
     Party,
     PartyRole,
     ResponseKind,
-    ResponseLine,
+    ResponseLines,
     SourceFormat,
-    response_line_at,
+    line_column,
 )
 
 
@@ -166,36 +167,54 @@ def _received_party(found: dict[str, Any] | None, role: PartyRole) -> Party | No
     )
 
 
-def _response_lines(c: dict[str, list[Any]]) -> list[ResponseLine]:
-    """The response's lines, from the stored columns."""
-    none = [None] * len(c["line_no"])
+def _response_lines(c: dict[str, list[Any]]) -> ResponseLines:
+    """The response's lines, from the stored columns: columns themselves (no object per
+    line; see :class:`ResponseLines`)."""
+    n = len(c["line_no"])
+    none = [None] * n
+    ordered, quantity, confirmed = c["ordered_quantity"], c["quantity"], c["confirmed_quantity"]
+    shipped, price = c.get("shipped_quantity", none), c["unit_price"]
     # Quantities converted once per distinct set of them: a big order's lines share a
-    # few (the same objects, hence the identities as keys: they live as long as ``c``).
-    done: dict[tuple[int, ...], tuple[Decimal | None, ...]] = {}
-    out: list[ResponseLine] = []
-    for (
-        line_no, outcome, external_id, barcode, sku, customer_ref, name, ordered, quantity,
-        confirmed, shipped, unit, price, reason, message, source, suggestions, item_ids, hint,
-    ) in zip(
-        c["line_no"], c["outcome"], c["external_id"], c["barcode"], c["sku"],
-        c["customer_ref"], c["description"], c["ordered_quantity"], c["quantity"],
-        c["confirmed_quantity"], c.get("shipped_quantity", none), c["ordered_unit"],
-        c["unit_price"], c["reason_code"], c["message"], c["source_line"], c["suggestions"],
-        c.get("item_ids", none), c.get("hint", none), strict=True,
-    ):  # fmt: skip
-        key = (id(ordered), id(quantity), id(confirmed), id(shipped), id(price))
-        amounts = done.get(key)
-        if amounts is None:
-            amounts = done[key] = _in_order_units(ordered, quantity, confirmed, shipped, price)
-        # By position (response_line_at): 18 keyword arguments cost twice the line itself
-        out.append(
-            response_line_at(
-                line_no, _LINE_STATUS[outcome], external_id, barcode, sku, customer_ref, name,
-                amounts[0], amounts[1], amounts[2], unit, amounts[3], reason, message, source,
-                list(suggestions or ()), [ItemId(*i) for i in item_ids or ()], hint,
-            )
-        )  # fmt: skip
-    return out
+    # few (the same objects, hence the identities as keys: they live as long as ``c``),
+    # and most have no price or shipped quantity (a column of None is no part of a key).
+    amounts = (ordered, quantity, confirmed, shipped, price)
+    keyed = [column for column in amounts if not _all_none(column)]
+    keys = list(zip(*(map(id, column) for column in keyed), strict=True)) if keyed else [()] * n
+    firsts = dict(zip(keys, zip(*amounts, strict=True), strict=True))
+    done = {key: _in_order_units(*values) for key, values in firsts.items()}
+    per_line = list(map(done.__getitem__, keys))
+    answered = [list(map(itemgetter(at), per_line)) for at in range(4)]
+    item_ids = c.get("item_ids", none)
+    return ResponseLines(
+        {
+            "line_no": c["line_no"],
+            "status": list(map(_LINE_STATUS.__getitem__, c["outcome"])),
+            "external_id": c["external_id"],
+            "barcode": c["barcode"],
+            "sku": c["sku"],
+            "customer_ref": c["customer_ref"],
+            "name": c["description"],
+            "ordered_quantity": answered[0],
+            "confirmed_quantity": answered[1],
+            "shipped_quantity": answered[2],
+            "unit": c["ordered_unit"],
+            "unit_price": answered[3],
+            "reason_code": c["reason_code"],
+            "message": c["message"],
+            "source_row": c["source_line"],
+            "suggestions": c["suggestions"],
+            # As stored (JSON pairs), the buyer's identifiers; most orders have none
+            "item_ids": item_ids
+            if item_ids.count(None) == n
+            else [[ItemId(*i) for i in ids] if ids else None for ids in item_ids],
+            "hint": c.get("hint", none),
+        }
+    )
+
+
+def _all_none(column: list[Any]) -> bool:
+    # The first value settles most columns; a count of None (in C, by identity) the rest
+    return bool(column) and column[0] is None and column.count(None) == len(column)
 
 
 def _in_order_units(
@@ -216,14 +235,15 @@ def _in_order_units(
 
 def _for_people(
     order: Order,
-    lines: list[ResponseLine],
+    lines: ResponseLines,
     customer: PartyInfo | None,
     site: PartyInfo | None,
     language: str,
 ) -> dict[str, Any]:
     """What a person reads about the order: names, its comment, a summary, what to do."""
-    refused = sum(ln.status is LineStatus.REJECTED for ln in lines)
-    adjusted = sum(ln.status is LineStatus.ADJUSTED for ln in lines)
+    statuses = line_column(lines, "status")
+    refused = statuses.count(LineStatus.REJECTED)
+    adjusted = statuses.count(LineStatus.ADJUSTED)
     customer_name = customer.name if customer else order.customer_code
     site_name = site.name if site else order.site_code
     reason = ReasonCode(order.reason_code) if order.reason_code in _CODES else None

@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from parsers import csv as csv_codec
+from parsers.cells import Cell
 from parsers.columns import PartyDefaults, TabularProfile
 from parsers.csv import CsvDialect
 from parsers.document import (
+    LINE_COLUMNS,
     IssueCode,
     LineStatus,
     OrderResponse,
     ResponseKind,
     ResponseLine,
+    ResponseLines,
     SkipKind,
 )
 from parsers.errors import (
@@ -27,6 +30,7 @@ from parsers.errors import (
     InvalidStructure,
     UnrecognisedFormat,
 )
+from parsers.sheets import Sheet, SkippedRow
 
 FRENCH_ORDER = (
     "N° commande;Code-barre;Référence;Désignation;Quantité commandée\r\n"
@@ -568,3 +572,81 @@ def test_a_typo_in_a_csv_header_names_the_missing_column_and_the_nearest_header(
         csv_codec.read(write(tmp_path, data))
     assert (error.value.params["written"], error.value.params["meant"]) == ("Qantité", "Quantité")
     assert error.value.line == 1
+
+
+def written_row_by_row(rows: list[list[Cell]], dialect: CsvDialect) -> bytes:
+    """What a table is as CSV: each cell through format_cell, the rows through csv.writer,
+    the text encoded at once (the BOM first when the dialect has one)."""
+    import csv
+    import io
+
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=dialect.delimiter, lineterminator=dialect.line_terminator)
+    writer.writerows([[csv_codec.format_cell(v, dialect) for v in row] for row in rows])
+    codec = codecs.lookup(dialect.encoding).name
+    bom = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE}.get(codec, b"")
+    return (bom if dialect.bom else b"") + text.getvalue().encode(codec, errors="replace")
+
+
+HALF = Decimal("12.50")
+#: Columns of every kind a reply holds, the values a column shares shared as objects
+#: (a long column is checked at once, a short one value by value: tests run both)
+KINDS = {
+    "numbers": [1, None, 22, -3, 0],
+    "texts": ["Café", None, "", "a;b", 'dit "oui"'],
+    "formula-like": ["Pommes", "=1+1", None, "-x", "@SUM(A1)"],
+    "one formula-like": ["Pommes", "Poires", None, "", "+33 1 23"],
+    "texts and numbers": ["Pommes", 2, None, "=2", 0],
+    "decimals": [HALF, Decimal("12.5"), HALF, None, Decimal("1E+1")],
+    "mixed": [HALF, "=x", 3, None, True],
+    "dates": [date(2024, 6, 3), None, date(2024, 6, 3), None, 2.5],
+    "lines": ["deux\nlignes", "€ — œ", None, "\tindent", "x\r"],
+}
+
+
+@pytest.mark.parametrize(
+    "dialect",
+    [CsvDialect(), CsvDialect(encoding="cp1252", delimiter=",", decimal=".", bom=False),
+     CsvDialect(encoding="utf-16-le", delimiter="\t", bom=True, line_terminator="\n"),
+     CsvDialect(encoding="ascii", bom=False)],
+    ids=["fr-utf8", "en-cp1252", "utf16", "ascii"],
+)  # fmt: skip
+@pytest.mark.parametrize("times", [1, 30], ids=["short", "long"])  # columns of 5 and 150
+def test_a_table_written_by_columns_is_the_table_written_row_by_row(
+    dialect: CsvDialect, times: int
+) -> None:
+    headers = list(KINDS)
+    columns = [column * times for column in KINDS.values()]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    expected = written_row_by_row([headers, *rows], dialect)
+    assert csv_codec.write_columns(headers, columns, dialect) == expected
+    sheet = Sheet(title="t", headers=headers, rows=rows)
+    assert csv_codec.write_table(sheet, dialect) == expected
+
+
+def test_a_table_longer_than_a_chunk_of_rows_is_written_whole_and_in_order() -> None:
+    dialect = CsvDialect(encoding="utf-16-le", bom=True)
+    rows: list[list[Cell]] = [[n, f"ligne — {n}", HALF] for n in range(10_000)]
+    data = csv_codec.write_table(Sheet(title="t", headers=["n", "text", "q"], rows=rows), dialect)
+    assert data == written_row_by_row([["n", "text", "q"], *rows], dialect)
+
+
+def test_a_ragged_table_and_its_preamble_are_written_row_by_row() -> None:
+    rows: list[list[Cell]] = [["=a", 1], [HALF], []]
+    sheet = Sheet(title="t", headers=["x", "y"], rows=rows, preamble=[["Bon de commande"]])
+    expected = written_row_by_row([["Bon de commande"], ["x", "y"], *rows], CsvDialect())
+    assert csv_codec.write_table(sheet, CsvDialect()) == expected
+
+
+def test_an_ack_of_stored_columns_is_the_ack_of_the_same_lines_one_by_one() -> None:
+    lines = [*ACK_LINES, ResponseLine(line_no=3, status=LineStatus.ADJUSTED, sku="=SKU",
+             ordered_quantity=HALF, confirmed_quantity=Decimal(13), hint="Par 13")]  # fmt: skip
+    columns = {name: [getattr(ln, name) for ln in lines] for name in LINE_COLUMNS}
+    one_by_one, by_columns = response(*lines), response()
+    by_columns.lines = ResponseLines(columns)
+    left = [SkippedRow(sheet=None, row=14, code="total_row", message="=ligne de total")]
+    for dialect in (csv_codec.dialect_for("fr"), CsvDialect(encoding="cp1252", bom=False)):
+        ack = csv_codec.write_ack([one_by_one, by_columns], dialect, skipped=left)
+        half = csv_codec.write_ack([one_by_one], dialect)
+        assert ack == csv_codec.write_ack([by_columns, one_by_one], dialect, skipped=left)
+        assert ack.startswith(half) and ack.count(half[half.index(b"\n") + 1 :]) == 2
