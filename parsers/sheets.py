@@ -180,7 +180,7 @@ def response_label(response: OrderResponse, language: str) -> str:
 
 
 @dataclass(slots=True, kw_only=True)
-class SheetColumns:
+class ColumnSheet:
     """A table held column by column: ``columns[j][i]`` is cell *j* of row *i*.
 
     What an acknowledgement's lines are built as (from a response's columns, each a list
@@ -222,7 +222,7 @@ def ack_lines_columns(
     *,
     with_orders: bool = False,
     skipped: Sequence[SkippedRow] = (),
-) -> SheetColumns:
+) -> ColumnSheet:
     """One row per order line of every response: what was ordered and what we answer.
 
     ``with_orders`` puts a row about the whole order (its status, its counts, what to
@@ -267,7 +267,7 @@ def ack_lines_columns(
         for column, value in zip(columns, row, strict=True):
             column.append(value)
         styles.append(None)
-    return SheetColumns(title=labels["lines"], headers=headers, columns=columns, styles=styles)
+    return ColumnSheet(title=labels["lines"], headers=headers, columns=columns, styles=styles)
 
 
 def _order_code(response: OrderResponse) -> str | None:
