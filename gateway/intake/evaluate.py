@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -43,10 +44,14 @@ from gateway.rules.resolve import (
     MatchedBy,
     NameMatcher,
     Resolution,
+    SoleId,
+    by_identifier,
     gtin14_keys,
     gtin14_of,
     other_ids,
     resolve_line,
+    resolved,
+    sole_id,
 )
 from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
@@ -209,11 +214,14 @@ def _by_ref(line: OrderLine, catalog: CatalogLookup) -> bool:
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
 
 
-def _sole_id(line: OrderLine) -> bool:
-    """Whether a line has one identifier (a barcode or a reference), and no issue."""
-    if line.issues or line.item_ids or line.manufacturer_ref:
-        return False
-    return bool(line.barcode) + bool(line.supplier_ref) + bool(line.customer_ref) == 1
+#: What check_line reads of a line's product, its place and its pack, and how it matched
+_Facts = tuple[MatchedBy, bool, bool, str, Decimal, str]
+#: A sole identifier's product and pack, and their facts; None when its lines go line by
+#: line (a case barcode)
+_Found = tuple[ProductInfo, Decimal, _Facts] | None
+#: A class of lines' resolution and decision; None when said line by line
+_Decided = tuple[Resolution, LineDecision] | None
+_UNSEEN: Any = object()
 
 
 def _evaluate_columns(
@@ -226,42 +234,64 @@ def _evaluate_columns(
     gtin_keys: dict[str, str | None],
 ) -> list[LineResult]:
     """The column path (see the module docstring): the same results as
-    :func:`_evaluate_line` on each line, ``check_line`` run once per class of lines it
-    cannot tell apart."""
+    :func:`_evaluate_line` on each line.
+
+    A line with one identifier the catalog knows and no issue resolves by that
+    identifier alone (:func:`by_identifier`, what ``resolve_line`` asks of it), once per
+    distinct identifier; ``check_line`` runs once per class of such lines it cannot tell
+    apart. Any other line (an unknown code, two codes, a name), and any other decision
+    (a refusal, a rounding, a case barcode), is made and worded line by line, by the
+    same function."""
     policy = partner.quantity_policy
-    decided: dict[tuple[object, ...], LineDecision] = {}
+    by_id: dict[tuple[SoleId, str], _Found] = {}
+    decided: dict[tuple[_Facts, str, str], _Decided] = {}
     results: list[LineResult] = []
+    append = results.append
     for ln, found in zip(lines, known, strict=True):
-        # A line with one identifier the catalog knows resolves by it alone; any other
-        # (an unknown code, two codes, a name) goes line by line, suggestions and all.
-        res = resolve_line(ln, catalog, names, gtin_keys) if found and _sole_id(ln) else None
-        product = res.product if res is not None else None
-        if res is None or product is None or res.pack_qty != _ONE:
-            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+        sole = sole_id(ln) if found and not ln.issues else None
+        hit = by_id.get(sole, _UNSEEN) if sole is not None else None
+        if hit is _UNSEEN:
+            hit = by_id[sole] = _found(sole, catalog, gtin_keys)  # type: ignore[index, arg-type]
+        if hit is None:
+            append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
-        inside = catalog.in_assortment(product.id)
-        # What check_line reads of the line, the product and the pack (1, but stored as
-        # 1.0000 or 1); numbers as printed, since 12 and 12.0 are equal but do not read alike.
-        facts = (
-            product.active,
-            inside,
-            product.unit,
-            product.sell_multiple,
-            str(res.pack_qty),
-            str(ln.quantity),
-            str(ln.unit_price),
-        )
-        decision = decided.get(facts)
-        if decision is None:
-            decision = decided[facts] = check_line(
-                ln, res, in_assortment=inside, customer=customer, policy=policy
-            )
-        if decision.outcome is not LineStatus.ACCEPTED or decision.reason is not None:
-            # Refused or rounded: said with this line's product and place, line by line.
-            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+        product, pack, product_facts = hit
+        # What check_line reads of the line besides: numbers as printed, since 12 and
+        # 12.0 are equal but do not read alike.
+        facts = (product_facts, str(ln.quantity), str(ln.unit_price))
+        both = decided.get(facts, _UNSEEN)
+        if both is _UNSEEN:
+            res = resolved(product, product_facts[0], pack)
+            inside = product_facts[2]
+            decision = check_line(ln, res, in_assortment=inside, customer=customer, policy=policy)
+            # Refused or rounded: said with each line's product and place, line by line.
+            plain = decision.outcome is LineStatus.ACCEPTED and decision.reason is None
+            both = decided[facts] = (res, decision) if plain else None
+        if both is None:
+            append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
-        results.append(_checked(ln, res, product, decision))
+        append(_checked(ln, both[0], product, both[1]))
     return results
+
+
+def _found(
+    sole: tuple[SoleId, str], catalog: CatalogLookup, gtin_keys: dict[str, str | None]
+) -> _Found:
+    """A sole identifier's product, pack and facts (:data:`_Found`)."""
+    hit = by_identifier(*sole, catalog, gtin_keys)
+    if hit is None or hit[2] != _ONE:
+        return None
+    how, product, pack = hit
+    # The pack is 1, but stored as 1.0000 or 1: the quantity reads as it multiplied.
+    facts = (
+        how,
+        product.active,
+        catalog.in_assortment(product.id),
+        product.unit,
+        product.sell_multiple,
+        str(pack),
+    )
+    return product, pack, facts
 
 
 def _checked(

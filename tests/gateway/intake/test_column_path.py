@@ -94,9 +94,25 @@ MIXED = [
     ";;;;Total;40",
     ";;;;Merci de livrer avant vendredi 10h. Contact : Marie;",
 ]
+#: Lines with a price: the same product and quantity at several prices, none, too much
+#: (the row reader reads a price column, and the column path evaluates what it read)
+PRICED = [
+    f"PO-18;{COFFEE};;;;3;4,20",
+    f"PO-18;{COFFEE};;;;3;4,2",
+    f"PO-18;{COFFEE};;;;3;4,20",
+    f"PO-18;{COFFEE};;;;3;",
+    "PO-18;;COF-250;;;3;4,20",
+    f"PO-18;{COFFEE_CASE};;;;1;50",
+    f"PO-18;{SUGAR};;;;20;1,10",
+    f"PO-18;{SUGAR};;;;7;1,10",
+    f"PO-18;{OLD};;;;1;2",
+    f"PO-18;{TEA_UPC};;;;1;3",
+    f"PO-18;{TEA_UPC};;;;1;99999999999999",  # the line above but for its price
+]
 FILES = {
     "plain": "\r\n".join([HEADER, *PLAIN]) + "\r\n",
     "mixed": "\r\n".join([HEADER, *MIXED]) + "\r\n",
+    "priced": "\r\n".join([f"{HEADER};Prix unitaire", *PRICED]) + "\r\n",
 }
 
 
@@ -174,7 +190,8 @@ def test_every_line_fares_alike_by_columns_and_line_by_line(
     assert stored(ws, by_columns) == (heads, lines)
     assert replies(by_columns) == replies(by_rows)
     # The files hold what they say: every kind of outcome, the whole file stored
-    assert len(lines) == len(PLAIN) + (4 if file.startswith("mixed") else 0)
+    sent = PRICED if file.startswith("priced") else PLAIN
+    assert len(lines) == len(sent) + (4 if file.startswith("mixed") else 0)
     assert {ln["outcome"] for ln in lines} >= {"accepted", "rejected"}
 
 
