@@ -161,16 +161,23 @@ def evaluate_document(
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
     gtin_keys = gtin14_keys(ln.barcode for ln in doc.lines if ln.barcode)
-    others = [value for ln in doc.lines for value, _ in other_ids(ln)]
+    # Asked of the few lines that have other ids, not of every line
+    others = [
+        value
+        for ln in doc.lines
+        if ln.item_ids or ln.manufacturer_ref
+        for value, _ in other_ids(ln)
+    ]
     # A wrong check digit: the codes one digit away are looked up too, to suggest one.
     mended = [c.zfill(14) for b, g in gtin_keys.items() if g is None for c in one_digit_away(b)]
+    # Each reference is tried as both kinds (see by_identifier)
+    refs = [r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r] + others
     catalog.prefetch(
         gtin14s=[g for g in gtin_keys.values() if g]
         + mended
         + [g for v in others if v.isdigit() and (g := gtin14_of(v))],
-        skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r] + others,
-        customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r]
-        + others,
+        skus=refs,
+        customer_refs=refs,
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
@@ -205,7 +212,8 @@ def _known_by_id(
 
     The barcodes the catalog knows are found once, as a set (a big order's lines are
     nearly all barcodes): a line's test is then a membership, not a call per line."""
-    known = {b for b, g in gtin_keys.items() if g and catalog.by_gtin14(g)}
+    by_gtin14 = catalog.by_gtin14
+    known = {b for b, g in gtin_keys.items() if g and by_gtin14(g)}
     return [ln.barcode in known or _by_ref(ln, catalog) for ln in lines]
 
 
