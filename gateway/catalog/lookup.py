@@ -62,8 +62,10 @@ def among(dialect: str, column: ColumnElement[str]) -> ColumnElement:
 
 
 def bound_keys(dialect: str, keys: Collection[str]) -> list[str] | str:
-    """The value :func:`among` binds to :data:`KEYS` on ``dialect``."""
-    return list(keys) if dialect == "postgresql" else json.dumps(list(keys))
+    """The value :func:`among` (and :func:`_by_gtin_query`) binds to :data:`KEYS` on
+    ``dialect``. Sorted on SQLite: a join the keys drive then walks the index in its
+    order (a set's order cost twice the time)."""
+    return list(keys) if dialect == "postgresql" else json.dumps(sorted(keys))
 
 
 def _dialect(session: Session) -> str:
@@ -91,10 +93,19 @@ _COLS = (_PRODUCT.id, _PRODUCT.sku, _PRODUCT.name, _PRODUCT.unit,
 @cache
 def _by_gtin_query(dialect: str) -> Select:
     b = Barcode.__table__.c
+    found = select(b.gtin14, _as_fetched(b.pack_qty), *_COLS)
+    if dialect == "postgresql":
+        return found.join(Product.__table__, _PRODUCT.id == b.product_id).where(
+            among(dialect, b.gtin14)
+        )
+    # On SQLite the keys (distinct, sorted: bound_keys) drive the join, rather than an
+    # IN list that SQLite first copies into a temporary index: 0.56 against 0.62 s of
+    # CPU for a big order's 86,000 barcodes among 2,000,000 (a temporary table: 0.70).
+    keys = func.json_each(bindparam(KEYS)).table_valued("value")
     return (
-        select(b.gtin14, _as_fetched(b.pack_qty), *_COLS)
+        found.select_from(keys)
+        .join(Barcode.__table__, b.gtin14 == keys.c.value)
         .join(Product.__table__, _PRODUCT.id == b.product_id)
-        .where(among(dialect, b.gtin14))
     )
 
 
