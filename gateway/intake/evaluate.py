@@ -212,8 +212,8 @@ def _known_by_id(
 
     The barcodes the catalog knows are found once, as a set (a big order's lines are
     nearly all barcodes): a line's test is then a membership, not a call per line."""
-    by_gtin14 = catalog.by_gtin14
-    known = {b for b, g in gtin_keys.items() if g and by_gtin14(g)}
+    found = catalog.known_gtin14s()
+    known = {b for b, g in gtin_keys.items() if g in found}
     return [ln.barcode in known or _by_ref(ln, catalog) for ln in lines]
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import IntEnum, StrEnum
+from itertools import repeat
 from typing import Protocol
 
 from gateway.rules.names import NameIndex, NameMatch
@@ -113,10 +114,12 @@ def gtin14_keys(barcodes: Iterable[str]) -> dict[str, str | None]:
     computed together (:func:`parsers.gtin.check_digits_match`), the rest one by one."""
     distinct = set(barcodes)
     plain = [b for b in distinct if len(b) in gtin.GTIN_LENGTHS and b.isdigit() and b.isascii()]
-    keys: dict[str, str | None] = {
-        b: b.zfill(14) if ok else None
-        for b, ok in zip(plain, gtin.check_digits_match(plain).tolist(), strict=True)
-    }
+    # Each padded once, in C: the keys, and what the check digits are computed from
+    padded = list(map(str.zfill, plain, repeat(14)))
+    matches = gtin.check_digits_match(padded).tolist()
+    keys: dict[str, str | None] = dict(
+        zip(plain, [k if ok else None for k, ok in zip(padded, matches, strict=True)], strict=True)
+    )
     for b in distinct.difference(plain):
         keys[b] = gtin14_of(b)
     return keys

@@ -99,3 +99,5 @@ def test_a_batch_of_barcodes_finds_the_known_ones_in_any_order(workspace: Worksp
             assert batch.by_gtin14(key) == alone.by_gtin14(key)
         assert batch.by_gtin14(unknown) is None
         assert all(batch.by_gtin14(k) is not None for k in asked[:-1])
+        # The keys it finds, as a set: what by_gtin14 finds, and nothing else
+        assert set(batch.known_gtin14s()) == set(asked[:-1])
