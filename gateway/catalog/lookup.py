@@ -10,7 +10,7 @@ before, each compiled anew.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -62,8 +62,10 @@ def among(dialect: str, column: ColumnElement[str]) -> ColumnElement:
 
 
 def bound_keys(dialect: str, keys: Collection[str]) -> list[str] | str:
-    """The value :func:`among` binds to :data:`KEYS` on ``dialect``."""
-    return list(keys) if dialect == "postgresql" else json.dumps(list(keys))
+    """The value :func:`among` (and :func:`_by_gtin_query`) binds to :data:`KEYS` on
+    ``dialect``. Sorted on SQLite: a join the keys drive then walks the index in its
+    order (a set's order cost twice the time)."""
+    return list(keys) if dialect == "postgresql" else json.dumps(sorted(keys))
 
 
 def _dialect(session: Session) -> str:
@@ -76,7 +78,7 @@ def _as_fetched(column: ColumnElement[Any]) -> ColumnElement[Any]:
     makes a Decimal row by row, twice a barcode's row: 0.07 s of the 0.52 s look-up of a
     big order's 86,000 products, which left SQLAlchemy's rows 0.01 s slower than the
     driver's. :func:`_decimal` makes each of the catalog's few distinct values a Decimal
-    once, alike, and :func:`_row` the BOOLEAN's 0 or 1 a bool. PostgreSQL's driver gives
+    once, alike, and :func:`_info` the BOOLEAN's 0 or 1 a bool. PostgreSQL's driver gives
     Decimals and bools itself (SQLAlchemy converts nothing there)."""
     return type_coerce(column, NullType())
 
@@ -91,10 +93,19 @@ _COLS = (_PRODUCT.id, _PRODUCT.sku, _PRODUCT.name, _PRODUCT.unit,
 @cache
 def _by_gtin_query(dialect: str) -> Select:
     b = Barcode.__table__.c
+    found = select(b.gtin14, _as_fetched(b.pack_qty), *_COLS)
+    if dialect == "postgresql":
+        return found.join(Product.__table__, _PRODUCT.id == b.product_id).where(
+            among(dialect, b.gtin14)
+        )
+    # On SQLite the keys (distinct, sorted: bound_keys) drive the join, rather than an
+    # IN list that SQLite first copies into a temporary index: 0.56 against 0.62 s of
+    # CPU for a big order's 86,000 barcodes among 2,000,000 (a temporary table: 0.70).
+    keys = func.json_each(bindparam(KEYS)).table_valued("value")
     return (
-        select(b.gtin14, _as_fetched(b.pack_qty), *_COLS)
+        found.select_from(keys)
+        .join(Barcode.__table__, b.gtin14 == keys.c.value)
         .join(Product.__table__, _PRODUCT.id == b.product_id)
-        .where(among(dialect, b.gtin14))
     )
 
 
@@ -139,8 +150,8 @@ def _decimal(value: Any) -> Decimal:
     return found
 
 
-def _row(r: Sequence[Any]) -> ProductInfo:
-    pid, sku, name, unit, mult, active = r
+def _info(pid: int, sku: str, name: str, unit: str, mult: Any, active: Any) -> ProductInfo:
+    """A product's facts from its columns as fetched (:func:`_as_fetched`)."""
     return product_info(pid, sku, name, unit, _decimal(mult), bool(active))
 
 
@@ -246,24 +257,26 @@ class CatalogLookup:
             # barcodes find a hundred thousand products.
             rows = s.execute(_by_gtin_query(dialect), {KEYS: bound_keys(dialect, gtins)}).all()
             by_gtin = self._by_gtin
-            for g, pack, *found in rows:
-                by_gtin[g] = (_row(found), _decimal(pack))
+            # Each row's columns by name, not gathered in a list first: 0.43 against 0.47 s
+            # for 86,000 rows.
+            for g, pack, pid, sku, name, unit, mult, active in rows:
+                by_gtin[g] = (_info(pid, sku, name, unit, mult, active), _decimal(pack))
         if wanted := {sku_key(k) for k in skus}:
             found_skus = s.execute(_by_sku_query(dialect), {KEYS: bound_keys(dialect, wanted)})
             for info in found_skus.all():
-                self._by_sku[sku_key(info[1])] = _row(info)
+                self._by_sku[sku_key(info[1])] = _info(*info)
         if self.customer_id is not None and (refs := {k.strip() for k in customer_refs}):
             rows = s.execute(
                 _by_customer_ref_query(dialect),
                 {"customer_id": self.customer_id, KEYS: bound_keys(dialect, refs)},
             ).all()
             for ref, *found in rows:
-                self._by_cref[ref] = _row(found)
+                self._by_cref[ref] = _info(*found)
         self._prefetch_learned(learned)
         if names := set(name_keys):
             rows = s.execute(_by_name_query(dialect), {KEYS: bound_keys(dialect, names)}).all()
             for named in rows:
-                self._by_name.setdefault(named[0], []).append(_row(named[1:]))
+                self._by_name.setdefault(named[0], []).append(_info(*named[1:]))
 
     def _prefetch_learned(self, learned: Iterable[tuple[XrefKind, str]]) -> None:
         keys = {key for _, key in learned}
@@ -289,11 +302,16 @@ class CatalogLookup:
         for kind, key, scope, *found in rows:
             if rank[scope] < best.get((kind, key), len(rank)):
                 best[(kind, key)] = rank[scope]
-                self._learned[(kind, key)] = _row(found)
+                self._learned[(kind, key)] = _info(*found)
 
     # --- look-ups ------------------------------------------------------------------
     def by_gtin14(self, gtin14: str) -> tuple[ProductInfo, Decimal] | None:
         return self._by_gtin.get(gtin14)
+
+    def known_gtin14s(self) -> Collection[str]:
+        """The GTIN-14 keys :meth:`by_gtin14` finds: a big order's barcodes tested as a
+        set, not by a call each (86,000: 0.09 against 0.02 s)."""
+        return self._by_gtin.keys()
 
     def by_sku(self, sku: str) -> ProductInfo | None:
         return self._by_sku.get(sku_key(sku))
@@ -348,4 +366,4 @@ class CatalogLookup:
             q = q.join(AssortmentItem, AssortmentItem.product_id == p.id).where(
                 AssortmentItem.customer_id == self.customer_id
             )
-        return NameIndex([_row(r) for r in self.session.execute(q)])
+        return NameIndex([_info(*r) for r in self.session.execute(q)])

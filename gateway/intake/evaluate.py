@@ -7,7 +7,8 @@ per kind of key for the whole order (:meth:`CatalogLookup.prefetch`), its barcod
 validated together (:func:`gtin14_keys`). A small order then goes line by line. An
 order of at least the partner's ``column_path_lines`` goes the **column path**: its
 plain lines — one identifier (a barcode, or a reference) that the catalog knows, no
-issue — are resolved by :func:`resolve_line` and checked once per class of lines
+issue — are resolved by that identifier (:func:`by_identifier`, the step of
+:func:`resolve_line` that looks it up) and checked once per class of lines
 :func:`check_line` cannot tell apart (the product's facts it reads, the pack, the
 quantity, the price); a class accepted as ordered is accepted for each of its lines,
 and every other line, or decision (a refusal, a rounding, a case barcode), is made and
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -43,10 +45,13 @@ from gateway.rules.resolve import (
     MatchedBy,
     NameMatcher,
     Resolution,
+    by_identifier,
     gtin14_keys,
     gtin14_of,
     other_ids,
     resolve_line,
+    resolved,
+    sole_id,
 )
 from gateway.rules.xrefs import line_identifiers
 from parsers.document import LineStatus, OrderDocument, OrderLine
@@ -156,16 +161,23 @@ def evaluate_document(
     # Each distinct barcode validated once (a big order repeats them; a big catalog
     # makes any bounded cache miss).
     gtin_keys = gtin14_keys(ln.barcode for ln in doc.lines if ln.barcode)
-    others = [value for ln in doc.lines for value, _ in other_ids(ln)]
+    # Asked of the few lines that have other ids, not of every line
+    others = [
+        value
+        for ln in doc.lines
+        if ln.item_ids or ln.manufacturer_ref
+        for value, _ in other_ids(ln)
+    ]
     # A wrong check digit: the codes one digit away are looked up too, to suggest one.
     mended = [c.zfill(14) for b, g in gtin_keys.items() if g is None for c in one_digit_away(b)]
+    # Each reference is tried as both kinds (see by_identifier)
+    refs = [r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r] + others
     catalog.prefetch(
         gtin14s=[g for g in gtin_keys.values() if g]
         + mended
         + [g for v in others if v.isdigit() and (g := gtin14_of(v))],
-        skus=[r for ln in doc.lines for r in (ln.supplier_ref, ln.customer_ref) if r] + others,
-        customer_refs=[r for ln in doc.lines for r in (ln.customer_ref, ln.supplier_ref) if r]
-        + others,
+        skus=refs,
+        customer_refs=refs,
     )
     # Names are looked up only for lines no identifier resolves: most lines of a big
     # order carry a barcode and a description, and normalising every name costs.
@@ -200,7 +212,8 @@ def _known_by_id(
 
     The barcodes the catalog knows are found once, as a set (a big order's lines are
     nearly all barcodes): a line's test is then a membership, not a call per line."""
-    known = {b for b, g in gtin_keys.items() if g and catalog.by_gtin14(g)}
+    found = catalog.known_gtin14s()
+    known = {b for b, g in gtin_keys.items() if g in found}
     return [ln.barcode in known or _by_ref(ln, catalog) for ln in lines]
 
 
@@ -209,11 +222,9 @@ def _by_ref(line: OrderLine, catalog: CatalogLookup) -> bool:
     return any(r and (catalog.by_sku(r) or catalog.by_customer_ref(r)) for r in refs)
 
 
-def _sole_id(line: OrderLine) -> bool:
-    """Whether a line has one identifier (a barcode or a reference), and no issue."""
-    if line.issues or line.item_ids or line.manufacturer_ref:
-        return False
-    return bool(line.barcode) + bool(line.supplier_ref) + bool(line.customer_ref) == 1
+#: A class of lines' resolution and decision; None when said line by line
+_Decided = tuple[Resolution, LineDecision] | None
+_UNSEEN: Any = object()
 
 
 def _evaluate_columns(
@@ -226,41 +237,54 @@ def _evaluate_columns(
     gtin_keys: dict[str, str | None],
 ) -> list[LineResult]:
     """The column path (see the module docstring): the same results as
-    :func:`_evaluate_line` on each line, ``check_line`` run once per class of lines it
-    cannot tell apart."""
+    :func:`_evaluate_line` on each line.
+
+    A line with one identifier the catalog knows and no issue resolves by that
+    identifier alone (:func:`by_identifier`, what ``resolve_line`` asks of it), and
+    ``check_line`` runs once per class of such lines it cannot tell apart. Any other
+    line (an unknown code, two codes, a name), and any other decision (a refusal, a
+    rounding, a case barcode), is made and worded line by line, by the same function.
+
+    Each line's identifier is looked up again, not remembered: a big order's are nearly
+    all distinct, and remembering them cost more than it saved (0.82 s against 0.66 for
+    100,000 lines, 96,000 identifiers)."""
     policy = partner.quantity_policy
-    decided: dict[tuple[object, ...], LineDecision] = {}
+    in_assortment = catalog.in_assortment
+    decided: dict[tuple[object, ...], _Decided] = {}
     results: list[LineResult] = []
+    append = results.append
     for ln, found in zip(lines, known, strict=True):
-        # A line with one identifier the catalog knows resolves by it alone; any other
-        # (an unknown code, two codes, a name) goes line by line, suggestions and all.
-        res = resolve_line(ln, catalog, names, gtin_keys) if found and _sole_id(ln) else None
-        product = res.product if res is not None else None
-        if res is None or product is None or res.pack_qty != _ONE:
-            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+        sole = sole_id(ln) if found and not ln.issues else None
+        hit = by_identifier(*sole, catalog, gtin_keys) if sole is not None else None
+        if hit is None or hit[2] != _ONE:
+            append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
-        inside = catalog.in_assortment(product.id)
+        how, product, pack = hit
+        inside = in_assortment(product.id)
         # What check_line reads of the line, the product and the pack (1, but stored as
-        # 1.0000 or 1); numbers as printed, since 12 and 12.0 are equal but do not read alike.
+        # 1.0000 or 1); numbers as printed, since 12 and 12.0 are equal but do not read
+        # alike. How it matched, for the result.
         facts = (
+            how,
             product.active,
             inside,
             product.unit,
             product.sell_multiple,
-            str(res.pack_qty),
+            str(pack),
             str(ln.quantity),
             str(ln.unit_price),
         )
-        decision = decided.get(facts)
-        if decision is None:
-            decision = decided[facts] = check_line(
-                ln, res, in_assortment=inside, customer=customer, policy=policy
-            )
-        if decision.outcome is not LineStatus.ACCEPTED or decision.reason is not None:
-            # Refused or rounded: said with this line's product and place, line by line.
-            results.append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
+        both = decided.get(facts, _UNSEEN)
+        if both is _UNSEEN:
+            res = resolved(product, how, pack)
+            decision = check_line(ln, res, in_assortment=inside, customer=customer, policy=policy)
+            # Refused or rounded: said with each line's product and place, line by line.
+            plain = decision.outcome is LineStatus.ACCEPTED and decision.reason is None
+            both = decided[facts] = (res, decision) if plain else None
+        if both is None:
+            append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
-        results.append(_checked(ln, res, product, decision))
+        append(_checked(ln, both[0], product, both[1]))
     return results
 
 

@@ -83,3 +83,21 @@ def test_the_name_candidates_hold_the_active_products_facts(workspace: Workspace
         index = CatalogLookup(s, None).name_candidates()
         expected = sorted(printed(as_typed(p)) for p in active)
     assert sorted(printed(p) for p in index.products) == expected
+
+
+def test_a_batch_of_barcodes_finds_the_known_ones_in_any_order(workspace: Workspace) -> None:
+    # The keys drive the look-up (sorted, on SQLite): unknown ones, and an order that is
+    # not the index's, find what each key finds alone.
+    unknown = gtin14_of("4006381333948") or "04006381333948"
+    asked = [gtin14_of(b) or b for b in (SUGAR, COFFEE_CASE, COFFEE, OLD)] + [unknown]
+    with workspace.read_sessions() as s:
+        batch = CatalogLookup(s, None)
+        batch.prefetch(gtin14s=asked)
+        for key in asked:
+            alone = CatalogLookup(s, None)
+            alone.prefetch(gtin14s=[key])
+            assert batch.by_gtin14(key) == alone.by_gtin14(key)
+        assert batch.by_gtin14(unknown) is None
+        assert all(batch.by_gtin14(k) is not None for k in asked[:-1])
+        # The keys it finds, as a set: what by_gtin14 finds, and nothing else
+        assert set(batch.known_gtin14s()) == set(asked[:-1])

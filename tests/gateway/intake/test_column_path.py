@@ -111,10 +111,26 @@ PRICED = [
     "PO-21;;NOPE-1;;inconnu;2;0,99;EUR",
     f"PO-22;{CHEESE};;;;1,25;;EUR",
 ]
+#: Lines with a price: the same product and quantity at several prices, none, too much
+#: (the row reader reads a price column, and the column path evaluates what it read)
+PRICES = [
+    f"PO-18;{COFFEE};;;;3;4,20",
+    f"PO-18;{COFFEE};;;;3;4,2",
+    f"PO-18;{COFFEE};;;;3;4,20",
+    f"PO-18;{COFFEE};;;;3;",
+    "PO-18;;COF-250;;;3;4,20",
+    f"PO-18;{COFFEE_CASE};;;;1;50",
+    f"PO-18;{SUGAR};;;;20;1,10",
+    f"PO-18;{SUGAR};;;;7;1,10",
+    f"PO-18;{OLD};;;;1;2",
+    f"PO-18;{TEA_UPC};;;;1;3",
+    f"PO-18;{TEA_UPC};;;;1;99999999999999",  # the line above but for its price
+]
 FILES = {
     "plain": "\r\n".join([HEADER, *PLAIN]) + "\r\n",
     "mixed": "\r\n".join([HEADER, *MIXED]) + "\r\n",
     "priced": "\r\n".join([PRICED_HEADER, *PRICED]) + "\r\n",
+    "prices": "\r\n".join([f"{HEADER};Prix unitaire", *PRICES]) + "\r\n",
 }
 
 
@@ -212,7 +228,12 @@ def test_every_line_fares_alike_by_columns_and_line_by_line(
     assert stored(ws, by_columns) == (heads, lines)
     assert replies(by_columns) == replies(by_rows)
     # The files hold what they say: every kind of outcome, the whole file stored
-    sent = {"plain": len(PLAIN), "mixed": len(PLAIN) + 4, "priced": len(PRICED)}
+    sent = {
+        "plain": len(PLAIN),
+        "mixed": len(PLAIN) + 4,
+        "priced": len(PRICED),
+        "prices": len(PRICES),
+    }
     assert len(lines) == sent[file.split(".")[0]]
     assert {ln["outcome"] for ln in lines} >= {"accepted", "rejected"}
 

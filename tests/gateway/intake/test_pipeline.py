@@ -333,7 +333,10 @@ def test_lines_are_resolved_in_the_files_transaction_on_postgresql_only(workspac
         current[0] = next(transactions)
 
     def statement(_conn, _cursor, text: str, *_args) -> None:  # noqa: ANN001, ANN002
-        for what, marker in (("resolve", "FROM barcodes"), ("store", "INSERT INTO orders")):
+        for what, marker in (
+            ("resolve", "SELECT barcodes.gtin14"),
+            ("store", "INSERT INTO orders"),
+        ):
             if marker in text:
                 seen.setdefault(what, current[0])
 

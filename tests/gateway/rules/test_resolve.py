@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import fields
 from decimal import Decimal
 
+import pytest
+
 from gateway.rules.names import NameIndex
 from gateway.rules.products import ProductInfo, name_key
 from gateway.rules.reasons import ReasonCode
@@ -12,10 +14,12 @@ from gateway.rules.resolve import (
     MatchedBy,
     NameMatcher,
     Resolution,
+    by_identifier,
     gtin14_keys,
     gtin14_of,
     resolve_line,
     resolved,
+    sole_id,
 )
 from gateway.rules.xrefs import XrefKind
 from parsers.document import ItemId, OrderLine
@@ -197,3 +201,50 @@ def test_each_quick_resolution_gets_its_own_suggestions_and_fields() -> None:
     a.suggestions.append("TEA-GRN")
     a.fields["column"] = "sku"
     assert b.suggestions == [] and b.fields == {}
+
+
+#: Lines of one identifier each, as every kind of column holds it
+ONE_ID_EACH = [
+    {"barcode": "4006381333931"},
+    {"barcode": "14006381333938"},  # a case of 12
+    {"barcode": "036000291452"},
+    {"barcode": "4006381333948"},  # unknown
+    {"supplier_ref": "TEA-GRN"},
+    {"supplier_ref": " tea-grn "},
+    {"supplier_ref": "MY-0042"},  # their reference in our reference's column
+    {"customer_ref": "MY-0042"},
+    {"customer_ref": "SUG-1K"},  # our reference in theirs
+    {"supplier_ref": "NOPE-1"},
+    {"customer_ref": "NOPE-1"},
+]
+
+
+@pytest.mark.parametrize("ids", ONE_ID_EACH, ids=lambda ids: "/".join(ids.values()))
+def test_a_line_with_one_identifier_resolves_by_it_alone(ids: dict[str, str]) -> None:
+    line = OrderLine(line_no=1, name="Whatever it says", **ids)
+    catalog = MemoryCatalog()
+    sole = sole_id(line)
+    assert sole is not None and sole[1] == next(iter(ids.values()))
+
+    found = by_identifier(*sole, catalog, gtin14_keys([line.barcode] if line.barcode else []))
+    res = resolve_line(line, catalog, NameMatcher(catalog))
+    if found is None:
+        assert not res.ok or res.matched_by is MatchedBy.NAME
+    else:
+        assert res == resolved(found[1], found[0], found[2])
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        {"barcode": "4006381333931", "supplier_ref": "COF-250"},
+        {"supplier_ref": "COF-250", "customer_ref": "MY-0042"},
+        {"barcode": "4006381333931", "manufacturer_ref": "MG-1"},
+        {"customer_ref": "MY-0042", "item_ids": [ItemId("N4", "12345-678-90", "PO107")]},
+        {"name": "Green tea Sencha 100 g"},
+        {},
+    ],
+    ids=str,
+)
+def test_a_line_with_no_identifier_or_several_has_no_sole_one(ids: dict[str, object]) -> None:
+    assert sole_id(OrderLine(line_no=1, **ids)) is None  # type: ignore[arg-type]
