@@ -406,7 +406,7 @@ def write_table(sheet: Sheet, dialect: CsvDialect | None = None) -> bytes:
     out = _CsvOut(dialect)
     rows: list[Sequence[Cell]] = [*sheet.preamble, sheet.headers, *sheet.rows]
     for row in rows:
-        out.writerow([format_cell(v, out.dialect) for v in row])
+        out.writerow(row)
     return out.close()
 
 
@@ -421,7 +421,7 @@ def write_columns(
     out = _CsvOut(dialect)
     heads: list[Sequence[Cell]] = [*preamble, headers]
     for row in heads:
-        out.writerow([format_cell(v, out.dialect) for v in row])
+        out.writerow(row)
     # Column by column, each distinct value formatted once: an acknowledgement of
     # 100,000 lines repeats its order number, statuses and quantities in every row.
     out.writerows(zip(*(_formatted(column, out.dialect) for column in columns), strict=True))
@@ -452,9 +452,11 @@ class _CsvOut:
         )
 
     def writerow(self, row: Sequence[Cell]) -> None:
-        self._writer.writerow(row)
+        """One row, each cell formatted by :func:`format_cell`."""
+        self._writer.writerow([format_cell(v, self.dialect) for v in row])
 
     def writerows(self, rows: Iterable[Sequence[Cell]]) -> None:
+        """Rows already formatted (see :func:`_formatted`)."""
         rows = iter(rows)
         while chunk := list(islice(rows, self.CHUNK_ROWS)):
             self._writer.writerows(chunk)

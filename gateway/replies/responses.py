@@ -22,7 +22,7 @@ from gateway.rules.products import PartyInfo
 from gateway.rules.quantity import in_order_unit, pack_of, trimmed
 from gateway.rules.reasons import ReasonCode, day_text, order_hint, order_summary
 from gateway.rules.senders import addressed_to_us
-from gateway.store.line_table import LineTable
+from gateway.store.line_table import LineTable, all_null
 from gateway.store.models import Customer, Order, OrderLine, Site
 from parsers.document import (
     Envelope,
@@ -178,7 +178,7 @@ def _response_lines(c: dict[str, list[Any]]) -> ResponseLines:
     # few (the same objects, hence the identities as keys: they live as long as ``c``),
     # and most have no price or shipped quantity (a column of None is no part of a key).
     amounts = (ordered, quantity, confirmed, shipped, price)
-    keyed = [column for column in amounts if not _all_none(column)]
+    keyed = [column for column in amounts if not all_null(column)]
     keys = list(zip(*(map(id, column) for column in keyed), strict=True)) if keyed else [()] * n
     firsts = dict(zip(keys, zip(*amounts, strict=True), strict=True))
     done = {key: _in_order_units(*values) for key, values in firsts.items()}
@@ -205,16 +205,11 @@ def _response_lines(c: dict[str, list[Any]]) -> ResponseLines:
             "suggestions": c["suggestions"],
             # As stored (JSON pairs), the buyer's identifiers; most orders have none
             "item_ids": item_ids
-            if item_ids.count(None) == n
+            if all_null(item_ids)
             else [[ItemId(*i) for i in ids] if ids else None for ids in item_ids],
             "hint": c.get("hint", none),
         }
     )
-
-
-def _all_none(column: list[Any]) -> bool:
-    # The first value settles most columns; a count of None (in C, by identity) the rest
-    return bool(column) and column[0] is None and column.count(None) == len(column)
 
 
 def _in_order_units(
