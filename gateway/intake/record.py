@@ -64,10 +64,12 @@ def find_live_orders(
 ) -> list[Order]:
     """The live orders with this customer and number (one per partner at most)."""
     wanted = {"customer": customer_code, "number": order_number}
+    # Core statements, on the session's connection: its execute only hands them on.
+    conn = session.connection()
     if partner_id is None:
-        ids = session.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted).all()
+        ids = conn.scalars(_LIVE_ORDERS_ANY_PARTNER, wanted).all()
     else:
-        ids = session.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}).all()
+        ids = conn.scalars(_LIVE_ORDERS_OF_PARTNER, wanted | {"partner": partner_id}).all()
     return [order for i in ids if (order := session.get(Order, i)) is not None]
 
 
