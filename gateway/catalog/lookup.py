@@ -174,7 +174,7 @@ def catalog_version(session: Session) -> int:
     """
     version = session.info.get(_VERSION)
     if version is None:
-        last = session.scalar(_CATALOG_VERSION)
+        last = session.connection().scalar(_CATALOG_VERSION)  # Core: not through the session
         version = session.info[_VERSION] = last or 0
     return version
 

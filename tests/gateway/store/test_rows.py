@@ -63,6 +63,18 @@ def test_a_none_set_on_a_column_with_a_default_takes_the_default_as_a_flush_does
     assert inserted.orders_count == flushed.orders_count == 0
 
 
+def test_an_inserted_object_has_every_column_loaded_and_nothing_left_to_flush(
+    workspace: Workspace,
+) -> None:
+    with workspace.sessions.begin() as s:
+        f = inbound()
+        insert_now(s, f)
+        state = inspect(f)
+        assert not state.unloaded  # defaults and NULLs as loaded: reading them asks nothing
+        assert not state.modified and f not in s.dirty
+        assert not any(a.history.has_changes() for a in state.attrs)
+
+
 def test_the_row_is_the_one_a_flush_would_store(workspace: Workspace) -> None:
     with workspace.sessions.begin() as s:
         flushed, inserted = inbound("a.csv"), inbound("b.csv")
