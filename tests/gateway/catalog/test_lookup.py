@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from gateway.catalog.lookup import CatalogLookup
+from gateway.catalog.lookup import CatalogLookup, _decimal
 from gateway.rules.products import ProductInfo
 from gateway.rules.resolve import gtin14_of
 from gateway.store.models import Barcode, Customer, CustomerRef, Product
@@ -75,6 +75,17 @@ def test_quantities_are_decimals_at_the_columns_scale(workspace: Workspace) -> N
         CHEESE: ("Decimal('1.0000')", "Decimal('0.5000')", True),
         OLD: ("Decimal('1.0000')", "Decimal('1.0000')", False),
     }
+
+
+def test_a_stored_number_reads_the_same_whichever_type_the_driver_gave_first() -> None:
+    # Converted values are remembered by value alone: 1, 1.0 and True are one key, and
+    # each must read as the column's type reads any of them.
+    for first in (1.0, 1, True, 3, 3.0, 0.25):
+        same = [v for v in (1, 1.0, True, 3, 3.0, 0.25) if v == first]
+        assert {repr(_decimal(v)) for v in [first, *same]} == {repr(_decimal(float(first)))}
+    assert repr(_decimal(True)) == "Decimal('1.0000')"
+    assert repr(_decimal(0.25)) == "Decimal('0.2500')"
+    assert repr(_decimal(12)) == "Decimal('12.0000')"
 
 
 def test_the_name_candidates_hold_the_active_products_facts(workspace: Workspace) -> None:
