@@ -330,8 +330,15 @@ class CatalogLookup:
 
     def in_assortment(self, product_id: int) -> bool:
         """True when the customer has no assortment, or the product is in it."""
+        ids = self.assortment()
+        return ids is None or product_id in ids
+
+    def assortment(self) -> Collection[int] | None:
+        """The ids of the products the customer may order; None when it may order any
+        (no customer, or no assortment): what :meth:`in_assortment` tests, for a big
+        order to test each line's product by a membership, not a call."""
         if self.customer_id is None or not self._assortment_applies():
-            return True
+            return None
         if self._assortment is None:
             ids = self.session.scalars(
                 select(AssortmentItem.product_id).where(
@@ -339,7 +346,7 @@ class CatalogLookup:
                 )
             )
             self._assortment = set(ids)
-        return product_id in self._assortment
+        return self._assortment
 
     def _assortment_applies(self) -> bool:
         if self._applies is None:

@@ -112,3 +112,18 @@ def test_a_batch_of_barcodes_finds_the_known_ones_in_any_order(workspace: Worksp
         assert all(batch.by_gtin14(k) is not None for k in asked[:-1])
         # The keys it finds, as a set: what by_gtin14 finds, and nothing else
         assert set(batch.known_gtin14s()) == set(asked[:-1])
+
+
+def test_the_assortment_is_what_in_assortment_tests(workspace: Workspace) -> None:
+    # A big order tests its lines' products against the set; a small one asks each.
+    with workspace.read_sessions() as s:
+        ids = {p.sku: p.id for p in s.scalars(select(Product))}
+        customers = {c.code: c for c in s.scalars(select(Customer))}
+        anyone = CatalogLookup(s, None)
+        free = CatalogLookup(s, customers["C1"].id)
+        bound = CatalogLookup(s, customers["C2"].id)
+        assert anyone.assortment() is None and free.assortment() is None
+        assert set(bound.assortment() or ()) == {ids["COF-250"], ids["TEA-GRN"], ids["JAM-STR"]}
+        for pid in ids.values():
+            assert anyone.in_assortment(pid) and free.in_assortment(pid)
+            assert bound.in_assortment(pid) == (pid in (bound.assortment() or ()))
