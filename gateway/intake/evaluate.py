@@ -256,7 +256,9 @@ def _evaluate_columns(
     append = results.append
     for ln, found in zip(lines, known, strict=True):
         sole = sole_id(ln) if found and not ln.issues else None
-        hit = by_identifier(*sole, catalog, gtin_keys) if sole is not None else None
+        # Its kind and value passed by position: a call with a starred tuple takes the
+        # interpreter's slow path (0.015 s of 100,000 lines)
+        hit = by_identifier(sole[0], sole[1], catalog, gtin_keys) if sole is not None else None
         if hit is None or hit[2] != _ONE:
             append(_evaluate_line(ln, catalog, names, customer, partner, gtin_keys))
             continue
