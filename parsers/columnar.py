@@ -54,6 +54,7 @@ READ = (
     Field.NAME,
     Field.QUANTITY,
 )
+_GTIN_LENGTHS = frozenset(GTIN_LENGTHS)
 #: The rows the row reader samples to vote the decimal mark (parsers.tabular)
 _DECIMAL_SAMPLE = 2000
 
@@ -128,7 +129,7 @@ def _result(
         [q for q in raw["quantity"][:_DECIMAL_SAMPLE] if q], "," if delimiter in ";\t" else None
     )
     # Stripped as the row reader strips (str.strip: Python's whitespace, not Arrow's)
-    texts = {k: [v.strip() for v in column] for k, column in raw.items()}
+    texts = {k: list(map(str.strip, column)) for k, column in raw.items()}
     numbers: dict[str, Decimal | None] = {
         q: simple_number(q, decimal) for q in set(texts["quantity"])
     }
@@ -288,12 +289,20 @@ def _order_number(texts: dict[str, list[str]], count: int) -> tuple[bool, str | 
     barcodes = texts.get("barcode", empty)
     refs = texts.get("supplier_ref", empty)
     customer_refs = texts.get("customer_ref", empty)
-    if any(b and not (len(b) in GTIN_LENGTHS and b.isdigit() and b.isascii()) for b in barcodes):
+    # Every barcode given is digits (ASCII) of a GTIN length: tested on the column at
+    # once, in C (the digits of all of them joined; the set of their lengths), not a
+    # line at a time (0.05 s of 100,000 lines).
+    digits = "".join(barcodes)
+    lengths = set(map(len, barcodes))
+    lengths.discard(0)
+    if not lengths <= _GTIN_LENGTHS or (digits and not (digits.isdigit() and digits.isascii())):
         return False, None  # scientific notation, Excel's ="…", lost zeros: the row reader's
-    for barcode, ref, customer_ref in zip(barcodes, refs, customer_refs, strict=True):
-        first = barcode or ref or customer_ref  # the first identifier given, or ""
-        if not first or "otal" in first or "OTAL" in first:
-            return False, None  # a name alone, a note, a total row
+    # The first identifier each line gives, or "": none may be missing or say "total"
+    # (joined by a line break: not in the word, so no match spans two cells)
+    firsts = [b or r or c for b, r, c in zip(barcodes, refs, customer_refs, strict=True)]
+    said = "\n".join(firsts)
+    if not all(firsts) or "otal" in said or "OTAL" in said:
+        return False, None  # a name alone, a note, a total row
     numbers_seen = set(texts.get("order_number", ("",)))
     if len(numbers_seen) != 1:
         return False, None  # several orders, or lines continuing the one above

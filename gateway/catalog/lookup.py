@@ -129,7 +129,7 @@ def _by_name_query(dialect: str) -> Select:
     return select(_PRODUCT.name_key, *_COLS).where(among(dialect, _PRODUCT.name_key))
 
 
-_DECIMALS: dict[tuple[type, Any], Decimal] = {}
+_DECIMALS: dict[Any, Decimal] = {}
 #: Digits after the point of a stored quantity: what SQLAlchemy's ``Numeric(18, 4)`` gives
 #: on SQLite (``Decimal("%.4f" % value)``: 1 is ``Decimal("1.0000")``, as on PostgreSQL)
 _SCALE = QTY.scale
@@ -137,16 +137,17 @@ _SCALE = QTY.scale
 
 def _decimal(value: Any) -> Decimal:
     """A stored multiple or pack (:func:`_as_fetched`) as a Decimal, as the column's type
-    gives it: a catalog holds few distinct ones, each converted once. Keyed by type too:
-    ``1 == 1.0 == True``, and a cache must not answer for another type's writing."""
+    gives it: a catalog holds few distinct ones, each converted once. Keyed by the value
+    alone: values equal across types (``1 == 1.0 == True``) are written alike at a fixed
+    scale (an int equal to a float is that float's exact value), and a key without its
+    type is a tuple fewer per row (two a barcode's row)."""
     if value.__class__ is Decimal:  # PostgreSQL's NUMERIC, already at the column's scale
         return value
-    key = (value.__class__, value)
-    found = _DECIMALS.get(key)
+    found = _DECIMALS.get(value)
     if found is None:
         found = Decimal(f"{value:.{_SCALE}f}")
         if len(_DECIMALS) < 1000:
-            _DECIMALS[key] = found
+            _DECIMALS[value] = found
     return found
 
 
@@ -329,8 +330,15 @@ class CatalogLookup:
 
     def in_assortment(self, product_id: int) -> bool:
         """True when the customer has no assortment, or the product is in it."""
+        ids = self.assortment()
+        return ids is None or product_id in ids
+
+    def assortment(self) -> Collection[int] | None:
+        """The ids of the products the customer may order; None when it may order any
+        (no customer, or no assortment): what :meth:`in_assortment` tests, for a big
+        order to test each line's product by a membership, not a call."""
         if self.customer_id is None or not self._assortment_applies():
-            return True
+            return None
         if self._assortment is None:
             ids = self.session.scalars(
                 select(AssortmentItem.product_id).where(
@@ -338,7 +346,7 @@ class CatalogLookup:
                 )
             )
             self._assortment = set(ids)
-        return product_id in self._assortment
+        return self._assortment
 
     def _assortment_applies(self) -> bool:
         if self._applies is None:

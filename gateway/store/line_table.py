@@ -105,8 +105,8 @@ class LineTable:
         if not len(self):
             return
         values = dict(self.columns)
-        values["suggestions"] = [_json(s) or "[]" for s in values["suggestions"]]
-        values["item_ids"] = [_json(i) for i in values["item_ids"]]
+        values["suggestions"] = _json_column(values["suggestions"], "[]")
+        values["item_ids"] = _json_column(values["item_ids"], None)
         # A column NULL on every line is left out, and the row gets NULL all the same (no
         # column an evaluated line fills has a default: a test holds that): a big order of
         # barcodes has no prices, references, reasons or messages, and binding its 800,000
@@ -126,8 +126,13 @@ def all_null(column: list[Any]) -> bool:
     return (not column or column[0] is None) and column.count(None) == len(column)
 
 
-def _json(values: list[Any] | None) -> str | None:
-    return json.dumps(values, ensure_ascii=False) if values else None
+def _json_column(column: list[list[Any] | None], empty: str | None) -> list[str | None]:
+    """A JSON column's values as stored: each list as JSON text, an empty or missing one
+    as ``empty``. A big order's lines have no suggestions nor other ids: the column is
+    then made at once, without a call per line (10 ms against 2 for 100,000 lines)."""
+    if not any(column):
+        return [empty] * len(column)
+    return [json.dumps(v, ensure_ascii=False) if v else empty for v in column]
 
 
 __all__ = ["COLUMNS", "LineTable", "all_null"]

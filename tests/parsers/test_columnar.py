@@ -111,11 +111,16 @@ def test_a_profile_s_aliases_and_defaults_apply_as_they_do_by_rows():
         table(["PO-7;;COF-250;;;4", "PO-8;;COF-250;;;1"]),
         table(["PO-7;;COF-250;;;4", ";;COF-250;;;1"]),
         table(["PO-7;;COF-250;;;4"]).replace("\r\n", "\r"),
+        table(["PO-7;;COF-250;;;4", "PO-7;4006381;;;;4"]),
+        table(["PO-7;;COF-250;;;4", "PO-7;\u0664\u0660\u0660\u0666\u0663\u0668\u0661\u0663;;;;4"]),
+        table(["PO-7;;COF-250;;;4", "PO-7;;;Total;;4"]),
+        table(["PO-7;;COF-250;;;4", "PO-7;;;;;4"]),
     ],
     ids=[
         "quoted", "blank-line", "header-block", "cell-beside", "price-column",
         "unread-column", "name-only", "total-row", "total-label", "scientific-barcode",
         "word-quantity", "no-quantity", "two-orders", "continued-order", "cr-only",
+        "short-barcode", "non-ascii-digits-barcode", "total-as-their-ref", "no-identifier",
     ],
 )  # fmt: skip
 def test_a_file_outside_the_plain_table_goes_to_the_row_reader(text):

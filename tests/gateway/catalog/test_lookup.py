@@ -3,9 +3,11 @@ quantities as Decimals at the column's scale, ``active`` as a bool, on either en
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 
-from gateway.catalog.lookup import CatalogLookup
+from gateway.catalog.lookup import CatalogLookup, _decimal
 from gateway.rules.products import ProductInfo
 from gateway.rules.resolve import gtin14_of
 from gateway.store.models import Barcode, Customer, CustomerRef, Product
@@ -77,6 +79,16 @@ def test_quantities_are_decimals_at_the_columns_scale(workspace: Workspace) -> N
     }
 
 
+def test_a_stored_number_reads_the_same_whichever_type_the_driver_gave_first() -> None:
+    # Converted values are remembered by value alone, and 1, 1.0 and True are one key:
+    # whichever comes first, each reads as the column's type reads it.
+    for first, then in [(1.0, 1), (True, 1.0), (3, 3.0), (1, True)]:
+        assert repr(_decimal(first)) == repr(_decimal(then)) == repr(Decimal(f"{then:.4f}"))
+    assert repr(_decimal(True)) == "Decimal('1.0000')"
+    assert repr(_decimal(0.25)) == "Decimal('0.2500')"
+    assert repr(_decimal(12)) == "Decimal('12.0000')"
+
+
 def test_the_name_candidates_hold_the_active_products_facts(workspace: Workspace) -> None:
     with workspace.read_sessions() as s:
         active = s.scalars(select(Product).where(Product.active)).all()
@@ -101,3 +113,18 @@ def test_a_batch_of_barcodes_finds_the_known_ones_in_any_order(workspace: Worksp
         assert all(batch.by_gtin14(k) is not None for k in asked[:-1])
         # The keys it finds, as a set: what by_gtin14 finds, and nothing else
         assert set(batch.known_gtin14s()) == set(asked[:-1])
+
+
+def test_the_assortment_is_what_in_assortment_tests(workspace: Workspace) -> None:
+    # A big order tests its lines' products against the set; a small one asks each.
+    with workspace.read_sessions() as s:
+        ids = {p.sku: p.id for p in s.scalars(select(Product))}
+        customers = {c.code: c for c in s.scalars(select(Customer))}
+        anyone = CatalogLookup(s, None)
+        free = CatalogLookup(s, customers["C1"].id)
+        bound = CatalogLookup(s, customers["C2"].id)
+        assert anyone.assortment() is None and free.assortment() is None
+        assert set(bound.assortment() or ()) == {ids["COF-250"], ids["TEA-GRN"], ids["JAM-STR"]}
+        for pid in ids.values():
+            assert anyone.in_assortment(pid) and free.in_assortment(pid)
+            assert bound.in_assortment(pid) == (pid in (bound.assortment() or ()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, fields
 from decimal import Decimal
 
 import pytest
@@ -23,12 +22,13 @@ def test_the_quick_builder_makes_the_product_the_constructor_makes() -> None:
     quick = product_info(**VALUES)  # type: ignore[arg-type]
     slow = ProductInfo(**VALUES)  # type: ignore[arg-type]
     # getattr on a slot the builder forgot raises, so a new field cannot slip past
-    for f in fields(ProductInfo):
-        assert getattr(quick, f.name) == getattr(slow, f.name), f.name
+    for name in ProductInfo._fields:
+        assert getattr(quick, name) == getattr(slow, name), name
+    assert type(quick) is ProductInfo
     assert quick == slow
     assert hash(quick) == hash(slow)
 
 
 def test_a_quickly_built_product_is_as_read_only_as_any() -> None:
-    with pytest.raises(FrozenInstanceError):
+    with pytest.raises(AttributeError):
         product_info(**VALUES).sku = "other"  # type: ignore[arg-type, misc]

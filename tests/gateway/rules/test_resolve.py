@@ -184,6 +184,13 @@ def test_a_batch_of_barcodes_gets_the_keys_each_one_gets_alone():
     assert gtin14_keys(written) == {b: gtin14_of(b) for b in written}
 
 
+def test_a_batch_of_plain_barcodes_only_gets_the_keys_each_one_gets_alone():
+    # Every one digits of a GTIN length (a big order's): the batch tested at once
+    written = ["4006381333931", "4006381333932", "036000291452", "14006381333938", "96385074"]
+    assert gtin14_keys(written) == {b: gtin14_of(b) for b in written}
+    assert gtin14_keys([]) == {}
+
+
 def test_the_quick_builder_makes_the_resolution_the_constructor_makes() -> None:
     quick = resolved(COFFEE, MatchedBy.BARCODE, Decimal(12))
     slow = Resolution(

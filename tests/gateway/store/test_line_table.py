@@ -94,3 +94,17 @@ def test_quantities_are_stored_as_the_driver_stores_a_decimal(session: Session) 
     by_driver = raw.execute("SELECT typeof(q), q FROM given ORDER BY rowid").fetchall()
     assert [tuple(r) for r in stored] == [tuple(r) * len(columns) for r in by_driver]
     assert by_driver[1] == ("real", 2.5) and by_driver[0] == ("integer", 3)
+
+
+@pytest.mark.parametrize("lines", [LINES, LINES[:1]], ids=["some-lists", "no-list"])
+def test_lists_are_stored_as_json_text_an_empty_one_as_none_or_an_empty_list(
+    session: Session, lines: list[dict[str, Any]]
+) -> None:
+    LineTable.of_rows(lines).insert(session, order_id=7)
+    stored = session.execute(text("SELECT suggestions, item_ids FROM order_lines ORDER BY line_no"))
+    assert [tuple(r) for r in stored] == [
+        ('["COF-250 Café moulu"]', '[{"kind": "ean", "value": "1"}]')
+        if ln["item_ids"]
+        else ("[]", None)
+        for ln in lines
+    ]
