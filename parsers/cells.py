@@ -183,7 +183,7 @@ def cell_barcode(value: Cell) -> tuple[str | None, bool]:
     """The barcode as digits, and whether it was mangled into scientific notation."""
     if value.__class__ is str:
         digits = value.strip()
-        if len(digits) in gtin.GTIN_LENGTHS and digits.isdigit() and digits.isascii():
+        if gtin.is_plain(digits):
             return digits, False
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
         return gtin.restore_leading_zeros(str(int(value))), False

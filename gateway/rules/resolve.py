@@ -113,13 +113,8 @@ def gtin14_keys(barcodes: Iterable[str]) -> dict[str, str | None]:
     (digits of a GTIN length, nearly all of a big order's) with their check digits
     computed together (:func:`parsers.gtin.check_digits_match`), the rest one by one."""
     distinct = set(barcodes)
-    # Nearly always all of them: tested together first, in C (their digits joined, the
-    # set of their lengths), then one by one only when one is not.
-    digits = "".join(distinct)
-    if digits.isdigit() and digits.isascii() and set(map(len, distinct)) <= _GTIN_LENGTHS:
-        plain = list(distinct)
-    else:
-        plain = [b for b in distinct if len(b) in _GTIN_LENGTHS and b.isdigit() and b.isascii()]
+    # Nearly always all of them: tested together first, then one by one only when not
+    plain = list(distinct) if gtin.all_plain(distinct) else list(filter(gtin.is_plain, distinct))
     # Each padded once, in C: the keys, and what the check digits are computed from
     padded = list(map(str.zfill, plain, repeat(14)))
     matches = gtin.check_digits_match(padded).tolist()
@@ -130,9 +125,6 @@ def gtin14_keys(barcodes: Iterable[str]) -> dict[str, str | None]:
         for b in distinct.difference(plain):
             keys[b] = gtin14_of(b)
     return keys
-
-
-_GTIN_LENGTHS = frozenset(gtin.GTIN_LENGTHS)
 
 
 class NameMatcher:

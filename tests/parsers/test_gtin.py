@@ -85,3 +85,39 @@ def test_a_column_of_check_digits_agrees_with_calc_check_digit_on_every_length()
     codes += [c[:-1] + gtin.calc_check_digit(c[:-1]) for c in codes[:500]]
     expected = [gtin.calc_check_digit(c[:-1]) == c[-1] for c in codes]
     assert gtin.check_digits_match(codes).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "code, plain",
+    [
+        ("96385074", True),
+        ("036000291452", True),
+        ("4006381333931", True),
+        ("04006381333931", True),
+        ("4006381333932", True),  # a wrong check digit is still written as a GTIN is
+        ("400638133393", True),  # 12 digits
+        ("4006381", False),
+        ("400638133393123", False),
+        ("", False),
+        ("4006381 333931", False),
+        ("4.00638E+12", False),
+        ("４００６３８１３３３９３１", False),  # full-width digits are digits, not ASCII
+        ("400638133393²", False),
+    ],
+)
+def test_a_code_is_plain_when_it_is_ascii_digits_of_a_gtin_length(code, plain):
+    assert gtin.is_plain(code) is plain
+    assert gtin.all_plain([code]) is plain
+    assert gtin.all_plain(["4006381333931", code, "96385074"]) is plain
+
+
+def test_a_batch_is_all_plain_only_when_each_code_is_and_blanks_only_when_allowed():
+    codes = ["4006381333931", "96385074", "036000291452"]
+    assert gtin.all_plain(codes) and gtin.all_plain(set(codes))
+    assert gtin.all_plain([]) and gtin.all_plain([], blanks=True)
+    # digits joined across codes of the wrong lengths are still not GTINs
+    assert not gtin.all_plain(["4006", "3813"])
+    assert not gtin.all_plain(codes + [""])
+    assert gtin.all_plain(codes + ["", ""], blanks=True)
+    assert not gtin.all_plain(["", "4006381"], blanks=True)
+    assert not gtin.all_plain(["", "4006381333931 "], blanks=True)
