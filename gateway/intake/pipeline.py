@@ -72,9 +72,6 @@ from parsers.gc_pause import paused_gc
 log = logging.getLogger("gateway.intake")
 #: Remarks logged per file; a file with thousands of bad values says so in one line
 _LOGGED_WARNINGS = 20
-#: Bytes up to which a file is resolved and checked inside its write transaction on
-#: SQLite too (a few dozen lines: a millisecond or two of holding the write lock)
-RESOLVED_IN_THE_WRITE_UP_TO = 4096
 
 
 @dataclass
@@ -441,13 +438,13 @@ def take_file(ws: Workspace, partner_id: str, inbound: InboundFile, entry: Entry
             evaluate_document(session, doc, partner_id, partner, profile) for doc in read.documents
         ]
 
-    # Resolve and check first, reading only. Inside the file's transaction on PostgreSQL,
-    # where reads take no lock, and on SQLite for a small file, whose few lines hold the
-    # write lock a millisecond longer: a transaction fewer (on PostgreSQL its BEGIN and
-    # COMMIT, two round trips; on SQLite its session, about 0.4 ms CPU of a small file's
-    # 7). A bigger file on SQLite is resolved before it: several workers can do that at
-    # once, and only storing takes the write lock.
-    inside = reads_share_writes(ws.engine) or len(data) <= RESOLVED_IN_THE_WRITE_UP_TO
+    # Resolve and check first, reading only. On SQLite, before the file's transaction:
+    # several workers can do this at once, and only storing takes the write lock. Even a
+    # small file's: a line it does not know builds the catalog's name index on first need
+    # after an import (seconds for a million products), which must not hold the one
+    # write lock. On PostgreSQL reads take no lock, so inside it: a transaction fewer
+    # (its BEGIN and COMMIT, two round trips a file).
+    inside = reads_share_writes(ws.engine)
     if not inside:
         with ws.read_sessions() as r:
             evaluated = evaluate(r)

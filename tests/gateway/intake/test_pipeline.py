@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import event
 
 from gateway.daemon.passes import run_once
-from gateway.intake.pipeline import RESOLVED_IN_THE_WRITE_UP_TO
 from gateway.orders.queries import get_order, list_orders
 from gateway.workspace import Workspace
 from tests.gateway.conftest import (
@@ -324,8 +323,9 @@ def test_formulas_in_order_text_are_neutralised_in_replies(workspace, drop):
             assert c.data_type != "f", c.value
 
 
-def _transactions_of_resolving_and_storing(ws: Workspace, drop, data: bytes) -> dict[str, int]:  # noqa: ANN001
-    """Which transaction (a count of BEGINs) first resolved a line, and first stored."""
+def test_lines_are_resolved_in_the_files_transaction_on_postgresql_only(workspace, drop):
+    # PostgreSQL takes no lock for reading: one transaction a file. SQLite's write
+    # transaction holds the one write lock from its BEGIN: the catalog is read before.
     transactions, seen = itertools.count(1), {}
     current = [0]
 
@@ -340,32 +340,15 @@ def _transactions_of_resolving_and_storing(ws: Workspace, drop, data: bytes) -> 
             if marker in text:
                 seen.setdefault(what, current[0])
 
-    drop(ws, "shop", "o.csv", data)
-    event.listen(ws.engine, "begin", began)
-    event.listen(ws.engine, "before_cursor_execute", statement)
+    drop(workspace, "shop", "o.csv", order_csv([["PO-1", COFFEE, "", "", "1"]]))
+    event.listen(workspace.engine, "begin", began)
+    event.listen(workspace.engine, "before_cursor_execute", statement)
     try:
-        [outcome] = run(ws)
+        [outcome] = run(workspace)
     finally:
-        event.remove(ws.engine, "begin", began)
-        event.remove(ws.engine, "before_cursor_execute", statement)
+        event.remove(workspace.engine, "begin", began)
+        event.remove(workspace.engine, "before_cursor_execute", statement)
     assert outcome.orders and set(seen) == {"resolve", "store"}
-    return seen
-
-
-def test_a_small_files_lines_are_resolved_in_its_own_transaction(workspace, drop):
-    # A transaction fewer a file; on SQLite the write lock held a millisecond longer.
-    data = order_csv([["PO-1", COFFEE, "", "", "1"]])
-    assert len(data) <= RESOLVED_IN_THE_WRITE_UP_TO
-    seen = _transactions_of_resolving_and_storing(workspace, drop, data)
-    assert seen["resolve"] == seen["store"]
-
-
-def test_a_bigger_files_lines_are_resolved_in_its_transaction_on_postgresql_only(workspace, drop):
-    # PostgreSQL takes no lock for reading. SQLite's write transaction holds the one
-    # write lock from its BEGIN: a bigger file's catalog is read before.
-    data = order_csv([["PO-1", COFFEE, "", "", str(i)] for i in range(1, 400)])
-    assert len(data) > RESOLVED_IN_THE_WRITE_UP_TO
-    seen = _transactions_of_resolving_and_storing(workspace, drop, data)
     one = workspace.engine.dialect.name == "postgresql"
     assert (seen["resolve"] == seen["store"]) is one
 
